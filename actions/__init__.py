@@ -1,0 +1,1 @@
+"""Custom actions of the aftercare assistant, and the plain-Python rules they call."""

@@ -1,0 +1,45 @@
+"""Session start: the clinic's details become slots every response can use."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import clinic, slots
+
+CARRIED_OVER = (
+    slots.SYMPTOMS,
+    slots.SYMPTOM_DESCRIPTION,
+    slots.TREATMENT_DATE,
+    slots.TREATMENT_DATE_UNKNOWN,
+)
+"""What a returning patient does not have to say again. Screening answers and the last
+decision are not carried over: they describe how things were, and are asked again."""
+
+
+class ActionSessionStart(Action):
+    """Starts a session with the clinic's details and what the patient already told us."""
+
+    def name(self) -> Text:
+        """The action Rasa runs at the start of every session."""
+        return "action_session_start"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """Sets the clinic slots and carries over the patient's earlier answers."""
+        events: List[EventType] = [SessionStarted()]
+        events += [SlotSet(key, value) for key, value in clinic.load().as_slots().items()]
+        events += [
+            SlotSet(key, tracker.get_slot(key))
+            for key in CARRIED_OVER
+            if tracker.get_slot(key) is not None
+        ]
+        events.append(ActionExecuted("action_listen"))
+        return events

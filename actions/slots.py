@@ -1,0 +1,116 @@
+"""How the triage's inputs and outputs are kept in slots, and read back into a report.
+
+Plain Python: functions here take a slot mapping (``tracker.slots``) and the latest message's
+entities, so they are tested without a tracker.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable, Mapping
+
+from actions.symptoms import Screening, ScreeningQuestion, Symptom, Trend
+from actions.triage import Report
+
+SYMPTOMS = "symptoms"
+DENIED_SYMPTOMS = "denied_symptoms"
+SYMPTOM_DESCRIPTION = "symptom_description"
+TREATMENT_DATE = "treatment_date"
+TREATMENT_DATE_UNKNOWN = "treatment_date_unknown"
+DATE_ATTEMPTS = "treatment_date_attempts"
+IMPROVING = "improving"
+TRIAGE_LEVEL = "triage_level"
+TRIAGE_REASONS = "triage_reasons"
+DAYS_SINCE_TREATMENT = "days_since_treatment"
+
+DESCRIPTION_LIMIT = 2000
+"""Characters of the patient's own words kept in ``symptom_description`` (the tracker keeps all)."""
+
+
+def _symptoms(codes: Iterable[str] | None) -> frozenset[Symptom]:
+    known = {s.value for s in Symptom}
+    return frozenset(Symptom(code) for code in codes or () if code in known)
+
+
+def screening_from_entities(entities: Iterable[Mapping[str, Any]]) -> Screening:
+    """The screening the NLU component attached to a message as entities."""
+    present, absent, trend = [], [], None
+    for entity in entities:
+        kind, value = entity.get("entity"), entity.get("value")
+        if kind == "symptom":
+            present.append(value)
+        elif kind == "denied_symptom":
+            absent.append(value)
+        elif kind == "trend" and value in {t.value for t in Trend}:
+            trend = Trend(value)
+    return Screening(_symptoms(present), _symptoms(absent), trend)
+
+
+def screening_from_slots(slots: Mapping[str, Any]) -> Screening:
+    """What the conversation has established so far about symptoms."""
+    improving = slots.get(IMPROVING)
+    trend = None if improving is None else Trend.IMPROVING if improving else Trend.NOT_IMPROVING
+    return Screening(_symptoms(slots.get(SYMPTOMS)), _symptoms(slots.get(DENIED_SYMPTOMS)), trend)
+
+
+def screening_slot_values(
+    slots: Mapping[str, Any], latest: Screening, text: str
+) -> dict[str, Any]:
+    """The slot values a message's screening changes; an empty dict when it changes nothing.
+
+    A symptom once reported stays reported, and a "yes" to a red-flag question is never
+    turned back into a "no" by a later message.
+    """
+    if not (latest.present or latest.absent or latest.trend):
+        return {}
+    known = screening_from_slots(slots)
+    merged = known.merge(latest)
+    values: dict[str, Any] = {}
+    if merged.present != known.present:
+        values[SYMPTOMS] = sorted(s.value for s in merged.present)
+    if merged.absent != known.absent:
+        values[DENIED_SYMPTOMS] = sorted(s.value for s in merged.absent)
+    if latest.trend is not None and merged.trend != known.trend:
+        values[IMPROVING] = latest.trend is Trend.IMPROVING
+    for question in ScreeningQuestion:
+        answer = merged.answer(question)
+        if answer is not None and slots.get(question.value) is not True:
+            if slots.get(question.value) != answer:
+                values[question.value] = answer
+    if latest.present:
+        values[SYMPTOM_DESCRIPTION] = add_description(slots.get(SYMPTOM_DESCRIPTION), text)
+    return values
+
+
+def add_description(previous: str | None, text: str) -> str:
+    """The patient's words about their symptoms so far, with ``text`` added."""
+    text = " ".join(text.split())
+    if previous and text in previous:
+        return previous
+    combined = f"{previous} | {text}" if previous else text
+    return combined[:DESCRIPTION_LIMIT]
+
+
+def report_from_slots(slots: Mapping[str, Any]) -> Report:
+    """The triage report the slots hold."""
+    treated_on = slots.get(TREATMENT_DATE)
+    screening = {
+        question: bool(slots[question.value])
+        for question in ScreeningQuestion
+        if slots.get(question.value) is not None
+    }
+    return Report(
+        symptoms=_symptoms(slots.get(SYMPTOMS)),
+        treated_on=_iso_date(treated_on),
+        improving=slots.get(IMPROVING),
+        screening=screening,
+    )
+
+
+def _iso_date(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
