@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 
 import dateparser
 from dateparser.search import search_dates
 
 
-class DateProblem(str, Enum):
+class DateProblem(StrEnum):
     """Why a treatment date could not be used."""
 
     NOT_UNDERSTOOD = "not_understood"
@@ -50,12 +50,14 @@ _NUMBER_WORDS = {
 _UNIT_DAYS = {"day": 1, "night": 1, "week": 7, "fortnight": 14, "month": 30}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-_NUMBER = r"(?P<number>\d+(?:[.,]\d+)?|" + "|".join(
-    sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)
-) + r")"
+_NUMBER = (
+    r"(?P<number>\d+(?:[.,]\d+)?|"
+    + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
+    + r")"
+)
 _DURATION = re.compile(
-    rf"(?:(?P<minus>-)\s*)?{_NUMBER}?\s*(?P<half_before>and a half\s+)?"
-    r"(?P<unit>day|night|week|fortnight|month)s?(?P<half_after>\s+and a half)?"
+    rf"(?:(?P<minus>-)\s*)?(?<![\w.]){_NUMBER}\s*(?P<half_before>and a half\s+)?"
+    r"(?P<unit>day|night|week|fortnight|month)s?\b(?P<half_after>\s+and a half)?"
     r"(?P<later>\s+(?:from now|later|in the future))?"
 )
 _HALF_UNIT = re.compile(r"\bhalf (?:a |an )?(?P<unit>week|month|fortnight)\b")
@@ -64,12 +66,13 @@ _DONT_KNOW = re.compile(
     r"forgot|forget|unsure|dunno|idk\b"
 )
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_FUTURE_WORDS = re.compile(r"\b(?:tomorrow|next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in \d+ days)\b")
+_FUTURE_WORDS = re.compile(
+    r"\b(?:tomorrow|in \d+ days|"
+    r"next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+)
 
 
-def _number(word: str | None) -> float:
-    if word is None:
-        return 1.0
+def _number(word: str) -> float:
     word = word.strip()
     if word in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[word])
@@ -81,7 +84,7 @@ def _from_duration(text: str, today: date) -> TreatmentDate | None:
     if half:
         return _days_ago(_UNIT_DAYS[half["unit"]] / 2, today)
     match = _DURATION.search(text)
-    if not match or (match["number"] is None and not match.group(0).strip().startswith(match["unit"])):
+    if not match:
         return None
     amount = _number(match["number"])
     if match["half_before"] or match["half_after"]:
@@ -131,9 +134,9 @@ def _from_calendar(text: str, today: date, date_order: str) -> TreatmentDate | N
         "REQUIRE_PARTS": ["day"],
         "STRICT_PARSING": False,
     }
-    parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
     if parsed is None and re.search(r"\d", text):
-        found = search_dates(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+        found = search_dates(text, languages=["en"], settings=settings)
         parsed = found[0][1] if found else None
     return None if parsed is None else _checked(parsed.date(), today)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Text
+from collections.abc import Iterable
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,7 +20,7 @@ def response_name(decision: Decision) -> str:
     return f"triage_{decision.level.value}"
 
 
-def describe(codes: Iterable[str], domain: Dict[Text, Any]) -> str:
+def describe(codes: Iterable[str], domain: dict[str, Any]) -> str:
     """Patient-facing names of symptom codes, from the ``symptom_<code>`` responses."""
     responses = domain.get("responses", {})
     names = [
@@ -33,7 +34,7 @@ def describe(codes: Iterable[str], domain: Dict[Text, Any]) -> str:
 class ActionTriage(Action):
     """Applies the triage rules to what the patient reported."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Run by a rule when the triage form is complete."""
         return "action_triage"
 
@@ -41,13 +42,15 @@ class ActionTriage(Action):
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[EventType]:
+        domain: dict[str, Any],
+    ) -> list[EventType]:
         """Decides, answers with the level's response and records the decision in slots."""
         report = slots.report_from_slots(tracker.slots)
         decision = decide(report, clinic.today())
-        shown = decision.reasons if decision.level in (Level.EMERGENCY, Level.URGENT) else sorted(
-            s.value for s in report.symptoms
+        shown = (
+            decision.reasons
+            if decision.level in (Level.EMERGENCY, Level.URGENT)
+            else sorted(s.value for s in report.symptoms)
         )
         dispatcher.utter_message(
             response=response_name(decision),

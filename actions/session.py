@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -23,7 +23,7 @@ decision are not carried over: they describe how things were, and are asked agai
 class ActionSessionStart(Action):
     """Starts a session with the clinic's details and what the patient already told us."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """The action Rasa runs at the start of every session."""
         return "action_session_start"
 
@@ -31,10 +31,10 @@ class ActionSessionStart(Action):
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[EventType]:
+        domain: dict[str, Any],
+    ) -> list[EventType]:
         """Sets the clinic slots and carries over the patient's earlier answers."""
-        events: List[EventType] = [SessionStarted()]
+        events: list[EventType] = [SessionStarted()]
         events += [SlotSet(key, value) for key, value in clinic.load().as_slots().items()]
         events += [
             SlotSet(key, tracker.get_slot(key))

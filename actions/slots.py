@@ -6,8 +6,9 @@ entities, so they are tested without a tracker.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from actions.symptoms import Screening, ScreeningQuestion, Symptom, Trend
 from actions.triage import Report
@@ -32,11 +33,28 @@ def _symptoms(codes: Iterable[str] | None) -> frozenset[Symptom]:
     return frozenset(Symptom(code) for code in codes or () if code in known)
 
 
+def screening_entities(screening: Screening, length: int) -> list[dict[str, Any]]:
+    """A screening as NLU entities: ``symptom``, ``denied_symptom`` and ``trend``.
+
+    They describe the whole message, so each spans all of it (``length`` characters).
+    """
+    found = [("symptom", s.value) for s in sorted(screening.present)]
+    found += [("denied_symptom", s.value) for s in sorted(screening.absent)]
+    if screening.trend is not None:
+        found.append(("trend", screening.trend.value))
+    return [
+        {"entity": kind, "value": value, "start": 0, "end": length, "confidence": 1.0}
+        for kind, value in found
+    ]
+
+
 def screening_from_entities(entities: Iterable[Mapping[str, Any]]) -> Screening:
-    """The screening the NLU component attached to a message as entities."""
-    present, absent, trend = [], [], None
+    """The screening the NLU component attached to a message (see :func:`screening_entities`)."""
+    present: list[str] = []
+    absent: list[str] = []
+    trend = None
     for entity in entities:
-        kind, value = entity.get("entity"), entity.get("value")
+        kind, value = entity.get("entity"), str(entity.get("value"))
         if kind == "symptom":
             present.append(value)
         elif kind == "denied_symptom":
@@ -53,9 +71,7 @@ def screening_from_slots(slots: Mapping[str, Any]) -> Screening:
     return Screening(_symptoms(slots.get(SYMPTOMS)), _symptoms(slots.get(DENIED_SYMPTOMS)), trend)
 
 
-def screening_slot_values(
-    slots: Mapping[str, Any], latest: Screening, text: str
-) -> dict[str, Any]:
+def screening_slot_values(slots: Mapping[str, Any], latest: Screening, text: str) -> dict[str, Any]:
     """The slot values a message's screening changes; an empty dict when it changes nothing.
 
     A symptom once reported stays reported, and a "yes" to a red-flag question is never
@@ -74,9 +90,9 @@ def screening_slot_values(
         values[IMPROVING] = latest.trend is Trend.IMPROVING
     for question in ScreeningQuestion:
         answer = merged.answer(question)
-        if answer is not None and slots.get(question.value) is not True:
-            if slots.get(question.value) != answer:
-                values[question.value] = answer
+        current = slots.get(question.value)
+        if answer is not None and current is not True and current != answer:
+            values[question.value] = answer
     if latest.present:
         values[SYMPTOM_DESCRIPTION] = add_description(slots.get(SYMPTOM_DESCRIPTION), text)
     return values

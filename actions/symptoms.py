@@ -12,12 +12,12 @@ never as present; when the same symptom is both affirmed and denied, it counts a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
-from typing import Iterable
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How a symptom weighs in the triage."""
 
     EXPECTED = "expected"  # the article's common, temporary side effects
@@ -25,7 +25,7 @@ class Severity(str, Enum):
     EMERGENCY = "emergency"  # the botulinum toxin label's boxed warning: spread or allergy
 
 
-class Symptom(str, Enum):
+class Symptom(StrEnum):
     """A symptom the bot recognises; the value is the code kept in slots and records."""
 
     # Expected after Botox around the eyes (the article's common side effects).
@@ -90,7 +90,7 @@ _EMERGENCY = frozenset(
 )
 
 
-class ScreeningQuestion(str, Enum):
+class ScreeningQuestion(StrEnum):
     """The red-flag questions the triage asks unless the patient already answered them.
 
     The value is the slot that holds the answer. Each question covers a group of symptoms:
@@ -117,9 +117,10 @@ class ScreeningQuestion(str, Enum):
         named = reported & self.symptoms
         if named:
             return named
-        upgraded = frozenset(
-            red_flag for symptom, red_flag in _UPGRADES.items() if symptom in reported
-        ) & self.symptoms
+        upgraded = (
+            frozenset(red_flag for symptom, red_flag in _UPGRADES.items() if symptom in reported)
+            & self.symptoms
+        )
         return upgraded or frozenset({_YES_MEANS[self]})
 
 
@@ -146,7 +147,7 @@ _UPGRADES = {
 }
 
 
-class Trend(str, Enum):
+class Trend(StrEnum):
     """What the patient says about how the symptom is changing."""
 
     IMPROVING = "improving"
@@ -194,7 +195,10 @@ class Screening:
 # straightened and "cannot"/"can not" become "can't" before matching.
 
 _EYE = r"(?:eye|eyes|eyelid|eyelids|lid|lids)"
-_CANT = r"(?:can't|cant|unable to|not able to|struggl\w* to|hard to|difficult to|trouble|difficulty|problems?|issues?)"
+_CANT = (
+    r"(?:can't|cant|unable to|not able to|struggl\w* to|hard to|difficult to|"
+    r"trouble|difficulty|problems?|issues?)"
+)
 
 _PATTERNS: list[tuple[str, tuple[Symptom, ...]]] = [
     # Emergency signs (label's boxed warning) -------------------------------------------
@@ -215,7 +219,8 @@ _PATTERNS: list[tuple[str, tuple[Symptom, ...]]] = [
     ),
     (
         r"weak (?:all over|everywhere)|general(?:ised|ized)? (?:muscle )?weakness|"
-        r"(?:whole|entire) body (?:is |feels )?weak|weakness (?:all over|everywhere|in my (?:arms|legs|body))|"
+        r"(?:whole|entire) body (?:is |feels )?weak|"
+        r"weakness (?:all over|everywhere|in my (?:arms|legs|body))|"
         r"(?:arms|legs|body) (?:are |is |feel |feels )?(?:so |very )?weak|can't hold my head up",
         (Symptom.GENERAL_WEAKNESS,),
     ),
@@ -233,15 +238,18 @@ _PATTERNS: list[tuple[str, tuple[Symptom, ...]]] = [
     # The article's red flags ------------------------------------------------------------
     (
         rf"{_CANT}\s+(?:\w+\s+)?open(?:ing)?\s+(?:\w+\s+){{0,2}}{_EYE}|"
+        r"can't (?:fully |properly )?open (?:it|them)\b|"
         rf"{_EYE} (?:won't|will not|doesn't|does not|wont) open|"
-        rf"(?:lid|eyelid)s? (?:is |are )?(?:cover\w*|clos\w*|blocking|hanging over) (?:\w+\s+){{0,2}}(?:eye|eyes|pupil|vision)|"
+        r"(?:lid|eyelid)s? (?:is |are )?(?:cover\w*|clos\w*|blocking|hanging over) "
+        r"(?:\w+\s+){0,2}(?:eye|eyes|pupil|vision)|"
         rf"{_EYE} (?:is |are |stays? )?(?:half|partly|partially) (?:shut|closed)|"
         rf"{_CANT}\s+(?:\w+\s+)?(?:lift|raise) (?:\w+\s+)?(?:eyelid|lid)|"
         rf"barely open (?:\w+\s+)?{_EYE}",
         (Symptom.EYELID_CANNOT_OPEN,),
     ),
     (
-        r"blur+\w*|blury|fuzzy vision|vision (?:is |has been |went |gone |got )?(?:fuzzy|cloudy|hazy|foggy|unclear|dim)|"
+        r"blur+\w*|blury|fuzzy vision|"
+        r"vision (?:is |has been |went |gone |got )?(?:fuzzy|cloudy|hazy|foggy|unclear|dim)|"
         r"out of focus",
         (Symptom.BLURRED_VISION,),
     ),
@@ -251,7 +259,8 @@ _PATTERNS: list[tuple[str, tuple[Symptom, ...]]] = [
     ),
     (
         r"vision (?:problems?|issues?|changes?|trouble|loss)|"
-        rf"{_CANT}\s+(?:\w+\s+)?(?:see|seeing|focus)\w*(?: (?:properly|clearly|well|right|normally))?|"
+        rf"{_CANT}\s+(?:\w+\s+)?(?:see|seeing|focus)\w*"
+        r"(?: (?:properly|clearly|well|right|normally))?|"
         r"(?:sight|eyesight|vision) (?:is )?(?:bad|worse|strange|weird|off|gone|affected)|"
         r"losing (?:my )?(?:sight|vision)|lost (?:my )?(?:sight|vision)",
         (Symptom.VISION_PROBLEM,),
@@ -276,13 +285,15 @@ _PATTERNS: list[tuple[str, tuple[Symptom, ...]]] = [
         (Symptom.DRY_EYE,),
     ),
     (
-        r"watery|watering|tearing|teary|tears|(?:eyes?|eye) (?:keep |keeps |won't stop )?(?:water|running)|crying",
+        r"watery|watering|tearing|teary|tears|crying|"
+        r"eyes? (?:keep |keeps |won't stop )?(?:water|running)",
         (Symptom.TEARING,),
     ),
     (r"swell\w*|swollen|puff\w*|bump\w*|lump\w*", (Symptom.SWELLING,)),
     (r"bruis\w*|black eye|purple|blue mark", (Symptom.BRUISING,)),
     (
-        r"(?:eye)?brows? (?:\w+\s+){0,3}(?:uneven|higher|lower|different|lopsided|asymmetr\w*|raised)|"
+        r"(?:eye)?brows? (?:\w+\s+){0,3}"
+        r"(?:uneven|higher|lower|different|lopsided|asymmetr\w*|raised)|"
         r"(?:uneven|lopsided|asymmetr\w*) (?:\w+\s+){0,2}(?:eye)?brows?|asymmetr\w*|lopsided|spock|"
         r"uneven (?:eyes|eyelids|lids)|one (?:eye)?brow",
         (Symptom.EYEBROW_ASYMMETRY,),
@@ -292,7 +303,8 @@ _PATTERNS: list[tuple[str, tuple[Symptom, ...]]] = [
 # Statements that deny a whole group at once ("my vision is fine").
 _DENIALS: list[tuple[str, frozenset[Symptom]]] = [
     (
-        r"(?:vision|sight|eyesight) (?:is|seems|has been|looks|'s|feels) (?:fine|ok|okay|normal|good|clear|perfect)|"
+        r"(?:vision|sight|eyesight) (?:is|seems|has been|looks|'s|feels) "
+        r"(?:fine|ok|okay|normal|good|clear|perfect)|"
         r"(?:can |i can )see (?:fine|well|clearly|normally|perfectly|ok|okay)",
         ScreeningQuestion.VISION.symptoms,
     ),
@@ -322,7 +334,8 @@ _TREND_NOT_IMPROVING = re.compile(
 )
 _TREND_IMPROVING = re.compile(
     r"(?:getting |much |a bit |a little |slightly )?better|improv\w*|fading|settling|"
-    r"going away|(?:is |has |have )?(?:gone|stopped|disappeared|resolved|went away)|less (?:and less|now|often)|"
+    r"going away|(?:is |has |have )?(?:gone|stopped|disappeared|resolved|went away)|"
+    r"less (?:and less|now|often)|"
     r"calming down|easing"
 )
 
@@ -337,7 +350,13 @@ _PSEUDO_NEGATION = re.compile(
     r"\b(?:not sure|no idea|no clue|not certain|don't know|dont know|not only|"
     r"don't think so but|doesn't stop|won't stop|not stop|can't tell)\b"
 )
-_CLAUSE_BREAK = re.compile(r"[.;!?\n]|,|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bjust\b|\bonly\b")
+# A leading "yes" or an answering "no" ("no I can't open it") is a clause of its own: it answers
+# the bot's question and does not negate what follows. "no blurred vision" still negates.
+_CLAUSE_BREAK = re.compile(
+    r"[.;!?\n]|,|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bjust\b|\bonly\b|"
+    r"^\s*(?:nope|nah|yes|yeah|yep)\b|"
+    r"^\s*no\b(?=\s+(?:i|i'm|i've|it|it's|its|my|the|they|that|this|there)\b)"
+)
 _NEGATION_WINDOW_WORDS = 6
 
 _COMPILED = [(re.compile(rf"(?:{p})"), s) for p, s in _PATTERNS]
@@ -403,9 +422,9 @@ def screen(text: str) -> Screening:
                 continue
             for symptom in symptoms:
                 present.add(_qualified(symptom, _clause_around(text, *match.span())))
-    for pattern, symptoms in _COMPILED_DENIALS:
+    for pattern, denied in _COMPILED_DENIALS:
         if pattern.search(text):
-            absent.update(symptoms)
+            absent.update(denied)
     absent -= present
     # Denying "pain" or "redness" also denies their persistent forms.
     if Symptom.PAIN in absent:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from actions.symptoms import ScreeningQuestion, Severity, Symptom
 
@@ -24,7 +24,7 @@ WAIT_DAYS = 14
 """The article's 2-week rule: a symptom not improving by this day goes back to the clinic."""
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """The triage outcome, most urgent first; the value is what the slot holds."""
 
     EMERGENCY = "emergency"
@@ -38,7 +38,7 @@ class Level(str, Enum):
         return self is not Level.SELF_CARE
 
 
-class Reason(str, Enum):
+class Reason(StrEnum):
     """Why a level was chosen, beside the symptoms themselves."""
 
     NOT_IMPROVING_AFTER_WAIT = "not_improving_after_14_days"

@@ -9,12 +9,17 @@ botox?" is a report, not a question). It adds entities the actions read:
 * ``denied_symptom``: a symptom the message denies ("no blurred vision");
 * ``trend``: ``improving`` or ``not_improving``.
 
-The screening itself is plain Python in ``actions/symptoms.py``.
+A message longer than ``max_characters`` (1000) with no red flag in it is not classified (it
+becomes ``nlu_fallback``): a classifier's guess on an essay is noise, and the fallback answer
+asks for a sentence or two. Its symptoms are still screened and kept.
+
+The screening itself is plain Python in ``actions/symptoms.py``; the entity format is in
+``actions/slots.py``, beside the code that reads it back.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,30 +29,32 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.symptoms import Screening, screen
+from actions.slots import screening_entities
+from actions.symptoms import screen
 
 REPORT_INTENT = "report_symptom"
+FALLBACK_INTENT = "nlu_fallback"
+MAX_CHARACTERS = 1000
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class SymptomScreener(GraphComponent, EntityExtractorMixin):
     """Adds symptom entities and routes red flags to the triage."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        """The intent a red flag or an emergency sign is routed to."""
-        return {"report_intent": REPORT_INTENT}
+    def get_default_config() -> dict[str, Any]:
+        """Where red flags go, and how long a message may be before it is not classified."""
+        return {"report_intent": REPORT_INTENT, "max_characters": MAX_CHARACTERS}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         """Keeps the component's configuration."""
         self._report_intent = config["report_intent"]
+        self._max_characters = config["max_characters"]
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -55,42 +62,28 @@ class SymptomScreener(GraphComponent, EntityExtractorMixin):
         """Creates the component (it has nothing to train)."""
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Screens each message, adds its symptom entities and reroutes red flags."""
         for message in messages:
             text = message.get(TEXT) or ""
             screening = screen(text)
-            entities = self.add_extractor_name(_entities(screening, len(text)))
+            entities = self.add_extractor_name(screening_entities(screening, len(text)))
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             if screening.red_flags or screening.emergency_signs:
-                self._route_to_report(message)
+                _set_intent(message, self._report_intent)
+            elif len(text) > self._max_characters:
+                _set_intent(message, FALLBACK_INTENT)
         return messages
 
-    def _route_to_report(self, message: Message) -> None:
-        intent = message.get(INTENT) or {}
-        if intent.get("name") == self._report_intent:
-            return
-        message.set(INTENT, {"name": self._report_intent, "confidence": 1.0}, add_to_output=True)
-        ranking = [
-            entry
-            for entry in message.get(INTENT_RANKING_KEY) or []
-            if entry.get("name") != self._report_intent
-        ]
-        message.set(
-            INTENT_RANKING_KEY,
-            [{"name": self._report_intent, "confidence": 1.0}, *ranking],
-            add_to_output=True,
-        )
 
-
-def _entities(screening: Screening, length: int) -> List[Dict[Text, Any]]:
-    """Entities for a screening; they describe the whole message, so they span all of it."""
-    found = [("symptom", s.value) for s in sorted(screening.present)]
-    found += [("denied_symptom", s.value) for s in sorted(screening.absent)]
-    if screening.trend is not None:
-        found.append(("trend", screening.trend.value))
-    return [
-        {"entity": kind, "value": value, "start": 0, "end": length, "confidence": 1.0}
-        for kind, value in found
-    ]
+def _set_intent(message: Message, name: str) -> None:
+    """Makes ``name`` the message's intent, with full confidence, at the top of the ranking."""
+    intent = message.get(INTENT) or {}
+    if intent.get("name") == name:
+        return
+    message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
+    ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get("name") != name]
+    message.set(
+        INTENT_RANKING_KEY, [{"name": name, "confidence": 1.0}, *ranking], add_to_output=True
+    )

@@ -1,0 +1,57 @@
+# The aftercare assistant. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+RASA := .venv/bin/rasa
+PY := .venv/bin/python
+MODEL := models/aftercare.tar.gz
+
+.PHONY: help setup model run shell test lint unit validate core nlu e2e bench lock clean
+
+help: ## List the targets
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+setup: ## Create .venv and install the pinned lock (again only when it changed)
+	@scripts/setup.sh
+
+model: setup ## Train models/aftercare.tar.gz if it is missing or older than the data
+	@scripts/train.sh
+
+run: ## Set up, train if needed, start the action server and the bot on :5005 (REST)
+	@scripts/run.sh
+
+shell: ## Same as run, but chat with the bot in this terminal
+	@scripts/run.sh shell
+
+test: setup lint unit validate model core nlu e2e ## Everything CI runs: lint, unit tests, data, stories, NLU, end-to-end
+
+lint: setup ## ruff and mypy
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+unit: setup ## pytest without the servers: triage rules, dates, symptoms, actions
+	$(PY) -m pytest -m "not servers"
+
+validate: setup ## rasa data validate --fail-on-warnings
+	$(RASA) data validate --fail-on-warnings
+
+core: model ## The conversations in tests/test_stories.yml, failing on any wrong prediction
+	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --fail-on-prediction-errors --out results/core
+
+nlu: setup ## 5-fold cross-validation of the NLU; fails below intent F1 0.95
+	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/nlu
+	$(PY) -m tools.nlu_report results/nlu --min-f1 0.95
+
+e2e: model ## Conversations over REST with the real Rasa and action servers
+	$(PY) -m pytest -m servers
+
+bench: model ## Print the speed, memory and accuracy figures (benchmarks/bench.py)
+	$(PY) -m benchmarks.bench
+
+lock: ## Re-resolve requirements/*.in into requirements.lock (needs the network)
+	@scripts/lock.sh
+
+clean: ## Remove the trained model, results and logs (keeps .venv and conversations)
+	rm -rf models results logs .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Creates .venv with Python 3.11 and installs the pinned lock into it (again only when the lock
+# changed). Rasa 3.6 and rasa-sdk 3.6 declare Python <3.11 but run on 3.11 with this lock, hence
+# --ignore-requires-python; --no-deps because the lock already lists every package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export RASA_TELEMETRY_ENABLED=false
+PYTHON=${PYTHON:-python3.11}
+stamp=.venv/.installed-lock
+
+if [ ! -x .venv/bin/python ]; then
+  echo "Creating .venv with $($PYTHON --version)"
+  "$PYTHON" -m venv .venv
+fi
+if ! cmp -s requirements.lock "$stamp" 2>/dev/null; then
+  echo "Installing requirements.lock into .venv (first time: a few minutes, TensorFlow is large)"
+  .venv/bin/python -m pip install --quiet --upgrade "pip==24.3.1"
+  .venv/bin/python -m pip install --quiet --no-deps --ignore-requires-python -r requirements.lock
+  cp requirements.lock "$stamp"
+fi
+# Telemetry off for this machine's user too (the Makefile and scripts also set the variable).
+.venv/bin/rasa telemetry disable >/dev/null 2>&1 || true

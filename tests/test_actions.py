@@ -1,0 +1,376 @@
+"""The custom actions, on trackers built from events (actions/*.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.decision import ActionTriage
+from actions.form_validation import ValidateTriageForm
+from actions.session import ActionSessionStart
+from tests.conftest import TrackerFactory
+
+NO_RED_FLAGS = {
+    "screen_eyelid": False,
+    "screen_vision": False,
+    "screen_injection_site": False,
+    "screen_emergency": False,
+}
+
+
+def slots_set(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m["response"] for m in dispatcher.messages]
+
+
+async def validate(
+    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict, **kwargs: Any
+) -> dict[str, Any]:
+    events = await ValidateTriageForm().run(dispatcher, tracker_for(**kwargs), domain)
+    return slots_set(events)
+
+
+# --- validate_triage_form ---------------------------------------------------------------
+
+
+async def test_a_red_flag_in_the_first_message_ends_the_form_at_once(
+    tracker_for, dispatcher, domain
+) -> None:
+    slots = await validate(
+        tracker_for, dispatcher, domain, text="my vision is blurry since my botox"
+    )
+    assert slots["symptoms"] == ["blurred_vision"]
+    assert slots["screen_vision"] is True
+    assert slots["requested_slot"] is None
+
+
+async def test_a_symptom_without_a_date_asks_for_the_date(tracker_for, dispatcher, domain) -> None:
+    slots = await validate(tracker_for, dispatcher, domain, text="my eye is twitching")
+    assert slots["symptoms"] == ["twitching"]
+    assert slots["symptom_description"] == "my eye is twitching"
+    assert slots["requested_slot"] == "treatment_date"
+
+
+async def test_a_date_given_with_the_treatment_is_not_asked_again(
+    tracker_for, dispatcher, domain
+) -> None:
+    slots = await validate(
+        tracker_for, dispatcher, domain, text="had botox 5 days ago and my eye twitches"
+    )
+    assert slots["treatment_date"] == "2026-11-19"
+    assert slots["requested_slot"] == "screen_eyelid"
+
+
+async def test_the_date_answer_is_read(tracker_for, dispatcher, domain) -> None:
+    slots = await validate(
+        tracker_for,
+        dispatcher,
+        domain,
+        text="last Monday",
+        intent="inform",
+        requested_slot="treatment_date",
+        slots={"symptoms": ["twitching"], "symptom_description": "twitch"},
+    )
+    assert slots["treatment_date"] == "2026-11-23"
+    assert slots["requested_slot"] == "screen_eyelid"
+    assert dispatcher.messages == []
+
+
+async def test_a_parseable_date_counts_whatever_the_intent(tracker_for, dispatcher, domain) -> None:
+    slots = await validate(
+        tracker_for,
+        dispatcher,
+        domain,
+        text="a fortnight ago",
+        intent="faq",
+        requested_slot="treatment_date",
+        slots={"symptoms": ["twitching"], "symptom_description": "twitch"},
+    )
+    assert slots["treatment_date"] == "2026-11-10"
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        ("tomorrow", "date_in_future"),
+        ("-3 days", "date_in_future"),
+        ("400 days ago", "date_too_long_ago"),
+        ("I don't remember", "date_dont_know"),
+        ("🙂", "date_not_understood"),
+        ("", "date_not_understood"),
+    ],
+)
+async def test_an_unusable_date_is_explained_and_asked_again(
+    tracker_for, dispatcher, domain, text, response
+) -> None:
+    slots = await validate(
+        tracker_for,
+        dispatcher,
+        domain,
+        text=text,
+        intent="inform",
+        requested_slot="treatment_date",
+        slots={"symptoms": ["twitching"], "symptom_description": "twitch"},
+    )
+    assert responses(dispatcher) == [response]
+    assert slots["treatment_date"] is None
+    assert slots["treatment_date_attempts"] == 1
+    assert slots["requested_slot"] == "treatment_date"
+
+
+async def test_a_second_unusable_date_gives_the_safe_advice_and_goes_on(
+    tracker_for, dispatcher, domain
+) -> None:
+    slots = await validate(
+        tracker_for,
+        dispatcher,
+        domain,
+        text="no idea, sorry",
+        intent="dont_know",
+        requested_slot="treatment_date",
+        slots={
+            "symptoms": ["twitching"],
+            "symptom_description": "twitch",
+            "treatment_date_attempts": 1,
+        },
+    )
+    assert responses(dispatcher) == ["date_unknown_safe_advice"]
+    assert slots["treatment_date_unknown"] is True
+    assert slots["requested_slot"] == "screen_eyelid"
+
+
+async def test_day_14_asks_whether_it_is_improving(tracker_for, dispatcher, domain) -> None:
+    slots = await validate(
+        tracker_for,
+        dispatcher,
+        domain,
+        text="2 weeks ago",
+        intent="inform",
+        requested_slot="treatment_date",
+        slots={"symptoms": ["twitching"], "symptom_description": "twitch"},
+    )
+    assert slots["requested_slot"] == "improving"
+
+
+async def test_a_described_trend_is_not_asked_again(tracker_for, dispatcher, domain) -> None:
+    slots = await validate(
+        tracker_for,
+        dispatcher,
+        domain,
+        text="I had botox 16 days ago and the twitching is not getting better",
+    )
+    assert slots["improving"] is False
+    assert slots["requested_slot"] == "screen_eyelid"
+
+
+async def test_a_denied_red_flag_answers_its_question(tracker_for, dispatcher, domain) -> None:
+    slots = await validate(tracker_for, dispatcher, domain, text="no blurred vision, just a twitch")
+    assert slots["screen_vision"] is False
+    assert slots["denied_symptoms"] == ["blurred_vision"]
+
+
+@pytest.mark.parametrize(("intent", "answer"), [("affirm", True), ("deny", False)])
+async def test_yes_and_no_answer_a_screening_question(
+    tracker_for, dispatcher, domain, intent, answer
+) -> None:
+    slots = await validate(
+        tracker_for,
+        dispatcher,
+        domain,
+        text="/" + intent,
+        intent=intent,
+        requested_slot="screen_vision",
+        entities=[],
+        slots={
+            "symptoms": ["twitching"],
+            "symptom_description": "twitch",
+            "treatment_date": "2026-11-20",
+            "screen_eyelid": False,
+        },
+    )
+    assert slots["screen_vision"] is answer
+    assert slots["requested_slot"] == (None if answer else "screen_injection_site")
+
+
+async def test_a_red_flag_in_the_middle_of_the_form_ends_it(
+    tracker_for, dispatcher, domain
+) -> None:
+    slots = await validate(
+        tracker_for,
+        dispatcher,
+        domain,
+        text="no, but now I'm seeing double",
+        intent="report_symptom",
+        requested_slot="screen_eyelid",
+        slots={
+            "symptoms": ["twitching"],
+            "symptom_description": "twitch",
+            "treatment_date": "2026-11-20",
+        },
+    )
+    assert "double_vision" in slots["symptoms"]
+    assert slots["requested_slot"] is None
+
+
+async def test_an_answer_that_is_neither_yes_nor_no_is_asked_again(
+    tracker_for, dispatcher, domain
+) -> None:
+    slots = await validate(
+        tracker_for,
+        dispatcher,
+        domain,
+        text="banana",
+        intent="nlu_fallback",
+        requested_slot="screen_eyelid",
+        slots={
+            "symptoms": ["twitching"],
+            "symptom_description": "twitch",
+            "treatment_date": "2026-11-20",
+        },
+    )
+    assert responses(dispatcher) == ["please_answer_yes_no"]
+    assert slots["screen_eyelid"] is None
+    assert slots["requested_slot"] == "screen_eyelid"
+
+
+async def test_a_question_in_the_middle_of_the_form_is_not_taken_for_an_answer(
+    tracker_for, dispatcher, domain
+) -> None:
+    slots = await validate(
+        tracker_for,
+        dispatcher,
+        domain,
+        text="can I drink coffee?",
+        intent="faq",
+        requested_slot="screen_eyelid",
+        slots={
+            "symptoms": ["twitching"],
+            "symptom_description": "twitch",
+            "treatment_date": "2026-11-20",
+        },
+    )
+    # Only requested_slot: Rasa rejects the form, and the FAQ rule answers first.
+    assert set(slots) == {"requested_slot"}
+    assert dispatcher.messages == []
+
+
+async def test_an_unrecognised_description_is_kept_as_other(
+    tracker_for, dispatcher, domain
+) -> None:
+    slots = await validate(
+        tracker_for,
+        dispatcher,
+        domain,
+        text="it feels strange",
+        intent="nlu_fallback",
+        requested_slot="symptom_description",
+        active_loop="triage_form",
+    )
+    assert slots["symptom_description"] == "it feels strange"
+    assert slots["symptoms"] == ["other"]
+
+
+# --- action_triage ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slots", "level", "response"),
+    [
+        ({"symptoms": ["breathing_difficulty"]}, "emergency", "triage_emergency"),
+        ({"symptoms": ["twitching"], "screen_emergency": True}, "emergency", "triage_emergency"),
+        (
+            {"symptoms": ["eyelid_cannot_open"], "treatment_date": "2026-11-23"},
+            "urgent",
+            "triage_urgent",
+        ),
+        (
+            {
+                "symptoms": ["twitching"],
+                "treatment_date": "2026-11-08",
+                "improving": False,
+                **NO_RED_FLAGS,
+            },
+            "routine",
+            "triage_routine",
+        ),
+        (
+            {"symptoms": ["twitching"], "treatment_date": "2026-11-19", **NO_RED_FLAGS},
+            "self_care",
+            "triage_self_care_within_14_days",
+        ),
+        (
+            {"symptoms": ["twitching"], "treatment_date_unknown": True, **NO_RED_FLAGS},
+            "self_care",
+            "triage_self_care_treatment_date_unknown",
+        ),
+        (
+            {
+                "symptoms": ["twitching"],
+                "treatment_date": "2026-11-01",
+                "improving": True,
+                **NO_RED_FLAGS,
+            },
+            "self_care",
+            "triage_self_care_improving_after_14_days",
+        ),
+    ],
+)
+async def test_action_triage_sets_the_level_and_answers(
+    tracker_for, dispatcher, domain, slots, level, response
+) -> None:
+    events = await ActionTriage().run(
+        dispatcher, tracker_for(slots=slots, active_loop=None), domain
+    )
+    assert slots_set(events)["triage_level"] == level
+    assert responses(dispatcher)[0] == response
+    for name in responses(dispatcher):
+        assert name in domain["responses"], f"{name} has no wording in domain.yml"
+
+
+async def test_action_triage_names_the_red_flag_in_the_patients_words(
+    tracker_for, dispatcher, domain
+) -> None:
+    events = await ActionTriage().run(
+        dispatcher,
+        tracker_for(slots={"symptoms": ["twitching", "double_vision"]}, active_loop=None),
+        domain,
+    )
+    assert slots_set(events)["triage_reasons"] == ["double_vision"]
+    assert dispatcher.messages[0]["findings"] == "double vision"
+
+
+async def test_self_care_gives_the_day_to_come_back_and_the_aftercare(
+    tracker_for, dispatcher, domain
+) -> None:
+    slots = {"symptoms": ["twitching"], "treatment_date": "2026-11-19", **NO_RED_FLAGS}
+    events = await ActionTriage().run(
+        dispatcher, tracker_for(slots=slots, active_loop=None), domain
+    )
+    assert dispatcher.messages[0]["review_date"] == "Thursday 3 December"
+    assert responses(dispatcher) == ["triage_self_care_within_14_days", "aftercare_advice"]
+    assert slots_set(events)["days_since_treatment"] == 5
+
+
+# --- action_session_start -----------------------------------------------------------------
+
+
+async def test_session_start_sets_the_clinic_details_and_keeps_what_the_patient_said(
+    tracker_for, dispatcher, domain
+) -> None:
+    tracker = tracker_for(
+        slots={"treatment_date": "2026-11-19", "screen_vision": False, "symptoms": ["twitching"]},
+        active_loop=None,
+    )
+    events = await ActionSessionStart().run(dispatcher, tracker, domain)
+    assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
+    slots = slots_set(events)
+    assert slots["clinic_phone"] == "+44 20 7946 0123"
+    assert slots["emergency_number"] == "999"
+    assert slots["treatment_date"] == "2026-11-19"
+    assert "screen_vision" not in slots

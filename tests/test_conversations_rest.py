@@ -1,0 +1,219 @@
+"""Whole conversations over REST, against the real Rasa server and action server.
+
+The servers start once for this module, on free ports, with their own SQLite conversation
+store (tools/servers.py). They need the trained model: `make test` trains it first.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tools.servers import Bot, Servers, running_bot
+
+pytestmark = pytest.mark.servers
+
+TEST_PHONE = "+44 20 7946 0999"
+SCREENING_NO = ["no", "no", "no", "no"]
+_senders = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    workdir = tmp_path_factory.mktemp("servers")
+    config = workdir / "clinic.yml"
+    config.write_text(
+        'name: "Test Clinic"\n'
+        f'phone: "{TEST_PHONE}"\n'
+        'booking_link: "https://clinic.test/book"\n'
+        'hours: "9 to 5"\n'
+        'emergency_number: "112"\n',
+        encoding="utf-8",
+    )
+    with running_bot(workdir, env={"AFTERCARE_CLINIC_CONFIG": str(config)}) as running:
+        yield running
+
+
+@pytest.fixture
+def bot(servers: Servers) -> Bot:
+    return servers.bot
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"patient-{next(_senders)}"
+
+
+def texts(replies: list[dict]) -> list[str]:
+    return [reply.get("text", "") for reply in replies]
+
+
+def talk(bot: Bot, sender: str, *messages: str) -> list[str]:
+    """Sends the messages in turn; returns everything the bot said, in order."""
+    said: list[str] = []
+    for message in messages:
+        replies = texts(bot.say(sender, message))
+        assert replies, f"no reply to {message!r}"
+        said += replies
+    return said
+
+
+def level(bot: Bot, sender: str) -> str | None:
+    return bot.tracker(sender)["slots"]["triage_level"]
+
+
+def test_blurred_vision_is_urgent_with_the_clinics_phone_and_booking_link(
+    bot: Bot, sender: str
+) -> None:
+    said = talk(bot, sender, "my vision is blurry since my botox")
+    assert level(bot, sender) == "urgent"
+    assert "return to the clinic today" in said[-1]
+    assert TEST_PHONE in said[-1] and "https://clinic.test/book" in said[-1]
+    assert bot.tracker(sender)["slots"]["triage_reasons"] == ["blurred_vision"]
+
+
+def test_an_emergency_sign_gives_the_emergency_number_first(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "hi", "I had botox yesterday and now I can't breathe properly")
+    assert level(bot, sender) == "emergency"
+    assert said[-1].startswith("🚨 Call 112 now")
+
+
+def test_a_twitch_on_day_5_is_self_care_until_day_14(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "my eye is twitching", "5 days ago", *SCREENING_NO)
+    assert level(bot, sender) == "self_care"
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    review = (today - timedelta(days=5) + timedelta(days=14)).strftime("%A %-d %B")
+    assert review in said[-2]
+    assert any("coffee and strong tea for 3 to 5 days" in s for s in said[-2:])
+    slots = bot.tracker(sender)["slots"]
+    assert slots["symptoms"] == ["twitching"] and slots["days_since_treatment"] == 5
+
+
+def test_not_improving_at_day_16_is_routine(bot: Bot, sender: str) -> None:
+    said = talk(
+        bot,
+        sender,
+        "I had botox 16 days ago and the twitching is not getting better",
+        *SCREENING_NO,
+    )
+    assert level(bot, sender) == "routine"
+    assert "16 days since your treatment" in said[-1]
+    assert TEST_PHONE in said[-1]
+
+
+def test_improving_at_day_15_is_self_care(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "my eyelid is a bit droopy", "15 days ago")
+    assert said[-1] == "Is it getting better?"
+    talk(bot, sender, "yes", *SCREENING_NO)
+    assert level(bot, sender) == "self_care"
+
+
+def test_a_red_flag_in_the_middle_of_the_form_ends_it(bot: Bot, sender: str) -> None:
+    talk(bot, sender, "my eyelid keeps twitching", "a week ago", "no")
+    said = talk(bot, sender, "actually my vision has gone blurry")
+    assert level(bot, sender) == "urgent"
+    assert "return to the clinic today" in said[-1]
+
+
+def test_a_denied_red_flag_is_not_asked_again(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "no blurred vision, just a twitch", "5 days ago", "no", "no", "no")
+    assert not any("Is your vision blurred" in s for s in said)
+    assert level(bot, sender) == "self_care"
+
+
+def test_a_red_flag_inside_a_question_is_triaged(bot: Bot, sender: str) -> None:
+    talk(bot, sender, "is blurry vision normal after botox?")
+    assert level(bot, sender) == "urgent"
+
+
+def test_an_article_question_gets_the_articles_answer(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "can I drink coffee?")
+    assert "3 to 5 days" in said[-1]
+    said = talk(bot, sender, "why is my eyelid twitching after botox?")
+    assert "3 to 7 days" in said[-1]
+    assert level(bot, sender) is None
+
+
+def test_a_question_in_the_middle_of_the_form_is_answered_then_the_form_goes_on(
+    bot: Bot, sender: str
+) -> None:
+    talk(bot, sender, "my eye is twitching")
+    said = talk(bot, sender, "should I massage it?")
+    assert "massage" in said[0]
+    assert said[-1].startswith("When did you have your Botox treatment?")
+    talk(bot, sender, "4 days ago", *SCREENING_NO)
+    assert level(bot, sender) == "self_care"
+
+
+def test_a_patient_can_ask_for_a_person(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "can I speak to a human?")
+    assert TEST_PHONE in said[-1]
+
+
+def test_a_patient_can_stop_the_check(bot: Bot, sender: str) -> None:
+    talk(bot, sender, "my eye is twitching")
+    said = talk(bot, sender, "stop")
+    assert "stopped the symptom check" in said[-1]
+    said = talk(bot, sender, "can I drink coffee?")
+    assert "3 to 5 days" in said[-1]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "   ",
+        "x" * 10_000,
+        "🙂🙂🙂",
+        "hola, tengo un problema con mi ojo",
+        "我的眼睛在跳",
+        "<script>alert(1)</script>",
+    ],
+    ids=["empty", "blank", "10k", "emoji", "spanish", "chinese", "html"],
+)
+def test_bad_input_gets_a_clear_answer_and_the_conversation_goes_on(
+    bot: Bot, sender: str, message: str
+) -> None:
+    said = talk(bot, sender, message)
+    assert all(s.strip() for s in said)
+    said = talk(bot, sender, "can I drink coffee?")
+    assert "3 to 5 days" in said[-1]
+
+
+def test_an_unknown_date_is_asked_once_more_then_the_safe_advice(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "my eye is twitching", "400 days ago")
+    assert "more than a year ago" in said[-2]
+    said = talk(bot, sender, "I don't remember")
+    assert "more than 2 weeks" in said[0]
+    talk(bot, sender, *SCREENING_NO)
+    slots = bot.tracker(sender)["slots"]
+    assert slots["triage_level"] == "self_care"
+    assert slots["triage_reasons"] == ["treatment_date_unknown"]
+
+
+def test_tomorrow_is_not_a_treatment_date(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "my eye is twitching", "tomorrow")
+    assert "in the future" in said[-2]
+
+
+def test_every_message_a_patient_sent_is_kept(bot: Bot, sender: str) -> None:
+    messages = ["hello", "my eye is twitching", "🙂", "5 days ago", "x" * 10_000]
+    talk(bot, sender, *messages)
+    kept = [e["text"] for e in bot.tracker(sender)["events"] if e["event"] == "user"]
+    assert kept == messages
+
+
+def test_a_restart_of_both_servers_loses_nothing(servers: Servers, sender: str) -> None:
+    talk(servers.bot, sender, "my eye is twitching", "5 days ago", "no")
+    servers.stop_rasa()
+    servers.stop_actions()
+    servers.start_actions()
+    servers.start_rasa()
+    said = talk(servers.bot, sender, "no")
+    assert said[-1] == "Is there pain or redness at an injection site that isn't going away?"
+    talk(servers.bot, sender, "no", "no")
+    assert level(servers.bot, sender) == "self_care"

@@ -1,0 +1,154 @@
+"""The triage rules, table-driven on their boundaries (actions/triage.py)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from actions.symptoms import ScreeningQuestion, Severity, Symptom, screen
+from actions.triage import WAIT_DAYS, Level, Reason, Report, decide, questions_needed
+
+TODAY = date(2026, 11, 24)
+RED_FLAGS = [s for s in Symptom if s.severity is Severity.RED_FLAG]
+EMERGENCY_SIGNS = [s for s in Symptom if s.severity is Severity.EMERGENCY]
+ALL_NO = {q: False for q in ScreeningQuestion}
+
+
+def days_ago(days: int) -> date:
+    return TODAY - timedelta(days=days)
+
+
+@pytest.mark.parametrize(
+    ("day", "improving", "level", "reason"),
+    [
+        (1, False, Level.SELF_CARE, Reason.WITHIN_WAIT),
+        (13, False, Level.SELF_CARE, Reason.WITHIN_WAIT),
+        (13, None, Level.SELF_CARE, Reason.WITHIN_WAIT),
+        (14, False, Level.ROUTINE, Reason.NOT_IMPROVING_AFTER_WAIT),
+        (14, None, Level.ROUTINE, Reason.NOT_IMPROVING_AFTER_WAIT),
+        (15, False, Level.ROUTINE, Reason.NOT_IMPROVING_AFTER_WAIT),
+        (15, True, Level.SELF_CARE, Reason.IMPROVING_AFTER_WAIT),
+        (14, True, Level.SELF_CARE, Reason.IMPROVING_AFTER_WAIT),
+        (60, False, Level.ROUTINE, Reason.NOT_IMPROVING_AFTER_WAIT),
+    ],
+)
+def test_two_week_rule(day: int, improving: bool | None, level: Level, reason: Reason) -> None:
+    report = Report(frozenset({Symptom.TWITCHING}), days_ago(day), improving, ALL_NO)
+    decision = decide(report, TODAY)
+    assert (decision.level, decision.reasons) == (level, (reason.value,))
+    assert decision.days_since_treatment == day
+
+
+def test_self_care_names_the_day_to_come_back() -> None:
+    decision = decide(Report(frozenset({Symptom.DRY_EYE}), days_ago(5), None, ALL_NO), TODAY)
+    assert decision.review_on == days_ago(5) + timedelta(days=WAIT_DAYS)
+
+
+@pytest.mark.parametrize("red_flag", RED_FLAGS, ids=lambda s: s.value)
+@pytest.mark.parametrize("day", [0, 1, 13, 14, 40])
+def test_each_red_flag_alone_is_urgent_on_any_day(red_flag: Symptom, day: int) -> None:
+    decision = decide(Report(frozenset({red_flag}), days_ago(day), True), TODAY)
+    assert decision.level is Level.URGENT
+    assert decision.reasons == (red_flag.value,)
+
+
+@pytest.mark.parametrize("sign", EMERGENCY_SIGNS, ids=lambda s: s.value)
+def test_each_emergency_sign_alone_is_an_emergency(sign: Symptom) -> None:
+    decision = decide(Report(frozenset({sign}), days_ago(1)), TODAY)
+    assert (decision.level, decision.reasons) == (Level.EMERGENCY, (sign.value,))
+
+
+def test_an_emergency_sign_outranks_a_red_flag() -> None:
+    symptoms = frozenset({Symptom.BLURRED_VISION, Symptom.BREATHING_DIFFICULTY})
+    assert decide(Report(symptoms, days_ago(3)), TODAY).level is Level.EMERGENCY
+
+
+def test_a_red_flag_with_an_unknown_date_is_still_urgent() -> None:
+    assert decide(Report(frozenset({Symptom.DOUBLE_VISION})), TODAY).level is Level.URGENT
+
+
+@pytest.mark.parametrize(
+    ("question", "reported", "reason"),
+    [
+        (ScreeningQuestion.EYELID, set(), Symptom.EYELID_CANNOT_OPEN),
+        (ScreeningQuestion.EYELID, {Symptom.DROOPING}, Symptom.EYELID_CANNOT_OPEN),
+        (ScreeningQuestion.VISION, set(), Symptom.VISION_PROBLEM),
+        (ScreeningQuestion.INJECTION_SITE, set(), Symptom.INJECTION_SITE_PROBLEM),
+        (ScreeningQuestion.INJECTION_SITE, {Symptom.PAIN}, Symptom.PERSISTENT_PAIN),
+        (ScreeningQuestion.INJECTION_SITE, {Symptom.REDNESS}, Symptom.PERSISTENT_REDNESS),
+        (ScreeningQuestion.EMERGENCY, set(), Symptom.EMERGENCY_SIGN),
+    ],
+)
+def test_a_yes_to_a_screening_question_is_that_red_flag(
+    question: ScreeningQuestion, reported: set[Symptom], reason: Symptom
+) -> None:
+    report = Report(frozenset(reported | {Symptom.TWITCHING}), days_ago(2), None, {question: True})
+    decision = decide(report, TODAY)
+    assert reason.value in decision.reasons
+    expected = Level.EMERGENCY if question is ScreeningQuestion.EMERGENCY else Level.URGENT
+    assert decision.level is expected
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "no blurred vision, just a twitch",
+        "I don't have double vision",
+        "my vision is fine, my eye twitches",
+        "no trouble breathing, only some bruising",
+        "twitching but I can open my eye fully",
+        "it doesn't hurt, it's a bit swollen",
+    ],
+)
+def test_a_denied_red_flag_is_not_a_red_flag(message: str) -> None:
+    screening = screen(message)
+    decision = decide(Report(screening.present, days_ago(4), None, ALL_NO), TODAY)
+    assert decision.level is Level.SELF_CARE
+
+
+def test_unknown_date_without_red_flags_is_self_care_with_the_safe_advice() -> None:
+    decision = decide(Report(frozenset({Symptom.TWITCHING}), None, False, ALL_NO), TODAY)
+    assert (decision.level, decision.reasons) == (Level.SELF_CARE, (Reason.DATE_UNKNOWN.value,))
+
+
+def test_no_symptoms_is_self_care() -> None:
+    decision = decide(Report(frozenset(), days_ago(20), False, ALL_NO), TODAY)
+    assert (decision.level, decision.reasons) == (Level.SELF_CARE, (Reason.NO_SYMPTOMS.value,))
+
+
+SCREENING = [q.value for q in ScreeningQuestion]
+
+
+@pytest.mark.parametrize(
+    ("report", "date_unknown", "needed"),
+    [
+        (Report(), False, ["symptom_description", "treatment_date", *SCREENING]),
+        (
+            Report(frozenset({Symptom.TWITCHING}), days_ago(5)),
+            False,
+            ["symptom_description", "treatment_date", *SCREENING],
+        ),
+        (
+            Report(frozenset({Symptom.TWITCHING}), days_ago(13)),
+            False,
+            ["symptom_description", "treatment_date", *SCREENING],
+        ),
+        (
+            Report(frozenset({Symptom.TWITCHING}), days_ago(14)),
+            False,
+            ["symptom_description", "treatment_date", "improving", *SCREENING],
+        ),
+        (Report(frozenset({Symptom.TWITCHING})), True, ["symptom_description", *SCREENING]),
+        (Report(frozenset({Symptom.BLURRED_VISION})), False, []),
+        (Report(frozenset({Symptom.SWALLOWING_DIFFICULTY})), False, []),
+        (Report(frozenset(), None, None, {ScreeningQuestion.VISION: True}), False, []),
+    ],
+)
+def test_questions_needed(report: Report, date_unknown: bool, needed: list[str]) -> None:
+    assert questions_needed(report, TODAY, date_unknown) == needed
+
+
+@pytest.mark.parametrize("level", list(Level))
+def test_only_self_care_is_not_a_referral(level: Level) -> None:
+    assert level.is_referral is (level is not Level.SELF_CARE)

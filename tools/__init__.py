@@ -1,0 +1,1 @@
+"""Helpers for the tests and benchmarks: running the real servers, reading NLU reports."""

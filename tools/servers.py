@@ -1,0 +1,173 @@
+"""Starts the real action server and Rasa server for end-to-end tests and benchmarks.
+
+Each run gets free ports, its own endpoints file and its own SQLite conversation store in a
+work folder, so it never touches ``conversations.db`` or a bot already running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "aftercare.tar.gz"
+RASA = ROOT / ".venv" / "bin" / "rasa"
+STARTUP_SECONDS = 180
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Bot:
+    """A running bot, reached over its REST channel and HTTP API."""
+
+    url: str
+    token: str
+    workdir: Path
+
+    def say(self, sender: str, message: Any, timeout: float = 30) -> list[dict[str, Any]]:
+        """Sends one message and returns the bot's replies."""
+        response = requests.post(
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=timeout,
+        )
+        response.raise_for_status()
+        return list(response.json())
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        """The conversation's tracker, from the HTTP API."""
+        response = requests.get(
+            f"{self.url}/conversations/{sender}/tracker",
+            params={"token": self.token},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return dict(response.json())
+
+
+def _endpoints(workdir: Path, actions_port: int, tracker_db: str | None) -> Path:
+    path = workdir / "endpoints.yml"
+    db = tracker_db or str(workdir / "conversations.db")
+    path.write_text(
+        "action_endpoint:\n"
+        f'  url: "http://localhost:{actions_port}/webhook"\n'
+        "  enable_selective_domain: true\n"
+        "tracker_store:\n"
+        "  type: SQL\n"
+        "  dialect: sqlite\n"
+        f'  db: "{db}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args!r} exited; see {log}:\n{log.read_text()[-3000:]}")
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(url, timeout=2).ok:
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {STARTUP_SECONDS}s; see {log}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class Servers:
+    """The action server and the Rasa server of one run; either can be restarted."""
+
+    def __init__(
+        self, workdir: Path, tracker_db: str | None = None, env: dict[str, str] | None = None
+    ) -> None:
+        """Chooses ports and writes the run's endpoints file; ``env`` adds variables."""
+        if not MODEL.exists():
+            raise RuntimeError(f"No trained model at {MODEL}: run `make model` first.")
+        self.workdir = workdir
+        self.token = "e2e-token"
+        self.actions_port = free_port()
+        self.rasa_port = free_port()
+        self.endpoints = _endpoints(workdir, self.actions_port, tracker_db)
+        self.env = {**os.environ, **(env or {}), "RASA_TELEMETRY_ENABLED": "false"}
+        self.actions: subprocess.Popen[bytes] | None = None
+        self.rasa: subprocess.Popen[bytes] | None = None
+
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+        log = (self.workdir / f"{name}.log").open("ab")
+        return subprocess.Popen(
+            [str(RASA), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def start_actions(self) -> None:
+        """Starts the action server and waits until it answers."""
+        self.actions = self._spawn("actions", ["run", "actions", "--port", str(self.actions_port)])
+        url = f"http://localhost:{self.actions_port}/health"
+        _wait_for(url, self.actions, self.workdir / "actions.log")
+
+    def start_rasa(self) -> None:
+        """Starts the Rasa server (REST channel, HTTP API with a token) and waits for it."""
+        self.rasa = self._spawn(
+            "rasa",
+            [
+                "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
+                "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
+                "--enable-api", "--auth-token", self.token,
+            ],
+        )  # fmt: skip
+        url = f"http://localhost:{self.rasa_port}/status?token={self.token}"
+        _wait_for(url, self.rasa, self.workdir / "rasa.log")
+
+    def stop_actions(self) -> None:
+        """Stops the action server."""
+        if self.actions is not None:
+            _stop(self.actions)
+
+    def stop_rasa(self) -> None:
+        """Stops the Rasa server."""
+        if self.rasa is not None:
+            _stop(self.rasa)
+
+    @property
+    def bot(self) -> Bot:
+        """A client of the running Rasa server."""
+        return Bot(f"http://localhost:{self.rasa_port}", self.token, self.workdir)
+
+
+@contextlib.contextmanager
+def running_bot(
+    workdir: Path, tracker_db: str | None = None, env: dict[str, str] | None = None
+) -> Iterator[Servers]:
+    """Starts both servers, yields them, and stops them whatever happens."""
+    servers = Servers(workdir, tracker_db, env)
+    try:
+        servers.start_actions()
+        servers.start_rasa()
+        yield servers
+    finally:
+        servers.stop_rasa()
+        servers.stop_actions()
