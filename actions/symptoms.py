@@ -1,6 +1,6 @@
 """Find the symptoms a patient describes in their own words, and the ones they deny.
 
-Plain Python, no Rasa import: the NLU component (``components/symptom_screener.py``) and the
+Plain Python, no Rasa import: the NLU component (``components/message_screener.py``) and the
 actions both use it, and ``tests/test_symptoms.py`` checks it phrase by phrase.
 
 The screen is deliberately a list of readable patterns rather than a learned model: a red flag

@@ -1,1 +1,1 @@
-"""Custom NLU components of the aftercare assistant."""
+"""Extensions the Rasa server loads: the NLU message screener and the bounded tracker store."""

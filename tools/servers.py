@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "aftercare.tar.gz"
@@ -61,19 +62,13 @@ class Bot:
         return dict(response.json())
 
 
-def _endpoints(workdir: Path, actions_port: int, tracker_db: str | None) -> Path:
+def _endpoints(workdir: Path, actions_port: int, tracker_store: dict[str, Any]) -> Path:
+    """The project's endpoints.yml, with this run's action server and conversation store."""
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints["action_endpoint"]["url"] = f"http://localhost:{actions_port}/webhook"
+    endpoints["tracker_store"].update({"db": str(workdir / "conversations.db"), **tracker_store})
     path = workdir / "endpoints.yml"
-    db = tracker_db or str(workdir / "conversations.db")
-    path.write_text(
-        "action_endpoint:\n"
-        f'  url: "http://localhost:{actions_port}/webhook"\n'
-        "  enable_selective_domain: true\n"
-        "tracker_store:\n"
-        "  type: SQL\n"
-        "  dialect: sqlite\n"
-        f'  db: "{db}"\n',
-        encoding="utf-8",
-    )
+    path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
     return path
 
 
@@ -103,16 +98,23 @@ class Servers:
     """The action server and the Rasa server of one run; either can be restarted."""
 
     def __init__(
-        self, workdir: Path, tracker_db: str | None = None, env: dict[str, str] | None = None
+        self,
+        workdir: Path,
+        tracker_store: dict[str, Any] | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
-        """Chooses ports and writes the run's endpoints file; ``env`` adds variables."""
+        """Chooses ports and writes the run's endpoints file.
+
+        ``tracker_store`` overrides keys of endpoints.yml's tracker store (the database is the
+        run's own SQLite file unless it says otherwise); ``env`` adds environment variables.
+        """
         if not MODEL.exists():
             raise RuntimeError(f"No trained model at {MODEL}: run `make model` first.")
         self.workdir = workdir
         self.token = "e2e-token"
         self.actions_port = free_port()
         self.rasa_port = free_port()
-        self.endpoints = _endpoints(workdir, self.actions_port, tracker_db)
+        self.endpoints = _endpoints(workdir, self.actions_port, tracker_store or {})
         self.env = {**os.environ, **(env or {}), "RASA_TELEMETRY_ENABLED": "false"}
         self.actions: subprocess.Popen[bytes] | None = None
         self.rasa: subprocess.Popen[bytes] | None = None
@@ -160,10 +162,12 @@ class Servers:
 
 @contextlib.contextmanager
 def running_bot(
-    workdir: Path, tracker_db: str | None = None, env: dict[str, str] | None = None
+    workdir: Path,
+    tracker_store: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Servers]:
     """Starts both servers, yields them, and stops them whatever happens."""
-    servers = Servers(workdir, tracker_db, env)
+    servers = Servers(workdir, tracker_store, env)
     try:
         servers.start_actions()
         servers.start_rasa()

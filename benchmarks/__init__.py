@@ -1,0 +1,1 @@
+"""Benchmarks that print the project's figures (never timed tests)."""

@@ -1,0 +1,208 @@
+"""Prints the figures the project is held to: speed, memory, training time and accuracy.
+
+    make bench                      # everything
+    python -m benchmarks.bench --skip-train --seconds 20
+
+Against the real Rasa server and action server (tools/servers.py), on a fresh SQLite store:
+
+* 8 concurrent patients run whole triage conversations for ``--seconds``: p50/p95/p99 latency
+  per message, messages per second, errors, and messages missing from the trackers;
+* one patient talks for 300 turns: p50 latency around turn 10 and around turn 300;
+* the Rasa server's resident memory;
+* ``rasa train`` from scratch (``--force``) into a temporary folder;
+* the red-flag phrasings of tests/phrasings.py the symptom screen catches;
+* the NLU cross-validation F1, if `make nlu` has written results/nlu.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+from actions.symptoms import Symptom, screen
+from tests.phrasings import EMERGENCY_PHRASINGS, NOT_RED_FLAGS, RED_FLAG_PHRASINGS
+from tools.nlu_report import weighted_f1
+from tools.servers import RASA, ROOT, Servers, running_bot
+
+# One patient's conversation: three triage outcomes and a few questions, as patients write.
+CONVERSATION = [
+    "hi",
+    "my eye is twitching",
+    "5 days ago",
+    "no",
+    "no",
+    "can I drink coffee?",
+    "no",
+    "no",
+    "I had botox 16 days ago and my eyelid still twitches, not getting better",
+    "no",
+    "no",
+    "no",
+    "no",
+    "is blurry vision normal after botox?",
+    "thanks",
+    "bye",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of ``values``, by the nearest rank."""
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str) -> float:
+    """Sends one message; returns its latency in seconds. Raises on an empty or failed reply."""
+    start = time.perf_counter()
+    async with session.post(url, json={"sender": sender, "message": text}) as response:
+        replies = await response.json()
+        if response.status != 200 or not replies:
+            raise RuntimeError(f"{response.status} {replies!r}")
+    return time.perf_counter() - start
+
+
+async def patients(url: str, count: int, seconds: float) -> tuple[list[float], int, dict[str, int]]:
+    """``count`` patients talk at once for ``seconds``; returns latencies, errors, messages sent."""
+    latencies: list[float] = []
+    errors = 0
+    sent: dict[str, int] = {}
+    numbers = itertools.count()
+    deadline = time.monotonic() + seconds
+
+    async def patient(session: aiohttp.ClientSession, slot: int) -> None:
+        nonlocal errors
+        while time.monotonic() < deadline:
+            sender = f"bench-{slot}-{next(numbers)}"
+            for text in CONVERSATION:
+                if time.monotonic() >= deadline:
+                    return
+                try:
+                    latencies.append(await send(session, url, sender, text))
+                    sent[sender] = sent.get(sender, 0) + 1
+                except Exception:
+                    errors += 1
+
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        await asyncio.gather(*(patient(session, slot) for slot in range(count)))
+    return latencies, errors, sent
+
+
+async def lost_messages(base: str, token: str, sent: dict[str, int]) -> int:
+    """Messages a patient sent that are missing from their tracker."""
+    lost = 0
+    async with aiohttp.ClientSession() as session:
+        for sender, count in sent.items():
+            async with session.get(
+                f"{base}/conversations/{sender}/tracker", params={"token": token}
+            ) as response:
+                tracker = await response.json()
+            kept = sum(1 for event in tracker["events"] if event["event"] == "user")
+            lost += max(0, count - kept)
+    return lost
+
+
+async def long_conversation(url: str, turns: int) -> list[float]:
+    """One patient, ``turns`` messages (the conversation above, over and over)."""
+    latencies = []
+    async with aiohttp.ClientSession() as session:
+        for text in itertools.islice(itertools.cycle(CONVERSATION), turns):
+            latencies.append(await send(session, url, "bench-long", text))
+    return latencies
+
+
+def load(servers: Servers, seconds: float, concurrency: int, turns: int) -> None:
+    """Runs the load and the long conversation; prints their figures."""
+    base = servers.bot.url
+    url = f"{base}/webhooks/rest/webhook"
+    asyncio.run(patients(url, 2, 5))  # warm-up: first TensorFlow calls are slow
+    latencies, errors, sent = asyncio.run(patients(url, concurrency, seconds))
+    lost = asyncio.run(lost_messages(base, servers.token, sent))
+    ms = [v * 1000 for v in latencies]
+    print(f"{concurrency} concurrent patients, {seconds:.0f} s, whole triage conversations:")
+    print(f"  messages: {len(ms)}, errors: {errors}, lost: {lost}")
+    print(f"  throughput: {len(ms) / seconds:.1f} messages/s")
+    print(
+        f"  latency ms: p50 {percentile(ms, 50):.0f}, p95 {percentile(ms, 95):.0f}, "
+        f"p99 {percentile(ms, 99):.0f}"
+    )
+    long = [v * 1000 for v in asyncio.run(long_conversation(url, turns))]
+    early = statistics.median(long[0:20])
+    late = statistics.median(long[-20:])
+    print(f"one patient, {turns} turns:")
+    print(f"  p50 ms around turn 10: {early:.0f}; around turn {turns}: {late:.0f}")
+    print(f"  ratio turn {turns} / turn 10: {late / early:.2f}")
+    assert servers.rasa is not None
+    print(f"Rasa server resident memory: {rss_mb(servers.rasa.pid):.0f} MB")
+
+
+def train_time() -> None:
+    """Times `rasa train --force` into a temporary folder."""
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        subprocess.run(
+            [str(RASA), "train", "--force", "--out", out],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        )
+        print(f"rasa train (from scratch): {time.perf_counter() - start:.0f} s")
+
+
+def accuracy() -> None:
+    """Red-flag phrasings caught, ordinary phrasings not flagged, and the NLU F1."""
+    for name, table in (
+        ("red flags", RED_FLAG_PHRASINGS),
+        ("emergency signs", EMERGENCY_PHRASINGS),
+    ):
+        cases = [(symptom, text) for symptom, texts in table.items() for text in texts]
+        caught = sum(1 for symptom, text in cases if symptom in screen(text).present)
+        print(f"{name} caught by the symptom screen: {caught}/{len(cases)}")
+    false = sum(
+        1 for text in NOT_RED_FLAGS if screen(text).red_flags or screen(text).emergency_signs
+    )
+    print(f"ordinary phrasings flagged as red flags: {false}/{len(NOT_RED_FLAGS)}")
+    print(f"symptoms the screen knows: {len(Symptom)}")
+    report = ROOT / "results" / "nlu" / "intent_report.json"
+    if report.exists():
+        print(f"NLU intent F1, 5-fold cross-validation (results/nlu): {weighted_f1(report):.3f}")
+    else:
+        print("NLU intent F1: run `make nlu` first")
+
+
+def main() -> None:
+    """Parses the options and prints every figure."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--turns", type=int, default=300)
+    parser.add_argument("--skip-train", action="store_true")
+    args = parser.parse_args()
+    accuracy()
+    with tempfile.TemporaryDirectory() as workdir, running_bot(Path(workdir)) as servers:
+        load(servers, args.seconds, args.concurrency, args.turns)
+    if not args.skip_train:
+        train_time()
+
+
+if __name__ == "__main__":
+    main()

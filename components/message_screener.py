@@ -1,0 +1,106 @@
+"""An NLU component that screens every message before the dialogue policies see it.
+
+It runs last in the pipeline, after the intent classifier and the fallback classifier:
+
+* **Red flags first.** A message that reports an article red flag or an emergency sign, not
+  negated, becomes a ``report_symptom`` whatever the classifier said, and even if it fell
+  below the fallback threshold: "is blurry vision normal after botox?" is a report to
+  triage, not a question to answer.
+* **Symptoms as entities**, for the triage form to read: ``symptom`` (reported, e.g.
+  ``blurred_vision``), ``denied_symptom`` ("no blurred vision") and ``trend``
+  (``improving``/``not_improving``). The screening is plain Python in
+  ``actions/symptoms.py``; the entity format is in ``actions/slots.py``, beside its reader.
+* **A message mostly in a non-Latin script** (Chinese, Arabic, Cyrillic, ...) becomes
+  ``non_english``: the bot reads English only, and character n-grams cannot learn every
+  script from a few examples.
+* **A message longer than** ``max_characters`` (1000) becomes ``nlu_fallback``: a classifier's
+  guess on an essay is noise, and the fallback answer asks for a sentence or two. Its
+  symptoms are still screened.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from actions.slots import screening_entities
+from actions.symptoms import screen
+
+
+def mostly_non_latin(text: str) -> bool:
+    """Whether most of the letters in ``text`` are outside the Latin alphabet."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for c in letters if c.isascii() or "LATIN" in _name(c))
+    return latin < len(letters) / 2
+
+
+def _name(character: str) -> str:
+    return unicodedata.name(character, "")
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class MessageScreener(GraphComponent, EntityExtractorMixin):
+    """Adds symptom entities and reroutes red flags, other scripts and over-long messages."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The intents messages are rerouted to, and the longest message classified."""
+        return {
+            "report_intent": "report_symptom",
+            "non_english_intent": "non_english",
+            "fallback_intent": "nlu_fallback",
+            "max_characters": 1000,
+        }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Keeps the component's configuration."""
+        self._config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MessageScreener:
+        """Creates the component (it has nothing to train)."""
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Screens each message: entities first, then the intent it must have, if any."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            screening = screen(text)
+            entities = self.add_extractor_name(screening_entities(screening, len(text)))
+            if entities:
+                message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+            if screening.red_flags or screening.emergency_signs:
+                _set_intent(message, self._config["report_intent"])
+            elif mostly_non_latin(text):
+                _set_intent(message, self._config["non_english_intent"])
+            elif len(text) > self._config["max_characters"]:
+                _set_intent(message, self._config["fallback_intent"])
+        return messages
+
+
+def _set_intent(message: Message, name: str) -> None:
+    """Makes ``name`` the message's intent, with full confidence, at the top of the ranking."""
+    intent = message.get(INTENT) or {}
+    if intent.get("name") == name:
+        return
+    message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
+    ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get("name") != name]
+    message.set(
+        INTENT_RANKING_KEY, [{"name": name, "confidence": 1.0}, *ranking], add_to_output=True
+    )

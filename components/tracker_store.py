@@ -1,0 +1,151 @@
+"""A SQL tracker store whose cost per message does not grow with the conversation.
+
+Rasa rebuilds the whole conversation for every message: it loads and deserialises every event
+of the session, replays them, computes a dialogue state for every earlier turn at every
+prediction, and sends all of them to the action server. A conversation of 300 turns is answered
+several times slower than one of 10.
+
+``BoundedSQLTrackerStore`` keeps every event in Rasa's own ``events`` table, as
+``SQLTrackerStore`` does (the HTTP API, ``rasa export`` and the tests read the full history
+from it), but hands Rasa only the last ``max_turns`` user turns, preceded by a *checkpoint*:
+a few synthetic events that restore the state from before those turns (every slot that is
+set, the active form, then ``action_listen``). The policies look at far fewer turns than
+that (the RulePolicy's rules and the MemoizationPolicy's ``max_history`` of 5), so their
+predictions are the same.
+
+The checkpoint lives in a table of its own, ``tracker_checkpoints``, one row per
+conversation, and moves forward once the conversation has ``2 * max_turns`` turns since it:
+the state at the new checkpoint is replayed from at most that many turns, so the work stays
+bounded and is done once every ``max_turns`` turns.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+CHECKPOINT_MARK = {"tracker_store": "checkpoint"}
+"""Metadata of the synthetic events that restore a conversation's state."""
+
+
+def checkpoint_length(tracker: DialogueStateTracker) -> int:
+    """How many events at the start of the tracker are a checkpoint (not stored events)."""
+    count = 0
+    for event in tracker.events:
+        if event.metadata != CHECKPOINT_MARK:
+            break
+        count += 1
+    return count
+
+
+def state_as_events(tracker: DialogueStateTracker) -> list[Event]:
+    """Events that put an empty tracker in this tracker's state, ready for a user message."""
+    events: list[Event] = [
+        SlotSet(slot.name, slot.value, metadata=CHECKPOINT_MARK)
+        for slot in tracker.slots.values()
+        if slot.value != slot.initial_value
+    ]
+    if tracker.active_loop_name:
+        events.append(ActiveLoop(tracker.active_loop_name, metadata=CHECKPOINT_MARK))
+    events.append(ActionExecuted(ACTION_LISTEN_NAME, metadata=CHECKPOINT_MARK))
+    return events
+
+
+class BoundedSQLTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` that gives Rasa the recent turns of a conversation and its state."""
+
+    class SQLCheckpoint(SQLTrackerStore.Base):
+        """Where a conversation's window starts, and the state before it."""
+
+        __tablename__ = "tracker_checkpoints"
+
+        sender_id = sa.Column(sa.String(255), primary_key=True)
+        # The window holds the stored events with an id above this one.
+        event_id = sa.Column(sa.Integer, nullable=False)
+        # JSON list of events (see `state_as_events`).
+        state = sa.Column(sa.Text, nullable=False)
+
+    def __init__(self, domain: Domain | None = None, max_turns: int = 20, **kwargs: Any) -> None:
+        """Connects like ``SQLTrackerStore``; ``max_turns`` is how many user turns Rasa gets."""
+        if int(max_turns) < 1:
+            raise ValueError("max_turns must be at least 1")
+        self.max_turns = int(max_turns)
+        super().__init__(domain, **kwargs)
+
+    def _window(self, session: Any, sender_id: str, checkpoint: Any) -> Any:
+        query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+        if checkpoint is not None:
+            query = query.filter(self.SQLEvent.id > checkpoint.event_id)
+        return query
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The conversation's last turns, after the checkpoint that restores its state."""
+        with self.session_scope() as session:
+            checkpoint = session.get(self.SQLCheckpoint, sender_id)
+            rows = self._window(session, sender_id, checkpoint).all()
+            prefix = json.loads(checkpoint.state) if checkpoint is not None else []
+        if self.domain is None or not rows:
+            return None
+        events = prefix + [json.loads(row.data) for row in rows]
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Stores the tracker's new events, and moves the checkpoint forward when due."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            checkpoint = session.get(self.SQLCheckpoint, tracker.sender_id)
+            window = self._window(session, tracker.sender_id, checkpoint)
+            skip = checkpoint_length(tracker) + window.count()
+            for event in itertools.islice(tracker.events, skip, None):
+                session.add(self._row(tracker.sender_id, event))
+            session.flush()
+            self._advance_checkpoint(session, tracker, window, checkpoint)
+            session.commit()
+
+    def _row(self, sender_id: str, event: Event) -> Any:
+        data: dict[str, Any] = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
+
+    def _advance_checkpoint(
+        self, session: Any, tracker: DialogueStateTracker, window: Any, checkpoint: Any
+    ) -> None:
+        events = list(tracker.events)
+        prefix = checkpoint_length(tracker)
+        stored = events[prefix:]
+        turns = [i for i, event in enumerate(stored) if isinstance(event, UserUttered)]
+        if len(turns) <= 2 * self.max_turns or self.domain is None:
+            return
+        ids = [row_id for (row_id,) in window.with_entities(self.SQLEvent.id).all()]
+        if len(ids) != len(stored):
+            # A new session started in this save: the window is already short.
+            return
+        start = turns[-self.max_turns]
+        before = DialogueStateTracker.from_events(
+            tracker.sender_id, events[: prefix + start], self.domain.slots
+        )
+        state = json.dumps([event.as_dict() for event in state_as_events(before)])
+        if checkpoint is None:
+            session.add(
+                self.SQLCheckpoint(
+                    sender_id=tracker.sender_id, event_id=ids[start - 1], state=state
+                )
+            )
+        else:
+            checkpoint.event_id = ids[start - 1]
+            checkpoint.state = state

@@ -1,0 +1,80 @@
+"""The NLU message screener (components/message_screener.py), on Rasa messages."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from components.message_screener import MessageScreener, mostly_non_latin
+
+
+def screened(text: str, intent: str = "faq", confidence: float = 0.9) -> Message:
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": confidence}})
+    MessageScreener(MessageScreener.get_default_config()).process([message])
+    return message
+
+
+def entities(message: Message) -> set[tuple[str, str]]:
+    return {(e["entity"], e["value"]) for e in message.get("entities", [])}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("is blurry vision normal after botox?", "faq"),
+        ("my lid covers my eye", "greet"),
+        ("I can't breathe", "nlu_fallback"),
+    ],
+)
+def test_a_red_flag_becomes_a_report_whatever_the_classifier_said(text: str, intent: str) -> None:
+    assert screened(text, intent).get("intent")["name"] == "report_symptom"
+
+
+def test_a_denied_red_flag_keeps_the_classifiers_intent() -> None:
+    message = screened("no blurred vision, just a twitch", "report_symptom", 0.8)
+    assert message.get("intent") == {"name": "report_symptom", "confidence": 0.8}
+    assert entities(message) == {("symptom", "twitching"), ("denied_symptom", "blurred_vision")}
+
+
+def test_a_plain_question_is_left_alone() -> None:
+    message = screened("can I drink coffee?")
+    assert message.get("intent")["name"] == "faq"
+    assert entities(message) == set()
+
+
+def test_the_trend_is_an_entity() -> None:
+    assert ("trend", "not_improving") in entities(
+        screened("the twitch is not getting better", "report_symptom")
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["我的眼睛在跳", "у меня дергается глаз", "عيني ترمش", "目がピクピクします"]
+)
+def test_another_script_is_not_english(text: str) -> None:
+    assert screened(text, "report_symptom").get("intent")["name"] == "non_english"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mon œil tremble", False),
+        ("café", False),
+        ("🙂🙂", False),
+        ("", False),
+        ("我的眼睛 eye", True),
+    ],
+)
+def test_mostly_non_latin(text: str, expected: bool) -> None:
+    assert mostly_non_latin(text) is expected
+
+
+def test_a_very_long_message_is_not_classified_but_still_screened() -> None:
+    long_text = "x" * 2000 + " my eye twitches"
+    message = screened(long_text, "faq")
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert ("symptom", "twitching") in entities(message)
+
+
+def test_a_very_long_message_with_a_red_flag_is_still_a_report() -> None:
+    assert screened("x" * 2000 + " and I'm seeing double").get("intent")["name"] == "report_symptom"

@@ -1,0 +1,110 @@
+"""The bounded SQL tracker store (components/tracker_store.py), on a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from components.tracker_store import BoundedSQLTrackerStore, checkpoint_length
+
+ROOT = Path(__file__).resolve().parent.parent
+MAX_TURNS = 5
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.fixture
+def store(tmp_path: Path, domain: Domain) -> BoundedSQLTrackerStore:
+    return BoundedSQLTrackerStore(
+        domain, max_turns=MAX_TURNS, dialect="sqlite", db=str(tmp_path / "t.db")
+    )
+
+
+async def converse(store: BoundedSQLTrackerStore, sender: str, turns: int) -> None:
+    """Stores a conversation turn by turn, as the Rasa server does: retrieve, add, save."""
+    tracker = await store.get_or_create_tracker(sender)
+    tracker.update(SessionStarted())
+    tracker.update(SlotSet("clinic_phone", "+44 20 7946 0123"))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    for turn in range(turns):
+        tracker = await store.retrieve(sender)
+        assert tracker is not None
+        tracker.update(UserUttered(f"message {turn}", {"name": "inform", "confidence": 1.0}))
+        if turn == 1:
+            tracker.update(ActionExecuted("triage_form"))
+            tracker.update(ActiveLoop("triage_form"))
+            tracker.update(SlotSet("treatment_date", "2026-11-19"))
+        tracker.update(SlotSet("symptom_description", f"said {turn}"))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+
+
+async def test_rasa_gets_a_bounded_window_of_a_long_conversation(
+    store: BoundedSQLTrackerStore,
+) -> None:
+    await converse(store, "long", 60)
+    tracker = await store.retrieve("long")
+    assert tracker is not None
+    user_turns = [e for e in tracker.events if isinstance(e, UserUttered)]
+    assert MAX_TURNS <= len(user_turns) <= 2 * MAX_TURNS
+    assert user_turns[-1].text == "message 59"
+
+
+async def test_the_state_before_the_window_is_kept(store: BoundedSQLTrackerStore) -> None:
+    await converse(store, "long", 60)
+    tracker = await store.retrieve("long")
+    assert tracker is not None
+    assert checkpoint_length(tracker) > 0
+    assert tracker.get_slot("treatment_date") == "2026-11-19"
+    assert tracker.get_slot("clinic_phone") == "+44 20 7946 0123"
+    assert tracker.active_loop_name == "triage_form"
+    assert tracker.get_slot("symptom_description") == "said 59"
+
+
+async def test_the_full_history_is_stored_once(store: BoundedSQLTrackerStore) -> None:
+    await converse(store, "long", 60)
+    full = await store.retrieve_full_tracker("long")
+    assert full is not None
+    texts = [e.text for e in full.events if isinstance(e, UserUttered)]
+    assert texts == [f"message {turn}" for turn in range(60)]
+    assert checkpoint_length(full) == 0
+    assert not any(e.metadata for e in full.events if isinstance(e, SlotSet))
+
+
+async def test_a_short_conversation_is_returned_whole(store: BoundedSQLTrackerStore) -> None:
+    await converse(store, "short", 3)
+    tracker = await store.retrieve("short")
+    full = await store.retrieve_full_tracker("short")
+    assert tracker is not None and full is not None
+    session = [type(e) for e in full.events].index(SessionStarted)
+    assert list(tracker.events) == list(full.events)[session:]
+
+
+async def test_an_unknown_conversation_is_none(store: BoundedSQLTrackerStore) -> None:
+    assert await store.retrieve("nobody") is None
+
+
+def test_max_turns_must_be_positive(tmp_path: Path, domain: Domain) -> None:
+    with pytest.raises(ValueError):
+        BoundedSQLTrackerStore(domain, max_turns=0, dialect="sqlite", db=str(tmp_path / "x.db"))
+
+
+async def test_a_tracker_saved_without_a_checkpoint_is_stored_as_is(
+    store: BoundedSQLTrackerStore,
+) -> None:
+    tracker = DialogueStateTracker.from_events(
+        "api", [ActionExecuted("action_listen"), UserUttered("hi")]
+    )
+    await store.save(tracker)
+    stored = await store.retrieve_full_tracker("api")
+    assert stored is not None and [e.text for e in stored.events if isinstance(e, UserUttered)] == [
+        "hi"
+    ]
