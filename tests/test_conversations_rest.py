@@ -180,8 +180,9 @@ def test_bad_input_gets_a_clear_answer_and_the_conversation_goes_on(
 ) -> None:
     said = talk(bot, sender, message)
     assert all(s.strip() for s in said)
+    # The next question is answered (then, if a symptom check began, its question is re-asked).
     said = talk(bot, sender, "can I drink coffee?")
-    assert "3 to 5 days" in said[-1]
+    assert any("3 to 5 days" in s for s in said)
 
 
 def test_an_unknown_date_is_asked_once_more_then_the_safe_advice(bot: Bot, sender: str) -> None:
