@@ -1,0 +1,53 @@
+"""Prints example conversations with the real bot, as Markdown, for the README.
+
+python -m tools.transcripts > /tmp/examples.md
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from tools.servers import running_bot
+
+CONVERSATIONS = {
+    "A twitch five days after the treatment: self-care, and when to come back": [
+        "hi",
+        "my eye has been twitching since my botox",
+        "5 days ago",
+        "can I drink coffee?",
+        "no",
+        "no",
+        "no",
+        "no",
+    ],
+    "A red flag in the middle of the questions: back to the clinic today": [
+        "my eyelid keeps twitching",
+        "about 10 days ago",
+        "no",
+        "actually my vision has gone a bit blurry",
+    ],
+}
+
+
+def main() -> None:
+    """Runs each conversation against the real servers and prints it."""
+    with tempfile.TemporaryDirectory() as workdir, running_bot(Path(workdir)) as servers:
+        for number, (title, messages) in enumerate(CONVERSATIONS.items()):
+            sender = f"example-{number}"
+            print(f"**{title}**\n")
+            for message in messages:
+                print(f"> **Patient:** {message}  ")
+                for reply in servers.bot.say(sender, message):
+                    buttons = " ".join(f"[{b['title']}]" for b in reply.get("buttons", []))
+                    print(f"> **Bot:** {reply.get('text', '')} {buttons}".rstrip() + "  ")
+                print(">")
+            slots = servers.bot.tracker(sender)["slots"]
+            print(
+                f"\n`triage_level`: `{slots['triage_level']}`, "
+                f"`triage_reasons`: `{slots['triage_reasons']}`\n"
+            )
+
+
+if __name__ == "__main__":
+    main()
