@@ -196,9 +196,15 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--turns", type=int, default=300)
     parser.add_argument("--skip-train", action="store_true")
+    parser.add_argument(
+        "--plain-sql",
+        action="store_true",
+        help="use Rasa's own SQLTrackerStore instead of the bounded one, for comparison",
+    )
     args = parser.parse_args()
     accuracy()
-    with tempfile.TemporaryDirectory() as workdir, running_bot(Path(workdir)) as servers:
+    store = {"type": "SQL"} if args.plain_sql else {}
+    with tempfile.TemporaryDirectory() as workdir, running_bot(Path(workdir), store) as servers:
         load(servers, args.seconds, args.concurrency, args.turns)
     if not args.skip_train:
         train_time()
