@@ -8,6 +8,13 @@ export RASA_TELEMETRY_ENABLED=false
 scripts/setup.sh
 scripts/train.sh
 
+for port in 5055 5005; do
+  if curl -s -o /dev/null "http://localhost:$port"; then
+    echo "Port $port is already in use (another bot running?): stop it first." >&2
+    exit 1
+  fi
+done
+
 mkdir -p logs
 .venv/bin/rasa run actions --port 5055 > logs/actions.log 2>&1 &
 actions_pid=$!
