@@ -13,6 +13,8 @@ from actions.form_validation import ValidateTriageForm
 from actions.session import ActionSessionStart
 from tests.conftest import TrackerFactory
 
+TWITCH = {"symptoms": ["twitching"], "symptom_description": "twitch"}
+TWITCH_DATED = {**TWITCH, "treatment_date": "2026-11-20"}
 NO_RED_FLAGS = {
     "screen_eyelid": False,
     "screen_vision": False,
@@ -29,68 +31,58 @@ def responses(dispatcher: CollectingDispatcher) -> list[str]:
     return [m["response"] for m in dispatcher.messages]
 
 
-async def validate(
-    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict, **kwargs: Any
-) -> dict[str, Any]:
-    events = await ValidateTriageForm().run(dispatcher, tracker_for(**kwargs), domain)
-    return slots_set(events)
+@pytest.fixture
+def form(tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict):
+    """Runs validate_triage_form on a tracker built from the keyword arguments; returns the slots set."""
+
+    async def run(**kwargs: Any) -> dict[str, Any]:
+        events = await ValidateTriageForm().run(dispatcher, tracker_for(**kwargs), domain)
+        return slots_set(events)
+
+    return run
 
 
 # --- validate_triage_form ---------------------------------------------------------------
 
 
-async def test_a_red_flag_in_the_first_message_ends_the_form_at_once(
-    tracker_for, dispatcher, domain
-) -> None:
-    slots = await validate(
-        tracker_for, dispatcher, domain, text="my vision is blurry since my botox"
-    )
+async def test_a_red_flag_in_the_first_message_ends_the_form_at_once(form, dispatcher) -> None:
+    slots = await form(text="my vision is blurry since my botox")
     assert slots["symptoms"] == ["blurred_vision"]
     assert slots["screen_vision"] is True
     assert slots["requested_slot"] is None
 
 
-async def test_a_symptom_without_a_date_asks_for_the_date(tracker_for, dispatcher, domain) -> None:
-    slots = await validate(tracker_for, dispatcher, domain, text="my eye is twitching")
+async def test_a_symptom_without_a_date_asks_for_the_date(form, dispatcher) -> None:
+    slots = await form(text="my eye is twitching")
     assert slots["symptoms"] == ["twitching"]
     assert slots["symptom_description"] == "my eye is twitching"
     assert slots["requested_slot"] == "treatment_date"
 
 
-async def test_a_date_given_with_the_treatment_is_not_asked_again(
-    tracker_for, dispatcher, domain
-) -> None:
-    slots = await validate(
-        tracker_for, dispatcher, domain, text="had botox 5 days ago and my eye twitches"
-    )
+async def test_a_date_given_with_the_treatment_is_not_asked_again(form, dispatcher) -> None:
+    slots = await form(text="had botox 5 days ago and my eye twitches")
     assert slots["treatment_date"] == "2026-11-19"
     assert slots["requested_slot"] == "screen_eyelid"
 
 
-async def test_the_date_answer_is_read(tracker_for, dispatcher, domain) -> None:
-    slots = await validate(
-        tracker_for,
-        dispatcher,
-        domain,
+async def test_the_date_answer_is_read(form, dispatcher) -> None:
+    slots = await form(
         text="last Monday",
         intent="inform",
         requested_slot="treatment_date",
-        slots={"symptoms": ["twitching"], "symptom_description": "twitch"},
+        slots=TWITCH,
     )
     assert slots["treatment_date"] == "2026-11-23"
     assert slots["requested_slot"] == "screen_eyelid"
     assert dispatcher.messages == []
 
 
-async def test_a_parseable_date_counts_whatever_the_intent(tracker_for, dispatcher, domain) -> None:
-    slots = await validate(
-        tracker_for,
-        dispatcher,
-        domain,
+async def test_a_parseable_date_counts_whatever_the_intent(form, dispatcher) -> None:
+    slots = await form(
         text="a fortnight ago",
         intent="faq",
         requested_slot="treatment_date",
-        slots={"symptoms": ["twitching"], "symptom_description": "twitch"},
+        slots=TWITCH,
     )
     assert slots["treatment_date"] == "2026-11-10"
 
@@ -107,16 +99,13 @@ async def test_a_parseable_date_counts_whatever_the_intent(tracker_for, dispatch
     ],
 )
 async def test_an_unusable_date_is_explained_and_asked_again(
-    tracker_for, dispatcher, domain, text, response
+    form, dispatcher, text, response
 ) -> None:
-    slots = await validate(
-        tracker_for,
-        dispatcher,
-        domain,
+    slots = await form(
         text=text,
         intent="inform",
         requested_slot="treatment_date",
-        slots={"symptoms": ["twitching"], "symptom_description": "twitch"},
+        slots=TWITCH,
     )
     assert responses(dispatcher) == [response]
     assert slots["treatment_date"] is None
@@ -124,115 +113,72 @@ async def test_an_unusable_date_is_explained_and_asked_again(
     assert slots["requested_slot"] == "treatment_date"
 
 
-async def test_a_second_unusable_date_gives_the_safe_advice_and_goes_on(
-    tracker_for, dispatcher, domain
-) -> None:
-    slots = await validate(
-        tracker_for,
-        dispatcher,
-        domain,
+async def test_a_second_unusable_date_gives_the_safe_advice_and_goes_on(form, dispatcher) -> None:
+    slots = await form(
         text="no idea, sorry",
         intent="dont_know",
         requested_slot="treatment_date",
-        slots={
-            "symptoms": ["twitching"],
-            "symptom_description": "twitch",
-            "treatment_date_attempts": 1,
-        },
+        slots={**TWITCH, "treatment_date_attempts": 1},
     )
     assert responses(dispatcher) == ["date_unknown_safe_advice"]
     assert slots["treatment_date_unknown"] is True
     assert slots["requested_slot"] == "screen_eyelid"
 
 
-async def test_day_14_asks_whether_it_is_improving(tracker_for, dispatcher, domain) -> None:
-    slots = await validate(
-        tracker_for,
-        dispatcher,
-        domain,
+async def test_day_14_asks_whether_it_is_improving(form, dispatcher) -> None:
+    slots = await form(
         text="2 weeks ago",
         intent="inform",
         requested_slot="treatment_date",
-        slots={"symptoms": ["twitching"], "symptom_description": "twitch"},
+        slots=TWITCH,
     )
     assert slots["requested_slot"] == "improving"
 
 
-async def test_a_described_trend_is_not_asked_again(tracker_for, dispatcher, domain) -> None:
-    slots = await validate(
-        tracker_for,
-        dispatcher,
-        domain,
+async def test_a_described_trend_is_not_asked_again(form, dispatcher) -> None:
+    slots = await form(
         text="I had botox 16 days ago and the twitching is not getting better",
     )
     assert slots["improving"] is False
     assert slots["requested_slot"] == "screen_eyelid"
 
 
-async def test_a_denied_red_flag_answers_its_question(tracker_for, dispatcher, domain) -> None:
-    slots = await validate(tracker_for, dispatcher, domain, text="no blurred vision, just a twitch")
+async def test_a_denied_red_flag_answers_its_question(form, dispatcher) -> None:
+    slots = await form(text="no blurred vision, just a twitch")
     assert slots["screen_vision"] is False
     assert slots["denied_symptoms"] == ["blurred_vision"]
 
 
 @pytest.mark.parametrize(("intent", "answer"), [("affirm", True), ("deny", False)])
-async def test_yes_and_no_answer_a_screening_question(
-    tracker_for, dispatcher, domain, intent, answer
-) -> None:
-    slots = await validate(
-        tracker_for,
-        dispatcher,
-        domain,
+async def test_yes_and_no_answer_a_screening_question(form, dispatcher, intent, answer) -> None:
+    slots = await form(
         text="/" + intent,
         intent=intent,
         requested_slot="screen_vision",
         entities=[],
-        slots={
-            "symptoms": ["twitching"],
-            "symptom_description": "twitch",
-            "treatment_date": "2026-11-20",
-            "screen_eyelid": False,
-        },
+        slots={**TWITCH_DATED, "screen_eyelid": False},
     )
     assert slots["screen_vision"] is answer
     assert slots["requested_slot"] == (None if answer else "screen_injection_site")
 
 
-async def test_a_red_flag_in_the_middle_of_the_form_ends_it(
-    tracker_for, dispatcher, domain
-) -> None:
-    slots = await validate(
-        tracker_for,
-        dispatcher,
-        domain,
+async def test_a_red_flag_in_the_middle_of_the_form_ends_it(form, dispatcher) -> None:
+    slots = await form(
         text="no, but now I'm seeing double",
         intent="report_symptom",
         requested_slot="screen_eyelid",
-        slots={
-            "symptoms": ["twitching"],
-            "symptom_description": "twitch",
-            "treatment_date": "2026-11-20",
-        },
+        slots=TWITCH_DATED,
     )
     assert "double_vision" in slots["symptoms"]
     assert slots["requested_slot"] is None
 
 
-async def test_an_answer_that_is_neither_yes_nor_no_is_asked_again(
-    tracker_for, dispatcher, domain
-) -> None:
-    slots = await validate(
-        tracker_for,
-        dispatcher,
-        domain,
+async def test_an_answer_that_is_neither_yes_nor_no_is_asked_again(form, dispatcher) -> None:
+    slots = await form(
         text="banana",
         intent="nlu_fallback",
         requested_slot="screen_eyelid",
-        slots={
-            "symptoms": ["twitching"],
-            "symptom_description": "twitch",
-            "treatment_date": "2026-11-20",
-        },
+        slots=TWITCH_DATED,
     )
     assert responses(dispatcher) == ["please_answer_yes_no"]
     assert slots["screen_eyelid"] is None
@@ -240,33 +186,21 @@ async def test_an_answer_that_is_neither_yes_nor_no_is_asked_again(
 
 
 async def test_a_question_in_the_middle_of_the_form_is_not_taken_for_an_answer(
-    tracker_for, dispatcher, domain
+    form, dispatcher
 ) -> None:
-    slots = await validate(
-        tracker_for,
-        dispatcher,
-        domain,
+    slots = await form(
         text="can I drink coffee?",
         intent="faq",
         requested_slot="screen_eyelid",
-        slots={
-            "symptoms": ["twitching"],
-            "symptom_description": "twitch",
-            "treatment_date": "2026-11-20",
-        },
+        slots=TWITCH_DATED,
     )
     # Only requested_slot: Rasa rejects the form, and the FAQ rule answers first.
     assert set(slots) == {"requested_slot"}
     assert dispatcher.messages == []
 
 
-async def test_an_unrecognised_description_is_kept_as_other(
-    tracker_for, dispatcher, domain
-) -> None:
-    slots = await validate(
-        tracker_for,
-        dispatcher,
-        domain,
+async def test_an_unrecognised_description_is_kept_as_other(form, dispatcher) -> None:
+    slots = await form(
         text="it feels strange",
         intent="nlu_fallback",
         requested_slot="symptom_description",
