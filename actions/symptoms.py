@@ -12,7 +12,6 @@ never as present; when the same symptom is both affirmed and denied, it counts a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -425,7 +424,6 @@ def screen(text: str) -> Screening:
     for pattern, denied in _COMPILED_DENIALS:
         if pattern.search(text):
             absent.update(denied)
-    absent -= present
     # Denying "pain" or "redness" also denies their persistent forms.
     if Symptom.PAIN in absent:
         absent.add(Symptom.PERSISTENT_PAIN)
@@ -442,11 +440,3 @@ def _qualified(symptom: Symptom, clause: str) -> Symptom:
         if symptom is Symptom.REDNESS:
             return Symptom.PERSISTENT_REDNESS
     return symptom
-
-
-def screen_all(texts: Iterable[str]) -> Screening:
-    """Screen several messages in order; what a later one says adds to the earlier ones."""
-    result = Screening()
-    for text in texts:
-        result = result.merge(screen(text))
-    return result

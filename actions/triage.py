@@ -32,11 +32,6 @@ class Level(StrEnum):
     ROUTINE = "routine"
     SELF_CARE = "self_care"
 
-    @property
-    def is_referral(self) -> bool:
-        """Whether this level sends the patient to the clinic or to emergency care."""
-        return self is not Level.SELF_CARE
-
 
 class Reason(StrEnum):
     """Why a level was chosen, beside the symptoms themselves."""

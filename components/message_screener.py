@@ -40,12 +40,8 @@ def mostly_non_latin(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return False
-    latin = sum(1 for c in letters if c.isascii() or "LATIN" in _name(c))
+    latin = sum(1 for c in letters if c.isascii() or "LATIN" in unicodedata.name(c, ""))
     return latin < len(letters) / 2
-
-
-def _name(character: str) -> str:
-    return unicodedata.name(character, "")
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

@@ -11,7 +11,6 @@ from actions.symptoms import (
     Symptom,
     Trend,
     screen,
-    screen_all,
 )
 from tests.phrasings import EMERGENCY_PHRASINGS, NOT_RED_FLAGS, RED_FLAG_PHRASINGS
 
@@ -113,8 +112,10 @@ def test_a_long_message_is_screened_whole() -> None:
     assert Symptom.DOUBLE_VISION in screen(text).present
 
 
-def test_screen_all_keeps_what_earlier_messages_reported() -> None:
-    merged = screen_all(["my vision is blurry", "no, no pain", "it's improving"])
+def test_merging_keeps_what_earlier_messages_reported() -> None:
+    merged = (
+        screen("my vision is blurry").merge(screen("no, no pain")).merge(screen("it's improving"))
+    )
     assert Symptom.BLURRED_VISION in merged.present
     assert merged.trend is Trend.IMPROVING
 

@@ -147,8 +147,3 @@ SCREENING = [q.value for q in ScreeningQuestion]
 )
 def test_questions_needed(report: Report, date_unknown: bool, needed: list[str]) -> None:
     assert questions_needed(report, TODAY, date_unknown) == needed
-
-
-@pytest.mark.parametrize("level", list(Level))
-def test_only_self_care_is_not_a_referral(level: Level) -> None:
-    assert level.is_referral is (level is not Level.SELF_CARE)
