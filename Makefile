@@ -7,7 +7,7 @@ RASA := .venv/bin/rasa
 PY := .venv/bin/python
 MODEL := models/aftercare.tar.gz
 
-.PHONY: help setup model run shell test lint unit validate core nlu e2e bench lock clean
+.PHONY: help setup model run shell test lint unit validate core nlu e2e browser bench lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -18,13 +18,13 @@ setup: ## Create .venv and install the pinned lock (again only when it changed)
 model: setup ## Train models/aftercare.tar.gz if it is missing or older than the data
 	@scripts/train.sh
 
-run: ## Set up, train if needed, start the action server and the bot on :5005 (REST)
+run: ## Set up, train if needed, start the bot (:5005) and the clinic page with the widget (:8080)
 	@scripts/run.sh
 
 shell: ## Same as run, but chat with the bot in this terminal
 	@scripts/run.sh shell
 
-test: setup lint unit validate model core nlu e2e ## Everything CI runs: lint, unit tests, data, stories, NLU, end-to-end
+test: setup lint unit validate model core nlu e2e browser ## Everything CI runs: lint, unit, data, stories, NLU, REST, browser
 
 lint: setup ## ruff and mypy
 	$(PY) -m ruff check .
@@ -32,7 +32,7 @@ lint: setup ## ruff and mypy
 	$(PY) -m mypy
 
 unit: setup ## pytest without the servers: triage rules, dates, symptoms, actions
-	$(PY) -m pytest -m "not servers"
+	$(PY) -m pytest -m "not servers and not browser"
 
 validate: setup ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings
@@ -44,8 +44,12 @@ nlu: setup ## 5-fold cross-validation of the NLU; fails below intent F1 0.86 (ta
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/nlu
 	$(PY) -m tools.nlu_report results/nlu --min-f1 0.86
 
-e2e: model ## Conversations over REST with the real Rasa and action servers
+e2e: model ## Conversations over REST and socket.io with the real Rasa and action servers
 	$(PY) -m pytest -m servers
+
+browser: model ## The chat widget in headless Chromium (installed from Debian if missing)
+	@scripts/setup-browser.sh
+	$(PY) -m pytest -m browser
 
 bench: model ## Print the speed, memory and accuracy figures (benchmarks/bench.py)
 	$(PY) -m benchmarks.bench

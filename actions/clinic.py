@@ -29,10 +29,16 @@ class Clinic:
     emergency_number: str
     date_order: str = "DMY"
     timezone: str = "Europe/London"
+    website_origin: str = "http://localhost:8080"
 
     def today(self) -> date:
         """Today's date at the clinic."""
         return datetime.now(ZoneInfo(self.timezone)).date()
+
+    def website_origins(self) -> list[str]:
+        """The origins (scheme://host[:port]) of the clinic's site, where the chat widget runs."""
+        origins = (origin.strip().rstrip("/") for origin in self.website_origin.split(","))
+        return [origin for origin in origins if origin]
 
     def as_slots(self) -> dict[str, str]:
         """The details the responses use, keyed by slot name (``clinic_phone``, ...)."""

@@ -60,6 +60,22 @@ _DURATION = re.compile(
     r"(?P<unit>day|night|week|fortnight|month)s?\b(?P<half_after>\s+and a half)?"
     r"(?P<later>\s+(?:from now|later|in the future))?"
 )
+# "1-2 weeks", "5 to 7 days", "between 10 and 12 days": the upper end is read, the safer one
+# for the 2-week rule. Only the lower end and the joining word are matched (and dropped).
+_ANY_NUMBER = _NUMBER.replace("?P<number>", "?:")
+_RANGE_START = re.compile(
+    rf"(?:\bbetween\s+)?(?<![\w.-]){_ANY_NUMBER}\s*(?:-|\u2013|to|or|and)\s*"
+    rf"(?={_ANY_NUMBER}\s*(?:and a half\s+)?(?:day|night|week|fortnight|month))"
+)
+# "it's day 5", "day 2-3" (the later day): patients counting the days since the treatment.
+_DAY_NUMBER = "|".join(
+    word
+    for word in _NUMBER_WORDS
+    if word not in ("a", "an", "few", "a few", "several") and "couple" not in word
+)
+_DAY_COUNT = re.compile(
+    rf"\bday\s+(?:(?:\d+|{_DAY_NUMBER})\s*(?:-|\u2013|to|or)\s*)?(?P<number>\d+|{_DAY_NUMBER})\b"
+)
 _HALF_UNIT = re.compile(r"\bhalf (?:a |an )?(?P<unit>week|month|fortnight)\b")
 _DONT_KNOW = re.compile(
     r"\b(?:don't|dont|do not|can't|cant|cannot) (?:remember|recall|know)|not sure|no idea|"
@@ -83,7 +99,7 @@ def _from_duration(text: str, today: date) -> TreatmentDate | None:
     half = _HALF_UNIT.search(text)
     if half:
         return _days_ago(_UNIT_DAYS[half["unit"]] / 2, today)
-    match = _DURATION.search(text)
+    match = _DURATION.search(_RANGE_START.sub("", text))
     if not match:
         return None
     amount = _number(match["number"])
@@ -93,6 +109,11 @@ def _from_duration(text: str, today: date) -> TreatmentDate | None:
     if match["minus"] or match["later"]:
         return TreatmentDate(problem=DateProblem.IN_FUTURE)
     return _days_ago(days, today)
+
+
+def _from_day_count(text: str, today: date) -> TreatmentDate | None:
+    match = _DAY_COUNT.search(text)
+    return _days_ago(_number(match["number"]), today) if match else None
 
 
 def _days_ago(days: float, today: date) -> TreatmentDate:
@@ -172,7 +193,7 @@ def parse_treatment_date(text: str, today: date, date_order: str = "DMY") -> Tre
             return _checked(date.fromisoformat(iso.group(0)), today)
         except ValueError:
             return TreatmentDate(problem=DateProblem.NOT_UNDERSTOOD)
-    for reader in (_from_duration, _from_fixed, _from_weekday):
+    for reader in (_from_duration, _from_day_count, _from_fixed, _from_weekday):
         result = reader(cleaned, today)
         if result is not None:
             return result

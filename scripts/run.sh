@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, trains if needed, starts the action server, then the bot:
-#   scripts/run.sh         REST channel and HTTP API on :5005 (chat with curl, see README)
+#   scripts/run.sh         the clinic page with the chat widget on :8080 (WEB_PORT), and the
+#                          bot's socket.io and REST channels on :5005 (HTTP API with RASA_API_TOKEN)
 #   scripts/run.sh shell   chat in this terminal
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,8 @@ export RASA_TELEMETRY_ENABLED=false
 scripts/setup.sh
 scripts/train.sh
 
-for port in 5055 5005; do
+web_port=${WEB_PORT:-8080}
+for port in 5055 5005 "$web_port"; do
   if curl -s -o /dev/null "http://localhost:$port"; then
     echo "Port $port is already in use (another bot running?): stop it first." >&2
     exit 1
@@ -17,11 +19,11 @@ done
 
 mkdir -p logs
 .venv/bin/rasa run actions --port 5055 > logs/actions.log 2>&1 &
-actions_pid=$!
-trap 'kill $actions_pid 2>/dev/null || true' EXIT
+pids=($!)
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
   curl -sf http://localhost:5055/health > /dev/null && break
-  kill -0 $actions_pid 2>/dev/null || { echo "The action server did not start: see logs/actions.log"; exit 1; }
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "The action server did not start: see logs/actions.log"; exit 1; }
   sleep 1
 done
 echo "Action server on http://localhost:5055 (log: logs/actions.log)"
@@ -29,11 +31,18 @@ echo "Action server on http://localhost:5055 (log: logs/actions.log)"
 if [ "${1:-rest}" = "shell" ]; then
   .venv/bin/rasa shell --model models/aftercare.tar.gz --endpoints endpoints.yml
 else
+  .venv/bin/python -m web.server --port "$web_port" --bot-url "${BOT_URL:-http://localhost:5005}" \
+    > logs/web.log 2>&1 &
+  pids+=($!)
+  # Browsers may reach the bot from the clinic's website only (clinic.yml: website_origin).
+  read -r -a origins <<< "$(.venv/bin/python -c \
+    'from actions import clinic; print(" ".join(clinic.load().website_origins()))')"
   cat <<MSG
-Starting the bot on http://localhost:5005. Talk to it with:
+Clinic page with the chat widget: http://localhost:$web_port/  (log: logs/web.log)
+Starting the bot on http://localhost:5005 (origins allowed: ${origins[*]}). Or talk over REST:
   curl -s localhost:5005/webhooks/rest/webhook -d '{"sender": "me", "message": "my eye is twitching"}'
 MSG
-  args=()
-  if [ -n "${RASA_API_TOKEN:-}" ]; then args=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
+  args=(--cors "${origins[@]}")
+  if [ -n "${RASA_API_TOKEN:-}" ]; then args+=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
   .venv/bin/rasa run --model models/aftercare.tar.gz --endpoints endpoints.yml --port 5005 "${args[@]}"
 fi

@@ -19,5 +19,18 @@ if ! cmp -s requirements.lock "$stamp" 2>/dev/null; then
   .venv/bin/python -m pip install --quiet --no-deps --ignore-requires-python -r requirements.lock
   cp requirements.lock "$stamp"
 fi
+# Sanic 21.12 + Python 3.11: let websockets work (patches/ says why). Applied once, idempotent.
+site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+for fix in patches/*.patch; do
+  if ! patch --dry-run --reverse --force --silent -p1 -d "$site" < "$fix" > /dev/null; then
+    patch --forward --silent -p1 -d "$site" < "$fix"
+  fi
+done
+# The chat widget's one front-end dependency (socket.io-client), from web/package-lock.json.
+if ! cmp -s web/package-lock.json web/node_modules/.package-lock.json.installed 2>/dev/null; then
+  echo "Installing web/package-lock.json (npm ci)"
+  npm ci --prefix web --no-audit --no-fund --loglevel=error
+  cp web/package-lock.json web/node_modules/.package-lock.json.installed
+fi
 # Telemetry off for this machine's user too (the Makefile and scripts also set the variable).
 .venv/bin/rasa telemetry disable >/dev/null 2>&1 || true

@@ -40,6 +40,19 @@ TODAY = date(2026, 11, 24)  # a Tuesday
         ("15 days ago", 15),
         ("I had it done 4 days ago", 4),
         ("it's been 15 days", 15),
+        # The widget's quick replies, and ranges: the upper end, the safe side of day 14.
+        ("Less than a week ago", 7),
+        ("1-2 weeks ago", 14),
+        ("1 to 2 weeks ago", 14),
+        ("between 10 and 12 days ago", 12),
+        ("5–7 days ago", 7),
+        ("two or three days ago", 3),
+        ("More than 2 weeks ago", 14),
+        # Counting the days since the treatment.
+        ("it's day 5", 5),
+        ("day five", 5),
+        ("day 2-3", 3),
+        ("today is day 14", 14),
     ],
 )
 def test_relative_phrasings(text: str, days: int) -> None:

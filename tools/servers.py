@@ -1,7 +1,8 @@
-"""Starts the real action server and Rasa server for end-to-end tests and benchmarks.
+"""Starts the real action server, Rasa server and clinic page for tests and benchmarks.
 
 Each run gets free ports, its own endpoints file and its own SQLite conversation store in a
-work folder, so it never touches ``conversations.db`` or a bot already running.
+work folder, so it never touches ``conversations.db`` or a bot already running. The clinic
+page's address (``Servers.page_url``) is the one website origin the run's Rasa accepts.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "aftercare.tar.gz"
 RASA = ROOT / ".venv" / "bin" / "rasa"
+PYTHON = ROOT / ".venv" / "bin" / "python"
 STARTUP_SECONDS = 180
 
 
@@ -114,15 +116,23 @@ class Servers:
         self.token = "e2e-token"
         self.actions_port = free_port()
         self.rasa_port = free_port()
+        self.web_port = free_port()
+        self.page_url = f"http://localhost:{self.web_port}"
         self.endpoints = _endpoints(workdir, self.actions_port, tracker_store or {})
-        self.env = {**os.environ, **(env or {}), "RASA_TELEMETRY_ENABLED": "false"}
+        self.env = {
+            **os.environ,
+            "CLINIC_WEBSITE_ORIGIN": self.page_url,
+            **(env or {}),
+            "RASA_TELEMETRY_ENABLED": "false",
+        }
         self.actions: subprocess.Popen[bytes] | None = None
         self.rasa: subprocess.Popen[bytes] | None = None
+        self.web: subprocess.Popen[bytes] | None = None
 
-    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+    def _spawn(self, name: str, args: list[str], program: Path = RASA) -> subprocess.Popen[bytes]:
         log = (self.workdir / f"{name}.log").open("ab")
         return subprocess.Popen(
-            [str(RASA), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            [str(program), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
 
     def start_actions(self) -> None:
@@ -132,17 +142,27 @@ class Servers:
         _wait_for(url, self.actions, self.workdir / "actions.log")
 
     def start_rasa(self) -> None:
-        """Starts the Rasa server (REST channel, HTTP API with a token) and waits for it."""
+        """Starts the Rasa server (REST and socket.io, HTTP API with a token) and waits for it."""
         self.rasa = self._spawn(
             "rasa",
             [
                 "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
                 "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
                 "--enable-api", "--auth-token", self.token,
+                "--cors", self.env["CLINIC_WEBSITE_ORIGIN"],
             ],
         )  # fmt: skip
         url = f"http://localhost:{self.rasa_port}/status?token={self.token}"
         _wait_for(url, self.rasa, self.workdir / "rasa.log")
+
+    def start_web(self) -> None:
+        """Serves the clinic page with the chat widget at ``page_url``."""
+        self.web = self._spawn(
+            "web",
+            ["-m", "web.server", "--port", str(self.web_port), "--bot-url", self.bot.url],
+            program=PYTHON,
+        )
+        _wait_for(self.page_url, self.web, self.workdir / "web.log")
 
     def stop_actions(self) -> None:
         """Stops the action server."""
@@ -153,6 +173,11 @@ class Servers:
         """Stops the Rasa server."""
         if self.rasa is not None:
             _stop(self.rasa)
+
+    def stop_web(self) -> None:
+        """Stops the clinic page."""
+        if self.web is not None:
+            _stop(self.web)
 
     @property
     def bot(self) -> Bot:
@@ -165,13 +190,17 @@ def running_bot(
     workdir: Path,
     tracker_store: dict[str, Any] | None = None,
     env: dict[str, str] | None = None,
+    page: bool = False,
 ) -> Iterator[Servers]:
-    """Starts both servers, yields them, and stops them whatever happens."""
+    """Starts both servers (and the clinic page), yields them, and stops them in any case."""
     servers = Servers(workdir, tracker_store, env)
     try:
         servers.start_actions()
         servers.start_rasa()
+        if page:
+            servers.start_web()
         yield servers
     finally:
+        servers.stop_web()
         servers.stop_rasa()
         servers.stop_actions()

@@ -39,8 +39,10 @@ def main() -> None:
             for message in messages:
                 print(f"> **Patient:** {message}  ")
                 for reply in servers.bot.say(sender, message):
+                    if "text" not in reply:
+                        continue  # the urgency payload for the widget
                     buttons = " ".join(f"[{b['title']}]" for b in reply.get("buttons", []))
-                    print(f"> **Bot:** {reply.get('text', '')} {buttons}".rstrip() + "  ")
+                    print(f"> **Bot:** {reply['text']} {buttons}".rstrip() + "  ")
                 print(">")
             slots = servers.bot.tracker(sender)["slots"]
             print(

@@ -1,0 +1,131 @@
+"""The socket.io channel the widget uses, with a plain socket.io client: origins and bad input.
+
+Against the real servers (tools/servers.py); the run's clinic page address is the one allowed
+website origin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+import requests
+import socketio
+
+from tools.servers import Servers, running_bot
+
+pytestmark = pytest.mark.servers
+
+QUIET_SECONDS = 1.5
+REPLY_TIMEOUT = 30
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    with running_bot(tmp_path_factory.mktemp("socketio")) as running:
+        yield running
+
+
+class Patient:
+    """A socket.io client speaking to Rasa as the widget does, under one session id."""
+
+    def __init__(self, servers: Servers, session_id: str | None = None) -> None:
+        self.servers = servers
+        self.session_id = session_id or uuid.uuid4().hex
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.client.on("bot_uttered", self.replies.put_nowait)
+
+    async def connect(self, transport: str = "polling", origin: str | None = None) -> None:
+        """Connects (as a page on ``origin``, the clinic's by default) and asks for the session."""
+        confirmed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self.client.on("session_confirm", confirmed.set_result)
+        await self.client.connect(
+            self.servers.bot.url,
+            headers={"Origin": origin or self.servers.page_url},
+            transports=[transport],
+            socketio_path="/socket.io",
+        )
+        await self.client.emit("session_request", {"session_id": self.session_id})
+        assert await asyncio.wait_for(confirmed, REPLY_TIMEOUT) == self.session_id
+
+    async def say(self, message: Any) -> list[str]:
+        """Sends a message and returns the texts of the replies, once the bot goes quiet."""
+        await self.client.emit("user_uttered", {"message": message, "session_id": self.session_id})
+        texts = [(await asyncio.wait_for(self.replies.get(), REPLY_TIMEOUT)).get("text", "")]
+        while True:
+            try:
+                reply = await asyncio.wait_for(self.replies.get(), QUIET_SECONDS)
+            except TimeoutError:
+                return texts
+            texts.append(reply.get("text", ""))
+
+    def tracker(self) -> dict[str, Any]:
+        return self.servers.bot.tracker(self.session_id)
+
+
+@pytest.fixture
+async def patient(servers: Servers) -> AsyncIterator[Patient]:
+    connected = Patient(servers)
+    await connected.connect()
+    yield connected
+    await connected.client.disconnect()
+
+
+async def test_a_page_on_another_site_is_refused(servers: Servers) -> None:
+    stranger = Patient(servers)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await stranger.connect(origin="http://evil.example")
+
+
+def test_cors_lets_only_the_clinic_page_read_the_rest_channel(servers: Servers) -> None:
+    url = f"{servers.bot.url}/webhooks/rest/webhook"
+    for origin, allowed in [(servers.page_url, True), ("http://evil.example", False)]:
+        preflight = requests.options(
+            url,
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+            timeout=10,
+        )
+        assert (preflight.headers.get("Access-Control-Allow-Origin") == origin) is allowed
+
+
+async def test_the_websocket_transport_carries_a_conversation(servers: Servers) -> None:
+    patient = Patient(servers)
+    await patient.connect(transport="websocket")
+    replies = await patient.say("my eye is twitching")
+    assert any("When did you have your Botox" in text for text in replies)
+    await patient.client.disconnect()
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["", "   ", "x" * 100_000, "<script>alert(1)</script><b>hi</b>", 12345, None],
+    ids=["empty", "blank", "100 KB", "html", "a number", "null"],
+)
+async def test_bad_input_gets_an_answer_and_the_next_message_too(
+    patient: Patient, message: Any
+) -> None:
+    assert await patient.say(message)
+    replies = await patient.say("can I drink coffee?")
+    assert any("coffee" in text or "caffeine" in text for text in replies)
+
+
+async def test_a_dropped_connection_loses_nothing_and_the_form_goes_on(servers: Servers) -> None:
+    first = Patient(servers)
+    await first.connect()
+    replies = await first.say("my eyelid keeps twitching since my botox")
+    assert any("When did you have your Botox" in text for text in replies)
+    await first.client.disconnect()
+
+    again = Patient(servers, session_id=first.session_id)
+    await again.connect()
+    replies = await again.say("5 days ago")
+    assert replies and not any("When did you have" in text for text in replies), replies
+    assert again.tracker()["slots"]["treatment_date"] is not None
+    said = [e["text"] for e in again.tracker()["events"] if e["event"] == "user"]
+    assert said == ["my eyelid keeps twitching since my botox", "5 days ago"]
+    await again.client.disconnect()
+    assert requests.get(f"{servers.bot.url}/", timeout=10).ok

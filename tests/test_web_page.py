@@ -1,0 +1,114 @@
+"""The clinic page server (web/server.py): what it fills in, what it serves, what it refuses."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
+from http.server import ThreadingHTTPServer
+
+import pytest
+import requests
+
+from actions import clinic
+from tests.conftest import TEST_CLINIC
+from web import server
+
+BOT_URL = "http://localhost:5005"
+
+
+def settings_of(page: str) -> dict[str, object]:
+    match = re.search(r'<script type="application/json" id="chat-settings">(.*?)</script>', page)
+    assert match, "no widget settings in the page"
+    return dict(json.loads(match.group(1)))
+
+
+def test_the_page_carries_the_clinic_details_and_the_widget_settings() -> None:
+    page = server.render_page(TEST_CLINIC, BOT_URL)
+    assert "<h1>Test Clinic</h1>" in page
+    assert 'href="tel:999"' in page
+    assert settings_of(page) == {
+        "botUrl": BOT_URL,
+        "socketPath": "/socket.io/",
+        "sessionMinutes": server.SESSION_MINUTES,
+        "phone": TEST_CLINIC.phone,
+        "emergencyNumber": "999",
+        "bookingLink": TEST_CLINIC.booking_link,
+    }
+
+
+def test_configuration_cannot_inject_markup_into_the_page() -> None:
+    hostile = replace(TEST_CLINIC, name="<script>alert(1)</script>", phone="</script><b>0</b>")
+    page = server.render_page(hostile, BOT_URL)
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert settings_of(page)["phone"] == "</script><b>0</b>"
+
+
+def test_the_content_security_policy_allows_only_this_page_and_the_bot() -> None:
+    policy = server.content_security_policy("https://bot.clinic.test")
+    assert "script-src 'self'" in policy
+    assert "connect-src 'self' https://bot.clinic.test wss://bot.clinic.test" in policy
+
+
+@pytest.fixture
+def page_url() -> Iterator[str]:
+    handler = partial(
+        server.PageHandler,
+        page=server.render_page(TEST_CLINIC, BOT_URL),
+        csp=server.content_security_policy(BOT_URL),
+    )
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "content_type"),
+    [
+        ("/", 200, "text/html"),
+        ("/static/widget.js", 200, "text/javascript"),
+        ("/static/widget.css", 200, "text/css"),
+        ("/favicon.ico", 204, "image/x-icon"),
+        ("/static/../server.py", 404, "text/plain"),
+        ("/clinic.yml", 404, "text/plain"),
+        ("/static/", 404, "text/plain"),
+    ],
+)
+def test_only_the_page_and_its_files_are_served(
+    page_url: str, path: str, status: int, content_type: str
+) -> None:
+    response = requests.get(page_url + path, timeout=5)
+    assert response.status_code == status
+    assert response.headers["Content-Type"].startswith(content_type)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "origins"),
+    [
+        ("http://localhost:8080", ["http://localhost:8080"]),
+        (
+            "https://clinic.example/, https://www.clinic.example",
+            ["https://clinic.example", "https://www.clinic.example"],
+        ),
+        ("", []),
+    ],
+)
+def test_website_origins_are_read_from_one_setting(setting: str, origins: list[str]) -> None:
+    assert replace(TEST_CLINIC, website_origin=setting).website_origins() == origins
+
+
+def test_the_website_origin_can_come_from_the_environment() -> None:
+    details = clinic.from_mapping(
+        {"name": "N", "phone": "1", "booking_link": "b", "hours": "h", "emergency_number": "9"},
+        {"CLINIC_WEBSITE_ORIGIN": "https://clinic.example"},
+    )
+    assert details.website_origins() == ["https://clinic.example"]

@@ -1,0 +1,142 @@
+"""The clinic's web page with the chat widget: a stand-in for the clinic's own website.
+
+Serves ``templates/index.html`` (filled in from the clinic configuration), the widget in
+``static/`` and the socket.io client installed by npm (``web/node_modules``), so the page needs
+nothing from outside at run time. Run it with ``python -m web.server`` (``make run`` does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import html
+import json
+import logging
+import mimetypes
+import os
+from functools import partial
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from string import Template
+from urllib.parse import urlsplit
+
+from actions import clinic
+
+HERE = Path(__file__).resolve().parent
+STATIC = {
+    "/static/widget.js": HERE / "static" / "widget.js",
+    "/static/widget.css": HERE / "static" / "widget.css",
+    "/static/socket.io.min.js": HERE
+    / "node_modules"
+    / "socket.io-client"
+    / "dist"
+    / "socket.io.min.js",
+}
+DEFAULT_BOT_URL = "http://localhost:5005"
+SESSION_MINUTES = 60
+"""How long the widget keeps a conversation after its last message (domain.yml's session)."""
+
+logger = logging.getLogger(__name__)
+
+
+def render_page(details: clinic.Clinic, bot_url: str) -> str:
+    """The clinic page, with the clinic's details and the widget's settings filled in."""
+    widget_settings = {
+        "botUrl": bot_url,
+        "socketPath": "/socket.io/",
+        "sessionMinutes": SESSION_MINUTES,
+        "phone": details.phone,
+        "emergencyNumber": details.emergency_number,
+        "bookingLink": details.booking_link,
+    }
+    # JSON inside <script type="application/json">: "</" would end the element early.
+    settings_json = json.dumps(widget_settings).replace("</", "<\\/")
+    template = Template((HERE / "templates" / "index.html").read_text(encoding="utf-8"))
+    return template.substitute(
+        clinic_name=html.escape(details.name),
+        clinic_phone=html.escape(details.phone),
+        clinic_hours=html.escape(details.hours),
+        emergency_number=html.escape(details.emergency_number),
+        widget_settings=settings_json,
+    )
+
+
+def content_security_policy(bot_url: str) -> str:
+    """Scripts and styles from this page only; connections to the bot only."""
+    bot = urlsplit(bot_url)
+    websocket = f"{'wss' if bot.scheme == 'https' else 'ws'}://{bot.netloc}"
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self' {bot.scheme}://{bot.netloc} {websocket}; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+class PageHandler(BaseHTTPRequestHandler):
+    """GET / (the page) and the widget's static files; nothing else."""
+
+    server_version = "ClinicPage"
+
+    def __init__(self, *args: object, page: str, csp: str, **kwargs: object) -> None:
+        self.page = page.encode("utf-8")
+        self.csp = csp
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def do_GET(self) -> None:
+        """Answers the page, a static file, or 404."""
+        path = urlsplit(self.path).path
+        if path in ("/", "/index.html"):
+            self._send(self.page, "text/html; charset=utf-8")
+        elif path == "/favicon.ico":
+            self._send(b"", "image/x-icon", HTTPStatus.NO_CONTENT)
+        elif path in STATIC and STATIC[path].is_file():
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            self._send(STATIC[path].read_bytes(), f"{content_type}; charset=utf-8")
+        else:
+            self._send(b"Not found", "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND)
+
+    def _send(self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Security-Policy", self.csp)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Requests go to the debug log, not stderr."""
+        logger.debug(format, *args)
+
+
+def serve(host: str, port: int, bot_url: str) -> None:
+    """Serves the page until interrupted."""
+    if not STATIC["/static/socket.io.min.js"].is_file():
+        raise SystemExit("web/node_modules is missing: run `make setup` (npm ci) first.")
+    page = render_page(clinic.load(), bot_url)
+    handler = partial(PageHandler, page=page, csp=content_security_policy(bot_url))
+    with ThreadingHTTPServer((host, port), handler) as httpd:
+        print(f"Clinic page with the chat widget: http://{host}:{port}/", flush=True)
+        httpd.serve_forever()
+
+
+def main() -> None:
+    """``python -m web.server [--host H] [--port P] [--bot-url URL]``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="localhost")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
+    parser.add_argument(
+        "--bot-url",
+        default=os.environ.get("BOT_URL", DEFAULT_BOT_URL),
+        help="where browsers reach the Rasa server (default %(default)s)",
+    )
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(args.host, args.port, args.bot_url)
+
+
+if __name__ == "__main__":
+    main()
