@@ -30,6 +30,8 @@ class Clinic:
     date_order: str = "DMY"
     timezone: str = "Europe/London"
     website_origin: str = "http://localhost:8080"
+    country: str = "GB"
+    """ISO 3166 code: how to read phone numbers written without +country code."""
 
     def today(self) -> date:
         """Today's date at the clinic."""

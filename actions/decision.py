@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions import clinic, slots
+from actions.handover import CALLBACK_OFFERED
 from actions.triage import Decision, Level, decide
+from handover.store import Handover
+from handover.summary import summarise
+
+logger = logging.getLogger(__name__)
 
 
 def response_name(decision: Decision) -> str:
@@ -52,16 +60,48 @@ class ActionTriage(Action):
             if decision.level in (Level.EMERGENCY, Level.URGENT)
             else sorted(s.value for s in report.symptoms)
         )
+        findings = describe(shown, domain)
         dispatcher.utter_message(
             response=response_name(decision),
-            findings=describe(shown, domain),
+            findings=findings,
             days=decision.days_since_treatment,
             review_date=decision.review_on.strftime("%A %-d %B") if decision.review_on else None,
         )
         if decision.level is Level.SELF_CARE and report.symptoms:
             dispatcher.utter_message(response="aftercare_advice")
-        return [
+        events: list[EventType] = [
             SlotSet(slots.TRIAGE_LEVEL, decision.level.value),
             SlotSet(slots.TRIAGE_REASONS, list(decision.reasons)),
             SlotSet(slots.DAYS_SINCE_TREATMENT, decision.days_since_treatment),
         ]
+        offered = False
+        if decision.level is not Level.SELF_CARE:
+            recorded = record_referral(tracker, decision, findings)
+            # An emergency is told to call the emergency number, not to wait for a call.
+            offered = recorded and decision.level is not Level.EMERGENCY
+            if offered:
+                dispatcher.utter_message(response="offer_callback")
+        return [*events, SlotSet(CALLBACK_OFFERED, offered)]
+
+
+def record_referral(tracker: Tracker, decision: Decision, findings: str) -> bool:
+    """Writes the referral record the clinic's staff see; False if the database failed."""
+    try:
+        Handover.configured().record_referral(
+            conversation_id=tracker.sender_id,
+            level=decision.level.value,
+            reasons=list(decision.reasons),
+            findings=findings,
+            days_since_treatment=decision.days_since_treatment,
+            patient_words=tracker.get_slot(slots.SYMPTOM_DESCRIPTION) or "",
+            summary=summarise(
+                decision.level.value,
+                [findings] if findings else [],
+                decision.days_since_treatment,
+            ),
+            now=datetime.now(UTC),
+        )
+    except SQLAlchemyError:
+        logger.exception("Could not store a referral record")
+        return False
+    return True

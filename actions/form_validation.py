@@ -33,6 +33,7 @@ INTERRUPTING_INTENTS = frozenset(
         "out_of_scope",
         "non_english",
         "stop",
+        "delete_data",
     }
 )
 """Intents that ask something of the bot rather than answer its question."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import os
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +38,25 @@ from rasa.shared.utils.common import all_subclasses
 
 CHECKPOINT_MARK = {"tracker_store": "checkpoint"}
 """Metadata of the synthetic events that restore a conversation's state."""
+
+ERASE_SLOT = "erase_conversation"
+"""Set by action_delete_my_data (actions/handover.py): the turn's save erases the conversation."""
+
+DATABASE_URL_VARIABLE = "AFTERCARE_DATABASE_URL"
+"""When set, the database for conversations (and referrals, handover/store.py)."""
+
+
+def connection_from_url(url: str) -> dict[str, Any]:
+    """``SQLTrackerStore`` keyword arguments for a database URL (``postgresql://u@h/db``)."""
+    parsed = sa.engine.make_url(url)
+    return {
+        "dialect": parsed.drivername,
+        "host": parsed.host,
+        "port": parsed.port,
+        "db": parsed.database,
+        "username": parsed.username,
+        "password": parsed.password,
+    }
 
 
 @functools.lru_cache(maxsize=1)
@@ -113,6 +133,9 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         if int(max_turns) < 1:
             raise ValueError("max_turns must be at least 1")
         self.max_turns = int(max_turns)
+        url = os.environ.get(DATABASE_URL_VARIABLE)
+        if url:
+            kwargs.update(connection_from_url(url))
         super().__init__(domain, **kwargs)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -135,17 +158,30 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Stores the tracker's new events, and moves the checkpoint forward when due."""
+        """Stores the tracker's new events, and moves the checkpoint forward when due.
+
+        A turn that sets ``erase_conversation`` ("delete my data") erases the conversation
+        instead: its events and checkpoint are deleted and nothing of the turn is stored.
+        """
         await self.stream_events(tracker)
         with self.session_scope() as session:
             checkpoint = session.get(self.SQLCheckpoint, tracker.sender_id)
             window = self._window(session, tracker.sender_id, checkpoint)
             skip = checkpoint_length(tracker) + window.count()
-            for event in itertools.islice(tracker.events, skip, None):
+            new_events = list(itertools.islice(tracker.events, skip, None))
+            if any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value for e in new_events):
+                self._erase(session, tracker.sender_id)
+                return
+            for event in new_events:
                 session.add(self._row(tracker.sender_id, event))
             session.flush()
             self._advance_checkpoint(session, tracker, window, checkpoint)
             session.commit()
+
+    def _erase(self, session: Any, sender_id: str) -> None:
+        session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+        session.query(self.SQLCheckpoint).filter(self.SQLCheckpoint.sender_id == sender_id).delete()
+        session.commit()
 
     def _row(self, sender_id: str, event: Event) -> Any:
         data: dict[str, Any] = event.as_dict()

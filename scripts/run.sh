@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, trains if needed, starts the action server, then the bot:
 #   scripts/run.sh         the clinic page with the chat widget on :8080 (WEB_PORT), and the
-#                          bot's socket.io and REST channels on :5005 (HTTP API with RASA_API_TOKEN)
+#                          bot's socket.io and REST channels on :5005 (HTTP API with RASA_API_TOKEN),
+#                          and with STAFF_PASSWORD the staff view of referrals on :8081
 #   scripts/run.sh shell   chat in this terminal
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ scripts/setup.sh
 scripts/train.sh
 
 web_port=${WEB_PORT:-8080}
-for port in 5055 5005 "$web_port"; do
+for port in 5055 5005 "$web_port" "${STAFF_PORT:-8081}"; do
   if curl -s -o /dev/null "http://localhost:$port"; then
     echo "Port $port is already in use (another bot running?): stop it first." >&2
     exit 1
@@ -34,11 +35,19 @@ else
   .venv/bin/python -m web.server --port "$web_port" --bot-url "${BOT_URL:-http://localhost:5005}" \
     > logs/web.log 2>&1 &
   pids+=($!)
+  if [ -n "${STAFF_PASSWORD:-}" ]; then
+    .venv/bin/python -m handover.staff --port "${STAFF_PORT:-8081}" > logs/staff.log 2>&1 &
+    pids+=($!)
+    staff="Staff view (referrals): http://localhost:${STAFF_PORT:-8081}/  (any name, STAFF_PASSWORD)"
+  else
+    staff="Staff view: not started; set STAFF_PASSWORD (12+ characters) to start it"
+  fi
   # Browsers may reach the bot from the clinic's website only (clinic.yml: website_origin).
   read -r -a origins <<< "$(.venv/bin/python -c \
     'from actions import clinic; print(" ".join(clinic.load().website_origins()))')"
   cat <<MSG
 Clinic page with the chat widget: http://localhost:$web_port/  (log: logs/web.log)
+$staff
 Starting the bot on http://localhost:5005 (origins allowed: ${origins[*]}). Or talk over REST:
   curl -s localhost:5005/webhooks/rest/webhook -d '{"sender": "me", "message": "my eye is twitching"}'
 MSG

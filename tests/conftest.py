@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -16,6 +22,9 @@ from rasa_sdk.types import DomainDict
 from actions import clinic
 from actions.slots import screening_entities
 from actions.symptoms import screen
+from components.tracker_store import BoundedSQLTrackerStore, connection_from_url
+from handover.store import Handover, engine_for, referrals
+from handover.summary import summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 24)
@@ -36,6 +45,14 @@ def pinned_clinic(monkeypatch: pytest.MonkeyPatch) -> clinic.Clinic:
     monkeypatch.setattr(clinic, "load", lambda: TEST_CLINIC)
     monkeypatch.setattr(clinic, "today", lambda: TODAY)
     return TEST_CLINIC
+
+
+@pytest.fixture(autouse=True)
+def own_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """Referrals written by the actions go to the test's own SQLite file, never the repo's."""
+    url = f"sqlite:///{tmp_path / 'conversations.db'}"
+    monkeypatch.setenv("AFTERCARE_DATABASE_URL", url)
+    return url
 
 
 @pytest.fixture
@@ -109,3 +126,84 @@ def tracker_for() -> TrackerFactory:
         )
 
     return build
+
+
+POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+"""The PostgreSQL server the tests make a throwaway database on (loopback, trust auth)."""
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for this test session, dropped at the end."""
+    name = f"aftercare_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:
+        pytest.fail(f"PostgreSQL is needed at {POSTGRES_SERVER} for these tests: {error}")
+    yield f"{POSTGRES_SERVER}/{name}"
+    with admin.connect() as connection:
+        connection.execute(
+            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+            {"name": name},
+        )
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test that uses it runs on an SQLite file and on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'aftercare.db'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+# --- The hand-over store ---------------------------------------------------------------------
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Handover:
+    """An empty hand-over store (and conversation tables) on each database, configured."""
+    monkeypatch.setenv("AFTERCARE_DATABASE_URL", database_url)
+    engine = engine_for(database_url)
+    with engine.begin() as connection:
+        connection.execute(referrals.delete())
+        for table in ("events", "tracker_checkpoints"):
+            if sa.inspect(engine).has_table(table):
+                connection.execute(sa.text(f"DELETE FROM {table}"))
+    return Handover(engine)
+
+
+def refer(store: Handover, conversation: str, level: str = "urgent", **changes: object) -> int:
+    values: dict[str, object] = {
+        "conversation_id": conversation,
+        "level": level,
+        "reasons": ["blurred_vision"],
+        "findings": "blurred vision",
+        "days_since_treatment": 4,
+        "patient_words": "my vision is blurry since my botox",
+        "summary": summarise(level, ["blurred vision"], 4),
+        "now": NOW,
+    }
+    values.update(changes)
+    return store.record_referral(**values)  # type: ignore[arg-type]
+
+
+async def stored_conversation(url: str, sender: str, when: datetime) -> BoundedSQLTrackerStore:
+    tracker_store = BoundedSQLTrackerStore(Domain.empty(), **connection_from_url(url))
+    tracker = DialogueStateTracker(sender, [])
+    stamp = when.timestamp()
+    for event in (
+        SessionStarted(timestamp=stamp),
+        ActionExecuted("action_listen", timestamp=stamp),
+        UserUttered("my vision is blurry", {"name": "report_symptom"}, timestamp=stamp),
+        BotUttered("Please return to the clinic today.", timestamp=stamp),
+        ActionExecuted("action_listen", timestamp=stamp),
+    ):
+        tracker.update(event)
+    await tracker_store.save(tracker)
+    return tracker_store

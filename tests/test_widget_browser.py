@@ -7,15 +7,19 @@ screenshot in results/browser/ (a CI artefact; docs/widget.png in the README is 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from tools.servers import ROOT, Servers, running_bot
+from tools.servers import PYTHON, ROOT, Servers, free_port, running_bot
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +33,7 @@ SHOTS = ROOT / "results" / "browser"
 REPLY_TIMEOUT_MS = 30_000
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1024, "height": 800}
+STAFF_PASSWORD = "browser-test-password"
 HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b>bold</b>'
 
 
@@ -239,3 +244,71 @@ def test_html_from_the_patient_is_shown_as_text_and_never_run(
     before = len(bot_messages(page))
     say(page, "my eye is twitching")
     assert len(bot_messages(page)) > before
+
+
+def test_delete_my_data_clears_the_conversation_in_the_browser_too(
+    context: BrowserContext, servers: Servers
+) -> None:
+    page = open_chat(context, servers)
+    say(page, "can I drink coffee?")
+    say(page, "delete my data")
+    click_reply(page, "Yes, delete it")
+    expect(page.locator(".chat-message")).to_have_count(1)
+    assert "deleted" in bot_messages(page)[0]
+    page.reload()
+    expect(page.locator(".chat-message")).to_have_count(1)
+    events = servers.bot.tracker(session_id(page))["events"]
+    assert [event for event in events if event["event"] == "user"] == []
+
+
+@pytest.fixture
+def staff_url(servers: Servers) -> Iterator[str]:
+    """The staff view on the run's database, behind the password below."""
+    port = free_port()
+    env = {**servers.env, "STAFF_PASSWORD": STAFF_PASSWORD}
+    log = (servers.workdir / "staff.log").open("ab")
+    process = subprocess.Popen(
+        [str(PYTHON), "-m", "handover.staff", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://localhost:{port}"
+    try:
+        for _ in range(100):
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(url, timeout=1).status_code == 401:
+                    break
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_nurse_sees_the_patients_referral_and_marks_it_handled(
+    context: BrowserContext, browser: Browser, servers: Servers, staff_url: str
+) -> None:
+    patient = open_chat(context, servers)
+    say(patient, "my eyelid droops so I can't open my eye fully")
+    click_reply(patient, "Yes, call me back")
+    say(patient, "Zoë O'Brien")
+    say(patient, "020 7946 0958")
+    say(patient, "tomorrow morning")
+    click_reply(patient, "Yes, that's right")
+    assert "the clinic has your details" in bot_messages(patient)[-1]
+
+    nurse = browser.new_context(
+        viewport=DESKTOP, http_credentials={"username": "Nurse Joy", "password": STAFF_PASSWORD}
+    )
+    page = nurse.new_page()
+    page.goto(staff_url)
+    row = page.get_by_role("row").filter(has_text="Zoë O'Brien, +442079460958, tomorrow morning")
+    expect(row).to_contain_text("URGENT")
+    row.get_by_role("link").click()
+    expect(page.locator("ol")).to_contain_text("my eyelid droops so I can't open my eye fully")
+    shot(page, "6-staff-referral")
+    page.get_by_role("button", name="Mark as handled").click()
+    expect(page.get_by_text("Handled by Nurse Joy")).to_be_visible()
+    nurse.close()

@@ -122,6 +122,8 @@ class Servers:
         self.env = {
             **os.environ,
             "CLINIC_WEBSITE_ORIGIN": self.page_url,
+            # Conversations and referrals in the run's own database (unless env names one).
+            "AFTERCARE_DATABASE_URL": f"sqlite:///{workdir / 'conversations.db'}",
             **(env or {}),
             "RASA_TELEMETRY_ENABLED": "false",
         }

@@ -7,6 +7,7 @@
  * - Renders every message as text (never as HTML), links only web addresses and the clinic's
  *   configured phone numbers (tel:), shows the bot's buttons as real <button>s, and shows a
  *   reply that Rasa marks {"urgency": "emergency"} as an alarm with a call button.
+ * - Clears its copy of the conversation when the patient has had their data deleted.
  * - All the words around the bot's replies come from data-text-* attributes of the page.
  */
 (function () {
@@ -185,7 +186,11 @@
   function receive(reply) {
     window.clearTimeout(noAnswerTimer);
     setStatus("");
-    if (reply && typeof reply.urgency === "string" && !reply.text) {
+    if (reply && reply.erased === true && !reply.text) {
+      // "Delete my data": the server has erased the conversation; so does the browser,
+      // keeping only the bot's confirmation.
+      state.messages = state.messages.slice(-1).filter(function (m) { return m.from === "bot"; });
+    } else if (reply && typeof reply.urgency === "string" && !reply.text) {
       // Rasa sends a reply's custom payload after its text: mark the bot's latest messages.
       for (var i = state.messages.length - 1; i >= 0 && state.messages[i].from === "bot"; i--) {
         state.messages[i].urgency = reply.urgency;

@@ -1,0 +1,141 @@
+"""The hand-over to the clinic: the callback form, its outcome, and "delete my data".
+
+Thin glue over :mod:`handover` (contact checks, summary, SQL store). Nothing is stored before
+the patient confirms the read-back; refusing, stopping or "no" clears the form's slots.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import clinic
+from handover import contact
+from handover.store import Handover
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_OFFERED = "callback_offered"
+CALLBACK_NAME = "callback_name"
+CALLBACK_PHONE = "callback_phone"
+CALLBACK_TIME = "callback_time"
+CALLBACK_SLOTS = (CALLBACK_NAME, CALLBACK_PHONE, CALLBACK_TIME)
+ERASE_CONVERSATION = "erase_conversation"
+"""Set by action_delete_my_data: the tracker store then erases the conversation's events."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def cleared_callback() -> list[EventType]:
+    """Forgets the callback form's answers and the offer."""
+    return [SlotSet(slot, None) for slot in CALLBACK_SLOTS] + [SlotSet(CALLBACK_OFFERED, False)]
+
+
+class ValidateCallbackForm(FormValidationAction):
+    """Checks the name, phone number and time the patient gives for a callback."""
+
+    def name(self) -> str:
+        """Run by Rasa for every answer in callback_form."""
+        return "validate_callback_form"
+
+    def validate_callback_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A name of letters (accents, apostrophes, hyphens), at most 80 characters."""
+        name = contact.clean_name(str(value or ""))
+        if name is None:
+            dispatcher.utter_message(response="callback_name_invalid")
+        return {CALLBACK_NAME: name}
+
+    def validate_callback_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A valid number, read as the clinic's country's when it has no +code."""
+        e164 = contact.normalise_phone(str(value or ""), clinic.load().country)
+        if e164 is None:
+            dispatcher.utter_message(response="callback_phone_invalid")
+            return {CALLBACK_PHONE: None}
+        return {CALLBACK_PHONE: contact.display_phone(e164)}
+
+    def validate_callback_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A few words on when to call."""
+        time = contact.clean_time(str(value or ""))
+        if time is None:
+            dispatcher.utter_message(response="callback_time_invalid")
+        return {CALLBACK_TIME: time}
+
+
+class ActionSaveCallback(Action):
+    """Stores the confirmed contact details on the conversation's referral."""
+
+    def name(self) -> str:
+        """Run when the patient confirms the read-back."""
+        return "action_save_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Saves, says so, and forgets the details in the conversation's slots."""
+        name, phone, time = (tracker.get_slot(slot) for slot in CALLBACK_SLOTS)
+        e164 = contact.normalise_phone(str(phone or ""), clinic.load().country)
+        saved = None
+        if name and e164 and time:
+            try:
+                saved = Handover.configured().save_callback(
+                    tracker.sender_id, name=name, phone=e164, time=time, now=_now()
+                )
+            except SQLAlchemyError:
+                logger.exception("Could not store a callback request")
+        dispatcher.utter_message(response="callback_saved" if saved else "callback_unavailable")
+        return cleared_callback()
+
+
+class ActionDiscardCallback(Action):
+    """The patient declined, refused the read-back or stopped: nothing is kept."""
+
+    def name(self) -> str:
+        """Run on "no" to the offer or the read-back, and on stop in the form."""
+        return "action_discard_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Says nothing was kept and clears the form's slots."""
+        dispatcher.utter_message(response="callback_discarded")
+        return cleared_callback()
+
+
+class ActionDeleteMyData(Action):
+    """Erases the conversation's referrals; the tracker store erases its events.
+
+    The Rasa server saves this turn after the action has run, so the conversation's events
+    are deleted there (components/tracker_store.py), when the turn sets ``erase_conversation``.
+    """
+
+    def name(self) -> str:
+        """Run when the patient confirms "delete my data"."""
+        return "action_delete_my_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Deletes the referral records of this conversation and confirms it."""
+        try:
+            Handover.configured().erase_referrals(tracker.sender_id)
+        except SQLAlchemyError:
+            logger.exception("Could not erase a conversation's referrals")
+            dispatcher.utter_message(response="data_delete_failed")
+            return []
+        dispatcher.utter_message(response="data_deleted")
+        return [SlotSet(ERASE_CONVERSATION, True)]

@@ -1,0 +1,355 @@
+"""Referral records and callback requests in SQL (SQLite by default, PostgreSQL by URL).
+
+One table, ``referrals``, in the same database as Rasa's conversations (``events``), so that the
+staff view can show a referral's transcript and "delete my data" and the retention command can
+erase both. The schema is created on first use. Plain SQLAlchemy, no Rasa import.
+
+The database is ``AFTERCARE_DATABASE_URL`` (e.g. ``postgresql://user@127.0.0.1/aftercare``),
+default ``sqlite:///conversations.db`` (the file the Rasa tracker store uses, relative to the
+repo root where the servers run); the tracker store follows the same variable.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+DEFAULT_URL = "sqlite:///conversations.db"
+LEVEL_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
+
+metadata = sa.MetaData()
+
+referrals = sa.Table(
+    "referrals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("level", sa.String(16), nullable=False),
+    sa.Column("reasons", sa.Text, nullable=False),  # JSON list of codes
+    sa.Column("findings", sa.Text, nullable=False),  # the same in words
+    sa.Column("days_since_treatment", sa.Integer, nullable=True),
+    sa.Column("patient_words", sa.Text, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("callback_name", sa.String(80), nullable=True),
+    sa.Column("callback_phone", sa.String(20), nullable=True),
+    sa.Column("callback_time", sa.String(120), nullable=True),
+    sa.Column("callback_confirmed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("handled_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("handled_by", sa.String(80), nullable=True),
+)
+
+# Rasa's own tables (rasa.core.tracker_store.SQLTrackerStore and components/tracker_store.py),
+# read for transcripts and erased with the referrals; not created here.
+events = sa.table(
+    "events",
+    sa.column("id", sa.Integer),
+    sa.column("sender_id", sa.String),
+    sa.column("type_name", sa.String),
+    sa.column("timestamp", sa.Float),
+    sa.column("data", sa.Text),
+)
+checkpoints = sa.table("tracker_checkpoints", sa.column("sender_id", sa.String))
+
+
+@dataclass(frozen=True)
+class Referral:
+    """One referral, as staff see it."""
+
+    id: int
+    created_at: datetime
+    conversation_id: str
+    level: str
+    reasons: list[str]
+    findings: str
+    days_since_treatment: int | None
+    patient_words: str
+    summary: str
+    callback_name: str | None
+    callback_phone: str | None
+    callback_time: str | None
+    callback_confirmed_at: datetime | None
+    handled_at: datetime | None
+    handled_by: str | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Referral:
+        """From a ``referrals`` row."""
+        values = dict(row._mapping)
+        values["reasons"] = json.loads(values["reasons"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One message of a transcript."""
+
+    speaker: str  # "patient" or "bot"
+    text: str
+    at: datetime
+
+
+def database_url() -> str:
+    """The configured database: ``AFTERCARE_DATABASE_URL`` or the SQLite default."""
+    return os.environ.get("AFTERCARE_DATABASE_URL") or DEFAULT_URL
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+@functools.lru_cache(maxsize=4)
+def engine_for(url: str) -> sa.engine.Engine:
+    """One engine per database, made on first use; the schema is created if missing."""
+    engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    metadata.create_all(engine)
+    return engine
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes: they were stored in UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class Handover:
+    """Reads and writes referrals (and erases conversations) in one database."""
+
+    def __init__(self, engine: sa.engine.Engine) -> None:
+        """Uses ``engine`` (see :func:`engine_for`)."""
+        self.engine = engine
+
+    @classmethod
+    def configured(cls) -> Handover:
+        """The hand-over store of the configured database."""
+        return cls(engine_for(database_url()))
+
+    @contextmanager
+    def _begin(self) -> Iterator[sa.engine.Connection]:
+        with self.engine.begin() as connection:
+            yield connection
+
+    def _has_table(self, name: str) -> bool:
+        return sa.inspect(self.engine).has_table(name)
+
+    # --- Written by the action server -------------------------------------------------------
+
+    def record_referral(
+        self,
+        *,
+        conversation_id: str,
+        level: str,
+        reasons: Sequence[str],
+        findings: str,
+        days_since_treatment: int | None,
+        patient_words: str,
+        summary: str,
+        now: datetime,
+    ) -> int:
+        """Stores a referral; returns its id."""
+        with self._begin() as connection:
+            result = connection.execute(
+                referrals.insert().values(
+                    created_at=now,
+                    conversation_id=conversation_id,
+                    level=level,
+                    reasons=json.dumps(list(reasons)),
+                    findings=findings,
+                    days_since_treatment=days_since_treatment,
+                    patient_words=patient_words,
+                    summary=summary,
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def save_callback(
+        self, conversation_id: str, *, name: str, phone: str, time: str, now: datetime
+    ) -> int | None:
+        """Puts confirmed contact details on the conversation's latest referral (its id)."""
+        with self._begin() as connection:
+            latest = connection.execute(
+                sa.select(referrals.c.id)
+                .where(referrals.c.conversation_id == conversation_id)
+                .order_by(referrals.c.id.desc())
+                .limit(1)
+            ).scalar()
+            if latest is None:
+                return None
+            connection.execute(
+                referrals.update()
+                .where(referrals.c.id == latest)
+                .values(
+                    callback_name=name,
+                    callback_phone=phone,
+                    callback_time=time,
+                    callback_confirmed_at=now,
+                )
+            )
+            return int(latest)
+
+    # --- Read and changed by staff ----------------------------------------------------------
+
+    def referrals(self, *, include_handled: bool = False) -> list[Referral]:
+        """Open referrals (or all), most urgent first, newest first within a level."""
+        query = sa.select(referrals)
+        if not include_handled:
+            query = query.where(referrals.c.handled_at.is_(None))
+        with self.engine.connect() as connection:
+            rows = [Referral.from_row(row) for row in connection.execute(query)]
+        rows = [self._aware(row) for row in rows]
+        rows.sort(key=lambda r: r.created_at, reverse=True)
+        rows.sort(key=lambda r: LEVEL_ORDER.get(r.level, len(LEVEL_ORDER)))
+        return rows
+
+    def referral(self, referral_id: int) -> Referral | None:
+        """One referral by id."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(referrals).where(referrals.c.id == referral_id)
+            ).first()
+        return self._aware(Referral.from_row(row)) if row is not None else None
+
+    def for_conversation(self, conversation_id: str) -> list[Referral]:
+        """A conversation's referrals, oldest first."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(referrals)
+                .where(referrals.c.conversation_id == conversation_id)
+                .order_by(referrals.c.id)
+            )
+            return [self._aware(Referral.from_row(row)) for row in rows]
+
+    @staticmethod
+    def _aware(referral: Referral) -> Referral:
+        return Referral(
+            **{
+                **referral.__dict__,
+                "created_at": _utc(referral.created_at),
+                "callback_confirmed_at": _utc(referral.callback_confirmed_at),
+                "handled_at": _utc(referral.handled_at),
+            }
+        )
+
+    def mark_handled(self, referral_id: int, *, by: str, now: datetime) -> bool:
+        """Marks an open referral handled by ``by``; False if it is unknown or was handled."""
+        with self._begin() as connection:
+            result = connection.execute(
+                referrals.update()
+                .where(referrals.c.id == referral_id, referrals.c.handled_at.is_(None))
+                .values(handled_at=now, handled_by=by[:80])
+            )
+            return bool(result.rowcount)
+
+    def transcript(self, conversation_id: str) -> list[Line]:
+        """What the patient and the bot said, from Rasa's ``events`` table."""
+        if not self._has_table("events"):
+            return []
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(events.c.type_name, events.c.timestamp, events.c.data)
+                .where(
+                    events.c.sender_id == conversation_id,
+                    events.c.type_name.in_(["user", "bot"]),
+                )
+                .order_by(events.c.id)
+            )
+            lines = []
+            for type_name, timestamp, data in rows:
+                text = json.loads(data).get("text") or ""
+                at = datetime.fromtimestamp(timestamp or 0, tz=UTC)
+                lines.append(Line("patient" if type_name == "user" else "bot", text, at))
+            return lines
+
+    # --- Privacy ----------------------------------------------------------------------------
+
+    def erase_referrals(self, conversation_id: str) -> int:
+        """Deletes a conversation's referrals (with their contact details); how many."""
+        with self._begin() as connection:
+            result = connection.execute(
+                referrals.delete().where(referrals.c.conversation_id == conversation_id)
+            )
+            return int(result.rowcount)
+
+    def erase_conversation(self, conversation_id: str) -> int:
+        """Deletes a conversation's referrals and its stored events; how many rows in all."""
+        deleted = self.erase_referrals(conversation_id)
+        with self._begin() as connection:
+            for table in (events, checkpoints):
+                if self._has_table(table.name):
+                    result = connection.execute(
+                        table.delete().where(table.c.sender_id == conversation_id)
+                    )
+                    deleted += int(result.rowcount)
+        return deleted
+
+    def apply_retention(self, days: int, now: datetime) -> tuple[int, int]:
+        """Deletes referrals and conversations older than ``days``.
+
+        A conversation is old when its latest event is; its events and checkpoint go, and so
+        do its referrals whatever their age. Returns (referrals, conversations) deleted.
+        """
+        if days < 1:
+            raise ValueError("the retention must be at least 1 day")
+        cutoff = now - timedelta(days=days)
+        old_conversations: list[str] = []
+        if self._has_table("events"):
+            with self.engine.connect() as connection:
+                old_conversations = list(
+                    connection.execute(
+                        sa.select(events.c.sender_id)
+                        .group_by(events.c.sender_id)
+                        .having(sa.func.max(events.c.timestamp) < cutoff.timestamp())
+                    ).scalars()
+                )
+        with self._begin() as connection:
+            removed = connection.execute(
+                referrals.delete().where(referrals.c.created_at < cutoff)
+            ).rowcount
+        for conversation_id in old_conversations:
+            self.erase_conversation(conversation_id)
+        return int(removed), len(old_conversations)
+
+
+CSV_COLUMNS = [
+    "id", "created_at", "level", "summary", "reasons", "days_since_treatment", "patient_words",
+    "callback_name", "callback_phone", "callback_time", "conversation_id", "handled_at",
+    "handled_by",
+]  # fmt: skip
+
+
+def _csv_safe(value: Any) -> str:
+    # A cell starting with = + - @ is a formula to a spreadsheet: neutralise it.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(rows: Sequence[Referral]) -> str:
+    """The referrals as CSV, one row each (safe to open in a spreadsheet)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        values = {**row.__dict__, "reasons": " ".join(row.reasons)}
+        writer.writerow(
+            [
+                values[c].isoformat() if isinstance(values[c], datetime) else _csv_safe(values[c])
+                for c in CSV_COLUMNS
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,151 @@
+"""The hand-over actions (actions/handover.py, action_triage's record) on built trackers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.decision import ActionTriage
+from actions.handover import (
+    ActionDeleteMyData,
+    ActionDiscardCallback,
+    ActionSaveCallback,
+    ValidateCallbackForm,
+)
+from handover.store import Handover
+from tests.conftest import TrackerFactory
+from tests.test_actions import NO_RED_FLAGS, responses, slots_set
+
+BLURRED = {"symptoms": ["blurred_vision"], "symptom_description": "my vision is blurry"}
+CALLBACK = {
+    "callback_name": "Zoë O'Brien",
+    "callback_phone": "+44 20 7946 0958",
+    "callback_time": "after 4pm",
+}
+
+
+def stored() -> Handover:
+    return Handover.configured()
+
+
+@pytest.mark.parametrize(
+    ("slots", "level", "offered"),
+    [
+        (BLURRED, "urgent", True),
+        ({"symptoms": ["breathing_difficulty"]}, "emergency", False),
+        (
+            {"symptoms": ["twitching"], "treatment_date": "2026-11-08", "improving": False},
+            "routine",
+            True,
+        ),
+    ],
+)
+async def test_a_referral_is_recorded_and_a_callback_offered_unless_emergency(
+    tracker_for: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: DomainDict,
+    slots: dict[str, Any],
+    level: str,
+    offered: bool,
+) -> None:
+    tracker = tracker_for(slots={**slots, **NO_RED_FLAGS}, active_loop=None)
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    [referral] = stored().for_conversation("patient-1")
+    assert referral.level == level
+    assert referral.summary.startswith(level.upper())
+    assert slots_set(events)["callback_offered"] is offered
+    assert ("offer_callback" in responses(dispatcher)) is offered
+
+
+async def test_self_care_records_nothing(
+    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict
+) -> None:
+    slots = {"symptoms": ["twitching"], "treatment_date": "2026-11-19", **NO_RED_FLAGS}
+    events = await ActionTriage().run(dispatcher, tracker_for(slots=slots), domain)
+    assert stored().for_conversation("patient-1") == []
+    assert slots_set(events)["callback_offered"] is False
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("0207-946-0958", "+44 20 7946 0958"),
+        ("+44 20 7946 0958", "+44 20 7946 0958"),
+        ("seven", None),
+        ("0207", None),
+    ],
+)
+async def test_the_phone_number_is_checked_and_read_back_in_full(
+    tracker_for: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: DomainDict,
+    typed: str,
+    kept: str | None,
+) -> None:
+    result = ValidateCallbackForm().validate_callback_phone(
+        typed, dispatcher, tracker_for(typed, intent="inform"), domain
+    )
+    assert result == {"callback_phone": kept}
+    assert responses(dispatcher) == ([] if kept else ["callback_phone_invalid"])
+
+
+async def test_a_name_that_is_not_a_name_is_asked_again(
+    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict
+) -> None:
+    validate = ValidateCallbackForm().validate_callback_name
+    assert validate("1=1; --", dispatcher, tracker_for(), domain) == {"callback_name": None}
+    assert responses(dispatcher) == ["callback_name_invalid"]
+
+
+async def test_a_confirmed_callback_is_stored_and_forgotten_in_the_slots(
+    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict
+) -> None:
+    await ActionTriage().run(
+        CollectingDispatcher(), tracker_for(slots=BLURRED, active_loop=None), domain
+    )
+    events = await ActionSaveCallback().run(
+        dispatcher, tracker_for(slots=CALLBACK, active_loop=None), domain
+    )
+    [referral] = stored().for_conversation("patient-1")
+    assert (referral.callback_name, referral.callback_phone, referral.callback_time) == (
+        "Zoë O'Brien",
+        "+442079460958",
+        "after 4pm",
+    )
+    assert responses(dispatcher) == ["callback_saved"]
+    assert slots_set(events)["callback_phone"] is None
+
+
+async def test_a_callback_without_a_referral_is_not_claimed_as_passed_on(
+    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict
+) -> None:
+    await ActionSaveCallback().run(dispatcher, tracker_for(slots=CALLBACK), domain)
+    assert responses(dispatcher) == ["callback_unavailable"]
+
+
+async def test_a_discarded_callback_clears_every_detail(
+    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict
+) -> None:
+    events = await ActionDiscardCallback().run(dispatcher, tracker_for(slots=CALLBACK), domain)
+    assert slots_set(events) == {
+        "callback_name": None,
+        "callback_phone": None,
+        "callback_time": None,
+        "callback_offered": False,
+    }
+    assert responses(dispatcher) == ["callback_discarded"]
+
+
+async def test_delete_my_data_erases_the_referrals_and_asks_the_store_to_erase_the_rest(
+    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict
+) -> None:
+    await ActionTriage().run(
+        CollectingDispatcher(), tracker_for(slots=BLURRED, active_loop=None), domain
+    )
+    events = await ActionDeleteMyData().run(dispatcher, tracker_for(), domain)
+    assert stored().for_conversation("patient-1") == []
+    assert slots_set(events) == {"erase_conversation": True}
+    assert responses(dispatcher) == ["data_deleted"]

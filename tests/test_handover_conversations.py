@@ -1,0 +1,185 @@
+"""The hand-over in whole conversations over REST, with the real servers, on both databases.
+
+The servers start once per database: an SQLite file of their own, and a throwaway database on
+the PostgreSQL server. Conversations and referrals share it (``AFTERCARE_DATABASE_URL``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from handover.store import Handover, Referral
+from tools.servers import Bot, Servers, running_bot
+
+pytestmark = pytest.mark.servers
+
+SCREENING_NO = ["no", "no", "no", "no"]
+_senders = itertools.count()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def servers(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Servers]:
+    workdir = tmp_path_factory.mktemp(f"handover-{request.param}")
+    if request.param == "sqlite":
+        url = f"sqlite:///{workdir / 'conversations.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    with running_bot(workdir, env={"AFTERCARE_DATABASE_URL": url}) as running:
+        yield running
+
+
+@pytest.fixture
+def bot(servers: Servers) -> Bot:
+    return servers.bot
+
+
+@pytest.fixture
+def handover(servers: Servers) -> Iterator[Handover]:
+    engine = sa.create_engine(servers.env["AFTERCARE_DATABASE_URL"])
+    yield Handover(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def sender(servers: Servers) -> str:
+    return f"handover-{next(_senders)}"
+
+
+def talk(bot: Bot, sender: str, *messages: str) -> list[str]:
+    said: list[str] = []
+    for message in messages:
+        replies = [r["text"] for r in bot.say(sender, message) if "text" in r]
+        assert replies, f"no reply to {message!r}"
+        said += replies
+    return said
+
+
+def only_referral(handover: Handover, sender: str) -> Referral:
+    found = handover.for_conversation(sender)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_a_red_flag_writes_a_referral_a_nurse_can_read(
+    bot: Bot, handover: Handover, sender: str
+) -> None:
+    said = talk(bot, sender, "my vision is blurry since my botox")
+    assert "call you back" in said[-1]
+    referral = only_referral(handover, sender)
+    assert referral.level == "urgent" and referral.reasons == ["blurred_vision"]
+    assert "my vision is blurry" in referral.patient_words
+    assert referral.summary == (
+        "URGENT: red flag, told to return to the clinic today. Blurred vision. "
+        "Treatment date unknown."
+    )
+    assert referral.callback_phone is None
+
+
+def test_a_consented_callback_stores_normalised_details(
+    bot: Bot, handover: Handover, sender: str
+) -> None:
+    talk(bot, sender, "my vision is blurry since my botox")
+    said = talk(bot, sender, "yes", "Zoë O'Brien", "0207-946-0958", "after 4pm")
+    assert "Zoë O'Brien, on +44 20 7946 0958, after 4pm" in said[-1]
+    assert only_referral(handover, sender).callback_phone is None  # not before the read-back
+    said = talk(bot, sender, "yes")
+    assert "the clinic has your details" in said[-1]
+    referral = only_referral(handover, sender)
+    assert (referral.callback_name, referral.callback_phone, referral.callback_time) == (
+        "Zoë O'Brien",
+        "+442079460958",
+        "after 4pm",
+    )
+
+
+def test_bad_contact_details_are_asked_again_and_nothing_is_stored_unconfirmed(
+    bot: Bot, handover: Handover, sender: str
+) -> None:
+    talk(bot, sender, "I had botox 16 days ago and the twitching is not getting better")
+    talk(bot, sender, *SCREENING_NO)
+    assert only_referral(handover, sender).level == "routine"
+    assert "What name" in talk(bot, sender, "yes")[-1]
+    said = talk(bot, sender, "x" * 10_000)
+    assert "couldn't take that as a name" in said[0]
+    said = talk(bot, sender, "Robert'); DROP TABLE referrals;--")
+    assert "couldn't take that as a name" in said[0]
+    assert "Which phone number" in talk(bot, sender, "Anna")[-1]
+    said = talk(bot, sender, "call me maybe")
+    assert "doesn't look like a phone number" in said[0]
+    said = talk(bot, sender, "12")
+    assert "doesn't look like a phone number" in said[0]
+    said = talk(bot, sender, "+44 20 7946 0958", "any time", "no")
+    print("SAID", said)
+    assert "haven't kept any contact details" in said[-1]
+    assert only_referral(handover, sender).callback_phone is None
+    slots = bot.tracker(sender)["slots"]
+    assert slots["callback_name"] is None and slots["callback_phone"] is None
+
+
+@pytest.mark.parametrize("refusal", [["no"], ["yes", "Anna", "stop"]], ids=["no", "stop"])
+def test_a_refused_or_abandoned_callback_stores_nothing(
+    bot: Bot, handover: Handover, sender: str, refusal: list[str]
+) -> None:
+    talk(bot, sender, "my eyelid droops so I can't open my eye fully")
+    said = talk(bot, sender, *refusal)
+    assert "haven't kept any contact details" in said[-1]
+    assert only_referral(handover, sender).callback_phone is None
+    assert bot.tracker(sender)["slots"]["callback_name"] is None
+
+
+def test_an_emergency_is_recorded_without_a_callback_offer(
+    bot: Bot, handover: Handover, sender: str
+) -> None:
+    said = talk(bot, sender, "since my botox I can't breathe properly")
+    assert not any("call you back" in text for text in said)
+    assert only_referral(handover, sender).level == "emergency"
+
+
+def test_self_care_writes_no_referral(bot: Bot, handover: Handover, sender: str) -> None:
+    talk(bot, sender, "my eye is twitching", "5 days ago", *SCREENING_NO)
+    assert bot.tracker(sender)["slots"]["triage_level"] == "self_care"
+    assert handover.for_conversation(sender) == []
+
+
+def test_delete_my_data_erases_the_conversation_and_its_referral(
+    bot: Bot, handover: Handover, sender: str
+) -> None:
+    talk(bot, sender, "my vision is blurry since my botox", "no")
+    assert handover.for_conversation(sender) and handover.transcript(sender)
+    said = talk(bot, sender, "please delete my data")
+    assert "Shall I delete it?" in said[-1]
+    said = talk(bot, sender, "yes")
+    assert "deleted" in said[-1]
+    assert handover.for_conversation(sender) == [] and handover.transcript(sender) == []
+    said = talk(bot, sender, "can I drink coffee?")
+    assert any("coffee" in text for text in said)
+    user_said = [e["text"] for e in bot.tracker(sender)["events"] if e["event"] == "user"]
+    assert user_said == ["can I drink coffee?"]
+
+
+def test_delete_my_data_can_be_called_off(bot: Bot, handover: Handover, sender: str) -> None:
+    talk(bot, sender, "my vision is blurry since my botox", "no", "delete my data")
+    said = talk(bot, sender, "no")
+    assert "nothing has been deleted" in said[-1]
+    assert handover.for_conversation(sender) != []
+
+
+def test_a_restart_in_the_middle_of_the_callback_loses_nothing(
+    servers: Servers, handover: Handover, sender: str
+) -> None:
+    talk(servers.bot, sender, "my vision is blurry since my botox", "yes", "Anna Smith")
+    servers.stop_rasa()
+    servers.stop_actions()
+    servers.start_actions()
+    servers.start_rasa()
+    said = talk(servers.bot, sender, "020 7946 0958", "tomorrow morning")
+    assert "Anna Smith, on +44 20 7946 0958, tomorrow morning" in said[-1]
+    talk(servers.bot, sender, "yes")
+    referral = only_referral(handover, sender)
+    assert (referral.callback_name, referral.callback_phone) == ("Anna Smith", "+442079460958")
