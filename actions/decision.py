@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,8 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import clinic, slots
+from actions.dates import treatment_date_in_report
 from actions.handover import CALLBACK_OFFERED
-from actions.triage import Decision, Level, decide
+from actions.triage import Decision, Level, Report, decide
 from handover.store import Handover
 from handover.summary import summarise
 
@@ -53,7 +55,7 @@ class ActionTriage(Action):
         domain: dict[str, Any],
     ) -> list[EventType]:
         """Decides, answers with the level's response and records the decision in slots."""
-        report = slots.report_from_slots(tracker.slots)
+        report = with_date_from_description(slots.report_from_slots(tracker.slots), tracker)
         decision = decide(report, clinic.today())
         shown = (
             decision.reasons
@@ -82,6 +84,19 @@ class ActionTriage(Action):
             if offered:
                 dispatcher.utter_message(response="offer_callback")
         return [*events, SlotSet(CALLBACK_OFFERED, offered)]
+
+
+def with_date_from_description(report: Report, tracker: Tracker) -> Report:
+    """The report, with the treatment date the patient gave in their words if none is set.
+
+    A red flag or an emergency sign ends the form before the date is asked; a date that came
+    with it ("my vision is blurry since my botox 4 days ago") still counts, for the record.
+    """
+    if report.treated_on is not None:
+        return report
+    description = tracker.get_slot(slots.SYMPTOM_DESCRIPTION) or ""
+    found = treatment_date_in_report(description, clinic.today(), clinic.load().date_order)
+    return replace(report, treated_on=found) if found else report
 
 
 def record_referral(tracker: Tracker, decision: Decision, findings: str) -> bool:

@@ -149,3 +149,13 @@ async def test_delete_my_data_erases_the_referrals_and_asks_the_store_to_erase_t
     assert stored().for_conversation("patient-1") == []
     assert slots_set(events) == {"erase_conversation": True}
     assert responses(dispatcher) == ["data_deleted"]
+
+
+async def test_a_date_in_the_patients_words_reaches_the_record_of_a_red_flag(
+    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict
+) -> None:
+    slots = {"symptoms": ["double_vision"], "symptom_description": "had botox 4 days ago"}
+    events = await ActionTriage().run(dispatcher, tracker_for(slots=slots), domain)
+    assert slots_set(events)["days_since_treatment"] == 4
+    [referral] = stored().for_conversation("patient-1")
+    assert referral.days_since_treatment == 4

@@ -81,6 +81,15 @@ def test_a_red_flag_writes_a_referral_a_nurse_can_read(
     assert referral.callback_phone is None
 
 
+def test_a_date_given_with_a_red_flag_goes_on_the_record(
+    bot: Bot, handover: Handover, sender: str
+) -> None:
+    talk(bot, sender, "I had botox 4 days ago and now I have double vision")
+    referral = only_referral(handover, sender)
+    assert referral.level == "urgent" and referral.days_since_treatment == 4
+    assert referral.summary.endswith("Double vision. Day 4 after treatment.")
+
+
 def test_a_consented_callback_stores_normalised_details(
     bot: Bot, handover: Handover, sender: str
 ) -> None:
