@@ -31,10 +31,6 @@ ERASE_CONVERSATION = "erase_conversation"
 """Set by action_delete_my_data: the tracker store then erases the conversation's events."""
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def cleared_callback() -> list[EventType]:
     """Forgets the callback form's answers and the offer."""
     return [SlotSet(slot, None) for slot in CALLBACK_SLOTS] + [SlotSet(CALLBACK_OFFERED, False)]
@@ -93,7 +89,7 @@ class ActionSaveCallback(Action):
         if name and e164 and time:
             try:
                 saved = Handover.configured().save_callback(
-                    tracker.sender_id, name=name, phone=e164, time=time, now=_now()
+                    tracker.sender_id, name=name, phone=e164, time=time, now=datetime.now(UTC)
                 )
             except SQLAlchemyError:
                 logger.exception("Could not store a callback request")

@@ -87,6 +87,8 @@ class Referral:
         """From a ``referrals`` row."""
         values = dict(row._mapping)
         values["reasons"] = json.loads(values["reasons"])
+        for key in ("created_at", "callback_confirmed_at", "handled_at"):
+            values[key] = _utc(values[key])
         return cls(**values)
 
 
@@ -212,7 +214,6 @@ class Handover:
             query = query.where(referrals.c.handled_at.is_(None))
         with self.engine.connect() as connection:
             rows = [Referral.from_row(row) for row in connection.execute(query)]
-        rows = [self._aware(row) for row in rows]
         rows.sort(key=lambda r: r.created_at, reverse=True)
         rows.sort(key=lambda r: LEVEL_ORDER.get(r.level, len(LEVEL_ORDER)))
         return rows
@@ -223,7 +224,7 @@ class Handover:
             row = connection.execute(
                 sa.select(referrals).where(referrals.c.id == referral_id)
             ).first()
-        return self._aware(Referral.from_row(row)) if row is not None else None
+        return Referral.from_row(row) if row is not None else None
 
     def for_conversation(self, conversation_id: str) -> list[Referral]:
         """A conversation's referrals, oldest first."""
@@ -233,18 +234,7 @@ class Handover:
                 .where(referrals.c.conversation_id == conversation_id)
                 .order_by(referrals.c.id)
             )
-            return [self._aware(Referral.from_row(row)) for row in rows]
-
-    @staticmethod
-    def _aware(referral: Referral) -> Referral:
-        return Referral(
-            **{
-                **referral.__dict__,
-                "created_at": _utc(referral.created_at),
-                "callback_confirmed_at": _utc(referral.callback_confirmed_at),
-                "handled_at": _utc(referral.handled_at),
-            }
-        )
+            return [Referral.from_row(row) for row in rows]
 
     def mark_handled(self, referral_id: int, *, by: str, now: datetime) -> bool:
         """Marks an open referral handled by ``by``; False if it is unknown or was handled."""

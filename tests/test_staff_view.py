@@ -85,7 +85,7 @@ async def test_a_referral_shows_its_transcript_and_can_be_marked_handled(
     assert response.status == 303
     referral = store.referral(referral_id)
     assert referral is not None and referral.handled_by == "Nurse Joy"
-    assert "No referrals" not in await (await client.get("/", headers=login())).text()
+    assert "Referrals (0 open)" in await (await client.get("/", headers=login())).text()
     assert store.referrals() == []
 
 
