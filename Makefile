@@ -7,7 +7,7 @@ RASA := .venv/bin/rasa
 PY := .venv/bin/python
 MODEL := models/aftercare.tar.gz
 
-.PHONY: help setup model run shell test lint unit validate core nlu e2e browser bench lock clean
+.PHONY: help setup model run shell test lint audit unit validate core nlu e2e browser bench lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -24,12 +24,15 @@ run: ## Set up, train if needed, start the bot (:5005) and the clinic page with 
 shell: ## Same as run, but chat with the bot in this terminal
 	@scripts/run.sh shell
 
-test: setup lint unit validate model core nlu e2e browser ## Everything CI runs: lint, unit, data, stories, NLU, REST, browser
+test: setup lint audit unit validate model core nlu e2e browser ## Everything CI runs: lint, audit, unit, data, stories, NLU, REST, browser
 
 lint: setup ## ruff and mypy
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+
+audit: setup ## pip-audit over requirements.lock; fails on a finding not fixed or accepted
+	@scripts/audit.sh
 
 unit: setup ## pytest without the servers: triage rules, dates, symptoms, actions
 	$(PY) -m pytest -m "not servers and not browser"

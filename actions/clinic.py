@@ -42,8 +42,8 @@ class Clinic:
         origins = (origin.strip().rstrip("/") for origin in self.website_origin.split(","))
         return [origin for origin in origins if origin]
 
-    def as_slots(self) -> dict[str, str]:
-        """The details the responses use, keyed by slot name (``clinic_phone``, ...)."""
+    def response_values(self) -> dict[str, str]:
+        """The details the responses use, by variable name (``{clinic_phone}``, ...)."""
         details = asdict(self)
         return {
             "clinic_name": details["name"],

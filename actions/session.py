@@ -1,4 +1,4 @@
-"""Session start: the clinic's details become slots every response can use."""
+"""Session start: what a returning patient already told us is carried over."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import clinic, slots
+from actions import slots
 
 CARRIED_OVER = (
     slots.SYMPTOMS,
@@ -21,7 +21,7 @@ decision are not carried over: they describe how things were, and are asked agai
 
 
 class ActionSessionStart(Action):
-    """Starts a session with the clinic's details and what the patient already told us."""
+    """Starts a session with what the patient already told us."""
 
     def name(self) -> str:
         """The action Rasa runs at the start of every session."""
@@ -33,9 +33,8 @@ class ActionSessionStart(Action):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[EventType]:
-        """Sets the clinic slots and carries over the patient's earlier answers."""
+        """Carries over the patient's earlier answers."""
         events: list[EventType] = [SessionStarted()]
-        events += [SlotSet(key, value) for key, value in clinic.load().as_slots().items()]
         events += [
             SlotSet(key, tracker.get_slot(key))
             for key in CARRIED_OVER

@@ -204,7 +204,12 @@ def main() -> None:
     args = parser.parse_args()
     accuracy()
     store = {"type": "SQL"} if args.plain_sql else {}
-    with tempfile.TemporaryDirectory() as workdir, running_bot(Path(workdir), store) as servers:
+    # Simulated patients send faster than people type: no per-sender rate limit here.
+    unlimited = {"components.rest_channel.RestInput": {"messages_per_minute": 0}}
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        running_bot(Path(workdir), store, channels=unlimited) as servers,
+    ):
         load(servers, args.seconds, args.concurrency, args.turns)
     if not args.skip_train:
         train_time()

@@ -6,8 +6,15 @@ CORS headers alone would not stop it (websockets know no CORS). This subclass ke
 of Rasa's channel (events, session persistence, output channel, the name ``socketio``) and
 refuses a connection whose browser ``Origin`` is not one of the clinic's website origins
 (``website_origin`` in ``clinic.yml`` or ``CLINIC_WEBSITE_ORIGIN``). Clients that send no
-``Origin`` (not a browser page) are let through, as socket.io itself does. It also hands Rasa's
-message handler what it can digest when a client sends a number, null or no object at all.
+``Origin`` (not a browser page) are let through, as socket.io itself does. Beside that:
+
+* A connection talks in the session it asked for with ``session_request``, or in its own when
+  it asked for none. Rasa's handler takes whatever ``session_id`` a message names, so a client
+  could write into another patient's conversation, and it drops a message without one unanswered.
+* Rasa's handler is handed what it can digest when a client sends a number, null, no object
+  at all or metadata that is not an object, and at most ``max_characters`` of a message.
+* The same per-sender rate limit as the REST channel (``messages_per_minute``; the reply is the
+  domain's ``utter_rate_limited``).
 
 The CORS headers that let the allowed page read the replies come from Rasa's own ``--cors``
 option (``scripts/run.sh`` passes the same origins), which covers the REST channel too.
@@ -18,23 +25,54 @@ Configured in ``credentials.yml`` under ``components.socketio_channel.SocketIOIn
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels import socketio
 from rasa.core.channels.channel import UserMessage
-from sanic import Blueprint
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, Sanic
 
 from actions import clinic
+from components.ratelimit import SenderRateLimit
+from components.rest_channel import RATE_LIMITED_RESPONSE
 
 logger = logging.getLogger(__name__)
 
 ConnectHandler = Callable[[str, dict[str, Any], Any], Awaitable[bool]]
+MAX_SESSION_ID = 200
 MessageHandler = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 
 class SocketIOInput(socketio.SocketIOInput):
     """Rasa's socket.io input channel with an origin check on connect."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Rasa's settings; the limits are Rasa's defaults until ``limit`` sets them."""
+        super().__init__(*args, **kwargs)
+        self.limit(max_characters=20_000, messages_per_minute=30)
+        self._app: Sanic | None = None
+        self._sessions: dict[str, str] = {}
+        """The session id each connected client asked for, by socket.io connection id."""
+
+    def limit(self, max_characters: int, messages_per_minute: int) -> None:
+        """The longest message handed to Rasa, and the messages a sender may send a minute."""
+        self.max_characters = int(max_characters)
+        self.rate_limit = SenderRateLimit(int(messages_per_minute))
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> SocketIOInput:
+        """Rasa's keys, plus ``max_characters`` and ``messages_per_minute``."""
+        settings = dict(credentials or {})
+        limits = {
+            "max_characters": settings.pop("max_characters", 20_000),
+            "messages_per_minute": settings.pop("messages_per_minute", 30),
+        }
+        channel = super().from_credentials(settings)
+        assert isinstance(channel, SocketIOInput)
+        channel.limit(**limits)
+        return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint; connections from other sites' pages are refused."""
@@ -45,6 +83,7 @@ class SocketIOInput(socketio.SocketIOInput):
         rasa_connect: ConnectHandler = self.sio.handlers[namespace]["connect"]
         rasa_handle_message: MessageHandler = self.sio.handlers[namespace][self.user_message_evt]
         origins = clinic.load().website_origins()
+        sio = self.sio
 
         async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
             origin = environ.get("HTTP_ORIGIN")
@@ -53,16 +92,59 @@ class SocketIOInput(socketio.SocketIOInput):
                 return False
             return await rasa_connect(sid, environ, auth)
 
+        async def session_request(sid: str, data: Any = None) -> None:
+            # Rasa's, plus: the session is bound to this connection, and odd data is tolerated.
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = (
+                requested
+                if isinstance(requested, str) and 0 < len(requested) <= MAX_SESSION_ID
+                else uuid.uuid4().hex
+            )
+            if self.session_persistence:
+                sio.enter_room(sid, session_id)
+            self._sessions[sid] = session_id
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        async def disconnect(sid: str) -> None:
+            self._sessions.pop(sid, None)
+
         async def handle_message(sid: str, data: Any = None) -> None:
-            # A client can send anything: Rasa's handler needs a dict and its UserMessage
-            # text (a number or null crashes it). What the patient sent is kept, as text.
+            # A client can send anything: Rasa's handler needs a dict, a text (a number or
+            # null crashes it) and metadata that is an object. What the patient sent is kept,
+            # as text, up to max_characters.
             data = dict(data) if isinstance(data, dict) else {}
             message = data.get("message")
             if not isinstance(message, str):
-                data["message"] = "" if message is None else str(message)
+                message = "" if message is None else str(message)
+            data["message"] = message[: self.max_characters]
+            if not isinstance(data.get(self.metadata_key), dict):
+                data[self.metadata_key] = {}
+            # The conversation is the one this connection asked for (Rasa would take any
+            # session_id the client names, or drop a message without one); else its own.
+            sender = self._sessions.get(sid, sid)
+            data["session_id"] = sender
+            if not self.rate_limit.allow(sender):
+                logger.warning("Rate limit: a message from one sender was not processed")
+                await self._send_rate_limited(sid, sender)
+                return
             await rasa_handle_message(sid, data)
 
+        @blueprint.listener("after_server_start")
+        async def remember_app(app: Sanic, _loop: Any) -> None:
+            self._app = app
+
         self.sio.on("connect", connect, namespace=self.namespace)
+        self.sio.on("session_request", session_request, namespace=self.namespace)
+        self.sio.on("disconnect", disconnect, namespace=self.namespace)
         self.sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         logger.info("socket.io channel accepts the origins %s", ", ".join(origins))
         return blueprint
+
+    async def _send_rate_limited(self, sid: str, sender: str) -> None:
+        """The domain's ``utter_rate_limited``, filled in by the server's NLG, to one client."""
+        if self._app is None or self.sio is None:  # pragma: no cover - set at server start
+            return
+        reply = await self._app.ctx.agent.nlg.generate(
+            RATE_LIMITED_RESPONSE, DialogueStateTracker(sender, []), self.name()
+        )
+        await self.sio.emit(self.bot_message_evt, {"text": (reply or {}).get("text", "")}, room=sid)

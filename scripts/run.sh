@@ -19,7 +19,9 @@ for port in 5055 5005 "$web_port" "${STAFF_PORT:-8081}"; do
 done
 
 mkdir -p logs
-.venv/bin/rasa run actions --port 5055 > logs/actions.log 2>&1 &
+# The action server answers the Rasa server only: on this machine's loopback unless told.
+SANIC_HOST=${ACTIONS_HOST:-127.0.0.1} .venv/bin/rasa run actions --port 5055 \
+  > logs/actions.log 2>&1 &
 pids=($!)
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
@@ -27,7 +29,7 @@ for _ in $(seq 1 60); do
   kill -0 "${pids[0]}" 2>/dev/null || { echo "The action server did not start: see logs/actions.log"; exit 1; }
   sleep 1
 done
-echo "Action server on http://localhost:5055 (log: logs/actions.log)"
+echo "Action server on http://${ACTIONS_HOST:-127.0.0.1}:5055 (log: logs/actions.log)"
 
 if [ "${1:-rest}" = "shell" ]; then
   .venv/bin/rasa shell --model models/aftercare.tar.gz --endpoints endpoints.yml

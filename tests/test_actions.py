@@ -294,9 +294,7 @@ async def test_self_care_gives_the_day_to_come_back_and_the_aftercare(
 # --- action_session_start -----------------------------------------------------------------
 
 
-async def test_session_start_sets_the_clinic_details_and_keeps_what_the_patient_said(
-    tracker_for, dispatcher, domain
-) -> None:
+async def test_session_start_keeps_what_the_patient_said(tracker_for, dispatcher, domain) -> None:
     tracker = tracker_for(
         slots={"treatment_date": "2026-11-19", "screen_vision": False, "symptoms": ["twitching"]},
         active_loop=None,
@@ -304,7 +302,6 @@ async def test_session_start_sets_the_clinic_details_and_keeps_what_the_patient_
     events = await ActionSessionStart().run(dispatcher, tracker, domain)
     assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
     slots = slots_set(events)
-    assert slots["clinic_phone"] == "+44 20 7946 0123"
-    assert slots["emergency_number"] == "999"
+    assert not any(name.startswith("clinic_") for name in slots)
     assert slots["treatment_date"] == "2026-11-19"
     assert "screen_vision" not in slots

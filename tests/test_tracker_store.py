@@ -31,7 +31,7 @@ async def converse(store: BoundedSQLTrackerStore, sender: str, turns: int) -> No
     """Stores a conversation turn by turn, as the Rasa server does: retrieve, add, save."""
     tracker = await store.get_or_create_tracker(sender)
     tracker.update(SessionStarted())
-    tracker.update(SlotSet("clinic_phone", "+44 20 7946 0123"))
+    tracker.update(SlotSet("treatment_date_attempts", 1.0))
     tracker.update(ActionExecuted("action_listen"))
     await store.save(tracker)
     for turn in range(turns):
@@ -64,7 +64,7 @@ async def test_the_state_before_the_window_is_kept(store: BoundedSQLTrackerStore
     assert tracker is not None
     assert checkpoint_length(tracker) > 0
     assert tracker.get_slot("treatment_date") == "2026-11-19"
-    assert tracker.get_slot("clinic_phone") == "+44 20 7946 0123"
+    assert tracker.get_slot("treatment_date_attempts") == 1.0
     assert tracker.active_loop_name == "triage_form"
     assert tracker.get_slot("symptom_description") == "said 59"
 

@@ -74,6 +74,16 @@ def _endpoints(workdir: Path, actions_port: int, tracker_store: dict[str, Any]) 
     return path
 
 
+def _credentials(workdir: Path, channels: dict[str, dict[str, Any]]) -> Path:
+    """The project's credentials.yml, with this run's changes to the channels' settings."""
+    credentials = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8"))
+    for channel, settings in channels.items():
+        credentials[channel] = {**(credentials.get(channel) or {}), **settings}
+    path = workdir / "credentials.yml"
+    path.write_text(yaml.safe_dump(credentials), encoding="utf-8")
+    return path
+
+
 def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
@@ -89,6 +99,7 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
+        process.send_signal(signal.SIGCONT)  # a paused server takes the SIGTERM only then
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -104,11 +115,13 @@ class Servers:
         workdir: Path,
         tracker_store: dict[str, Any] | None = None,
         env: dict[str, str] | None = None,
+        channels: dict[str, dict[str, Any]] | None = None,
     ) -> None:
-        """Chooses ports and writes the run's endpoints file.
+        """Chooses ports and writes the run's endpoints and credentials files.
 
         ``tracker_store`` overrides keys of endpoints.yml's tracker store (the database is the
-        run's own SQLite file unless it says otherwise); ``env`` adds environment variables.
+        run's own SQLite file unless it says otherwise); ``env`` adds environment variables;
+        ``channels`` overrides channels' settings in credentials.yml (e.g. the rate limit).
         """
         if not MODEL.exists():
             raise RuntimeError(f"No trained model at {MODEL}: run `make model` first.")
@@ -119,6 +132,7 @@ class Servers:
         self.web_port = free_port()
         self.page_url = f"http://localhost:{self.web_port}"
         self.endpoints = _endpoints(workdir, self.actions_port, tracker_store or {})
+        self.credentials = _credentials(workdir, channels or {})
         self.env = {
             **os.environ,
             "CLINIC_WEBSITE_ORIGIN": self.page_url,
@@ -131,15 +145,26 @@ class Servers:
         self.rasa: subprocess.Popen[bytes] | None = None
         self.web: subprocess.Popen[bytes] | None = None
 
-    def _spawn(self, name: str, args: list[str], program: Path = RASA) -> subprocess.Popen[bytes]:
+    def _spawn(
+        self, name: str, args: list[str], program: Path = RASA, env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         log = (self.workdir / f"{name}.log").open("ab")
         return subprocess.Popen(
-            [str(program), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            [str(program), *args],
+            cwd=ROOT,
+            env={**self.env, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
     def start_actions(self) -> None:
         """Starts the action server and waits until it answers."""
-        self.actions = self._spawn("actions", ["run", "actions", "--port", str(self.actions_port)])
+        # On loopback only, as scripts/run.sh starts it.
+        self.actions = self._spawn(
+            "actions",
+            ["run", "actions", "--port", str(self.actions_port)],
+            env={"SANIC_HOST": "127.0.0.1"},
+        )
         url = f"http://localhost:{self.actions_port}/health"
         _wait_for(url, self.actions, self.workdir / "actions.log")
 
@@ -149,7 +174,7 @@ class Servers:
             "rasa",
             [
                 "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
-                "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
+                "--credentials", str(self.credentials), "--port", str(self.rasa_port),
                 "--enable-api", "--auth-token", self.token,
                 "--cors", self.env["CLINIC_WEBSITE_ORIGIN"],
             ],
@@ -170,6 +195,16 @@ class Servers:
         """Stops the action server."""
         if self.actions is not None:
             _stop(self.actions)
+
+    def pause_actions(self) -> None:
+        """Freezes the action server (SIGSTOP): it accepts connections and never answers."""
+        if self.actions is not None:
+            self.actions.send_signal(signal.SIGSTOP)
+
+    def resume_actions(self) -> None:
+        """Lets a frozen action server go on (SIGCONT)."""
+        if self.actions is not None:
+            self.actions.send_signal(signal.SIGCONT)
 
     def stop_rasa(self) -> None:
         """Stops the Rasa server."""
@@ -193,9 +228,10 @@ def running_bot(
     tracker_store: dict[str, Any] | None = None,
     env: dict[str, str] | None = None,
     page: bool = False,
+    channels: dict[str, dict[str, Any]] | None = None,
 ) -> Iterator[Servers]:
     """Starts both servers (and the clinic page), yields them, and stops them in any case."""
-    servers = Servers(workdir, tracker_store, env)
+    servers = Servers(workdir, tracker_store, env, channels)
     try:
         servers.start_actions()
         servers.start_rasa()

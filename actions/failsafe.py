@@ -1,0 +1,53 @@
+"""What the Rasa server can still tell a patient when the action server cannot answer.
+
+Plain Python, no Rasa import; used by the dialogue policy ``components/failsafe.py``. Without
+the action server there is no triage decision, but the Rasa server still has what the NLU
+screen found in the patient's message (``actions/symptoms.py``), the slots earlier turns set,
+and which red-flag question was asked. That is enough to never stay silent on a red flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from actions import slots
+from actions.symptoms import ScreeningQuestion, Severity
+
+REQUESTED_SLOT = "requested_slot"
+AFFIRM_INTENT = "affirm"
+
+
+def severity_without_actions(
+    slot_values: Mapping[str, Any],
+    entities: Iterable[Mapping[str, Any]],
+    intent: str | None,
+) -> Severity:
+    """The most serious sign the patient has reported that no decision has answered yet.
+
+    Args:
+        slot_values: the conversation's slots (``tracker.current_slot_values()``).
+        entities: the latest message's entities, with the screen's ``symptom`` entities.
+        intent: the latest message's intent.
+
+    Returns:
+        ``EMERGENCY`` for an emergency sign, ``RED_FLAG`` for an article red flag, else
+        ``EXPECTED``. A sign in the latest message always counts, also a "yes" to the red-flag
+        question being asked; what earlier turns established counts until a triage decision
+        has been given for it.
+    """
+    latest = slots.screening_from_entities(entities)
+    decided = slot_values.get(slots.TRIAGE_LEVEL) is not None
+    known = latest if decided else slots.screening_from_slots(slot_values).merge(latest)
+    confirmed = {
+        question
+        for question in ScreeningQuestion
+        if not decided and slot_values.get(question.value) is True
+    }
+    if intent == AFFIRM_INTENT and slot_values.get(REQUESTED_SLOT) in set(ScreeningQuestion):
+        confirmed.add(ScreeningQuestion(slot_values[REQUESTED_SLOT]))
+    if known.emergency_signs or ScreeningQuestion.EMERGENCY in confirmed:
+        return Severity.EMERGENCY
+    if known.red_flags or confirmed:
+        return Severity.RED_FLAG
+    return Severity.EXPECTED

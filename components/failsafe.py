@@ -1,0 +1,149 @@
+"""A dialogue policy that answers, from the Rasa server alone, when a custom action fails.
+
+When the action server is down, refuses, or takes longer than ``action_timeout`` seconds,
+Rasa logs the error, drops the action's events and asks the policies what to do next; left
+alone, the patient gets silence. This policy sees that state (the latest event is a custom
+action or a form that left nothing behind) and predicts a response from ``domain.yml``
+instead, chosen by what the Rasa server itself knows (``actions/failsafe.py``):
+
+* an emergency sign → ``utter_unavailable_emergency``: call the emergency number now;
+* an article red flag → ``utter_unavailable_red_flag``: return to the clinic today;
+* anything else → ``utter_unavailable``: I can't check that now, call the clinic.
+
+After a red flag or an emergency the triage form is closed, so that nothing later can
+contradict the advice; otherwise the form stays where it was and goes on once the action
+server answers again. The clinic's phone and the emergency number in these responses come
+from configuration through ``components/nlg.py``, not from slots an action sets.
+
+``action_timeout`` bounds how long Rasa waits for the action server (Rasa 3.6 waits
+5 minutes and has no setting for it, so the policy sets the module constant Rasa's
+``RemoteAction`` reads at each call).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import rasa.core.actions.action
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import UTTER_PREFIX
+from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from actions.failsafe import severity_without_actions
+from actions.symptoms import Severity
+
+logger = logging.getLogger(__name__)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
+)
+class ActionServerFailSafe(Policy):
+    """Predicts a safe response from the domain when a custom action left no trace."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Above RulePolicy (6), so that it wins in the states only it predicts for."""
+        return {
+            "priority": 7,
+            "action_timeout": 3.0,
+            "responses": {
+                Severity.EMERGENCY.value: "utter_unavailable_emergency",
+                Severity.RED_FLAG.value: "utter_unavailable_red_flag",
+                Severity.EXPECTED.value: "utter_unavailable",
+            },
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        featurizer: Any = None,
+    ) -> None:
+        """Keeps the configuration and bounds Rasa's wait for the action server."""
+        super().__init__(config, model_storage, resource, execution_context, featurizer)
+        self._responses: dict[str, str] = dict(config["responses"])
+        rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = float(config["action_timeout"])
+
+    def train(
+        self,
+        training_trackers: list[TrackerWithCachedStates],
+        domain: Domain,
+        **kwargs: Any,
+    ) -> Resource:
+        """Nothing to learn: the policy's states are fixed."""
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """The fail-safe response after a failed action, then closing the form, then listening."""
+        action = self.next_action(tracker, domain)
+        if action is None:
+            return self._prediction(self._default_predictions(domain))
+        probabilities = self._default_predictions(domain)
+        probabilities[domain.index_for_action(action)] = 1.0
+        # A loop's own prediction (RulePolicy) ignores the user too: compete on equal terms.
+        return self._prediction(probabilities, is_no_user_prediction=True)
+
+    def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> str | None:
+        """The action this policy insists on in this state, or None to leave it to the others."""
+        actions = _latest_actions(tracker, 2)
+        latest = actions[0] if actions else None
+        if latest is not None and _failed(tracker, latest, domain):
+            message = tracker.latest_message
+            severity = severity_without_actions(
+                tracker.current_slot_values(),
+                message.entities if message else [],
+                message.intent.get("name") if message else None,
+            )
+            logger.warning("Action '%s' failed; answering with the %s fail-safe", latest, severity)
+            return self._responses[severity.value]
+        if latest in self._responses.values():
+            closes_form = latest != self._responses[Severity.EXPECTED.value]
+            if closes_form and tracker.active_loop_name:
+                return ACTION_DEACTIVATE_LOOP_NAME
+            return ACTION_LISTEN_NAME
+        if latest == ACTION_DEACTIVATE_LOOP_NAME and actions[-1] in self._responses.values():
+            return ACTION_LISTEN_NAME
+        return None
+
+
+def _latest_actions(tracker: DialogueStateTracker, count: int) -> list[str | None]:
+    """The names of the latest ``count`` actions run, the latest first."""
+    names: list[str | None] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted):
+            names.append(event.action_name)
+            if len(names) == count:
+                break
+    return names
+
+
+def _failed(tracker: DialogueStateTracker, action_name: str, domain: Domain) -> bool:
+    """Whether ``action_name`` failed: it is the latest event and a custom action or a form.
+
+    A custom action or a form that ran well always leaves events behind it (replies, slots,
+    the form's state).
+    """
+    latest_event = tracker.events[-1] if tracker.events else None
+    responds = action_name.startswith(UTTER_PREFIX) or action_name in domain.responses
+    custom = action_name in domain.form_names or (
+        action_name in domain.user_actions and not responds
+    )
+    return custom and isinstance(latest_event, ActionExecuted)

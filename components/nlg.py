@@ -1,0 +1,46 @@
+"""Responses with the clinic's details filled in by the Rasa server itself.
+
+Every response in ``domain.yml`` may use ``{clinic_name}``, ``{clinic_phone}``,
+``{clinic_booking_link}``, ``{clinic_hours}`` and ``{emergency_number}``. They come from the
+clinic's configuration (``clinic.yml`` and ``CLINIC_*``, read by :mod:`actions.clinic`), not
+from slots an action sets: a reply that tells a patient to call the clinic must name the
+number even when the action server is down (``components/failsafe.py``).
+
+Configured in ``endpoints.yml``::
+
+    nlg:
+      type: components.nlg.ClinicResponses
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from actions import clinic
+
+
+class ClinicResponses(TemplatedNaturalLanguageGenerator):
+    """Rasa's templated responses, with the clinic's details among the variables."""
+
+    def __init__(self, endpoint_config: EndpointConfig | None = None, domain: Domain | None = None):
+        """Uses the domain's responses; the clinic's details are read on the first reply."""
+        super().__init__((domain or Domain.empty()).responses)
+
+    async def generate(
+        self,
+        utter_action: str,
+        tracker: DialogueStateTracker,
+        output_channel: str,
+        **kwargs: Any,
+    ) -> dict[str, Any] | None:
+        """The response, filled from the clinic's details, the slots and the action's values.
+
+        Values an action passes win over slots, and slots over the clinic's details.
+        """
+        values = {**clinic.load().response_values(), **tracker.current_slot_values()}
+        return self.generate_from_slots(utter_action, values, output_channel, **kwargs)

@@ -1,0 +1,128 @@
+"""Rasa's REST channel, with its input checked, its length capped and a per-sender rate limit.
+
+Rasa's own channel takes whatever JSON arrives: a body that is a list, or a number as the
+message, crashes the handler (HTTP 500), and a missing ``sender`` puts the message into one
+shared conversation called "default". This subclass keeps Rasa's route
+(``POST /webhooks/rest/webhook``) and reply format, and:
+
+* answers **400** with a short JSON error to a body that is not a JSON object, a missing or
+  non-text ``sender`` (at most ``max_sender_length`` characters), a ``message`` that is not
+  text, or ``metadata`` that is not an object;
+* hands Rasa at most ``max_characters`` (20,000) of a message, so that a 1 MB body costs no
+  more than a long letter; the NLU's message screener answers anything over 1,000 characters
+  by asking for a sentence or two, after screening it for red flags;
+* answers **429**, with ``Retry-After`` and the domain's ``utter_rate_limited`` as the reply,
+  to a sender's message beyond ``messages_per_minute`` (0: no limit). The message is not
+  processed, so a flood costs the server almost nothing.
+
+Rasa's ``?stream=true`` variant of the route is not offered.
+
+Configured in ``credentials.yml`` under ``components.rest_channel.RestInput``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels import rest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, response
+from sanic.exceptions import InvalidUsage
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from components.ratelimit import SenderRateLimit
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMITED_RESPONSE = "utter_rate_limited"
+
+
+class InvalidMessage(ValueError):
+    """A request that is not a message this channel accepts; the text says why."""
+
+
+class RestInput(rest.RestInput):
+    """Rasa's REST input channel, checking what it is sent."""
+
+    def __init__(
+        self,
+        max_characters: int = 20_000,
+        max_sender_length: int = 200,
+        messages_per_minute: int = 30,
+    ) -> None:
+        """The longest message handed to Rasa, the longest sender id, the rate limit."""
+        self.max_characters = int(max_characters)
+        self.max_sender_length = int(max_sender_length)
+        self.rate_limit = SenderRateLimit(int(messages_per_minute))
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> RestInput:
+        """The channel from its ``credentials.yml`` section (all keys optional)."""
+        return cls(**(credentials or {}))
+
+    def parse(self, request: Request) -> tuple[str, str, dict[str, Any] | None]:
+        """The sender, the text (capped) and the metadata of a request, or InvalidMessage."""
+        try:
+            body = request.json
+        except InvalidUsage as error:
+            raise InvalidMessage("the body is not JSON") from error
+        if not isinstance(body, dict):
+            raise InvalidMessage('the body must be a JSON object: {"sender": ..., "message": ...}')
+        sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+        if not isinstance(sender, str) or not sender.strip():
+            raise InvalidMessage('"sender" must be a non-empty string')
+        if len(sender) > self.max_sender_length:
+            raise InvalidMessage(f'"sender" is longer than {self.max_sender_length} characters')
+        if not isinstance(text, str):
+            raise InvalidMessage('"message" must be a string')
+        if metadata is not None and not isinstance(metadata, dict):
+            raise InvalidMessage('"metadata" must be an object')
+        return sender, text[: self.max_characters], metadata
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's REST routes: ``GET /`` (health) and ``POST /webhook``."""
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                sender, text, metadata = self.parse(request)
+            except InvalidMessage as error:
+                return response.json({"error": str(error)}, status=400)
+            if not self.rate_limit.allow(sender):
+                logger.warning("Rate limit: a message from one sender was not processed")
+                return await self._rate_limited(request, sender)
+            collector = CollectingOutputChannel()
+            message = UserMessage(
+                text, collector, sender, input_channel=self.name(), metadata=metadata
+            )
+            try:
+                await on_new_message(message)
+            except Exception:
+                # Rasa's channel logs the patient's text here; the log gets the error only.
+                logger.exception("Could not handle a message")
+                return response.json({"error": "the message could not be handled"}, status=500)
+            return response.json(collector.messages)
+
+        return webhook
+
+    async def _rate_limited(self, request: Request, sender: str) -> HTTPResponse:
+        """429, with the domain's reply for it, filled in by the server's NLG."""
+        agent = request.app.ctx.agent
+        reply = await agent.nlg.generate(
+            RATE_LIMITED_RESPONSE, DialogueStateTracker(sender, []), self.name()
+        )
+        retry = self.rate_limit.retry_after(sender)
+        return response.json(
+            [{"recipient_id": sender, "text": (reply or {}).get("text", "")}],
+            status=429,
+            headers={"Retry-After": str(retry)},
+        )

@@ -1,0 +1,199 @@
+"""The fail-safe when the action server cannot answer: the pure rule, the policy, the NLG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rasa.core.actions.action
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from actions.failsafe import severity_without_actions
+from actions.slots import screening_entities
+from actions.symptoms import Severity, screen
+from components.failsafe import ActionServerFailSafe
+from components.nlg import ClinicResponses
+from tests.conftest import ROOT, TEST_CLINIC
+
+EMERGENCY, RED_FLAG, EXPECTED = Severity.EMERGENCY, Severity.RED_FLAG, Severity.EXPECTED
+
+
+def entities_of(text: str) -> list[dict[str, Any]]:
+    return screening_entities(screen(text), len(text))
+
+
+# --- The rule (actions/failsafe.py) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots", "expected"),
+    [
+        ("my vision is blurry", "report_symptom", {}, RED_FLAG),
+        ("I see double", "report_symptom", {}, RED_FLAG),
+        ("my lid covers my eye", "report_symptom", {}, RED_FLAG),
+        ("the injection site still hurts and won't stop", "report_symptom", {}, RED_FLAG),
+        ("I can't breathe", "report_symptom", {}, EMERGENCY),
+        ("blurry vision and I can't swallow", "report_symptom", {}, EMERGENCY),
+        ("no blurred vision, just a twitch", "report_symptom", {}, EXPECTED),
+        ("my eye is twitching", "report_symptom", {}, EXPECTED),
+        ("5 days ago", "inform", {"requested_slot": "treatment_date"}, EXPECTED),
+        # A "yes" to the red-flag question being asked.
+        ("yes", "affirm", {"requested_slot": "screen_eyelid"}, RED_FLAG),
+        ("yes", "affirm", {"requested_slot": "screen_vision"}, RED_FLAG),
+        ("yes", "affirm", {"requested_slot": "screen_injection_site"}, RED_FLAG),
+        ("yes", "affirm", {"requested_slot": "screen_emergency"}, EMERGENCY),
+        ("no", "deny", {"requested_slot": "screen_vision"}, EXPECTED),
+        ("yes", "affirm", {"requested_slot": "callback_name"}, EXPECTED),
+        # What earlier turns established, before a decision answered it ...
+        ("ok", "affirm", {"symptoms": ["blurred_vision"]}, RED_FLAG),
+        ("ok", "affirm", {"screen_eyelid": True}, RED_FLAG),
+        ("ok", "affirm", {"screen_emergency": True}, EMERGENCY),
+        ("ok", "affirm", {"screen_vision": False}, EXPECTED),
+        # ... and after it: the patient has had the advice already.
+        ("Anna", "inform", {"symptoms": ["blurred_vision"], "triage_level": "urgent"}, EXPECTED),
+        ("I can't breathe", "report_symptom", {"triage_level": "urgent"}, EMERGENCY),
+    ],
+)
+def test_what_the_rasa_server_knows_without_the_action_server(
+    text: str, intent: str, slots: dict[str, Any], expected: Severity
+) -> None:
+    assert severity_without_actions(slots, entities_of(text), intent) is expected
+
+
+# --- The policy (components/failsafe.py) ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rasa_domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.fixture
+def policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ActionServerFailSafe:
+    monkeypatch.setattr(rasa.core.actions.action, "DEFAULT_REQUEST_TIMEOUT", 300)
+    config = {**ActionServerFailSafe.get_default_config(), "action_timeout": 2.5}
+    return ActionServerFailSafe.create(
+        config,
+        LocalModelStorage(tmp_path),
+        Resource("failsafe"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def tracker_of(*events: Any) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("patient", [ActionExecuted("action_listen"), *events])
+
+
+def said(text: str, intent: str = "report_symptom") -> UserUttered:
+    return UserUttered(text, {"name": intent, "confidence": 1.0}, entities_of(text))
+
+
+def predicted(policy: ActionServerFailSafe, tracker: DialogueStateTracker, domain: Domain) -> str:
+    prediction = policy.predict_action_probabilities(tracker, domain)
+    if prediction.max_confidence == 0:
+        return "(abstains)"
+    assert prediction.is_no_user_prediction
+    return domain.action_names_or_texts[prediction.max_confidence_index]
+
+
+def test_it_bounds_rasas_wait_for_the_action_server(policy: ActionServerFailSafe) -> None:
+    assert rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT == 2.5
+
+
+@pytest.mark.parametrize(
+    ("message", "failed", "expected"),
+    [
+        ("my vision is blurry", "triage_form", "utter_unavailable_red_flag"),
+        ("I can't breathe", "triage_form", "utter_unavailable_emergency"),
+        ("my eye is twitching", "triage_form", "utter_unavailable"),
+        ("delete my data", "action_delete_my_data", "utter_unavailable"),
+        ("my vision is blurry", "action_triage", "utter_unavailable_red_flag"),
+    ],
+)
+def test_a_custom_action_that_left_nothing_gets_the_fail_safe(
+    policy: ActionServerFailSafe, rasa_domain: Domain, message: str, failed: str, expected: str
+) -> None:
+    tracker = tracker_of(said(message), ActionExecuted(failed))
+    assert predicted(policy, tracker, rasa_domain) == expected
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        # The action answered: it left a reply or slots behind it.
+        [said("my eye is twitching"), ActionExecuted("triage_form"), ActiveLoop("triage_form")],
+        [said("my vision is blurry"), ActionExecuted("action_triage"), BotUttered("Please ...")],
+        # Rasa's own actions never fail for want of the action server.
+        [said("can I drink coffee?", "faq"), ActionExecuted("utter_faq")],
+        [said("hello", "greet"), ActionExecuted("utter_greet")],
+        [said("hello", "greet")],
+    ],
+)
+def test_otherwise_it_leaves_the_decision_to_the_other_policies(
+    policy: ActionServerFailSafe, rasa_domain: Domain, events: list[Any]
+) -> None:
+    assert predicted(policy, tracker_of(*events), rasa_domain) == "(abstains)"
+
+
+def test_after_a_red_flag_the_form_is_closed_then_it_listens(
+    policy: ActionServerFailSafe, rasa_domain: Domain
+) -> None:
+    events: list[Any] = [
+        ActionExecuted("triage_form"),
+        ActiveLoop("triage_form"),
+        SlotSet("requested_slot", "screen_vision"),
+        ActionExecuted("action_listen"),
+        said("yes", "affirm"),
+        ActionExecuted("triage_form"),
+    ]
+    tracker = tracker_of(*events)
+    assert predicted(policy, tracker, rasa_domain) == "utter_unavailable_red_flag"
+    tracker.update(ActionExecuted("utter_unavailable_red_flag"))
+    assert predicted(policy, tracker, rasa_domain) == "action_deactivate_loop"
+    tracker.update_with_events(
+        [ActionExecuted("action_deactivate_loop"), ActiveLoop(None)], rasa_domain
+    )
+    assert predicted(policy, tracker, rasa_domain) == "action_listen"
+
+
+def test_after_the_plain_fail_safe_the_form_stays_where_it_was(
+    policy: ActionServerFailSafe, rasa_domain: Domain
+) -> None:
+    tracker = tracker_of(
+        ActionExecuted("triage_form"),
+        ActiveLoop("triage_form"),
+        SlotSet("requested_slot", "treatment_date"),
+        ActionExecuted("action_listen"),
+        said("5 days ago", "inform"),
+        ActionExecuted("triage_form"),
+    )
+    assert predicted(policy, tracker, rasa_domain) == "utter_unavailable"
+    tracker.update(ActionExecuted("utter_unavailable"))
+    assert predicted(policy, tracker, rasa_domain) == "action_listen"
+    assert tracker.active_loop_name == "triage_form"
+
+
+# --- The clinic's details in every response (components/nlg.py) -------------------------
+
+
+async def test_responses_get_the_clinics_details_without_any_slot(rasa_domain: Domain) -> None:
+    nlg = ClinicResponses(domain=rasa_domain)
+    reply = await nlg.generate("utter_unavailable", tracker_of(), "rest")
+    assert reply is not None
+    assert TEST_CLINIC.phone in reply["text"] and TEST_CLINIC.emergency_number in reply["text"]
+    assert "{" not in reply["text"]
+
+
+async def test_an_actions_values_fill_the_response_too(rasa_domain: Domain) -> None:
+    nlg = ClinicResponses(domain=rasa_domain)
+    reply = await nlg.generate("triage_urgent", tracker_of(), "rest", findings="blurred vision")
+    assert reply is not None
+    assert "You told me about blurred vision" in reply["text"]
+    assert TEST_CLINIC.booking_link in reply["text"]
+    assert reply["custom"] == {"data": {"urgency": "urgent"}}

@@ -1,0 +1,152 @@
+"""The action server down or frozen in the middle of a conversation, over REST.
+
+The Rasa server must still answer every message: a red flag with "return to the clinic
+today", an emergency sign with the emergency number, anything else with "I can't check that
+right now, call the clinic" (components/failsafe.py, responses in domain.yml, the clinic's
+details from configuration through components/nlg.py). Once the action server is back, the
+conversation goes on where it was.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tools.servers import Bot, Servers, running_bot
+
+pytestmark = pytest.mark.servers
+
+TEST_PHONE = "+44 20 7946 0777"
+UNAVAILABLE = "can't check that right now"
+RED_FLAG = "return to the clinic today"
+_senders = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    workdir = tmp_path_factory.mktemp("failsafe")
+    config = workdir / "clinic.yml"
+    config.write_text(
+        'name: "Test Clinic"\n'
+        f'phone: "{TEST_PHONE}"\n'
+        'booking_link: "https://clinic.test/book"\n'
+        'hours: "9 to 5"\n'
+        'emergency_number: "112"\n',
+        encoding="utf-8",
+    )
+    with running_bot(workdir, env={"AFTERCARE_CLINIC_CONFIG": str(config)}) as running:
+        yield running
+
+
+@pytest.fixture
+def servers_up(servers: Servers) -> Iterator[Servers]:
+    """The servers, with the action server running again after the test whatever it did."""
+    yield servers
+    servers.resume_actions()
+    if servers.actions is None or servers.actions.poll() is not None:
+        servers.start_actions()
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"failsafe-{next(_senders)}"
+
+
+def say(bot: Bot, sender: str, message: str) -> list[str]:
+    """The bot's text replies to one message; there must be at least one."""
+    replies = [reply["text"] for reply in bot.say(sender, message) if "text" in reply]
+    assert replies, f"no reply to {message!r}"
+    return replies
+
+
+def user_texts(bot: Bot, sender: str) -> list[str]:
+    events = bot.tracker(sender)["events"]
+    return [e["text"] for e in events if e["event"] == "user"]
+
+
+def test_with_the_action_server_down_every_message_gets_an_answer_then_the_form_goes_on(
+    servers_up: Servers, sender: str
+) -> None:
+    bot = servers_up.bot
+    assert "When did you have your Botox" in say(bot, sender, "my eye is twitching")[-1]
+    servers_up.stop_actions()
+
+    reply = say(bot, sender, "5 days ago")
+    assert UNAVAILABLE in reply[-1] and TEST_PHONE in reply[-1] and "112" in reply[-1]
+    # In the form, every message goes through its (remote) validation first.
+    assert UNAVAILABLE in say(bot, sender, "can I drink coffee?")[-1]
+    tracker = bot.tracker(sender)
+    assert tracker["slots"]["triage_level"] is None
+    assert tracker["active_loop"]["name"] == "triage_form"
+
+    servers_up.start_actions()
+    assert "eyelid drooping" in say(bot, sender, "5 days ago")[-1]  # where it was
+    assert bot.tracker(sender)["slots"]["treatment_date"] is not None
+    assert user_texts(bot, sender).count("5 days ago") == 2
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["my vision has gone blurry", "my lid covers my eye and I can't open it"],
+)
+def test_a_red_flag_with_the_action_server_down_is_sent_back_to_the_clinic(
+    servers_up: Servers, sender: str, message: str
+) -> None:
+    bot = servers_up.bot
+    say(bot, sender, "my eye is twitching")
+    servers_up.stop_actions()
+
+    reply = say(bot, sender, message)[-1]
+    assert RED_FLAG in reply and TEST_PHONE in reply and "https://clinic.test/book" in reply
+    # The form is closed: nothing said later can turn this into "wait and see".
+    assert bot.tracker(sender)["active_loop"] == {}
+
+    servers_up.start_actions()
+    said = say(bot, sender, "my vision is still blurry")
+    assert RED_FLAG in said[0]
+    assert bot.tracker(sender)["slots"]["triage_level"] == "urgent"
+
+
+def test_yes_to_a_red_flag_question_with_the_action_server_down(
+    servers_up: Servers, sender: str
+) -> None:
+    bot = servers_up.bot
+    say(bot, sender, "my eye is twitching")
+    assert "eyelid drooping" in say(bot, sender, "5 days ago")[-1]
+    servers_up.stop_actions()
+
+    reply = say(bot, sender, "yes")[-1]
+    assert RED_FLAG in reply and TEST_PHONE in reply
+
+
+def test_an_emergency_sign_in_a_new_conversation_with_the_action_server_down(
+    servers_up: Servers, sender: str
+) -> None:
+    bot = servers_up.bot
+    servers_up.stop_actions()  # also no action_session_start: the clinic's details still show
+
+    assert "Test Clinic" in say(bot, sender, "hello")[0]
+    assert "coffee" in say(bot, sender, "can I drink coffee?")[0]  # needs no action
+    reply = say(bot, sender, "I can't breathe properly since my injections")[0]
+    assert reply.startswith("🚨 Call 112 now")
+    assert TEST_PHONE in reply
+    assert user_texts(bot, sender)[-1] == "I can't breathe properly since my injections"
+
+
+def test_a_frozen_action_server_gets_the_fail_safe_within_seconds(
+    servers_up: Servers, sender: str
+) -> None:
+    bot = servers_up.bot
+    say(bot, sender, "hello")
+    servers_up.pause_actions()
+    started = time.monotonic()
+    reply = say(bot, sender, "my eye is twitching")[-1]
+    waited = time.monotonic() - started
+    assert UNAVAILABLE in reply
+    assert waited < 10, f"the patient waited {waited:.1f} s"
+
+    servers_up.resume_actions()
+    assert "When did you have your Botox" in say(bot, sender, "my eye is twitching")[-1]

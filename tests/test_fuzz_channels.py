@@ -1,0 +1,221 @@
+"""Fuzzing the REST and socket.io channels of the real Rasa server (hypothesis).
+
+Random unicode and control characters, a 1 MB body, malformed JSON, wrong types, a missing
+``sender``, thousands of distinct senders, and one sender flooding: the server never crashes
+or hangs, a malformed request gets a 4xx, every well-formed message gets a reply, and a
+flood is answered with 429 without holding up anybody else.
+
+Examples are random on a developer's machine and the same on every CI run (``CI`` set).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+import requests
+import socketio
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tools.servers import Servers, running_bot
+
+pytestmark = pytest.mark.servers
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=bool(os.environ.get("CI")),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+TIMEOUT = 30
+JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=10,
+)
+NOT_TEXT = JSON_VALUES.filter(lambda value: not isinstance(value, str))
+# Any unicode but lone surrogates, which JSON encoders refuse (tested on their own below).
+ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    with running_bot(tmp_path_factory.mktemp("fuzz")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def webhook(servers: Servers) -> str:
+    return f"{servers.bot.url}/webhooks/rest/webhook"
+
+
+def new_sender() -> str:
+    return f"fuzz-{uuid.uuid4().hex}"
+
+
+def post(url: str, body: Any = None, data: bytes | None = None) -> requests.Response:
+    if data is None:
+        return requests.post(url, json=body, timeout=TIMEOUT)
+    headers = {"Content-Type": "application/json"}
+    return requests.post(url, data=data, headers=headers, timeout=TIMEOUT)
+
+
+def assert_replied(response: requests.Response) -> None:
+    assert response.status_code == 200, response.text
+    replies = response.json()
+    assert replies and all("text" in r or "custom" in r for r in replies), replies
+
+
+# --- REST ------------------------------------------------------------------------------------
+
+
+@FUZZ
+@given(text=ANY_TEXT)
+def test_any_text_gets_a_reply(webhook: str, text: str) -> None:
+    assert_replied(post(webhook, {"sender": new_sender(), "message": text}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\x00\x01\x02\x1b[31m", "\ud800 lone surrogate", "\u202e\u200b\ufeff", "/restart", "/0{}"],
+    ids=["control characters", "lone surrogate", "invisible", "a command", "a bad command"],
+)
+def test_odd_text_gets_a_reply(webhook: str, text: str) -> None:
+    assert_replied(post(webhook, {"sender": new_sender(), "message": text}))
+
+
+@FUZZ
+@given(data=st.binary(max_size=500))
+def test_malformed_json_gets_a_400(webhook: str, data: bytes) -> None:
+    try:
+        body = json.loads(data)
+    except ValueError:
+        body = None
+    well_formed = isinstance(body, dict) and isinstance(body.get("sender"), str)
+    if not well_formed:
+        assert post(webhook, data=data).status_code == 400
+
+
+@FUZZ
+@given(body=JSON_VALUES.filter(lambda value: not isinstance(value, dict)))
+def test_a_body_that_is_not_an_object_gets_a_400(webhook: str, body: Any) -> None:
+    assert post(webhook, body).status_code == 400
+
+
+@FUZZ
+@given(message=NOT_TEXT)
+def test_a_message_that_is_not_text_gets_a_400(webhook: str, message: Any) -> None:
+    assert post(webhook, {"sender": new_sender(), "message": message}).status_code == 400
+
+
+@FUZZ
+@given(sender=NOT_TEXT | st.just("") | st.just("   ") | st.text(min_size=201, max_size=300))
+def test_a_bad_sender_gets_a_400(webhook: str, sender: Any) -> None:
+    response = post(webhook, {"sender": sender, "message": "hello"})
+    assert response.status_code == 400
+    assert "sender" in response.json()["error"]
+
+
+def test_a_missing_sender_gets_a_400_not_a_shared_conversation(webhook: str) -> None:
+    assert post(webhook, {"message": "my vision is blurry"}).status_code == 400
+
+
+def test_a_1_mb_message_is_cut_and_answered(servers: Servers, webhook: str) -> None:
+    sender = new_sender()
+    assert_replied(post(webhook, {"sender": sender, "message": "x" * 1_048_576}))
+    kept = [e["text"] for e in servers.bot.tracker(sender)["events"] if e["event"] == "user"]
+    assert len(kept[-1]) == 20_000
+    assert_replied(post(webhook, {"sender": sender, "message": "can I drink coffee?"}))
+
+
+def test_thousands_of_senders_each_get_a_reply(servers: Servers, webhook: str) -> None:
+    senders = [new_sender() for _ in range(2000)]
+
+    def hello(sender: str) -> int:
+        response = post(webhook, {"sender": sender, "message": "hello"})
+        return response.status_code if response.json() else -1
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(hello, senders))
+    assert statuses.count(200) == len(senders)
+    assert servers.bot.tracker(senders[-1])["latest_message"]["text"] == "hello"
+
+
+def test_a_flooding_sender_is_held_back_and_nobody_else(webhook: str) -> None:
+    flood = new_sender()
+    statuses = [post(webhook, {"sender": flood, "message": "hi"}).status_code for _ in range(30)]
+    assert statuses == [200] * 30
+    held = post(webhook, {"sender": flood, "message": "hi"})
+    assert held.status_code == 429
+    assert 0 < int(held.headers["Retry-After"]) <= 60
+    assert "wait a minute" in held.json()[0]["text"]
+    assert_replied(post(webhook, {"sender": new_sender(), "message": "hi"}))
+
+
+# --- socket.io -------------------------------------------------------------------------------
+
+
+class Client:
+    """One socket.io connection, as the widget makes it, collecting the bot's replies."""
+
+    def __init__(self, servers: Servers) -> None:
+        self.replies: queue.Queue[Any] = queue.Queue()
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("bot_uttered", self.replies.put)
+        self.session: queue.Queue[str] = queue.Queue()
+        self.sio.on("session_confirm", self.session.put)
+        headers = {"Origin": servers.page_url}
+        self.sio.connect(servers.bot.url, headers=headers, transports=["polling"])
+
+    def reply_to(self, data: Any) -> Any:
+        """Sends ``data`` as a user message; the first reply (the rest are drained later)."""
+        while not self.replies.empty():
+            self.replies.get_nowait()
+        self.sio.emit("user_uttered", data)
+        return self.replies.get(timeout=TIMEOUT)
+
+
+@pytest.fixture(scope="module")
+def client(servers: Servers) -> Iterator[Client]:
+    connected = Client(servers)
+    connected.sio.emit("session_request", {"session_id": new_sender()})
+    connected.session.get(timeout=TIMEOUT)
+    yield connected
+    connected.sio.disconnect()
+
+
+@FUZZ
+@given(data=JSON_VALUES | st.fixed_dictionaries({"message": ANY_TEXT}))
+def test_any_socketio_message_gets_a_reply(client: Client, data: Any) -> None:
+    if isinstance(data, dict):
+        data = {**data, "session_id": None}  # what the client names is not what counts
+    assert client.reply_to(data)
+
+
+def test_a_client_cannot_write_into_another_patients_conversation(
+    servers: Servers, client: Client
+) -> None:
+    victim = new_sender()
+    servers.bot.say(victim, "hello")
+    client.reply_to({"message": "my vision is blurry", "session_id": victim})
+    texts = [e["text"] for e in servers.bot.tracker(victim)["events"] if e["event"] == "user"]
+    assert texts == ["hello"]
+
+
+def test_a_1_mb_socketio_message_is_answered(client: Client) -> None:
+    assert client.reply_to({"message": "x" * 900_000})
