@@ -7,7 +7,7 @@ RASA := .venv/bin/rasa
 PY := .venv/bin/python
 MODEL := models/aftercare.tar.gz
 
-.PHONY: help setup model run shell test lint audit unit validate core nlu e2e browser bench lock clean
+.PHONY: help setup model run run-scaled shell test lint audit unit validate core nlu e2e browser bench lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -47,14 +47,20 @@ nlu: setup ## 5-fold cross-validation of the NLU; fails below intent F1 0.86 (ta
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/nlu
 	$(PY) -m tools.nlu_report results/nlu --min-f1 0.86
 
-e2e: model ## Conversations over REST and socket.io with the real Rasa and action servers
+e2e: model ## Conversations over REST and socket.io with the real servers; two behind nginx
+	@scripts/apt-install.sh nginx
 	$(PY) -m pytest -m servers
 
 browser: model ## The chat widget in headless Chromium (installed from Debian if missing)
-	@scripts/setup-browser.sh
+	@scripts/apt-install.sh chromium chromium-driver fonts-noto-color-emoji
 	$(PY) -m pytest -m browser
 
+run-scaled: model ## Two Rasa servers behind nginx, on PostgreSQL and Redis (README: Deploying)
+	@scripts/apt-install.sh nginx
+	$(PY) -m tools.cluster
+
 bench: model ## Print the speed, memory and accuracy figures (benchmarks/bench.py)
+	@scripts/apt-install.sh nginx
 	$(PY) -m benchmarks.bench
 
 lock: ## Re-resolve requirements/*.in into requirements.lock (needs the network)

@@ -9,6 +9,8 @@ Against the real Rasa server and action server (tools/servers.py), on a fresh SQ
   per message, messages per second, errors, and messages missing from the trackers;
 * one patient talks for 300 turns: p50 latency around turn 10 and around turn 300;
 * the Rasa server's resident memory;
+* the same load on Rasa's distributed set-up (tools/cluster.py: nginx, a throwaway PostgreSQL
+  database, Redis), with 1 and then 2 Rasa servers (``--no-cluster`` skips it);
 * ``rasa train`` from scratch (``--force``) into a temporary folder;
 * the red-flag phrasings of tests/phrasings.py the symptom screen catches;
 * the NLU cross-validation F1, if `make nlu` has written results/nlu.
@@ -30,8 +32,14 @@ import aiohttp
 
 from actions.symptoms import Symptom, screen
 from tests.phrasings import EMERGENCY_PHRASINGS, NOT_RED_FLAGS, RED_FLAG_PHRASINGS
+from tools.cluster import running_cluster, throwaway_postgres
 from tools.nlu_report import weighted_f1
-from tools.servers import RASA, ROOT, Servers, running_bot
+from tools.servers import RASA, ROOT, Bot, running_bot
+
+POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+# Simulated patients send faster than people type: no per-sender rate limit here.
+UNLIMITED = {"components.rest_channel.RestInput": {"messages_per_minute": 0}}
 
 # One patient's conversation: three triage outcomes and a few questions, as patients write.
 CONVERSATION = [
@@ -129,29 +137,64 @@ async def long_conversation(url: str, turns: int) -> list[float]:
     return latencies
 
 
-def load(servers: Servers, seconds: float, concurrency: int, turns: int) -> None:
-    """Runs the load and the long conversation; prints their figures."""
-    base = servers.bot.url
-    url = f"{base}/webhooks/rest/webhook"
+def load(bot: Bot, seconds: float, concurrency: int) -> None:
+    """Runs ``concurrency`` patients for ``seconds``; prints their figures."""
+    url = f"{bot.url}/webhooks/rest/webhook"
     asyncio.run(patients(url, 2, 5))  # warm-up: first TensorFlow calls are slow
     latencies, errors, sent = asyncio.run(patients(url, concurrency, seconds))
-    lost = asyncio.run(lost_messages(base, servers.token, sent))
+    lost = asyncio.run(lost_messages(bot.url, bot.token, sent))
     ms = [v * 1000 for v in latencies]
-    print(f"{concurrency} concurrent patients, {seconds:.0f} s, whole triage conversations:")
-    print(f"  messages: {len(ms)}, errors: {errors}, lost: {lost}")
-    print(f"  throughput: {len(ms) / seconds:.1f} messages/s")
+    print(f"  {concurrency} concurrent patients, {seconds:.0f} s, whole triage conversations:")
+    print(f"    messages: {len(ms)}, errors: {errors}, lost: {lost}")
+    print(f"    throughput: {len(ms) / seconds:.1f} messages/s")
     print(
-        f"  latency ms: p50 {percentile(ms, 50):.0f}, p95 {percentile(ms, 95):.0f}, "
+        f"    latency ms: p50 {percentile(ms, 50):.0f}, p95 {percentile(ms, 95):.0f}, "
         f"p99 {percentile(ms, 99):.0f}"
     )
+
+
+def long_run(bot: Bot, turns: int) -> None:
+    """One patient talks for ``turns`` messages; prints p50 early and late."""
+    url = f"{bot.url}/webhooks/rest/webhook"
     long = [v * 1000 for v in asyncio.run(long_conversation(url, turns))]
     early = statistics.median(long[0:20])
     late = statistics.median(long[-20:])
-    print(f"one patient, {turns} turns:")
-    print(f"  p50 ms around turn 10: {early:.0f}; around turn {turns}: {late:.0f}")
-    print(f"  ratio turn {turns} / turn 10: {late / early:.2f}")
-    assert servers.rasa is not None
-    print(f"Rasa server resident memory: {rss_mb(servers.rasa.pid):.0f} MB")
+    print(f"  one patient, {turns} turns:")
+    print(f"    p50 ms around turn 10: {early:.0f}; around turn {turns}: {late:.0f}")
+    print(f"    ratio turn {turns} / turn 10: {late / early:.2f}")
+
+
+def one_server(store: dict[str, str], seconds: float, concurrency: int, turns: int) -> None:
+    """The default set-up: one Rasa server, one action server, SQLite."""
+    print("One Rasa server, SQLite (make run):")
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        running_bot(Path(workdir), store, channels=UNLIMITED) as servers,
+    ):
+        load(servers.bot, seconds, concurrency)
+        long_run(servers.bot, turns)
+        assert servers.rasa is not None
+        print(f"  Rasa server resident memory: {rss_mb(servers.rasa.pid):.0f} MB")
+
+
+def scaled(count: int, seconds: float, concurrency: int) -> None:
+    """``count`` Rasa servers behind nginx, on PostgreSQL and Redis (make run-scaled)."""
+    print(f"{count} Rasa server(s) behind nginx, PostgreSQL + Redis lock store (make run-scaled):")
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        throwaway_postgres(POSTGRES_SERVER, "aftercare_bench") as database,
+        running_cluster(
+            Path(workdir),
+            count,
+            database,
+            REDIS_URL,
+            channels=UNLIMITED,
+            key_prefix=f"bench{os.getpid()}",
+        ) as cluster,
+    ):
+        load(cluster.bot, seconds, concurrency)
+        memory = [rss_mb(node.rasa.pid) for node in cluster.nodes if node.rasa is not None]
+        print(f"  Rasa servers' resident memory: {', '.join(f'{mb:.0f}' for mb in memory)} MB")
 
 
 def train_time() -> None:
@@ -196,6 +239,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--turns", type=int, default=300)
     parser.add_argument("--skip-train", action="store_true")
+    parser.add_argument("--no-cluster", action="store_true", help="skip the 1 vs 2 servers runs")
     parser.add_argument(
         "--plain-sql",
         action="store_true",
@@ -204,13 +248,10 @@ def main() -> None:
     args = parser.parse_args()
     accuracy()
     store = {"type": "SQL"} if args.plain_sql else {}
-    # Simulated patients send faster than people type: no per-sender rate limit here.
-    unlimited = {"components.rest_channel.RestInput": {"messages_per_minute": 0}}
-    with (
-        tempfile.TemporaryDirectory() as workdir,
-        running_bot(Path(workdir), store, channels=unlimited) as servers,
-    ):
-        load(servers, args.seconds, args.concurrency, args.turns)
+    one_server(store, args.seconds, args.concurrency, args.turns)
+    if not args.no_cluster:
+        for count in (1, 2):
+            scaled(count, args.seconds, args.concurrency)
     if not args.skip_train:
         train_time()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from actions.symptoms import screen
 from components.tracker_store import BoundedSQLTrackerStore, connection_from_url
 from handover.store import Handover, engine_for, referrals
 from handover.summary import summarise
+from tools.cluster import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 24)
@@ -135,21 +135,11 @@ POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A new, empty PostgreSQL database for this test session, dropped at the end."""
-    name = f"aftercare_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        with throwaway_postgres(POSTGRES_SERVER) as url:
+            yield url
     except sa.exc.OperationalError as error:
         pytest.fail(f"PostgreSQL is needed at {POSTGRES_SERVER} for these tests: {error}")
-    yield f"{POSTGRES_SERVER}/{name}"
-    with admin.connect() as connection:
-        connection.execute(
-            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
-            {"name": name},
-        )
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

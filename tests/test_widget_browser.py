@@ -1,6 +1,6 @@
 """The chat widget on the clinic page, in a real browser (Debian's Chromium, headless).
 
-Playwright drives the Chromium that `scripts/setup-browser.sh` installs from Debian's packages
+Playwright drives the Chromium that `scripts/apt-install.sh` installs from Debian's packages
 (no browser download), against the real Rasa, action and page servers. Every step leaves a
 screenshot in results/browser/ (a CI artefact; docs/widget.png in the README is one of them).
 """
@@ -46,7 +46,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.fail(f"No Chromium at {CHROMIUM}: run scripts/setup-browser.sh (make browser).")
+        pytest.fail(f"No Chromium at {CHROMIUM}: run `make browser` (scripts/apt-install.sh).")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -64,11 +64,18 @@ class Bot:
         return dict(response.json())
 
 
-def _endpoints(workdir: Path, actions_port: int, tracker_store: dict[str, Any]) -> Path:
-    """The project's endpoints.yml, with this run's action server and conversation store."""
+def _endpoints(
+    workdir: Path,
+    actions_port: int,
+    tracker_store: dict[str, Any],
+    lock_store: dict[str, Any] | None,
+) -> Path:
+    """The project's endpoints.yml, with this run's action server, conversation and lock store."""
     endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     endpoints["action_endpoint"]["url"] = f"http://localhost:{actions_port}/webhook"
     endpoints["tracker_store"].update({"db": str(workdir / "conversations.db"), **tracker_store})
+    if lock_store:
+        endpoints["lock_store"] = lock_store
     path = workdir / "endpoints.yml"
     path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
     return path
@@ -84,7 +91,8 @@ def _credentials(workdir: Path, channels: dict[str, dict[str, Any]]) -> Path:
     return path
 
 
-def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Waits until ``url`` answers; fails with the end of ``log`` if ``process`` exits."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -96,7 +104,8 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"{url} did not answer within {STARTUP_SECONDS}s; see {log}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, and SIGKILL after 20 seconds."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         process.send_signal(signal.SIGCONT)  # a paused server takes the SIGTERM only then
@@ -116,22 +125,27 @@ class Servers:
         tracker_store: dict[str, Any] | None = None,
         env: dict[str, str] | None = None,
         channels: dict[str, dict[str, Any]] | None = None,
+        lock_store: dict[str, Any] | None = None,
+        token: str | None = "e2e-token",
     ) -> None:
         """Chooses ports and writes the run's endpoints and credentials files.
 
         ``tracker_store`` overrides keys of endpoints.yml's tracker store (the database is the
         run's own SQLite file unless it says otherwise); ``env`` adds environment variables;
-        ``channels`` overrides channels' settings in credentials.yml (e.g. the rate limit).
+        ``channels`` overrides channels' settings in credentials.yml (e.g. the rate limit);
+        ``lock_store`` is endpoints.yml's lock store (Rasa's in-memory one if None);
+        ``token`` switches the HTTP API on with that token (None: off).
         """
         if not MODEL.exists():
             raise RuntimeError(f"No trained model at {MODEL}: run `make model` first.")
+        workdir.mkdir(parents=True, exist_ok=True)
         self.workdir = workdir
-        self.token = "e2e-token"
+        self.token = token
         self.actions_port = free_port()
         self.rasa_port = free_port()
         self.web_port = free_port()
         self.page_url = f"http://localhost:{self.web_port}"
-        self.endpoints = _endpoints(workdir, self.actions_port, tracker_store or {})
+        self.endpoints = _endpoints(workdir, self.actions_port, tracker_store or {}, lock_store)
         self.credentials = _credentials(workdir, channels or {})
         self.env = {
             **os.environ,
@@ -166,21 +180,20 @@ class Servers:
             env={"SANIC_HOST": "127.0.0.1"},
         )
         url = f"http://localhost:{self.actions_port}/health"
-        _wait_for(url, self.actions, self.workdir / "actions.log")
+        wait_for(url, self.actions, self.workdir / "actions.log")
 
     def start_rasa(self) -> None:
         """Starts the Rasa server (REST and socket.io, HTTP API with a token) and waits for it."""
+        api = ["--enable-api", "--auth-token", self.token] if self.token else []
         self.rasa = self._spawn(
             "rasa",
             [
                 "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
                 "--credentials", str(self.credentials), "--port", str(self.rasa_port),
-                "--enable-api", "--auth-token", self.token,
-                "--cors", self.env["CLINIC_WEBSITE_ORIGIN"],
+                *api, "--cors", *self.env["CLINIC_WEBSITE_ORIGIN"].split(","),
             ],
         )  # fmt: skip
-        url = f"http://localhost:{self.rasa_port}/status?token={self.token}"
-        _wait_for(url, self.rasa, self.workdir / "rasa.log")
+        wait_for(f"http://localhost:{self.rasa_port}/", self.rasa, self.workdir / "rasa.log")
 
     def start_web(self) -> None:
         """Serves the clinic page with the chat widget at ``page_url``."""
@@ -189,12 +202,12 @@ class Servers:
             ["-m", "web.server", "--port", str(self.web_port), "--bot-url", self.bot.url],
             program=PYTHON,
         )
-        _wait_for(self.page_url, self.web, self.workdir / "web.log")
+        wait_for(self.page_url, self.web, self.workdir / "web.log")
 
     def stop_actions(self) -> None:
         """Stops the action server."""
         if self.actions is not None:
-            _stop(self.actions)
+            stop_process(self.actions)
 
     def pause_actions(self) -> None:
         """Freezes the action server (SIGSTOP): it accepts connections and never answers."""
@@ -209,17 +222,17 @@ class Servers:
     def stop_rasa(self) -> None:
         """Stops the Rasa server."""
         if self.rasa is not None:
-            _stop(self.rasa)
+            stop_process(self.rasa)
 
     def stop_web(self) -> None:
         """Stops the clinic page."""
         if self.web is not None:
-            _stop(self.web)
+            stop_process(self.web)
 
     @property
     def bot(self) -> Bot:
         """A client of the running Rasa server."""
-        return Bot(f"http://localhost:{self.rasa_port}", self.token, self.workdir)
+        return Bot(f"http://localhost:{self.rasa_port}", self.token or "", self.workdir)
 
 
 @contextlib.contextmanager

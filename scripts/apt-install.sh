@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium, ChromeDriver and an emoji font for the widget's browser tests,
-# unless they are there already. Playwright (in the lock) drives this Chromium: no browser
-# download.
+# Installs Debian packages the tests need, unless they are there already:
+#   scripts/apt-install.sh chromium chromium-driver fonts-noto-color-emoji   (make browser)
+#   scripts/apt-install.sh nginx                                             (make e2e)
+# Playwright (in the lock) drives Debian's Chromium: no browser download.
 set -euo pipefail
-packages=(chromium chromium-driver fonts-noto-color-emoji)
 missing=()
-for package in "${packages[@]}"; do
+for package in "$@"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
     missing+=("$package")
 done
@@ -22,4 +22,3 @@ echo "Installing ${missing[*]} from Debian's packages (apt-get)"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
   "${missing[@]}" > /dev/null
-chromium --version

@@ -1,0 +1,59 @@
+"""The scaled set-up's configuration (tools/cluster.py, deploy/nginx.conf), without servers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tools.cluster import Cluster, nginx_config, redis_lock_store
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("redis://127.0.0.1:6379/1", {"url": "127.0.0.1", "port": 6379, "db": 1}),
+        ("redis://cache.internal/4", {"url": "cache.internal", "port": 6379, "db": 4}),
+        ("redis://:secret@10.0.0.5:6380", {"url": "10.0.0.5", "port": 6380, "db": 0}),
+    ],
+)
+def test_a_redis_url_becomes_rasas_lock_store(url: str, expected: dict[str, object]) -> None:
+    store = redis_lock_store(url, "aftercare")
+    assert store["type"] == "components.lock_store.RedisConversationLockStore"
+    assert store["key_prefix"] == "aftercare"
+    assert {key: store[key] for key in expected} == expected
+
+
+def test_a_url_that_is_not_redis_is_refused() -> None:
+    with pytest.raises(ValueError, match="redis://"):
+        redis_lock_store("postgresql://127.0.0.1/aftercare")
+
+
+def test_several_servers_need_a_shared_database(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="postgresql"):
+        Cluster(tmp_path, 2, "sqlite:///conversations.db", "redis://127.0.0.1:6379/1")
+
+
+def test_the_nginx_config_lists_every_server_for_rest_and_socketio(tmp_path: Path) -> None:
+    config = nginx_config(tmp_path, "127.0.0.1:5005", [7001, 7002])
+    assert not re.search(r"@(WORKDIR|LISTEN|SERVERS)@", config)
+    assert config.count("server 127.0.0.1:7001;") == 2
+    assert config.count("server 127.0.0.1:7002;") == 2
+    assert "listen 127.0.0.1:5005;" in config and "ip_hash;" in config
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is installed by make e2e")
+def test_nginx_accepts_the_config(tmp_path: Path) -> None:
+    (tmp_path / "nginx.conf").write_text(
+        nginx_config(tmp_path, "127.0.0.1:5005", [7001, 7002]), encoding="utf-8"
+    )
+    check = subprocess.run(
+        ["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
