@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -25,6 +26,7 @@ from components.tracker_store import BoundedSQLTrackerStore, connection_from_url
 from handover.store import Handover, engine_for, referrals
 from handover.summary import summarise
 from tools.cluster import throwaway_postgres
+from tools.servers import Servers, running_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 24)
@@ -37,6 +39,32 @@ TEST_CLINIC = clinic.Clinic(
 )
 
 TrackerFactory = Callable[..., Tracker]
+
+
+@contextlib.contextmanager
+def servers_for_test_clinic(
+    tmp_path_factory: pytest.TempPathFactory, name: str, phone: str
+) -> Iterator[Servers]:
+    """The real servers, for Test Clinic with ``phone`` and emergency number 112."""
+    workdir = tmp_path_factory.mktemp(name)
+    with running_bot(
+        workdir, env={"AFTERCARE_CLINIC_CONFIG": str(clinic_file(workdir, phone))}
+    ) as running:
+        yield running
+
+
+def clinic_file(workdir: Path, phone: str) -> Path:
+    """A clinic.yml for servers under test: Test Clinic, ``phone``, emergency number 112."""
+    path = workdir / "clinic.yml"
+    path.write_text(
+        'name: "Test Clinic"\n'
+        f'phone: "{phone}"\n'
+        'booking_link: "https://clinic.test/book"\n'
+        'hours: "9 to 5"\n'
+        'emergency_number: "112"\n',
+        encoding="utf-8",
+    )
+    return path
 
 
 @pytest.fixture(autouse=True)

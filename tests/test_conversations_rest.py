@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tools.servers import Bot, Servers, running_bot
+from tests.conftest import servers_for_test_clinic
+from tools.servers import Bot, Servers
 
 pytestmark = pytest.mark.servers
 
@@ -24,17 +25,7 @@ _senders = itertools.count()
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    workdir = tmp_path_factory.mktemp("servers")
-    config = workdir / "clinic.yml"
-    config.write_text(
-        'name: "Test Clinic"\n'
-        f'phone: "{TEST_PHONE}"\n'
-        'booking_link: "https://clinic.test/book"\n'
-        'hours: "9 to 5"\n'
-        'emergency_number: "112"\n',
-        encoding="utf-8",
-    )
-    with running_bot(workdir, env={"AFTERCARE_CLINIC_CONFIG": str(config)}) as running:
+    with servers_for_test_clinic(tmp_path_factory, "servers", TEST_PHONE) as running:
         yield running
 
 
