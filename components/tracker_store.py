@@ -140,6 +140,15 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
 
+    # Reads and writes below go through SQLAlchemy Core (plain rows, one INSERT for a turn's
+    # events) rather than ORM objects: ORM bookkeeping was most of the store's time.
+
+    def _checkpoint(self, session: Any, sender_id: str) -> Any:
+        """The conversation's checkpoint row (``event_id``, ``state``), or None."""
+        table = self.SQLCheckpoint.__table__
+        query = sa.select(table.c.event_id, table.c.state).where(table.c.sender_id == sender_id)
+        return session.execute(query).first()
+
     def _window(self, session: Any, sender_id: str, checkpoint: Any) -> Any:
         query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
         if checkpoint is not None:
@@ -149,12 +158,13 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The conversation's last turns, after the checkpoint that restores its state."""
         with self.session_scope() as session:
-            checkpoint = session.get(self.SQLCheckpoint, sender_id)
-            rows = self._window(session, sender_id, checkpoint).all()
-            prefix = json.loads(checkpoint.state) if checkpoint is not None else []
-        if self.domain is None or not rows:
+            checkpoint = self._checkpoint(session, sender_id)
+            window = self._window(session, sender_id, checkpoint)
+            stored = [data for (data,) in window.with_entities(self.SQLEvent.data)]
+        if self.domain is None or not stored:
             return None
-        events = [deserialise(data) for data in prefix + [json.loads(row.data) for row in rows]]
+        prefix = json.loads(checkpoint.state) if checkpoint is not None else []
+        events = [deserialise(data) for data in prefix + [json.loads(data) for data in stored]]
         return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -165,16 +175,16 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         """
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            checkpoint = session.get(self.SQLCheckpoint, tracker.sender_id)
+            checkpoint = self._checkpoint(session, tracker.sender_id)
             window = self._window(session, tracker.sender_id, checkpoint)
             skip = checkpoint_length(tracker) + window.count()
             new_events = list(itertools.islice(tracker.events, skip, None))
             if any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value for e in new_events):
                 self._erase(session, tracker.sender_id)
                 return
-            for event in new_events:
-                session.add(self._row(tracker.sender_id, event))
-            session.flush()
+            if new_events:
+                rows = [self._row(tracker.sender_id, event) for event in new_events]
+                session.execute(self.SQLEvent.__table__.insert(), rows)
             self._advance_checkpoint(session, tracker, window, checkpoint)
             session.commit()
 
@@ -183,16 +193,18 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         session.query(self.SQLCheckpoint).filter(self.SQLCheckpoint.sender_id == sender_id).delete()
         session.commit()
 
-    def _row(self, sender_id: str, event: Event) -> Any:
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> dict[str, Any]:
+        """The ``events`` table's columns for one event."""
         data: dict[str, Any] = event.as_dict()
-        return self.SQLEvent(
-            sender_id=sender_id,
-            type_name=event.type_name,
-            timestamp=data.get("timestamp"),
-            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            action_name=data.get("name"),
-            data=json.dumps(data),
-        )
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     def _advance_checkpoint(
         self, session: Any, tracker: DialogueStateTracker, window: Any, checkpoint: Any
@@ -211,13 +223,14 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         before = DialogueStateTracker.from_events(
             tracker.sender_id, events[: prefix + start], self.domain.slots
         )
-        state = json.dumps([event.as_dict() for event in state_as_events(before)])
+        values = {
+            "event_id": ids[start - 1],
+            "state": json.dumps([event.as_dict() for event in state_as_events(before)]),
+        }
+        table = self.SQLCheckpoint.__table__
         if checkpoint is None:
-            session.add(
-                self.SQLCheckpoint(
-                    sender_id=tracker.sender_id, event_id=ids[start - 1], state=state
-                )
-            )
+            session.execute(table.insert().values(sender_id=tracker.sender_id, **values))
         else:
-            checkpoint.event_id = ids[start - 1]
-            checkpoint.state = state
+            session.execute(
+                table.update().where(table.c.sender_id == tracker.sender_id).values(**values)
+            )
