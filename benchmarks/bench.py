@@ -32,11 +32,10 @@ import aiohttp
 
 from actions.symptoms import Symptom, screen
 from tests.phrasings import EMERGENCY_PHRASINGS, NOT_RED_FLAGS, RED_FLAG_PHRASINGS
-from tools.cluster import running_cluster, throwaway_postgres
+from tools.cluster import POSTGRES_SERVER, running_cluster, throwaway_postgres
 from tools.nlu_report import weighted_f1
 from tools.servers import RASA, ROOT, Bot, running_bot
 
-POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 # Simulated patients send faster than people type: no per-sender rate limit here.
 UNLIMITED = {"components.rest_channel.RestInput": {"messages_per_minute": 0}}

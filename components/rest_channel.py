@@ -39,6 +39,18 @@ from components.ratelimit import SenderRateLimit
 logger = logging.getLogger(__name__)
 
 RATE_LIMITED_RESPONSE = "utter_rate_limited"
+MAX_CHARACTERS = 20_000
+"""The longest message handed to Rasa, by default (both channels)."""
+MESSAGES_PER_MINUTE = 30
+"""A sender's rate limit, by default (both channels)."""
+
+
+async def rate_limited_reply(agent: Any, sender: str, channel: str) -> str:
+    """The domain's ``utter_rate_limited``, filled in by the server's NLG."""
+    reply = await agent.nlg.generate(
+        RATE_LIMITED_RESPONSE, DialogueStateTracker(sender, []), channel
+    )
+    return str((reply or {}).get("text", ""))
 
 
 class InvalidMessage(ValueError):
@@ -50,9 +62,9 @@ class RestInput(rest.RestInput):
 
     def __init__(
         self,
-        max_characters: int = 20_000,
+        max_characters: int = MAX_CHARACTERS,
         max_sender_length: int = 200,
-        messages_per_minute: int = 30,
+        messages_per_minute: int = MESSAGES_PER_MINUTE,
     ) -> None:
         """The longest message handed to Rasa, the longest sender id, the rate limit."""
         self.max_characters = int(max_characters)
@@ -116,13 +128,10 @@ class RestInput(rest.RestInput):
 
     async def _rate_limited(self, request: Request, sender: str) -> HTTPResponse:
         """429, with the domain's reply for it, filled in by the server's NLG."""
-        agent = request.app.ctx.agent
-        reply = await agent.nlg.generate(
-            RATE_LIMITED_RESPONSE, DialogueStateTracker(sender, []), self.name()
-        )
+        text = await rate_limited_reply(request.app.ctx.agent, sender, self.name())
         retry = self.rate_limit.retry_after(sender)
         return response.json(
-            [{"recipient_id": sender, "text": (reply or {}).get("text", "")}],
+            [{"recipient_id": sender, "text": text}],
             status=429,
             headers={"Retry-After": str(retry)},
         )

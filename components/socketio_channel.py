@@ -31,12 +31,11 @@ from typing import Any
 
 from rasa.core.channels import socketio
 from rasa.core.channels.channel import UserMessage
-from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 
 from actions import clinic
 from components.ratelimit import SenderRateLimit
-from components.rest_channel import RATE_LIMITED_RESPONSE
+from components.rest_channel import MAX_CHARACTERS, MESSAGES_PER_MINUTE, rate_limited_reply
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +50,7 @@ class SocketIOInput(socketio.SocketIOInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Rasa's settings; the limits are Rasa's defaults until ``limit`` sets them."""
         super().__init__(*args, **kwargs)
-        self.limit(max_characters=20_000, messages_per_minute=30)
+        self.limit(max_characters=MAX_CHARACTERS, messages_per_minute=MESSAGES_PER_MINUTE)
         self._app: Sanic | None = None
         self._sessions: dict[str, str] = {}
         """The session id each connected client asked for, by socket.io connection id."""
@@ -66,8 +65,8 @@ class SocketIOInput(socketio.SocketIOInput):
         """Rasa's keys, plus ``max_characters`` and ``messages_per_minute``."""
         settings = dict(credentials or {})
         limits = {
-            "max_characters": settings.pop("max_characters", 20_000),
-            "messages_per_minute": settings.pop("messages_per_minute", 30),
+            "max_characters": settings.pop("max_characters", MAX_CHARACTERS),
+            "messages_per_minute": settings.pop("messages_per_minute", MESSAGES_PER_MINUTE),
         }
         channel = super().from_credentials(settings)
         assert isinstance(channel, SocketIOInput)
@@ -144,7 +143,5 @@ class SocketIOInput(socketio.SocketIOInput):
         """The domain's ``utter_rate_limited``, filled in by the server's NLG, to one client."""
         if self._app is None or self.sio is None:  # pragma: no cover - set at server start
             return
-        reply = await self._app.ctx.agent.nlg.generate(
-            RATE_LIMITED_RESPONSE, DialogueStateTracker(sender, []), self.name()
-        )
-        await self.sio.emit(self.bot_message_evt, {"text": (reply or {}).get("text", "")}, room=sid)
+        text = await rate_limited_reply(self._app.ctx.agent, sender, self.name())
+        await self.sio.emit(self.bot_message_evt, {"text": text}, room=sid)

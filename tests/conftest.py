@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,7 +24,7 @@ from actions.symptoms import screen
 from components.tracker_store import BoundedSQLTrackerStore, connection_from_url
 from handover.store import Handover, engine_for, referrals
 from handover.summary import summarise
-from tools.cluster import throwaway_postgres
+from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 from tools.servers import Servers, running_bot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,10 +153,6 @@ def tracker_for() -> TrackerFactory:
         )
 
     return build
-
-
-POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
-"""The PostgreSQL server the tests make a throwaway database on (loopback, trust auth)."""
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,8 @@ from actions import clinic
 from tools.servers import ROOT, Bot, Servers, free_port, stop_process, wait_for
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf"
+POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+"""The PostgreSQL server tests and benchmarks make throwaway databases on (loopback, trust)."""
 
 
 def redis_lock_store(url: str, key_prefix: str = "aftercare") -> dict[str, Any]:
