@@ -16,8 +16,8 @@ server answers again. The clinic's phone and the emergency number in these respo
 from configuration through ``components/nlg.py``, not from slots an action sets.
 
 ``action_timeout`` bounds how long Rasa waits for the action server (Rasa 3.6 waits
-5 minutes and has no setting for it, so the policy sets the module constant Rasa's
-``RemoteAction`` reads at each call).
+5 minutes and has no setting for it). Loading the policy also sets how Rasa checks the
+action server's answers (``components/action_client.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import rasa.core.actions.action
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -40,6 +39,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.failsafe import severity_without_actions
 from actions.symptoms import Severity
+from components import action_client
 
 logger = logging.getLogger(__name__)
 
@@ -71,10 +71,11 @@ class ActionServerFailSafe(Policy):
         execution_context: ExecutionContext,
         featurizer: Any = None,
     ) -> None:
-        """Keeps the configuration and bounds Rasa's wait for the action server."""
+        """Keeps the configuration and sets how Rasa calls the action server."""
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         self._responses: dict[str, str] = dict(config["responses"])
-        rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = float(config["action_timeout"])
+        action_client.bound_wait(config["action_timeout"])
+        action_client.check_answers_with_one_validator()
 
     def train(
         self,

@@ -34,6 +34,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.ratelimit import SenderRateLimit
 
 logger = logging.getLogger(__name__)
@@ -65,11 +66,13 @@ class RestInput(rest.RestInput):
         max_characters: int = MAX_CHARACTERS,
         max_sender_length: int = 200,
         messages_per_minute: int = MESSAGES_PER_MINUTE,
+        messages_at_once: int = MESSAGES_AT_ONCE,
     ) -> None:
-        """The longest message handed to Rasa, the longest sender id, the rate limit."""
+        """Message and sender length caps, rate limit, messages Rasa works on at once."""
         self.max_characters = int(max_characters)
         self.max_sender_length = int(max_sender_length)
         self.rate_limit = SenderRateLimit(int(messages_per_minute))
+        self.line = MessageLine(int(messages_at_once))
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> RestInput:
@@ -117,7 +120,8 @@ class RestInput(rest.RestInput):
                 text, collector, sender, input_channel=self.name(), metadata=metadata
             )
             try:
-                await on_new_message(message)
+                async with self.line.turn():
+                    await on_new_message(message)
             except Exception:
                 # Rasa's channel logs the patient's text here; the log gets the error only.
                 logger.exception("Could not handle a message")

@@ -34,6 +34,7 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, Sanic
 
 from actions import clinic
+from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.ratelimit import SenderRateLimit
 from components.rest_channel import MAX_CHARACTERS, MESSAGES_PER_MINUTE, rate_limited_reply
 
@@ -50,23 +51,29 @@ class SocketIOInput(socketio.SocketIOInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Rasa's settings; the limits are Rasa's defaults until ``limit`` sets them."""
         super().__init__(*args, **kwargs)
-        self.limit(max_characters=MAX_CHARACTERS, messages_per_minute=MESSAGES_PER_MINUTE)
+        self.limit(
+            max_characters=MAX_CHARACTERS,
+            messages_per_minute=MESSAGES_PER_MINUTE,
+            messages_at_once=MESSAGES_AT_ONCE,
+        )
         self._app: Sanic | None = None
         self._sessions: dict[str, str] = {}
         """The session id each connected client asked for, by socket.io connection id."""
 
-    def limit(self, max_characters: int, messages_per_minute: int) -> None:
-        """The longest message handed to Rasa, and the messages a sender may send a minute."""
+    def limit(self, max_characters: int, messages_per_minute: int, messages_at_once: int) -> None:
+        """Message length cap, rate limit, messages Rasa works on at once (admission.py)."""
         self.max_characters = int(max_characters)
         self.rate_limit = SenderRateLimit(int(messages_per_minute))
+        self.line = MessageLine(int(messages_at_once))
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SocketIOInput:
-        """Rasa's keys, plus ``max_characters`` and ``messages_per_minute``."""
+        """Rasa's keys, plus ``max_characters``, ``messages_per_minute``, ``messages_at_once``."""
         settings = dict(credentials or {})
         limits = {
             "max_characters": settings.pop("max_characters", MAX_CHARACTERS),
             "messages_per_minute": settings.pop("messages_per_minute", MESSAGES_PER_MINUTE),
+            "messages_at_once": settings.pop("messages_at_once", MESSAGES_AT_ONCE),
         }
         channel = super().from_credentials(settings)
         assert isinstance(channel, SocketIOInput)
@@ -126,7 +133,8 @@ class SocketIOInput(socketio.SocketIOInput):
                 logger.warning("Rate limit: a message from one sender was not processed")
                 await self._send_rate_limited(sid, sender)
                 return
-            await rasa_handle_message(sid, data)
+            async with self.line.turn():
+                await rasa_handle_message(sid, data)
 
         @blueprint.listener("after_server_start")
         async def remember_app(app: Sanic, _loop: Any) -> None:

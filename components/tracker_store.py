@@ -25,7 +25,8 @@ import functools
 import itertools
 import json
 import os
-from typing import Any
+import weakref
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -114,6 +115,13 @@ def state_as_events(tracker: DialogueStateTracker) -> list[Event]:
     return events
 
 
+class _Loaded(NamedTuple):
+    """What ``retrieve`` read for a tracker: its stored events, and the checkpoint before."""
+
+    stored: int
+    checkpoint: Any
+
+
 class BoundedSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` that gives Rasa the recent turns of a conversation and its state."""
 
@@ -133,12 +141,25 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         if int(max_turns) < 1:
             raise ValueError("max_turns must be at least 1")
         self.max_turns = int(max_turns)
+        self._loaded: dict[int, _Loaded] = {}
         url = os.environ.get(DATABASE_URL_VARIABLE)
         if url:
             kwargs.update(connection_from_url(url))
         super().__init__(domain, **kwargs)
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
+        if engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool), 4 %
+            # of the server's time under load. A pool keeps them open; the server uses them
+            # from one thread at a time.
+            engine.dispose()
+            pooled = sa.create_engine(
+                engine.url,
+                poolclass=sa.pool.QueuePool,
+                connect_args={"check_same_thread": False},
+            )
+            sa.event.listen(pooled, "connect", _sqlite_pragmas)
+            self.engine = pooled
+            self.sessionmaker.configure(bind=pooled)
 
     # Reads and writes below go through SQLAlchemy Core (plain rows, one INSERT for a turn's
     # events) rather than ORM objects: ORM bookkeeping was most of the store's time.
@@ -165,7 +186,27 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             return None
         prefix = json.loads(checkpoint.state) if checkpoint is not None else []
         events = [deserialise(data) for data in prefix + [json.loads(data) for data in stored]]
-        return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        self._remember(tracker, _Loaded(len(stored), checkpoint))
+        return tracker
+
+    def _remember(self, tracker: DialogueStateTracker, loaded: _Loaded) -> None:
+        """Keeps what ``save`` needs to know of this tracker while it is being answered.
+
+        Rasa saves the very tracker it retrieved, under the conversation's lock, so ``save``
+        need not count the stored events again. Forgotten when the tracker is.
+        """
+        key = id(tracker)
+        self._loaded[key] = loaded
+        weakref.finalize(tracker, self._loaded.pop, key, None)
+
+    def _recall(self, session: Any, tracker: DialogueStateTracker) -> _Loaded:
+        """How many of the tracker's events are stored, and the checkpoint they follow."""
+        loaded = self._loaded.get(id(tracker))
+        if loaded is not None:
+            return loaded
+        checkpoint = self._checkpoint(session, tracker.sender_id)
+        return _Loaded(self._window(session, tracker.sender_id, checkpoint).count(), checkpoint)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Stores the tracker's new events, and moves the checkpoint forward when due.
@@ -175,18 +216,20 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         """
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            checkpoint = self._checkpoint(session, tracker.sender_id)
-            window = self._window(session, tracker.sender_id, checkpoint)
-            skip = checkpoint_length(tracker) + window.count()
+            loaded = self._recall(session, tracker)
+            skip = checkpoint_length(tracker) + loaded.stored
             new_events = list(itertools.islice(tracker.events, skip, None))
             if any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value for e in new_events):
                 self._erase(session, tracker.sender_id)
+                self._loaded.pop(id(tracker), None)
                 return
             if new_events:
                 rows = [self._row(tracker.sender_id, event) for event in new_events]
                 session.execute(self.SQLEvent.__table__.insert(), rows)
-            self._advance_checkpoint(session, tracker, window, checkpoint)
+            self._advance_checkpoint(session, tracker, loaded.checkpoint)
             session.commit()
+            # Saved again (Rasa saves a new conversation twice), it is counted anew.
+            self._loaded.pop(id(tracker), None)
 
     def _erase(self, session: Any, sender_id: str) -> None:
         session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
@@ -207,7 +250,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         }
 
     def _advance_checkpoint(
-        self, session: Any, tracker: DialogueStateTracker, window: Any, checkpoint: Any
+        self, session: Any, tracker: DialogueStateTracker, checkpoint: Any
     ) -> None:
         events = list(tracker.events)
         prefix = checkpoint_length(tracker)
@@ -215,6 +258,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         turns = [i for i, event in enumerate(stored) if isinstance(event, UserUttered)]
         if len(turns) <= 2 * self.max_turns or self.domain is None:
             return
+        window = self._window(session, tracker.sender_id, checkpoint)
         ids = [row_id for (row_id,) in window.with_entities(self.SQLEvent.id).all()]
         if len(ids) != len(stored):
             # A new session started in this save: the window is already short.

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import rasa.core.actions.action
+from rasa.core.actions.action import RemoteAction
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -17,6 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from actions.failsafe import severity_without_actions
 from actions.slots import screening_entities
 from actions.symptoms import Severity, screen
+from components import action_client
 from components.failsafe import ActionServerFailSafe
 from components.nlg import ClinicResponses
 from tests.conftest import ROOT, TEST_CLINIC
@@ -77,6 +79,9 @@ def rasa_domain() -> Domain:
 @pytest.fixture
 def policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ActionServerFailSafe:
     monkeypatch.setattr(rasa.core.actions.action, "DEFAULT_REQUEST_TIMEOUT", 300)
+    monkeypatch.setattr(
+        RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
+    )
     config = {**ActionServerFailSafe.get_default_config(), "action_timeout": 2.5}
     return ActionServerFailSafe.create(
         config,
@@ -104,6 +109,12 @@ def predicted(policy: ActionServerFailSafe, tracker: DialogueStateTracker, domai
 
 def test_it_bounds_rasas_wait_for_the_action_server(policy: ActionServerFailSafe) -> None:
     assert rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT == 2.5
+
+
+def test_it_checks_the_action_servers_answers_with_one_validator(
+    policy: ActionServerFailSafe,
+) -> None:
+    assert RemoteAction._validate_action_result is action_client._validate_action_result
 
 
 @pytest.mark.parametrize(

@@ -130,3 +130,19 @@ def test_events_are_read_back_as_rasa_reads_them(store: BoundedSQLTrackerStore) 
 def test_sqlite_uses_a_write_ahead_log(store: BoundedSQLTrackerStore) -> None:
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+async def test_a_retrieved_tracker_saved_twice_stores_each_event_once(
+    store: BoundedSQLTrackerStore,
+) -> None:
+    await converse(store, "twice", 12)
+    tracker = await store.retrieve("twice")
+    assert tracker is not None
+    tracker.update(UserUttered("first", {"name": "inform", "confidence": 1.0}))
+    await store.save(tracker)
+    tracker.update(UserUttered("second", {"name": "inform", "confidence": 1.0}))
+    await store.save(tracker)
+    full = await store.retrieve_full_tracker("twice")
+    assert full is not None
+    texts = [e.text for e in full.events if isinstance(e, UserUttered)]
+    assert texts == [f"message {turn}" for turn in range(12)] + ["first", "second"]
