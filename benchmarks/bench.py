@@ -68,6 +68,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -136,11 +142,17 @@ async def long_conversation(url: str, turns: int) -> list[float]:
     return latencies
 
 
-def load(bot: Bot, seconds: float, concurrency: int) -> None:
-    """Runs ``concurrency`` patients for ``seconds``; prints their figures."""
+def load(bot: Bot, seconds: float, concurrency: int, pids: list[int]) -> None:
+    """Runs ``concurrency`` patients for ``seconds``; prints their figures.
+
+    ``pids`` are the Rasa servers', whose CPU time per message is printed: unlike the
+    latency, it hardly moves with what else the machine is doing.
+    """
     url = f"{bot.url}/webhooks/rest/webhook"
-    asyncio.run(patients(url, 2, 5))  # warm-up: first TensorFlow calls are slow
+    asyncio.run(patients(url, 2, 5))  # warm-up: the first calls of each model are slow
+    cpu_before = sum(cpu_seconds(pid) for pid in pids)
     latencies, errors, sent = asyncio.run(patients(url, concurrency, seconds))
+    cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
     lost = asyncio.run(lost_messages(bot.url, bot.token, sent))
     ms = [v * 1000 for v in latencies]
     print(f"  {concurrency} concurrent patients, {seconds:.0f} s, whole triage conversations:")
@@ -150,6 +162,7 @@ def load(bot: Bot, seconds: float, concurrency: int) -> None:
         f"    latency ms: p50 {percentile(ms, 50):.0f}, p95 {percentile(ms, 95):.0f}, "
         f"p99 {percentile(ms, 99):.0f}"
     )
+    print(f"    Rasa server CPU per message: {1000 * cpu / max(1, len(ms)):.1f} ms")
 
 
 def long_run(bot: Bot, turns: int) -> None:
@@ -170,9 +183,9 @@ def one_server(store: dict[str, str], seconds: float, concurrency: int, turns: i
         tempfile.TemporaryDirectory() as workdir,
         running_bot(Path(workdir), store, channels=UNLIMITED) as servers,
     ):
-        load(servers.bot, seconds, concurrency)
-        long_run(servers.bot, turns)
         assert servers.rasa is not None
+        load(servers.bot, seconds, concurrency, [servers.rasa.pid])
+        long_run(servers.bot, turns)
         print(f"  Rasa server resident memory: {rss_mb(servers.rasa.pid):.0f} MB")
 
 
@@ -191,8 +204,9 @@ def scaled(count: int, seconds: float, concurrency: int) -> None:
             key_prefix=f"bench{os.getpid()}",
         ) as cluster,
     ):
-        load(cluster.bot, seconds, concurrency)
-        memory = [rss_mb(node.rasa.pid) for node in cluster.nodes if node.rasa is not None]
+        pids = [node.rasa.pid for node in cluster.nodes if node.rasa is not None]
+        load(cluster.bot, seconds, concurrency, pids)
+        memory = [rss_mb(pid) for pid in pids]
         print(f"  Rasa servers' resident memory: {', '.join(f'{mb:.0f}' for mb in memory)} MB")
 
 

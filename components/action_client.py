@@ -7,13 +7,17 @@ Rasa 3.6 has no setting for either, so both are set here, once, when the model i
   a module constant its ``RemoteAction`` reads at each call); a patient should not.
 * ``check_answers_with_one_validator``: Rasa checks every answer of the action server against
   its JSON schema with ``jsonschema.validate``, which first checks the *schema itself*
-  against the JSON Schema meta-schema, at every call: 8 % of the server's time under load
-  (README, Figures). The same check, with the same errors, is made here by one validator
-  built once.
+  against the JSON Schema meta-schema, at every call (8 % of the server's time under load),
+  then tries each event against the schemas of all 23 event types (``oneOf``; another 8 %).
+  Here the schema is checked once, and each event is checked against its own type's schema
+  only, which accepts exactly what the whole schema accepts (an event matches ``oneOf``
+  only through the branch whose ``event`` constant is its type). Whatever fails is checked
+  again against the whole schema, so that the error is Rasa's own.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 from typing import Any
 
@@ -28,17 +32,55 @@ def bound_wait(seconds: float) -> None:
     rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = float(seconds)
 
 
-@functools.lru_cache(maxsize=1)
-def answer_validator() -> Any:
-    """A validator for Rasa's schema of an action server's answer, the schema checked once."""
-    schema = RemoteAction.action_response_format_spec()
+def _validator(schema: dict[str, Any]) -> Any:
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
     return validator_class(schema)
 
 
+@functools.lru_cache(maxsize=1)
+def answer_validator() -> Any:
+    """A validator for Rasa's whole schema of an action server's answer."""
+    return _validator(RemoteAction.action_response_format_spec())
+
+
+@functools.lru_cache(maxsize=1)
+def _shape_validator() -> Any:
+    """Rasa's schema with any object accepted as an event."""
+    schema = copy.deepcopy(RemoteAction.action_response_format_spec())
+    schema["properties"]["events"]["items"] = {"type": "object"}
+    return _validator(schema)
+
+
+@functools.lru_cache(maxsize=64)
+def _event_validator(event_type: str) -> Any:
+    """Rasa's schema of one event, ``oneOf`` kept to this type's branches; None if none."""
+    item = copy.deepcopy(RemoteAction.action_response_format_spec()["properties"]["events"])
+    item = item["items"]
+    item["oneOf"] = [
+        branch
+        for branch in item["oneOf"]
+        if branch.get("properties", {}).get("event", {}).get("const", event_type) == event_type
+    ]
+    return _validator(item) if item["oneOf"] else None  # no such type: invalid
+
+
+def _valid_by_type(result: Any) -> bool:
+    """Whether Rasa's whole schema accepts ``result``, checking each event by its type."""
+    if not _shape_validator().is_valid(result):
+        return False
+    for event in result.get("events") or []:
+        event_type = event.get("event")
+        validator = _event_validator(event_type) if isinstance(event_type, str) else None
+        if validator is None or not validator.is_valid(event):
+            return False
+    return True
+
+
 def validate_answer(result: dict[str, Any]) -> None:
     """Raises ``jsonschema.ValidationError`` as Rasa's check does, for an invalid answer."""
+    if _valid_by_type(result):
+        return
     error = jsonschema.exceptions.best_match(answer_validator().iter_errors(result))
     if error is not None:
         error.message += (

@@ -32,7 +32,14 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.utils.common import all_subclasses
@@ -170,18 +177,35 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         query = sa.select(table.c.event_id, table.c.state).where(table.c.sender_id == sender_id)
         return session.execute(query).first()
 
-    def _window(self, session: Any, sender_id: str, checkpoint: Any) -> Any:
-        query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+    def _window(self, sender_id: str, checkpoint: Any, *columns: Any) -> Any:
+        """``columns`` of the stored events after the checkpoint, in the latest session.
+
+        The events Rasa's ``_event_query`` selects (those from the latest ``session_started``
+        on), as a Core statement: building Rasa's ORM query cost more than running it.
+        """
+        events = self.SQLEvent.__table__
+        session_start = (
+            sa.select(sa.func.max(events.c.timestamp))
+            .where(
+                events.c.sender_id == sender_id,
+                events.c.type_name == SessionStarted.type_name,
+            )
+            .scalar_subquery()
+        )
+        query = sa.select(*columns).where(
+            events.c.sender_id == sender_id,
+            sa.or_(events.c.timestamp >= session_start, session_start.is_(None)),
+        )
         if checkpoint is not None:
-            query = query.filter(self.SQLEvent.id > checkpoint.event_id)
-        return query
+            query = query.where(events.c.id > checkpoint.event_id)
+        return query.order_by(events.c.id)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The conversation's last turns, after the checkpoint that restores its state."""
         with self.session_scope() as session:
             checkpoint = self._checkpoint(session, sender_id)
-            window = self._window(session, sender_id, checkpoint)
-            stored = [data for (data,) in window.with_entities(self.SQLEvent.data)]
+            window = self._window(sender_id, checkpoint, self.SQLEvent.__table__.c.data)
+            stored = list(session.execute(window).scalars())
         if self.domain is None or not stored:
             return None
         prefix = json.loads(checkpoint.state) if checkpoint is not None else []
@@ -206,7 +230,8 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         if loaded is not None:
             return loaded
         checkpoint = self._checkpoint(session, tracker.sender_id)
-        return _Loaded(self._window(session, tracker.sender_id, checkpoint).count(), checkpoint)
+        window = self._window(tracker.sender_id, checkpoint, self.SQLEvent.__table__.c.id)
+        return _Loaded(len(session.execute(window).all()), checkpoint)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Stores the tracker's new events, and moves the checkpoint forward when due.
@@ -258,8 +283,8 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         turns = [i for i, event in enumerate(stored) if isinstance(event, UserUttered)]
         if len(turns) <= 2 * self.max_turns or self.domain is None:
             return
-        window = self._window(session, tracker.sender_id, checkpoint)
-        ids = [row_id for (row_id,) in window.with_entities(self.SQLEvent.id).all()]
+        window = self._window(tracker.sender_id, checkpoint, self.SQLEvent.__table__.c.id)
+        ids = list(session.execute(window).scalars())
         if len(ids) != len(stored):
             # A new session started in this save: the window is already short.
             return

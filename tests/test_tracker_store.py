@@ -146,3 +146,17 @@ async def test_a_retrieved_tracker_saved_twice_stores_each_event_once(
     assert full is not None
     texts = [e.text for e in full.events if isinstance(e, UserUttered)]
     assert texts == [f"message {turn}" for turn in range(12)] + ["first", "second"]
+
+
+async def test_rasa_gets_the_latest_session_only(store: BoundedSQLTrackerStore) -> None:
+    await converse(store, "returning", 4)
+    tracker = await store.retrieve("returning")
+    assert tracker is not None
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered("back again", {"name": "greet", "confidence": 1.0}))
+    await store.save(tracker)
+    latest = await store.retrieve("returning")
+    assert latest is not None
+    assert [type(e) for e in latest.events][:2] == [SessionStarted, ActionExecuted]
+    assert [e.text for e in latest.events if isinstance(e, UserUttered)] == ["back again"]
