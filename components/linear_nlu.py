@@ -85,6 +85,15 @@ def _classifier(config: dict[str, Any]) -> LogisticRegression:
 
 
 def _sentence_features(message: Message) -> scipy.sparse.csr_matrix | None:
+    """The message's sparse sentence vector (several featurizers' side by side)."""
+    found = [
+        f
+        for f in message.features
+        if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
+    ]
+    if len(found) == 1:
+        # As get_sparse_features finds it, without the deep copy it makes first.
+        return found[0].features.tocsr()
     _, sentence = message.get_sparse_features(TEXT)
     return None if sentence is None else sentence.features.tocsr()
 
