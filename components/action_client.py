@@ -5,7 +5,7 @@ Rasa 3.6 has no setting for either, so both are set here, once, when the model i
 
 * ``bound_wait``: Rasa waits up to 5 minutes for a custom action (``DEFAULT_REQUEST_TIMEOUT``,
   a module constant its ``RemoteAction`` reads at each call); a patient should not.
-* ``check_answers_with_one_validator``: Rasa checks every answer of the action server against
+* ``check_answers_by_event_type``: Rasa checks every answer of the action server against
   its JSON schema with ``jsonschema.validate``, which first checks the *schema itself*
   against the JSON Schema meta-schema, at every call (8 % of the server's time under load),
   then tries each event against the schemas of all 23 event types (``oneOf``; another 8 %).
@@ -96,6 +96,6 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     return True
 
 
-def check_answers_with_one_validator() -> None:
+def check_answers_by_event_type() -> None:
     """Rasa's ``RemoteAction`` checks answers with the validator above."""
     RemoteAction._validate_action_result = _validate_action_result

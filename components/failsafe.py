@@ -75,7 +75,7 @@ class ActionServerFailSafe(Policy):
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         self._responses: dict[str, str] = dict(config["responses"])
         action_client.bound_wait(config["action_timeout"])
-        action_client.check_answers_with_one_validator()
+        action_client.check_answers_by_event_type()
 
     def train(
         self,

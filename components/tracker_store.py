@@ -231,7 +231,8 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             return loaded
         checkpoint = self._checkpoint(session, tracker.sender_id)
         window = self._window(tracker.sender_id, checkpoint, self.SQLEvent.__table__.c.id)
-        return _Loaded(len(session.execute(window).all()), checkpoint)
+        count = sa.select(sa.func.count()).select_from(window.subquery())
+        return _Loaded(session.execute(count).scalar_one(), checkpoint)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Stores the tracker's new events, and moves the checkpoint forward when due.

@@ -111,7 +111,7 @@ def test_it_bounds_rasas_wait_for_the_action_server(policy: ActionServerFailSafe
     assert rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT == 2.5
 
 
-def test_it_checks_the_action_servers_answers_with_one_validator(
+def test_it_checks_the_action_servers_answers_by_event_type(
     policy: ActionServerFailSafe,
 ) -> None:
     assert RemoteAction._validate_action_result is action_client._validate_action_result
