@@ -92,11 +92,12 @@ def _sentence_features(message: Message) -> scipy.sparse.csr_matrix | None:
         for f in message.features
         if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
     ]
+    if not found:
+        return None
     if len(found) == 1:
-        # As get_sparse_features finds it, without the deep copy it makes first.
         return found[0].features.tocsr()
-    _, sentence = message.get_sparse_features(TEXT)
-    return None if sentence is None else sentence.features.tocsr()
+    # As get_sparse_features combines them, without the deep copy it makes first.
+    return scipy.sparse.hstack([f.features for f in found], format="csr")
 
 
 class _Block(NamedTuple):
