@@ -13,7 +13,8 @@ Against the real Rasa server and action server (tools/servers.py), on a fresh SQ
   database, Redis), with 1 and then 2 Rasa servers (``--no-cluster`` skips it);
 * ``rasa train`` from scratch (``--force``) into a temporary folder;
 * the red-flag phrasings of tests/phrasings.py the symptom screen catches;
-* the NLU cross-validation F1, if `make nlu` has written results/nlu.
+* the NLU cross-validation F1, if `make nlu` has written results/nlu;
+* first, how fast the machine runs plain Python at the time (the figures follow it).
 """
 
 from __future__ import annotations
@@ -245,6 +246,22 @@ def accuracy() -> None:
         print("NLU intent F1: run `make nlu` first")
 
 
+def machine_speed() -> None:
+    """How fast this machine runs plain Python now, so that runs on other machines compare.
+
+    The figures below follow it: on a shared virtual machine the same code needed from 8 to
+    25 ms of the Rasa server's CPU per message from one day, or hour, to the next (README).
+    """
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i * i
+        timings.append(time.perf_counter() - start)
+    print(f"machine: 10 million Python loop steps in {min(timings):.2f} s (best of 3)")
+
+
 def main() -> None:
     """Parses the options and prints every figure."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -259,6 +276,7 @@ def main() -> None:
         help="use Rasa's own SQLTrackerStore instead of the bounded one, for comparison",
     )
     args = parser.parse_args()
+    machine_speed()
     accuracy()
     store = {"type": "SQL"} if args.plain_sql else {}
     one_server(store, args.seconds, args.concurrency, args.turns)

@@ -17,13 +17,14 @@ from configuration through ``components/nlg.py``, not from slots an action sets.
 
 ``action_timeout`` bounds how long Rasa waits for the action server (Rasa 3.6 waits
 5 minutes and has no setting for it). Loading the policy also sets how Rasa checks the
-action server's answers (``components/action_client.py``).
+action server's answers (``components/action_client.py``), and loading it from a trained
+model has Rasa run its graph in an order worked out once (``components/graph_runner.py``).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
@@ -39,7 +40,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.failsafe import severity_without_actions
 from actions.symptoms import Severity
-from components import action_client
+from components import action_client, graph_runner
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,20 @@ class ActionServerFailSafe(Policy):
         self._responses: dict[str, str] = dict(config["responses"])
         action_client.bound_wait(config["action_timeout"])
         action_client.check_answers_by_event_type()
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> ActionServerFailSafe:
+        """The trained policy; from now on the graph runs in a fixed order (not in training)."""
+        graph_runner.use_fixed_order()
+        policy = super().load(config, model_storage, resource, execution_context, **kwargs)
+        return cast(ActionServerFailSafe, policy)
 
     def train(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -13,7 +14,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.lexicon import LexiconFeaturizer
-from components.linear_nlu import LinearIntentClassifier, TfidfFeaturizer, _sentence_features
+from components.linear_nlu import (
+    LinearIntentClassifier,
+    TfidfFeaturizer,
+    _probabilities,
+    _Row,
+    _sentence_features,
+)
 from tests.conftest import ROOT
 
 LOOKUPS = ROOT / "data" / "nlu" / "lookups.yml"
@@ -165,4 +172,14 @@ def test_the_classifier_reads_both_vectors_side_by_side(
     expected = scipy.sparse.hstack([tfidf.vector("adios"), lexicon.vector("adios")]).tocsr()
     assert row.shape == expected.shape
     assert (row != expected).nnz == 0
+    # What the classifier reads at prediction time: the same vector, gathered, not stacked.
+    gathered = _Row.of(message)
+    assert gathered is not None
+    assert (gathered.tocsr() != expected).nnz == 0
+    assert intents._model is not None
+    np.testing.assert_allclose(
+        _probabilities(intents._model, gathered),
+        intents._model.predict_proba(expected)[0],
+        atol=1e-12,
+    )
     assert message.get("intent")["name"] == "goodbye"

@@ -21,6 +21,7 @@ from components.linear_nlu import (
     LinearResponseSelector,
     TfidfFeaturizer,
     _probabilities,
+    _Row,
 )
 from tests.conftest import ROOT
 
@@ -96,12 +97,27 @@ def test_the_probabilities_are_scikit_learns(
 ) -> None:
     featurizer, intents, answers = trained
     for text in ["can I drink coffee?", "hi", "my eye twitches", *ODD_TEXTS]:
-        row = featurizer.vector(text).tocsr()
+        message = Message({TEXT: text})
+        featurizer.process([message])
+        row = _Row.of(message)
+        assert row is not None
+        theirs = featurizer.vector(text).tocsr()
+        assert (row.tocsr() != theirs).nnz == 0
         for model in (intents._model, answers._model):
             assert model is not None
             np.testing.assert_allclose(
-                _probabilities(model, row), model.predict_proba(row)[0], atol=1e-12
+                _probabilities(model, row), model.predict_proba(theirs)[0], atol=1e-12
             )
+
+
+def test_a_vector_of_another_width_is_refused(
+    trained: tuple[TfidfFeaturizer, LinearIntentClassifier, LinearResponseSelector],
+) -> None:
+    _, intents, _ = trained
+    assert intents._model is not None
+    narrow = _Row(np.array([0]), np.array([1.0]), width=3)
+    with pytest.raises(ValueError, match="width 3"):
+        _probabilities(intents._model, narrow)
 
 
 @pytest.mark.parametrize(
