@@ -7,10 +7,10 @@ RASA := .venv/bin/rasa
 PY := .venv/bin/python
 MODEL := models/aftercare.tar.gz
 
-.PHONY: help setup model run run-scaled shell test lint audit unit validate core nlu nlu-cv e2e browser bench lock clean
+.PHONY: help setup model run run-scaled shell test lint audit unit validate core nlu nlu-cv e2e browser bench bench-starter lock clean
 
 help: ## List the targets
-	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 setup: ## Create .venv and install the pinned lock (again only when it changed)
 	@scripts/setup.sh
@@ -65,6 +65,9 @@ run-scaled: model ## Two Rasa servers behind nginx, on PostgreSQL and Redis (REA
 bench: model ## Print the speed, memory and accuracy figures (benchmarks/bench.py)
 	@scripts/apt-install.sh nginx
 	$(PY) -m benchmarks.bench
+
+bench-starter: setup ## Rasa's starter bot (rasa init) under the same load: how fast this machine is
+	$(PY) -m benchmarks.starter
 
 lock: ## Re-resolve requirements/*.in into requirements.lock (needs the network)
 	@scripts/lock.sh

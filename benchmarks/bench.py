@@ -13,8 +13,9 @@ Against the real Rasa server and action server (tools/servers.py), on a fresh SQ
   database, Redis), with 1 and then 2 Rasa servers (``--no-cluster`` skips it);
 * ``rasa train`` from scratch (``--force``) into a temporary folder;
 * the red-flag phrasings of tests/phrasings.py the symptom screen catches;
-* the NLU cross-validation F1, if `make nlu` has written results/nlu;
-* first, how fast the machine runs plain Python at the time (the figures follow it).
+* the NLU cross-validation F1, if `make nlu` has written results/nlu.
+
+How fast the machine is at the time: ``make bench-starter`` (benchmarks/starter.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import aiohttp
@@ -93,19 +95,22 @@ async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str)
     return time.perf_counter() - start
 
 
-async def patients(url: str, count: int, seconds: float) -> tuple[list[float], int, dict[str, int]]:
+async def patients(
+    url: str, count: int, seconds: float, conversation: list[str] = CONVERSATION
+) -> tuple[list[float], int, dict[str, int]]:
     """``count`` patients talk at once for ``seconds``; returns latencies, errors, messages sent."""
     latencies: list[float] = []
     errors = 0
     sent: dict[str, int] = {}
     numbers = itertools.count()
+    run = uuid.uuid4().hex[:8]  # a warm-up's conversations are not continued, nor counted
     deadline = time.monotonic() + seconds
 
     async def patient(session: aiohttp.ClientSession, slot: int) -> None:
         nonlocal errors
         while time.monotonic() < deadline:
-            sender = f"bench-{slot}-{next(numbers)}"
-            for text in CONVERSATION:
+            sender = f"bench-{run}-{slot}-{next(numbers)}"
+            for text in conversation:
                 if time.monotonic() >= deadline:
                     return
                 try:
@@ -150,20 +155,28 @@ def load(bot: Bot, seconds: float, concurrency: int, pids: list[int]) -> None:
     latency, it hardly moves with what else the machine is doing.
     """
     url = f"{bot.url}/webhooks/rest/webhook"
-    asyncio.run(patients(url, 2, 5))  # warm-up: the first calls of each model are slow
-    cpu_before = sum(cpu_seconds(pid) for pid in pids)
-    latencies, errors, sent = asyncio.run(patients(url, concurrency, seconds))
-    cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+    ms, errors, sent = measure(url, seconds, concurrency, pids, CONVERSATION)
     lost = asyncio.run(lost_messages(bot.url, bot.token, sent))
-    ms = [v * 1000 for v in latencies]
-    print(f"  {concurrency} concurrent patients, {seconds:.0f} s, whole triage conversations:")
     print(f"    messages: {len(ms)}, errors: {errors}, lost: {lost}")
+
+
+def measure(
+    url: str, seconds: float, concurrency: int, pids: list[int], conversation: list[str]
+) -> tuple[list[float], int, dict[str, int]]:
+    """The load on ``url``; prints throughput, latency, CPU; returns ms, errors, messages sent."""
+    asyncio.run(patients(url, 2, 5, conversation))  # warm-up: a model's first calls are slow
+    cpu_before = sum(cpu_seconds(pid) for pid in pids)
+    latencies, errors, sent = asyncio.run(patients(url, concurrency, seconds, conversation))
+    cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+    ms = [v * 1000 for v in latencies]
+    print(f"  {concurrency} concurrent patients, {seconds:.0f} s, whole conversations:")
     print(f"    throughput: {len(ms) / seconds:.1f} messages/s")
     print(
         f"    latency ms: p50 {percentile(ms, 50):.0f}, p95 {percentile(ms, 95):.0f}, "
         f"p99 {percentile(ms, 99):.0f}"
     )
     print(f"    Rasa server CPU per message: {1000 * cpu / max(1, len(ms)):.1f} ms")
+    return ms, errors, sent
 
 
 def long_run(bot: Bot, turns: int) -> None:
@@ -246,22 +259,6 @@ def accuracy() -> None:
         print("NLU intent F1: run `make nlu` first")
 
 
-def machine_speed() -> None:
-    """How fast this machine runs plain Python now, so that runs on other machines compare.
-
-    The figures below follow it: on a shared virtual machine the same code needed from 8 to
-    25 ms of the Rasa server's CPU per message from one day, or hour, to the next (README).
-    """
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        total = 0
-        for i in range(10_000_000):
-            total += i * i
-        timings.append(time.perf_counter() - start)
-    print(f"machine: 10 million Python loop steps in {min(timings):.2f} s (best of 3)")
-
-
 def main() -> None:
     """Parses the options and prints every figure."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -276,7 +273,6 @@ def main() -> None:
         help="use Rasa's own SQLTrackerStore instead of the bounded one, for comparison",
     )
     args = parser.parse_args()
-    machine_speed()
     accuracy()
     store = {"type": "SQL"} if args.plain_sql else {}
     one_server(store, args.seconds, args.concurrency, args.turns)
