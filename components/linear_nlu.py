@@ -85,25 +85,6 @@ def _classifier(config: dict[str, Any]) -> LogisticRegression:
     )
 
 
-def _sentence_features(message: Message) -> scipy.sparse.csr_matrix | None:
-    """The message's sparse sentence vector (several featurizers' side by side), for training."""
-    found = _sparse_sentence_features(message)
-    if not found:
-        return None
-    if len(found) == 1:
-        return found[0].tocsr()
-    # As get_sparse_features combines them, without the deep copy it makes first.
-    return scipy.sparse.hstack(found, format="csr")
-
-
-def _sparse_sentence_features(message: Message) -> list[scipy.sparse.spmatrix]:
-    return [
-        f.features
-        for f in message.features
-        if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
-    ]
-
-
 class _Row(NamedTuple):
     """One message's sentence vector as its non-zero columns and their values."""
 
@@ -113,12 +94,16 @@ class _Row(NamedTuple):
 
     @classmethod
     def of(cls, message: Message) -> _Row | None:
-        """The featurizers' vectors side by side, as ``_sentence_features`` puts them.
+        """The featurizers' sparse sentence vectors side by side, in the pipeline's order.
 
         Gathering the non-zero entries costs a few microseconds, where stacking the
         featurizers' matrices with scipy cost 6 % of the server's time under load.
         """
-        found = _sparse_sentence_features(message)
+        found = [
+            f.features
+            for f in message.features
+            if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
+        ]
         if not found:
             return None
         columns: list[np.ndarray] = []
@@ -357,8 +342,10 @@ class _LinearModel(GraphComponent):
         return cls(config, model_storage, resource, model)
 
     def _fit(self, examples: list[Message], labels: list[str]) -> Resource:
-        rows = [_sentence_features(message) for message in examples]
-        pairs = [(row, label) for row, label in zip(rows, labels, strict=True) if row is not None]
+        rows = [_Row.of(message) for message in examples]
+        pairs = [
+            (row.tocsr(), label) for row, label in zip(rows, labels, strict=True) if row is not None
+        ]
         if len({label for _, label in pairs}) < 2:
             logger.warning("%s: fewer than two labels to learn, not trained", type(self).__name__)
             return self._resource

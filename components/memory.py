@@ -24,7 +24,12 @@ logger = logging.getLogger(__name__)
 
 
 def settle() -> int:
-    """Collects what is garbage now, then freezes the rest; returns how many are frozen."""
+    """Collects what is garbage now, then freezes the rest; returns how many are frozen.
+
+    Once per process: both channels ask, and the second finds it done.
+    """
+    if gc.get_freeze_count():
+        return gc.get_freeze_count()
     gc.collect()
     gc.freeze()
     frozen = gc.get_freeze_count()

@@ -36,6 +36,17 @@ def test_garbage_is_collected_and_what_lives_is_frozen() -> None:
     assert not any(obj is kept for obj in gc.get_objects())  # out of the collector's sight
 
 
+def test_the_second_call_finds_it_done() -> None:
+    frozen = memory.settle()
+    gc.disable()  # only an explicit collection could free the cycle below
+    try:
+        garbage = weakref.ref(Node())
+        assert memory.settle() == frozen
+        assert garbage() is not None  # not collected again
+    finally:
+        gc.enable()
+
+
 def test_a_blueprint_settles_memory_after_the_server_starts() -> None:
     blueprint = Blueprint("channel")
     memory.settle_after_start(blueprint)
