@@ -17,8 +17,13 @@ from configuration through ``components/nlg.py``, not from slots an action sets.
 
 ``action_timeout`` bounds how long Rasa waits for the action server (Rasa 3.6 waits
 5 minutes and has no setting for it). Loading the policy also sets how Rasa checks the
-action server's answers (``components/action_client.py``), and loading it from a trained
-model has Rasa run its graph in an order worked out once (``components/graph_runner.py``).
+action server's answers (``components/action_client.py``). Loading it from a trained model
+also sets how Rasa predicts, with the same results for less work: its graph run in an order
+worked out once (``components/graph_runner.py``), the rules sorted by the action they follow
+(``components/rule_index.py``), the conversation replayed once per prediction rather than
+once per policy (``components/dialogue_states.py``), and slots copied directly
+(``components/slot_copy.py``). There is no earlier hook in Rasa 3.6 that runs only when a
+model is loaded to predict, and training keeps Rasa's own ways.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.failsafe import severity_without_actions
 from actions.symptoms import Severity
-from components import action_client, graph_runner
+from components import action_client, dialogue_states, graph_runner, rule_index, slot_copy
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +92,11 @@ class ActionServerFailSafe(Policy):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> ActionServerFailSafe:
-        """The trained policy; from now on the graph runs in a fixed order (not in training)."""
+        """The trained policy; from now on Rasa predicts the faster ways (not in training)."""
         graph_runner.use_fixed_order()
+        rule_index.use_rule_index()
+        dialogue_states.use_states_once()
+        slot_copy.use_direct_slot_copies()
         policy = super().load(config, model_storage, resource, execution_context, **kwargs)
         return cast(ActionServerFailSafe, policy)
 

@@ -21,11 +21,13 @@ bounded and is done once every ``max_turns`` turns.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
 import os
 import weakref
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -123,10 +125,22 @@ def state_as_events(tracker: DialogueStateTracker) -> list[Event]:
 
 
 class _Loaded(NamedTuple):
-    """What ``retrieve`` read for a tracker: its stored events, and the checkpoint before."""
+    """What ``retrieve`` read for a tracker: the ids of its stored events, the checkpoint before."""
 
-    stored: int
+    ids: list[int]
     checkpoint: Any
+
+
+class _Statements(NamedTuple):
+    """The store's SQL, built once per store; the values are bound at each use."""
+
+    checkpoint: Any  # event_id, state of :sender_id's checkpoint
+    window: Any  # id, data of :sender_id's events after id :after, in the latest session
+    window_size: Any  # how many events the window holds
+    window_id: Any  # the id of the window's event at :offset (0: the first)
+    insert_event: Any
+    insert_checkpoint: Any
+    update_checkpoint: Any  # of :conversation (an update binds each column to its name)
 
 
 class BoundedSQLTrackerStore(SQLTrackerStore):
@@ -149,6 +163,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             raise ValueError("max_turns must be at least 1")
         self.max_turns = int(max_turns)
         self._loaded: dict[int, _Loaded] = {}
+        self._schema_checked = False
         url = os.environ.get(DATABASE_URL_VARIABLE)
         if url:
             kwargs.update(connection_from_url(url))
@@ -169,70 +184,98 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker.configure(bind=pooled)
 
     # Reads and writes below go through SQLAlchemy Core (plain rows, one INSERT for a turn's
-    # events) rather than ORM objects: ORM bookkeeping was most of the store's time.
+    # events), on statements built once (``_statements``): building them for each message
+    # and ORM bookkeeping had been most of the store's time.
 
-    def _checkpoint(self, session: Any, sender_id: str) -> Any:
-        """The conversation's checkpoint row (``event_id``, ``state``), or None."""
-        table = self.SQLCheckpoint.__table__
-        query = sa.select(table.c.event_id, table.c.state).where(table.c.sender_id == sender_id)
-        return session.execute(query).first()
+    @functools.cached_property
+    def _statements(self) -> _Statements:
+        """The store's statements; the window is the events Rasa's ``_event_query`` selects.
 
-    def _window(self, sender_id: str, checkpoint: Any, *columns: Any) -> Any:
-        """``columns`` of the stored events after the checkpoint, in the latest session.
-
-        The events Rasa's ``_event_query`` selects (those from the latest ``session_started``
-        on), as a Core statement: building Rasa's ORM query cost more than running it.
+        That is, the events from the latest ``session_started`` on (all of them if there is
+        none), here only those after the checkpoint's event (``:after``; 0 before any
+        checkpoint, as ids start at 1).
         """
         events = self.SQLEvent.__table__
+        checkpoints = self.SQLCheckpoint.__table__
+        sender = sa.bindparam("sender_id")
         session_start = (
             sa.select(sa.func.max(events.c.timestamp))
-            .where(
-                events.c.sender_id == sender_id,
-                events.c.type_name == SessionStarted.type_name,
-            )
+            .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
             .scalar_subquery()
         )
-        query = sa.select(*columns).where(
-            events.c.sender_id == sender_id,
+        in_window = (
+            events.c.sender_id == sender,
             sa.or_(events.c.timestamp >= session_start, session_start.is_(None)),
+            events.c.id > sa.bindparam("after"),
         )
-        if checkpoint is not None:
-            query = query.where(events.c.id > checkpoint.event_id)
-        return query.order_by(events.c.id)
+        window_ids = sa.select(events.c.id).where(*in_window).order_by(events.c.id)
+        return _Statements(
+            checkpoint=sa.select(checkpoints.c.event_id, checkpoints.c.state).where(
+                checkpoints.c.sender_id == sender
+            ),
+            window=sa.select(events.c.id, events.c.data).where(*in_window).order_by(events.c.id),
+            window_size=sa.select(sa.func.count()).select_from(window_ids.subquery()),
+            window_id=window_ids.limit(1).offset(sa.bindparam("offset")),
+            insert_event=events.insert(),
+            insert_checkpoint=checkpoints.insert(),
+            update_checkpoint=checkpoints.update().where(
+                checkpoints.c.sender_id == sa.bindparam("conversation")
+            ),
+        )
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """A connection in a transaction, committed on leaving (rolled back on an error).
+
+        The first one runs Rasa's check that a configured PostgreSQL schema exists
+        (``session_scope`` runs it for every session).
+        """
+        if not self._schema_checked:
+            with self.session_scope():
+                self._schema_checked = True
+        with self.engine.begin() as connection:
+            yield connection
+
+    def _checkpoint(self, connection: Any, sender_id: str) -> Any:
+        """The conversation's checkpoint row (``event_id``, ``state``), or None."""
+        return connection.execute(self._statements.checkpoint, {"sender_id": sender_id}).first()
+
+    @staticmethod
+    def _after(checkpoint: Any) -> int:
+        return int(checkpoint.event_id) if checkpoint is not None else 0
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The conversation's last turns, after the checkpoint that restores its state."""
-        with self.session_scope() as session:
-            checkpoint = self._checkpoint(session, sender_id)
-            window = self._window(sender_id, checkpoint, self.SQLEvent.__table__.c.data)
-            stored = list(session.execute(window).scalars())
+        with self._connection() as connection:
+            checkpoint = self._checkpoint(connection, sender_id)
+            window = {"sender_id": sender_id, "after": self._after(checkpoint)}
+            stored = connection.execute(self._statements.window, window).all()
         if self.domain is None or not stored:
             return None
         prefix = json.loads(checkpoint.state) if checkpoint is not None else []
-        events = [deserialise(data) for data in prefix + [json.loads(data) for data in stored]]
+        events = [deserialise(data) for data in prefix + [json.loads(row.data) for row in stored]]
         tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
-        self._remember(tracker, _Loaded(len(stored), checkpoint))
+        self._remember(tracker, _Loaded([row.id for row in stored], checkpoint))
         return tracker
 
     def _remember(self, tracker: DialogueStateTracker, loaded: _Loaded) -> None:
         """Keeps what ``save`` needs to know of this tracker while it is being answered.
 
         Rasa saves the very tracker it retrieved, under the conversation's lock, so ``save``
-        need not count the stored events again. Forgotten when the tracker is.
+        need not read the stored events again. Forgotten when the tracker is.
         """
         key = id(tracker)
         self._loaded[key] = loaded
         weakref.finalize(tracker, self._loaded.pop, key, None)
 
-    def _recall(self, session: Any, tracker: DialogueStateTracker) -> _Loaded:
+    def _recall(self, connection: Any, tracker: DialogueStateTracker) -> tuple[int, Any]:
         """How many of the tracker's events are stored, and the checkpoint they follow."""
         loaded = self._loaded.get(id(tracker))
         if loaded is not None:
-            return loaded
-        checkpoint = self._checkpoint(session, tracker.sender_id)
-        window = self._window(tracker.sender_id, checkpoint, self.SQLEvent.__table__.c.id)
-        count = sa.select(sa.func.count()).select_from(window.subquery())
-        return _Loaded(session.execute(count).scalar_one(), checkpoint)
+            return len(loaded.ids), loaded.checkpoint
+        checkpoint = self._checkpoint(connection, tracker.sender_id)
+        window = {"sender_id": tracker.sender_id, "after": self._after(checkpoint)}
+        return connection.execute(self._statements.window_size, window).scalar_one(), checkpoint
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Stores the tracker's new events, and moves the checkpoint forward when due.
@@ -241,26 +284,23 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         instead: its events and checkpoint are deleted and nothing of the turn is stored.
         """
         await self.stream_events(tracker)
-        with self.session_scope() as session:
-            loaded = self._recall(session, tracker)
-            skip = checkpoint_length(tracker) + loaded.stored
+        with self._connection() as connection:
+            stored, checkpoint = self._recall(connection, tracker)
+            skip = checkpoint_length(tracker) + stored
             new_events = list(itertools.islice(tracker.events, skip, None))
             if any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value for e in new_events):
-                self._erase(session, tracker.sender_id)
-                self._loaded.pop(id(tracker), None)
-                return
-            if new_events:
-                rows = [self._row(tracker.sender_id, event) for event in new_events]
-                session.execute(self.SQLEvent.__table__.insert(), rows)
-            self._advance_checkpoint(session, tracker, loaded.checkpoint)
-            session.commit()
-            # Saved again (Rasa saves a new conversation twice), it is counted anew.
-            self._loaded.pop(id(tracker), None)
+                self._erase(connection, tracker.sender_id)
+            else:
+                if new_events:
+                    rows = [self._row(tracker.sender_id, event) for event in new_events]
+                    connection.execute(self._statements.insert_event, rows)
+                self._advance_checkpoint(connection, tracker, checkpoint, new_events)
+        # Saved again (Rasa saves a new conversation twice), it is counted anew.
+        self._loaded.pop(id(tracker), None)
 
-    def _erase(self, session: Any, sender_id: str) -> None:
-        session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
-        session.query(self.SQLCheckpoint).filter(self.SQLCheckpoint.sender_id == sender_id).delete()
-        session.commit()
+    def _erase(self, connection: Any, sender_id: str) -> None:
+        for table in (self.SQLEvent.__table__, self.SQLCheckpoint.__table__):
+            connection.execute(table.delete().where(table.c.sender_id == sender_id))
 
     @staticmethod
     def _row(sender_id: str, event: Event) -> dict[str, Any]:
@@ -275,32 +315,46 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             "data": json.dumps(data),
         }
 
+    def _window_id(
+        self, connection: Any, tracker: DialogueStateTracker, checkpoint: Any, index: int
+    ) -> int:
+        """The id of the window's event at ``index``: known from ``retrieve``, or read."""
+        loaded = self._loaded.get(id(tracker))
+        if loaded is not None and index < len(loaded.ids):
+            return loaded.ids[index]
+        values = {"sender_id": tracker.sender_id, "after": self._after(checkpoint), "offset": index}
+        return int(connection.execute(self._statements.window_id, values).scalar_one())
+
     def _advance_checkpoint(
-        self, session: Any, tracker: DialogueStateTracker, checkpoint: Any
+        self,
+        connection: Any,
+        tracker: DialogueStateTracker,
+        checkpoint: Any,
+        new_events: list[Event],
     ) -> None:
+        """Moves the checkpoint to before the last ``max_turns`` turns when there are 2x that."""
+        if self.domain is None or any(isinstance(e, SessionStarted) for e in new_events):
+            # A new session started in this save: Rasa's window is already short.
+            return
         events = list(tracker.events)
         prefix = checkpoint_length(tracker)
         stored = events[prefix:]
         turns = [i for i, event in enumerate(stored) if isinstance(event, UserUttered)]
-        if len(turns) <= 2 * self.max_turns or self.domain is None:
-            return
-        window = self._window(tracker.sender_id, checkpoint, self.SQLEvent.__table__.c.id)
-        ids = list(session.execute(window).scalars())
-        if len(ids) != len(stored):
-            # A new session started in this save: the window is already short.
+        if len(turns) <= 2 * self.max_turns:
             return
         start = turns[-self.max_turns]
         before = DialogueStateTracker.from_events(
             tracker.sender_id, events[: prefix + start], self.domain.slots
         )
         values = {
-            "event_id": ids[start - 1],
+            "event_id": self._window_id(connection, tracker, checkpoint, start - 1),
             "state": json.dumps([event.as_dict() for event in state_as_events(before)]),
         }
-        table = self.SQLCheckpoint.__table__
         if checkpoint is None:
-            session.execute(table.insert().values(sender_id=tracker.sender_id, **values))
+            connection.execute(
+                self._statements.insert_checkpoint, {"sender_id": tracker.sender_id, **values}
+            )
         else:
-            session.execute(
-                table.update().where(table.c.sender_id == tracker.sender_id).values(**values)
+            connection.execute(
+                self._statements.update_checkpoint, {"conversation": tracker.sender_id, **values}
             )

@@ -18,7 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from actions.failsafe import severity_without_actions
 from actions.slots import screening_entities
 from actions.symptoms import Severity, screen
-from components import action_client
+from components import action_client, dialogue_states, graph_runner, rule_index, slot_copy
 from components.failsafe import ActionServerFailSafe
 from components.nlg import ClinicResponses
 from tests.conftest import ROOT, TEST_CLINIC
@@ -208,3 +208,28 @@ async def test_an_actions_values_fill_the_response_too(rasa_domain: Domain) -> N
     assert "You told me about blurred vision" in reply["text"]
     assert TEST_CLINIC.booking_link in reply["text"]
     assert reply["custom"] == {"data": {"urgency": "urgent"}}
+
+
+def test_loading_the_trained_policy_sets_how_rasa_predicts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    installed: list[str] = []
+    for module, setter in [
+        (graph_runner, "use_fixed_order"),
+        (rule_index, "use_rule_index"),
+        (dialogue_states, "use_states_once"),
+        (slot_copy, "use_direct_slot_copies"),
+    ]:
+        monkeypatch.setattr(module, setter, lambda name=setter: installed.append(name))
+    ActionServerFailSafe.load(
+        ActionServerFailSafe.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("failsafe"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+    assert installed == [
+        "use_fixed_order",
+        "use_rule_index",
+        "use_states_once",
+        "use_direct_slot_copies",
+    ]

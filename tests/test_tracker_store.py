@@ -63,6 +63,8 @@ async def test_the_state_before_the_window_is_kept(store: BoundedSQLTrackerStore
     tracker = await store.retrieve("long")
     assert tracker is not None
     assert checkpoint_length(tracker) > 0
+    # The window starts where the checkpoint ends: at a message, nothing in it twice.
+    assert isinstance(tracker.events[checkpoint_length(tracker)], UserUttered)
     assert tracker.get_slot("treatment_date") == "2026-11-19"
     assert tracker.get_slot("treatment_date_attempts") == 1.0
     assert tracker.active_loop_name == "triage_form"
@@ -160,3 +162,29 @@ async def test_rasa_gets_the_latest_session_only(store: BoundedSQLTrackerStore) 
     assert latest is not None
     assert [type(e) for e in latest.events][:2] == [SessionStarted, ActionExecuted]
     assert [e.text for e in latest.events if isinstance(e, UserUttered)] == ["back again"]
+
+
+@pytest.mark.parametrize("retrieved", [False, True])
+async def test_many_turns_saved_at_once_get_their_checkpoint(
+    store: BoundedSQLTrackerStore, retrieved: bool
+) -> None:
+    # The event the checkpoint follows was not read by `retrieve` (the tracker was not
+    # retrieved, as through the HTTP API, or the event is new): its id is read back.
+    tracker = await store.get_or_create_tracker("whole")
+    tracker.update(SlotSet("treatment_date", "2026-11-19"))
+    if retrieved:
+        await store.save(tracker)
+        tracker = await store.retrieve("whole")
+        assert tracker is not None
+    for turn in range(2 * MAX_TURNS + 2):
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered(f"message {turn}", {"name": "inform", "confidence": 1.0}))
+    await store.save(tracker)
+    window = await store.retrieve("whole")
+    assert window is not None
+    assert isinstance(window.events[checkpoint_length(window)], UserUttered)
+    texts = [e.text for e in window.events if isinstance(e, UserUttered)]
+    assert texts == [f"message {turn}" for turn in range(MAX_TURNS + 2, 2 * MAX_TURNS + 2)]
+    assert window.get_slot("treatment_date") == "2026-11-19"
+    full = await store.retrieve_full_tracker("whole")
+    assert full is not None and len(full.events) == len(tracker.events)
