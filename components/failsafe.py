@@ -21,8 +21,10 @@ action server's answers (``components/action_client.py``). Loading it from a tra
 also sets how Rasa predicts, with the same results for less work: its graph run in an order
 worked out once (``components/graph_runner.py``), the rules sorted by the action they follow
 (``components/rule_index.py``), the conversation replayed once per prediction rather than
-once per policy (``components/dialogue_states.py``), and slots copied directly
-(``components/slot_copy.py``). There is no earlier hook in Rasa 3.6 that runs only when a
+once per policy (``components/dialogue_states.py``), slots copied directly
+(``components/slot_copy.py``), event classes found by name in a table
+(``components/events.py``) and the requests to the action server written by ujson
+(``components/action_client.py``). There is no earlier hook in Rasa 3.6 that runs only when a
 model is loaded to predict, and training keeps Rasa's own ways.
 """
 
@@ -45,7 +47,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.failsafe import severity_without_actions
 from actions.symptoms import Severity
-from components import action_client, dialogue_states, graph_runner, rule_index, slot_copy
+from components import action_client, dialogue_states, events, graph_runner, rule_index, slot_copy
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +99,8 @@ class ActionServerFailSafe(Policy):
         rule_index.use_rule_index()
         dialogue_states.use_states_once()
         slot_copy.use_direct_slot_copies()
+        events.use_event_lookup()
+        action_client.write_json_with_ujson()
         policy = super().load(config, model_storage, resource, execution_context, **kwargs)
         return cast(ActionServerFailSafe, policy)
 

@@ -44,7 +44,8 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from rasa.shared.utils.common import all_subclasses
+
+from components.events import deserialise
 
 CHECKPOINT_MARK = {"tracker_store": "checkpoint"}
 """Metadata of the synthetic events that restore a conversation's state."""
@@ -67,30 +68,6 @@ def connection_from_url(url: str) -> dict[str, Any]:
         "username": parsed.username,
         "password": parsed.password,
     }
-
-
-@functools.lru_cache(maxsize=1)
-def _event_classes() -> dict[str, type[Event]]:
-    """Event classes by type name, first match first, as ``Event.resolve_by_type`` finds them."""
-    classes: dict[str, type[Event]] = {}
-    for cls in all_subclasses(Event):
-        classes.setdefault(cls.type_name, cls)
-    return classes
-
-
-def deserialise(data: dict[str, Any]) -> Event:
-    """An event from its stored form.
-
-    Same result as Rasa's ``Event.from_parameters``, which walks every subclass of ``Event``
-    for every event (a tenth of the server's time under load); here the lookup is built once.
-    """
-    event_class = _event_classes().get(data.get("event", ""))
-    if event_class is None:
-        raise ValueError(f"Unknown event name '{data.get('event')}'.")
-    event = event_class._from_parameters(data)
-    if event is None:
-        raise ValueError(f"Cannot read the event {data!r}.")
-    return event
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

@@ -1,14 +1,19 @@
-"""The check of the action server's answers gives the verdicts and errors of Rasa's own."""
+"""Requests to the action server are the JSON Rasa writes; answers are judged as Rasa judges."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
+from rasa.utils.endpoints import EndpointConfig
 
-from components.action_client import answer_validator, validate_answer
+from components import action_client
+from components.action_client import answer_validator, dumps, validate_answer
 
 VALID = [
     {},
@@ -95,3 +100,45 @@ def test_each_event_is_judged_as_by_the_whole_schema(event: Any) -> None:
         )
         assert theirs is not None
         assert ours.value.path == theirs.path
+
+
+# --- How requests are written -----------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_requests_are_the_json_python_writes(value: Any) -> None:
+    assert json.loads(dumps(value)) == json.loads(json.dumps(value))
+
+
+def test_what_ujson_cannot_write_gets_pythons_answer() -> None:
+    assert json.loads(dumps(2**70)) == 2**70
+    assert dumps(float("nan")) == "NaN"
+    assert dumps("a/b") == '"a/b"'
+    with pytest.raises(TypeError):
+        dumps({"when": object()})
+
+
+async def test_endpoint_sessions_write_with_ujson(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(EndpointConfig, "session", EndpointConfig.session)
+    endpoint = EndpointConfig(
+        "http://localhost:5055/webhook",
+        headers={"X-Clinic": "test"},
+        basic_auth={"username": "u", "password": "p"},
+    )
+    rasas = endpoint.session()
+    action_client.write_json_with_ujson()
+    ours = endpoint.session()
+    try:
+        assert ours._json_serialize is dumps
+        assert dict(ours.headers) == dict(rasas.headers)
+        assert ours.auth == rasas.auth and ours.timeout == rasas.timeout
+    finally:
+        await rasas.close()
+        await ours.close()

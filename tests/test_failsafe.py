@@ -18,7 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from actions.failsafe import severity_without_actions
 from actions.slots import screening_entities
 from actions.symptoms import Severity, screen
-from components import action_client, dialogue_states, graph_runner, rule_index, slot_copy
+from components import action_client, dialogue_states, events, graph_runner, rule_index, slot_copy
 from components.failsafe import ActionServerFailSafe
 from components.nlg import ClinicResponses
 from tests.conftest import ROOT, TEST_CLINIC
@@ -219,6 +219,8 @@ def test_loading_the_trained_policy_sets_how_rasa_predicts(
         (rule_index, "use_rule_index"),
         (dialogue_states, "use_states_once"),
         (slot_copy, "use_direct_slot_copies"),
+        (events, "use_event_lookup"),
+        (action_client, "write_json_with_ujson"),
     ]:
         monkeypatch.setattr(module, setter, lambda name=setter: installed.append(name))
     ActionServerFailSafe.load(
@@ -232,4 +234,6 @@ def test_loading_the_trained_policy_sets_how_rasa_predicts(
         "use_rule_index",
         "use_states_once",
         "use_direct_slot_copies",
+        "use_event_lookup",
+        "write_json_with_ujson",
     ]

@@ -112,23 +112,6 @@ async def test_a_tracker_saved_without_a_checkpoint_is_stored_as_is(
     ]
 
 
-def test_events_are_read_back_as_rasa_reads_them(store: BoundedSQLTrackerStore) -> None:
-    from rasa.shared.core.events import Event
-
-    from components.tracker_store import deserialise
-
-    for event in [
-        UserUttered("hi", {"name": "greet"}),
-        SlotSet("x", [1]),
-        ActiveLoop("triage_form"),
-        SessionStarted(),
-    ]:
-        data = event.as_dict()
-        assert deserialise(data) == Event.from_parameters(data)
-    with pytest.raises(ValueError):
-        deserialise({"event": "no_such_event"})
-
-
 def test_sqlite_uses_a_write_ahead_log(store: BoundedSQLTrackerStore) -> None:
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
