@@ -23,9 +23,11 @@ worked out once (``components/graph_runner.py``), the rules sorted by the action
 (``components/rule_index.py``), the conversation replayed once per prediction rather than
 once per policy (``components/dialogue_states.py``), slots copied directly
 (``components/slot_copy.py``), event classes found by name in a table
-(``components/events.py``) and the requests to the action server written by ujson
-(``components/action_client.py``). There is no earlier hook in Rasa 3.6 that runs only when a
-model is loaded to predict, and training keeps Rasa's own ways.
+(``components/events.py``), the requests to the action server written by ujson
+(``components/action_client.py``), the empty domain built once
+(``components/empty_domain.py``) and debug-log arguments copied only for debug logging
+(``components/log_arguments.py``). There is no earlier hook in Rasa 3.6 that runs only when
+a model is loaded to predict, and training keeps Rasa's own ways.
 """
 
 from __future__ import annotations
@@ -47,7 +49,16 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.failsafe import severity_without_actions
 from actions.symptoms import Severity
-from components import action_client, dialogue_states, events, graph_runner, rule_index, slot_copy
+from components import (
+    action_client,
+    dialogue_states,
+    empty_domain,
+    events,
+    graph_runner,
+    log_arguments,
+    rule_index,
+    slot_copy,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +112,8 @@ class ActionServerFailSafe(Policy):
         slot_copy.use_direct_slot_copies()
         events.use_event_lookup()
         action_client.write_json_with_ujson()
+        empty_domain.compare_with_one_empty_domain()
+        log_arguments.copy_only_when_debugging()
         policy = super().load(config, model_storage, resource, execution_context, **kwargs)
         return cast(ActionServerFailSafe, policy)
 

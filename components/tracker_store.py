@@ -46,6 +46,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from components.events import deserialise
+from components.json_text import dumps
 
 CHECKPOINT_MARK = {"tracker_store": "checkpoint"}
 """Metadata of the synthetic events that restore a conversation's state."""
@@ -289,7 +290,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             "timestamp": data.get("timestamp"),
             "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
             "action_name": data.get("name"),
-            "data": json.dumps(data),
+            "data": dumps(data),
         }
 
     def _window_id(
@@ -325,7 +326,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         )
         values = {
             "event_id": self._window_id(connection, tracker, checkpoint, start - 1),
-            "state": json.dumps([event.as_dict() for event in state_as_events(before)]),
+            "state": dumps([event.as_dict() for event in state_as_events(before)]),
         }
         if checkpoint is None:
             connection.execute(

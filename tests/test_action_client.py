@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -10,10 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
 from components import action_client
-from components.action_client import answer_validator, dumps, validate_answer
+from components.action_client import answer_validator, validate_answer, write_request
+from components.json_text import dumps
 
 VALID = [
     {},
@@ -109,20 +112,42 @@ JSON_VALUES = st.recursive(
     lambda children: st.lists(children) | st.dictionaries(st.text(), children),
     max_leaves=30,
 )
+DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml")).as_dict()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(), JSON_VALUES), st.sampled_from([DOMAIN, {}, {"a": [1, "/"]}]))
+def test_a_request_with_a_domain_is_the_json_python_writes(
+    rest: dict[str, Any], domain: dict[str, Any]
+) -> None:
+    request = {**rest, "domain": domain}
+    assert json.loads(write_request(request)) == json.loads(json.dumps(request))
+
+
+@settings(max_examples=100, deadline=None)
 @given(JSON_VALUES)
-def test_requests_are_the_json_python_writes(value: Any) -> None:
-    assert json.loads(dumps(value)) == json.loads(json.dumps(value))
+def test_a_request_without_a_domain_is_written_as_it_is(value: Any) -> None:
+    assert write_request(value) == dumps(value)
 
 
-def test_what_ujson_cannot_write_gets_pythons_answer() -> None:
-    assert json.loads(dumps(2**70)) == 2**70
-    assert dumps(float("nan")) == "NaN"
-    assert dumps("a/b") == '"a/b"'
+def test_the_domain_is_written_once_while_it_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    written: list[Any] = []
+
+    def counted(value: Any) -> str:
+        written.append(value)
+        return dumps(value)
+
+    monkeypatch.setattr(action_client, "dumps", counted)
+    first, second = {"intents": ["greet"]}, {"intents": ["bye"]}
+    for domain in (first, first, second, first):
+        request = {"next_action": "action_triage", "domain": domain}
+        assert json.loads(write_request(request))["domain"] == domain
+    assert written.count(first) == 2 and written.count(second) == 1
+
+
+def test_a_domain_that_cannot_be_written_fails_as_in_rasa() -> None:
     with pytest.raises(TypeError):
-        dumps({"when": object()})
+        write_request({"next_action": "x", "domain": {"when": object()}})
 
 
 async def test_endpoint_sessions_write_with_ujson(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,7 +161,7 @@ async def test_endpoint_sessions_write_with_ujson(monkeypatch: pytest.MonkeyPatc
     action_client.write_json_with_ujson()
     ours = endpoint.session()
     try:
-        assert ours._json_serialize is dumps
+        assert ours._json_serialize is write_request
         assert dict(ours.headers) == dict(rasas.headers)
         assert ours.auth == rasas.auth and ours.timeout == rasas.timeout
     finally:

@@ -18,7 +18,16 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from actions.failsafe import severity_without_actions
 from actions.slots import screening_entities
 from actions.symptoms import Severity, screen
-from components import action_client, dialogue_states, events, graph_runner, rule_index, slot_copy
+from components import (
+    action_client,
+    dialogue_states,
+    empty_domain,
+    events,
+    graph_runner,
+    log_arguments,
+    rule_index,
+    slot_copy,
+)
 from components.failsafe import ActionServerFailSafe
 from components.nlg import ClinicResponses
 from tests.conftest import ROOT, TEST_CLINIC
@@ -221,6 +230,8 @@ def test_loading_the_trained_policy_sets_how_rasa_predicts(
         (slot_copy, "use_direct_slot_copies"),
         (events, "use_event_lookup"),
         (action_client, "write_json_with_ujson"),
+        (empty_domain, "compare_with_one_empty_domain"),
+        (log_arguments, "copy_only_when_debugging"),
     ]:
         monkeypatch.setattr(module, setter, lambda name=setter: installed.append(name))
     ActionServerFailSafe.load(
@@ -236,4 +247,6 @@ def test_loading_the_trained_policy_sets_how_rasa_predicts(
         "use_direct_slot_copies",
         "use_event_lookup",
         "write_json_with_ujson",
+        "compare_with_one_empty_domain",
+        "copy_only_when_debugging",
     ]
