@@ -7,7 +7,7 @@ RASA := .venv/bin/rasa
 PY := .venv/bin/python
 MODEL := models/aftercare.tar.gz
 
-.PHONY: help setup model run run-scaled shell test lint audit unit validate core nlu nlu-cv e2e browser bench bench-starter lock clean
+.PHONY: help setup model run run-scaled shell test lint audit unit validate core nlu nlu-cv e2e browser bench bench-starter bench-reference lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ bench: model ## Print the speed, memory and accuracy figures (benchmarks/bench.p
 
 bench-starter: setup ## Rasa's starter bot (rasa init) under the same load: how fast this machine is
 	$(PY) -m benchmarks.starter
+
+bench-reference: model ## Both bots with CPU quotas, as slow as the reference machine (root, Linux)
+	$(PY) -m benchmarks.reference
 
 lock: ## Re-resolve requirements/*.in into requirements.lock (needs the network)
 	@scripts/lock.sh

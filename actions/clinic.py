@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import MISSING, asdict, dataclass
+from dataclasses import MISSING, dataclass
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -44,13 +44,12 @@ class Clinic:
 
     def response_values(self) -> dict[str, str]:
         """The details the responses use, by variable name (``{clinic_phone}``, ...)."""
-        details = asdict(self)
         return {
-            "clinic_name": details["name"],
-            "clinic_phone": details["phone"],
-            "clinic_booking_link": details["booking_link"],
-            "clinic_hours": details["hours"],
-            "emergency_number": details["emergency_number"],
+            "clinic_name": self.name,
+            "clinic_phone": self.phone,
+            "clinic_booking_link": self.booking_link,
+            "clinic_hours": self.hours,
+            "emergency_number": self.emergency_number,
         }
 
 

@@ -202,6 +202,16 @@ def test_after_the_plain_fail_safe_the_form_stays_where_it_was(
 # --- The clinic's details in every response (components/nlg.py) -------------------------
 
 
+def test_the_responses_variables_are_the_clinics_details() -> None:
+    assert TEST_CLINIC.response_values() == {
+        "clinic_name": "Test Clinic",
+        "clinic_phone": "+44 20 7946 0123",
+        "clinic_booking_link": "https://clinic.test/book",
+        "clinic_hours": "9 to 5",
+        "emergency_number": "999",
+    }
+
+
 async def test_responses_get_the_clinics_details_without_any_slot(rasa_domain: Domain) -> None:
     nlg = ClinicResponses(domain=rasa_domain)
     reply = await nlg.generate("utter_unavailable", tracker_of(), "rest")
