@@ -124,7 +124,9 @@ def test_many_conversations_at_once_through_nginx_lose_and_double_nothing(
         list(pool.map(lambda job: converse([cluster.bot], job[1], CONVERSATIONS[job[0]]), jobs))
 
     busy = [cpu_seconds(pid) - before for pid, before in zip(pids, busy_before, strict=True)]
-    assert all(seconds > 0.3 for seconds in busy), f"CPU seconds per server: {busy}"
+    # Both servers did a good part of the work (a share: how many CPU seconds that is
+    # depends on the machine and on how fast the code is).
+    assert min(busy) >= 0.25 * sum(busy) > 0, f"CPU seconds per server: {busy}"
     for kind, who in jobs:
         assert story(cluster.bot, who) == reference[kind], who
 
