@@ -89,8 +89,10 @@ def states_from_turns(
                 turn_was_hidden = turn.hide_rule_turn
             if turn_was_hidden:
                 continue
-        state = copy_state(turn.state)
+        state = turn.state
         if ignore_rule_only_turns:
+            # Rasa's helpers change the state in place; the remembered turn must not change.
+            state = copy_state(state)
             domain._remove_rule_only_features(state, rule_only_data)
             if states:
                 domain._substitute_rule_only_user_input(state, states[-1])

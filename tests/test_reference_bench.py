@@ -15,7 +15,7 @@ from benchmarks.reference import CpuGroup, is_rasa_server, throughput
 def test_a_limit_is_one_millisecond_in_each_period(
     tmp_path: Path, fraction: float, period: int
 ) -> None:
-    CpuGroup(tmp_path / "v1", v2=False).path.mkdir()
+    (tmp_path / "v1").mkdir()
     CpuGroup(tmp_path / "v1", v2=False).limit(fraction)
     assert (tmp_path / "v1" / "cpu.cfs_period_us").read_text() == str(period)
     assert (tmp_path / "v1" / "cpu.cfs_quota_us").read_text() == "1000"
