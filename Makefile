@@ -7,7 +7,7 @@ RASA := .venv/bin/rasa
 PY := .venv/bin/python
 MODEL := models/aftercare.tar.gz
 
-.PHONY: help setup model run run-scaled shell test lint audit unit validate core nlu nlu-cv e2e browser bench bench-starter bench-reference lock clean
+.PHONY: help setup model run run-scaled shell test lint audit unit validate core nlu nlu-cv eval e2e browser bench bench-starter bench-reference lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ nlu: setup ## 5-fold cross-validation of the NLU; fails below intent F1 0.93 (ta
 
 nlu-cv: setup ## The cross-validation five times over: each run's intent F1, the mean, the range
 	$(PY) -m benchmarks.nlu_cv --runs 5
+
+eval: model ## The held-out patients (benchmarks/heldout/, never trained on) over REST: the figures
+	$(PY) -m benchmarks.understanding
 
 e2e: model ## Conversations over REST and socket.io with the real servers; two behind nginx
 	@scripts/apt-install.sh nginx

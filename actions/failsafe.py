@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from actions import slots
+from actions.answers import Answer, yes_no
 from actions.symptoms import ScreeningQuestion, Severity
 
 REQUESTED_SLOT = "requested_slot"
@@ -22,6 +23,7 @@ def severity_without_actions(
     slot_values: Mapping[str, Any],
     entities: Iterable[Mapping[str, Any]],
     intent: str | None,
+    text: str = "",
 ) -> Severity:
     """The most serious sign the patient has reported that no decision has answered yet.
 
@@ -29,11 +31,12 @@ def severity_without_actions(
         slot_values: the conversation's slots (``tracker.current_slot_values()``).
         entities: the latest message's entities, with the screen's ``symptom`` entities.
         intent: the latest message's intent.
+        text: the latest message's words ("yes, mostly when I look to the side").
 
     Returns:
         ``EMERGENCY`` for an emergency sign, ``RED_FLAG`` for an article red flag, else
-        ``EXPECTED``. A sign in the latest message always counts, also a "yes" to the red-flag
-        question being asked; what earlier turns established counts until a triage decision
+        ``EXPECTED``. A sign in the latest message always counts, also a "yes" (or doubt) to
+        the red-flag question being asked; what earlier turns established counts until a triage decision
         has been given for it.
     """
     latest = slots.screening_from_entities(entities)
@@ -44,7 +47,8 @@ def severity_without_actions(
         for question in ScreeningQuestion
         if not decided and slot_values.get(question.value) is True
     }
-    if intent == AFFIRM_INTENT and slot_values.get(REQUESTED_SLOT) in set(ScreeningQuestion):
+    says_yes = intent == AFFIRM_INTENT or yes_no(text) in (Answer.YES, Answer.UNSURE)
+    if says_yes and slot_values.get(REQUESTED_SLOT) in set(ScreeningQuestion):
         confirmed.add(ScreeningQuestion(slot_values[REQUESTED_SLOT]))
     if known.emergency_signs or ScreeningQuestion.EMERGENCY in confirmed:
         return Severity.EMERGENCY

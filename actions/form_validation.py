@@ -18,8 +18,9 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import clinic, slots
+from actions.answers import Answer, asks_question, yes_no
 from actions.dates import DateProblem, parse_treatment_date, treatment_date_in_report
-from actions.symptoms import ScreeningQuestion
+from actions.symptoms import ScreeningQuestion, Trend, screen
 from actions.triage import questions_needed
 
 INTERRUPTING_INTENTS = frozenset(
@@ -38,8 +39,22 @@ INTERRUPTING_INTENTS = frozenset(
 )
 """Intents that ask something of the bot rather than answer its question."""
 
+ASKING_INTENTS = frozenset({"faq", "ask_human", "stop", "delete_data", "goodbye"})
+"""Interrupting intents that stay interruptions even when the reply starts with a yes or a no."""
+
 DATE_ATTEMPTS_BEFORE_GIVING_UP = 2
 """An unusable treatment date is asked once more, then the triage goes on without it."""
+
+UNCLEAR_ANSWERS_BEFORE_SAFE_READING = 2
+"""A yes-or-no question answered unclearly is asked once more, then read the safe way."""
+
+UNCLEAR = "unclear"
+"""What an extractor hands its validator for a reply that is neither yes nor no."""
+
+SCREENING_SLOTS = frozenset(question.value for question in ScreeningQuestion)
+
+FAQ_MIN_CONFIDENCE = 0.2
+"""The article's answer to a question asked with a symptom is given above this confidence."""
 
 
 def _intent(tracker: Tracker) -> str | None:
@@ -47,12 +62,34 @@ def _intent(tracker: Tracker) -> str | None:
 
 
 def _answers_requested(tracker: Tracker, slot: str) -> bool:
-    """Whether the latest message is the patient's answer to the question for ``slot``."""
-    return tracker.get_slot(REQUESTED_SLOT) == slot and _intent(tracker) not in INTERRUPTING_INTENTS
+    """Whether the latest message is the patient's answer to the question for ``slot``.
+
+    A reply that starts like a yes or a no answers, whatever the classifier made of the rest
+    ("no thanks, it opens fine"), unless it asks the bot for something else.
+    """
+    if tracker.get_slot(REQUESTED_SLOT) != slot:
+        return False
+    intent = _intent(tracker)
+    if intent not in INTERRUPTING_INTENTS:
+        return True
+    starts_like_answer = yes_no(tracker.latest_message.get("text") or "") is not None
+    return starts_like_answer and intent not in ASKING_INTENTS
 
 
-def _yes_no(tracker: Tracker) -> bool | None:
-    return {"affirm": True, "deny": False}.get(_intent(tracker) or "")
+def _answer(tracker: Tracker) -> Answer | None:
+    """The latest message as an answer to a yes-or-no question: intent first, then words."""
+    by_intent = {"affirm": Answer.YES, "deny": Answer.NO, "dont_know": Answer.UNSURE}
+    found = by_intent.get(_intent(tracker) or "")
+    return found or yes_no(tracker.latest_message.get("text") or "")
+
+
+def _article_answer(tracker: Tracker) -> str | None:
+    """The article's answer the response selector chose for the latest message, if sure enough."""
+    selector = tracker.latest_message.get("response_selector") or {}
+    prediction = (selector.get("faq") or {}).get("response") or {}
+    if float(prediction.get("confidence") or 0.0) < FAQ_MIN_CONFIDENCE:
+        return None
+    return prediction.get("utter_action") or None
 
 
 class ValidateTriageForm(FormValidationAction):
@@ -65,14 +102,34 @@ class ValidateTriageForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Records what the message says about symptoms, then asks what is still needed."""
+        """Records what the message says about symptoms, answers its question, asks the next.
+
+        A report that asks something ("my lid looks heavy, will it settle?") gets the
+        article's answer first, then the check goes on. A report that starts the form is
+        the description, even when no symptom in it is recognised.
+        """
         latest = slots.screening_from_entities(tracker.latest_message.get("entities") or [])
         text = tracker.latest_message.get("text") or ""
-        screening = slots.screening_slot_values(tracker.slots, latest, text)
-        tracker.slots.update(screening)
-        return [SlotSet(key, value) for key, value in screening.items()] + await super().run(
-            dispatcher, tracker, domain
-        )
+        starting = tracker.active_loop.get("name") != self.form_name()
+        values = slots.screening_slot_values(tracker.slots, latest, text)
+        if starting and _intent(tracker) == "report_symptom" and text.strip():
+            if not tracker.get_slot(slots.SYMPTOM_DESCRIPTION):
+                values[slots.SYMPTOM_DESCRIPTION] = slots.add_description(None, text)
+            if not (latest.present or tracker.get_slot(slots.SYMPTOMS)):
+                values[slots.SYMPTOMS] = ["other"]
+        tracker.slots.update(values)
+        urgent = latest.red_flags or latest.emergency_signs
+        article = _article_answer(tracker)
+        if (
+            article
+            and not urgent
+            and _intent(tracker) == "report_symptom"
+            and asks_question(text)
+        ):
+            dispatcher.utter_message(response=article)
+            values.setdefault(slots.SYMPTOM_DESCRIPTION, tracker.get_slot(slots.SYMPTOM_DESCRIPTION))
+        events = [SlotSet(key, value) for key, value in values.items()]
+        return events + await super().run(dispatcher, tracker, domain)
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -86,7 +143,11 @@ class ValidateTriageForm(FormValidationAction):
         for name, value in tracker.slots_to_validate().items():
             validate = getattr(self, f"validate_{name}", None)
             result = {name: value}
-            if validate is not None:
+            if name in SCREENING_SLOTS:
+                result = self._validate_screening(
+                    ScreeningQuestion(name), value, dispatcher, tracker
+                )
+            elif validate is not None:
                 result = await utils.call_potential_coroutine(
                     validate(value, dispatcher, tracker, domain)
                 )
@@ -185,83 +246,81 @@ class ValidateTriageForm(FormValidationAction):
     async def extract_improving(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Yes or no to "is it getting better?" (a described trend is read in :meth:`run`)."""
+        """The answer to "is it getting better?" (a trend described unasked is read in run)."""
         if (
             not _answers_requested(tracker, slots.IMPROVING)
             or tracker.get_slot(slots.IMPROVING) is not None
         ):
             return {}
-        return {slots.IMPROVING: _yes_no(tracker)}
+        text = tracker.latest_message.get("text") or ""
+        trend = screen(text).trend
+        if trend is not None:
+            return {slots.IMPROVING: trend is Trend.IMPROVING}
+        answer = _answer(tracker)
+        if answer is Answer.YES:
+            return {slots.IMPROVING: True}
+        if answer is Answer.NO:
+            return {slots.IMPROVING: False}
+        if answer is None and asks_question(text):
+            return {}
+        return {slots.IMPROVING: UNCLEAR}
 
     def validate_improving(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Asks again for a yes or a no."""
-        if value is None:
-            dispatcher.utter_message(response="please_answer_yes_no")
-        return {slots.IMPROVING: value}
+        """Asks again once; a second unclear answer counts as "not improving"."""
+        if value != UNCLEAR:
+            return {slots.IMPROVING: value, slots.UNCLEAR_ANSWERS: 0}
+        unclear = int(tracker.get_slot(slots.UNCLEAR_ANSWERS) or 0) + 1
+        if unclear >= UNCLEAR_ANSWERS_BEFORE_SAFE_READING:
+            dispatcher.utter_message(response="unclear_improving_taken_as_no")
+            return {slots.IMPROVING: False, slots.UNCLEAR_ANSWERS: 0}
+        dispatcher.utter_message(response="please_answer_improving")
+        return {slots.IMPROVING: None, slots.UNCLEAR_ANSWERS: unclear}
 
-    # --- The red-flag questions ---------------------------------------------------------
+    # --- The red-flag questions, one loop for all ----------------------------------------
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The ``extract_<slot>`` methods, and one reading for every red-flag question."""
+        extracted: dict[str, Any] = {}
+        for slot in await self.required_slots([], dispatcher, tracker, domain):
+            if slot in SCREENING_SLOTS:
+                values = self._screening_answer(ScreeningQuestion(slot), tracker)
+            else:
+                extract = getattr(self, f"extract_{slot}", None)
+                values = await extract(dispatcher, tracker, domain) if extract else {}
+            extracted.update(values)
+            tracker.slots.update(values)
+        return [SlotSet(slot, value) for slot, value in extracted.items()]
 
     def _screening_answer(self, question: ScreeningQuestion, tracker: Tracker) -> dict[str, Any]:
+        """A yes (doubt included: the safe reading) or a no to a red-flag question."""
         if (
             not _answers_requested(tracker, question.value)
             or tracker.get_slot(question.value) is not None
         ):
             return {}
-        return {question.value: _yes_no(tracker)}
+        answer = _answer(tracker)
+        if answer is None and asks_question(tracker.latest_message.get("text") or ""):
+            return {}
+        reading = {Answer.YES: True, Answer.UNSURE: True, Answer.NO: False}
+        return {question.value: reading.get(answer, UNCLEAR) if answer else UNCLEAR}
 
     def _validate_screening(
-        self, question: ScreeningQuestion, value: Any, dispatcher: CollectingDispatcher
+        self,
+        question: ScreeningQuestion,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
     ) -> dict[str, Any]:
-        if value is None:
-            dispatcher.utter_message(response="please_answer_yes_no")
-        return {question.value: value}
-
-    async def extract_screen_eyelid(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Yes or no to "can't you open your eye fully?"."""
-        return self._screening_answer(ScreeningQuestion.EYELID, tracker)
-
-    def validate_screen_eyelid(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Asks again for a yes or a no."""
-        return self._validate_screening(ScreeningQuestion.EYELID, value, dispatcher)
-
-    async def extract_screen_vision(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Yes or no to "blurred or double vision?"."""
-        return self._screening_answer(ScreeningQuestion.VISION, tracker)
-
-    def validate_screen_vision(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Asks again for a yes or a no."""
-        return self._validate_screening(ScreeningQuestion.VISION, value, dispatcher)
-
-    async def extract_screen_injection_site(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Yes or no to "pain or redness at the injection site that isn't going away?"."""
-        return self._screening_answer(ScreeningQuestion.INJECTION_SITE, tracker)
-
-    def validate_screen_injection_site(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Asks again for a yes or a no."""
-        return self._validate_screening(ScreeningQuestion.INJECTION_SITE, value, dispatcher)
-
-    async def extract_screen_emergency(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Yes or no to "trouble breathing, swallowing or speaking ...?"."""
-        return self._screening_answer(ScreeningQuestion.EMERGENCY, tracker)
-
-    def validate_screen_emergency(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Asks again for a yes or a no."""
-        return self._validate_screening(ScreeningQuestion.EMERGENCY, value, dispatcher)
+        """Asks again once; a second unclear answer counts as "yes", the safe reading."""
+        if value != UNCLEAR:
+            return {question.value: value, slots.UNCLEAR_ANSWERS: 0}
+        unclear = int(tracker.get_slot(slots.UNCLEAR_ANSWERS) or 0) + 1
+        if unclear >= UNCLEAR_ANSWERS_BEFORE_SAFE_READING:
+            dispatcher.utter_message(response="unclear_answer_taken_as_yes")
+            return {question.value: True, slots.UNCLEAR_ANSWERS: 0}
+        dispatcher.utter_message(response="please_answer_yes_no")
+        return {question.value: None, slots.UNCLEAR_ANSWERS: unclear}

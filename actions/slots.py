@@ -19,6 +19,7 @@ SYMPTOM_DESCRIPTION = "symptom_description"
 TREATMENT_DATE = "treatment_date"
 TREATMENT_DATE_UNKNOWN = "treatment_date_unknown"
 DATE_ATTEMPTS = "treatment_date_attempts"
+UNCLEAR_ANSWERS = "unclear_answers"
 IMPROVING = "improving"
 TRIAGE_LEVEL = "triage_level"
 TRIAGE_REASONS = "triage_reasons"
@@ -75,7 +76,9 @@ def screening_slot_values(slots: Mapping[str, Any], latest: Screening, text: str
     """The slot values a message's screening changes; an empty dict when it changes nothing.
 
     A symptom once reported stays reported, and a "yes" to a red-flag question is never
-    turned back into a "no" by a later message.
+    turned back into a "no" by a later message. A trend told unasked counts only when it is
+    "not improving": "getting better" is asked for in so many words, as misreading a story
+    as improving would wrongly keep a patient away from the clinic after day 14.
     """
     if not (latest.present or latest.absent or latest.trend):
         return {}
@@ -86,8 +89,8 @@ def screening_slot_values(slots: Mapping[str, Any], latest: Screening, text: str
         values[SYMPTOMS] = sorted(s.value for s in merged.present)
     if merged.absent != known.absent:
         values[DENIED_SYMPTOMS] = sorted(s.value for s in merged.absent)
-    if latest.trend is not None and merged.trend != known.trend:
-        values[IMPROVING] = latest.trend is Trend.IMPROVING
+    if latest.trend is Trend.NOT_IMPROVING and slots.get(IMPROVING) is not False:
+        values[IMPROVING] = False
     for question in ScreeningQuestion:
         answer = merged.answer(question)
         current = slots.get(question.value)

@@ -118,9 +118,11 @@ def questions_needed(report: Report, today: date, date_unknown: bool = False) ->
     """The form slots the decision needs, in the order to ask them, answered or not.
 
     The form asks the first one still empty. Nothing is needed once an emergency sign or a
-    red flag is known. The improvement question only matters from day 14 on. Every red-flag
-    question is needed, unless the patient has already answered it in their own words (then
-    its slot is filled and it is not asked).
+    red flag is known. The emergency question comes first, as soon as the patient has said
+    what they notice (as NHS 111 online does): a sign of toxin spread or allergy must not
+    wait behind the date. The improvement question only matters from day 14 on. Every
+    red-flag question is needed, unless the patient has already answered it in their own
+    words (then its slot is filled and it is not asked).
 
     Args:
         report: what is known so far.
@@ -133,11 +135,11 @@ def questions_needed(report: Report, today: date, date_unknown: bool = False) ->
     symptoms = report.all_symptoms
     if any(s.severity in (Severity.EMERGENCY, Severity.RED_FLAG) for s in symptoms):
         return []
-    needed = ["symptom_description"]
+    needed = ["symptom_description", ScreeningQuestion.EMERGENCY.value]
     if not date_unknown:
         needed.append("treatment_date")
     days = report.days_since_treatment(today)
     if days is not None and days >= WAIT_DAYS:
         needed.append("improving")
-    needed.extend(q.value for q in ScreeningQuestion)
+    needed.extend(q.value for q in ScreeningQuestion if q is not ScreeningQuestion.EMERGENCY)
     return needed

@@ -152,6 +152,7 @@ class ActionServerFailSafe(Policy):
                 tracker.current_slot_values(),
                 message.entities if message else [],
                 message.intent.get("name") if message else None,
+                (message.text or "") if message else "",
             )
             logger.warning("Action '%s' failed; answering with the %s fail-safe", latest, severity)
             return self._responses[severity.value]

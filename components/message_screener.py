@@ -6,6 +6,11 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   negated, becomes a ``report_symptom`` whatever the classifier said, and even if it fell
   below the fallback threshold: "is blurry vision normal after botox?" is a report to
   triage, not a question to answer.
+* **A symptom of the patient's own starts the check.** A message that reports any symptom
+  the screen knows ("my lid looks heavy since friday, will it settle?") becomes a
+  ``report_symptom`` unless the classifier read it as a yes, a no or a request (stop, a
+  person, deletion). The response selector's answer stays on the message, so the triage
+  form gives the article's answer first when the patient asked something.
 * **Symptoms as entities**, for the triage form to read: ``symptom`` (reported, e.g.
   ``blurred_vision``), ``denied_symptom`` ("no blurred vision") and ``trend``
   (``improving``/``not_improving``). The screening is plain Python in
@@ -56,6 +61,8 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             "non_english_intent": "non_english",
             "fallback_intent": "nlu_fallback",
             "max_characters": 1000,
+            # Intents a reported symptom does not override: answers and requests.
+            "keep_intents": ["affirm", "deny", "dont_know", "stop", "ask_human", "delete_data"],
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -81,7 +88,10 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             entities = self.add_extractor_name(screening_entities(screening, len(text)))
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+            intent = (message.get(INTENT) or {}).get("name")
             if screening.red_flags or screening.emergency_signs:
+                _set_intent(message, self._config["report_intent"])
+            elif screening.present and intent not in self._config["keep_intents"]:
                 _set_intent(message, self._config["report_intent"])
             elif mostly_non_latin(text):
                 _set_intent(message, self._config["non_english_intent"])

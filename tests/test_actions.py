@@ -13,7 +13,7 @@ from actions.form_validation import ValidateTriageForm
 from actions.session import ActionSessionStart
 from tests.conftest import TrackerFactory
 
-TWITCH = {"symptoms": ["twitching"], "symptom_description": "twitch"}
+TWITCH = {"symptoms": ["twitching"], "symptom_description": "twitch", "screen_emergency": False}
 TWITCH_DATED = {**TWITCH, "treatment_date": "2026-11-20"}
 NO_RED_FLAGS = {
     "screen_eyelid": False,
@@ -52,16 +52,39 @@ async def test_a_red_flag_in_the_first_message_ends_the_form_at_once(form, dispa
     assert slots["requested_slot"] is None
 
 
-async def test_a_symptom_without_a_date_asks_for_the_date(form, dispatcher) -> None:
+async def test_a_symptom_is_first_screened_for_emergency_signs(form, dispatcher) -> None:
     slots = await form(text="my eye is twitching")
     assert slots["symptoms"] == ["twitching"]
     assert slots["symptom_description"] == "my eye is twitching"
+    assert slots["requested_slot"] == "screen_emergency"
+
+
+async def test_after_the_emergency_question_the_date_is_asked(form, dispatcher) -> None:
+    slots = await form(
+        text="no",
+        intent="deny",
+        requested_slot="screen_emergency",
+        slots={"symptoms": ["twitching"], "symptom_description": "twitch"},
+    )
+    assert slots["screen_emergency"] is False
     assert slots["requested_slot"] == "treatment_date"
 
 
+async def test_an_unclear_complaint_starts_the_check_with_the_emergency_question(
+    form, dispatcher
+) -> None:
+    slots = await form(
+        text="I feel really odd since my injections", intent="report_symptom", active_loop=None
+    )
+    assert slots["symptoms"] == ["other"]
+    assert slots["symptom_description"] == "I feel really odd since my injections"
+    assert slots["requested_slot"] == "screen_emergency"
+
+
 async def test_a_date_given_with_the_treatment_is_not_asked_again(form, dispatcher) -> None:
-    slots = await form(text="had botox 5 days ago and my eye twitches")
+    slots = await form(text="had botox 5 days ago and my eye twitches, no trouble breathing")
     assert slots["treatment_date"] == "2026-11-19"
+    assert slots["screen_emergency"] is False
     assert slots["requested_slot"] == "screen_eyelid"
 
 
@@ -140,7 +163,15 @@ async def test_a_described_trend_is_not_asked_again(form, dispatcher) -> None:
         text="I had botox 16 days ago and the twitching is not getting better",
     )
     assert slots["improving"] is False
-    assert slots["requested_slot"] == "screen_eyelid"
+    assert slots["requested_slot"] == "screen_emergency"
+
+
+async def test_an_improvement_told_unasked_is_asked_in_so_many_words(form, dispatcher) -> None:
+    slots = await form(
+        text="I had botox 16 days ago, no trouble breathing, the twitching is getting better",
+    )
+    assert "improving" not in slots
+    assert slots["requested_slot"] == "improving"
 
 
 async def test_a_denied_red_flag_answers_its_question(form, dispatcher) -> None:
@@ -182,7 +213,97 @@ async def test_an_answer_that_is_neither_yes_nor_no_is_asked_again(form, dispatc
     )
     assert responses(dispatcher) == ["please_answer_yes_no"]
     assert slots["screen_eyelid"] is None
+    assert slots["unclear_answers"] == 1
     assert slots["requested_slot"] == "screen_eyelid"
+
+
+@pytest.mark.parametrize("question", ["screen_eyelid", "screen_vision", "screen_emergency"])
+async def test_a_second_unclear_answer_to_a_red_flag_question_counts_as_yes(
+    form, dispatcher, question
+) -> None:
+    slots = await form(
+        text="banana",
+        intent="nlu_fallback",
+        requested_slot=question,
+        slots={**TWITCH_DATED, question: None, "unclear_answers": 1},
+    )
+    assert responses(dispatcher) == ["unclear_answer_taken_as_yes"]
+    assert slots[question] is True
+    assert slots["requested_slot"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "answer"),
+    [
+        ("yes, mostly when I look to the side", "nlu_fallback", True),
+        ("yeah a bit", "affirm", True),
+        ("maybe a little, I think", "out_of_scope", True),
+        ("I think so", "inform", True),
+        ("not sure", "dont_know", True),
+        ("nope, it opens fine", "inform", False),
+        ("no not really", "nlu_fallback", False),
+        ("not that I've noticed", "nlu_fallback", False),
+    ],
+)
+async def test_a_yes_or_no_with_detail_answers_a_red_flag_question(
+    form, dispatcher, text, intent, answer
+) -> None:
+    slots = await form(
+        text=text, intent=intent, requested_slot="screen_eyelid", slots=TWITCH_DATED, entities=[]
+    )
+    assert slots["screen_eyelid"] is answer
+    assert dispatcher.messages == [] or responses(dispatcher) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "improving"),
+    [
+        ("it hasn't stopped", "deny", False),
+        ("the swelling still hasn't gone down", "inform", False),
+        ("yes it's improving slowly", "affirm", True),
+        ("no, about the same", "deny", False),
+    ],
+)
+async def test_the_improvement_answer_is_read_from_its_words(
+    form, dispatcher, text, intent, improving
+) -> None:
+    slots = await form(
+        text=text,
+        intent=intent,
+        requested_slot="improving",
+        slots={**TWITCH, "treatment_date": "2026-11-01"},
+    )
+    assert slots["improving"] is improving
+
+
+async def test_a_second_unclear_improvement_answer_counts_as_not_improving(
+    form, dispatcher
+) -> None:
+    slots = await form(
+        text="hmm",
+        intent="nlu_fallback",
+        requested_slot="improving",
+        slots={**TWITCH, "treatment_date": "2026-11-01", "unclear_answers": 1},
+    )
+    assert responses(dispatcher) == ["unclear_improving_taken_as_no"]
+    assert slots["improving"] is False
+
+
+async def test_a_question_with_a_symptom_gets_the_articles_answer_then_the_check(
+    tracker_for, dispatcher, domain
+) -> None:
+    tracker = tracker_for(
+        text="my eyelid is drooping since friday's botox, will it settle?",
+        intent="report_symptom",
+        active_loop=None,
+    )
+    tracker.latest_message["response_selector"] = {
+        "faq": {"response": {"utter_action": "utter_faq/drooping", "confidence": 0.6}}
+    }
+    slots = slots_set(await ValidateTriageForm().run(dispatcher, tracker, domain))
+    assert responses(dispatcher) == ["utter_faq/drooping"]
+    assert slots["symptoms"] == ["drooping"]
+    assert slots["requested_slot"] == "screen_emergency"
 
 
 async def test_a_question_in_the_middle_of_the_form_is_not_taken_for_an_answer(

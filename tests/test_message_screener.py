@@ -69,11 +69,32 @@ def test_mostly_non_latin(text: str, expected: bool) -> None:
     assert mostly_non_latin(text) is expected
 
 
-def test_a_very_long_message_is_not_classified_but_still_screened() -> None:
-    long_text = "x" * 2000 + " my eye twitches"
-    message = screened(long_text, "faq")
+def test_a_very_long_message_without_a_symptom_is_not_classified() -> None:
+    message = screened("x" * 2000 + " what a lovely clinic", "faq")
     assert message.get("intent")["name"] == "nlu_fallback"
+
+
+def test_a_very_long_story_with_a_symptom_is_a_report() -> None:
+    message = screened("x" * 2000 + " my eye twitches, will it stop?", "faq")
+    assert message.get("intent")["name"] == "report_symptom"
     assert ("symptom", "twitching") in entities(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("my lid looks droopy since friday, will it settle?", "faq", "report_symptom"),
+        ("my eye keeps twitching", "inform", "report_symptom"),
+        ("no, just a twitch", "deny", "deny"),
+        ("yes it's swollen", "affirm", "affirm"),
+        ("stop, my eye is twitching anyway", "stop", "stop"),
+        ("can I drink coffee?", "faq", "faq"),
+    ],
+)
+def test_a_symptom_of_the_patients_own_starts_the_check_unless_it_answers(
+    text: str, intent: str, expected: str
+) -> None:
+    assert screened(text, intent).get("intent")["name"] == expected
 
 
 def test_a_very_long_message_with_a_red_flag_is_still_a_report() -> None:

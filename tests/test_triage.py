@@ -117,29 +117,31 @@ def test_no_symptoms_is_self_care() -> None:
     assert (decision.level, decision.reasons) == (Level.SELF_CARE, (Reason.NO_SYMPTOMS.value,))
 
 
-SCREENING = [q.value for q in ScreeningQuestion]
+# The emergency question first, as soon as the symptom is known; the article's red flags last.
+FIRST = ["symptom_description", ScreeningQuestion.EMERGENCY.value]
+RED_FLAGS = [q.value for q in ScreeningQuestion if q is not ScreeningQuestion.EMERGENCY]
 
 
 @pytest.mark.parametrize(
     ("report", "date_unknown", "needed"),
     [
-        (Report(), False, ["symptom_description", "treatment_date", *SCREENING]),
+        (Report(), False, [*FIRST, "treatment_date", *RED_FLAGS]),
         (
             Report(frozenset({Symptom.TWITCHING}), days_ago(5)),
             False,
-            ["symptom_description", "treatment_date", *SCREENING],
+            [*FIRST, "treatment_date", *RED_FLAGS],
         ),
         (
             Report(frozenset({Symptom.TWITCHING}), days_ago(13)),
             False,
-            ["symptom_description", "treatment_date", *SCREENING],
+            [*FIRST, "treatment_date", *RED_FLAGS],
         ),
         (
             Report(frozenset({Symptom.TWITCHING}), days_ago(14)),
             False,
-            ["symptom_description", "treatment_date", "improving", *SCREENING],
+            [*FIRST, "treatment_date", "improving", *RED_FLAGS],
         ),
-        (Report(frozenset({Symptom.TWITCHING})), True, ["symptom_description", *SCREENING]),
+        (Report(frozenset({Symptom.TWITCHING})), True, [*FIRST, *RED_FLAGS]),
         (Report(frozenset({Symptom.BLURRED_VISION})), False, []),
         (Report(frozenset({Symptom.SWALLOWING_DIFFICULTY})), False, []),
         (Report(frozenset(), None, None, {ScreeningQuestion.VISION: True}), False, []),

@@ -1,0 +1,102 @@
+"""How a patient's reply answers a yes-or-no question, and whether a message asks something.
+
+Plain Python, no Rasa import. Patients rarely answer with a bare "yes": they write "yes,
+mostly when I look to the side", "a little I think", "nope, it opens fine". The intent
+classifier reads the short ones; these functions read the start of the reply, where people put
+their answer, so that a confirmed red flag is never lost to a re-ask.
+
+For a red-flag or emergency question, doubt counts as "yes" ("maybe a little", "I think so",
+"sometimes"): the safe reading. For "is it getting better?", doubt is no answer: the form
+asks again, and a second unclear answer counts as "not improving" (``actions/triage.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Answer(StrEnum):
+    """What a reply says to a yes-or-no question."""
+
+    YES = "yes"
+    NO = "no"
+    UNSURE = "unsure"
+
+
+_LEAD = r"^\W*(?:(?:well|hmm+|um+|erm+|uh+|ok|okay|oh|so|honestly|actually|i mean)\W+)*"
+
+_YES = re.compile(
+    _LEAD + r"(?:y|ye|yes+|yeah?|yea+h*|yep|yup|ya|yah|aye|sure|definitely|absolutely|"
+    r"correct|right|true|it is|it does|i am|i do|i have|i can't|i cannot|i cant|"
+    r"affirmative|indeed|of course|totally|for sure|certainly)\b"
+)
+_NO = re.compile(
+    _LEAD + r"(?:n|no+|nope|nah+|na|nay|never|negative|not at all|not really|not that i|"
+    r"none|nothing|neither|nor|no way|i don't|i dont|i do not|it isn't|it isnt|it's not|"
+    r"its not|it is not|it doesn't|it doesnt|i'm not|im not|i am not|i haven't|i havent|"
+    r"i can|all good|all fine|fine|all ok|it's fine|its fine|i'm fine|im fine|"
+    r"everything(?:'s| is) fine|nothing like that)\b"
+)
+_UNSURE = re.compile(
+    _LEAD + r"(?:maybe|perhaps|possibly|probably|kind of|kinda|sort of|sorta|a (?:bit|little)|"
+    r"slightly|a tiny bit|somewhat|sometimes|occasionally|now and then|on and off|"
+    r"i think so|i guess|i suppose|not sure|unsure|don't know|dont know|dunno|idk|"
+    r"no idea|hard to (?:say|tell)|can't tell|cant tell|mostly|partly|partially|"
+    r"only (?:when|if|a bit|a little|slightly|sometimes)|a bit|mildly|mild)\b"
+)
+# "not sure", "I don't know" and "I can't tell" start like a yes or a no but are neither.
+_NOT_SURE = re.compile(
+    _LEAD + r"(?:not (?:sure|certain|too sure|really sure)|no (?:idea|clue)|"
+    r"i (?:don't|dont|do not) (?:know|think so|really know)|(?:i )?(?:can't|cant|cannot) "
+    r"(?:tell|say|really tell|really say)|(?:i'm |im |i am )?(?:not sure|unsure)|"
+    r"(?:i )?dunno|idk|hard to (?:say|tell))"
+)
+
+
+def yes_no(text: str) -> Answer | None:
+    """What the start of ``text`` answers to a yes-or-no question, if it answers one.
+
+    Args:
+        text: the patient's reply, as written.
+
+    Returns:
+        ``YES``, ``NO``, ``UNSURE`` for doubt ("maybe a little", "I think so", "not sure"),
+        or ``None`` when the reply does not start like an answer.
+    """
+    lowered = " ".join(text.lower().replace("\u2019", "'").split())[:200]
+    if not lowered:
+        return None
+    if _NOT_SURE.search(lowered):
+        return Answer.UNSURE
+    if _YES.search(lowered):
+        return Answer.YES
+    if _UNSURE.search(lowered):
+        return Answer.UNSURE
+    if _NO.search(lowered):
+        # "no, but sometimes it's blurry": the detail after "but" is the screen's to read.
+        return Answer.NO
+    return None
+
+
+_QUESTION = re.compile(
+    r"\?|^\W*(?:is|are|was|will|would|should|shall|can|could|do|does|did|how|what|why|when|"
+    r"where|which|who|am i|any (?:advice|tips|idea)|has anyone)\b|"
+    r"\b(?:is (?:it|this|that) (?:normal|ok|okay|common|usual|expected|serious|dangerous|bad|"
+    r"a side effect)|will (?:it|this|that) (?:go|settle|last|stop|get|wear|improve|calm|fade)|"
+    r"how long|should i (?:be )?(?:worr|concern|do|go|call|come)|what (?:should|can|do) i|"
+    r"why (?:is|does|do|has|am)|i (?:was )?wonder(?:ing)?|any (?:advice|tips|idea)|"
+    r"is there anything|can i|could i|can you tell|do you know|normal\?)"
+)
+
+
+def asks_question(text: str) -> bool:
+    """Whether ``text`` asks something ("..., will it settle?", "is that normal").
+
+    Args:
+        text: the patient's message, as written.
+
+    Returns:
+        True when the message has a question mark or a question's usual words.
+    """
+    return bool(_QUESTION.search(" ".join(text.lower().replace("\u2019", "'").split())))
