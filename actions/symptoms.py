@@ -7,11 +7,24 @@ The screen is deliberately a list of readable patterns rather than a learned mod
 must be caught every time, in any intent, and a clinician must be able to read why it was.
 A symptom inside a negated clause ("no blurred vision, just a twitch") is reported as *absent*,
 never as present; when the same symptom is both affirmed and denied, it counts as present.
+Doubt is no denial ("not sure if my vision is blurry" reports it), nor is persistence ("it
+hasn't stopped twitching").
+
+The patterns are written per concept in patients' everyday words ("my lid covers half my
+pupil", "food keeps getting stuck", "my arms feel like jelly"), with the common misspellings
+of the key words ("blury", "twithcing", "swalowing"); ``tests/phrasings.py`` holds the
+phrasings they are checked against, and those that must not be flagged.
+
+It runs on every message, so it is linear in the message's length: clause boundaries are found
+once and looked up by bisection, every look around a match is bounded, and a very long message
+is read from its first ``SCREENED_HEAD`` and last ``SCREENED_TAIL`` characters only.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -189,221 +202,800 @@ class Screening:
         )
 
 
-# --- Patterns ------------------------------------------------------------------------------
-# Each pattern lists the symptoms it stands for. Text is lower-cased, curly apostrophes are
-# straightened and "cannot"/"can not" become "can't" before matching.
+# --- Vocabulary ------------------------------------------------------------------------------
+# Text is normalised first (see :func:`normalise`): lower-case, straight apostrophes, "can't"
+# for "cannot", apostrophes restored in "dont"-like contractions, hyphens between letters
+# turned into spaces ("half-shut" is "half shut").
+#
+# The patterns are written per concept, with the everyday words patients use for it (read from
+# patients' own questions on public forums: "my eye is in a sleeping position", "choking on sips
+# of water", "my whole body feels heavy") and with the common misspellings of the key words.
 
-_EYE = r"(?:eye|eyes|eyelid|eyelids|lid|lids)"
-_CANT = (
-    r"(?:can't|cant|unable to|not able to|struggl\w* to|hard to|difficult to|"
-    r"trouble|difficulty|problems?|issues?)"
+
+# A word between the parts of a pattern: any word but a negation ("my vision isn't blurry" is
+# no "vision ... blurry") or a clause break ("trouble sleeping but breathing is fine"). Written
+# [\w']+ in the patterns below, for readability; _rule() puts this in its place.
+_WORD = (
+    r"(?:(?!(?:not|no|never|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|haven't|hasn't|"
+    r"won't|can't|couldn't|without|but|and|however|although|though|because|except)\b"
+    r"(?! stop))[\w']+)"
 )
 
-_PATTERNS: list[tuple[str, tuple[Symptom, ...]]] = [
+
+def _gap(words: int) -> str:
+    """Up to ``words`` words, none a negation or a clause break."""
+    return rf"(?:[\w']+\s+){{0,{words}}}"
+
+
+_G1, _G2, _G3 = _gap(1), _gap(2), _gap(3)
+# "is", "was", "looks", "has been", ...: up to two of them.
+_BE = (
+    r"(?:(?:is|are|was|were|'s|has been|have been|had been|stays?|stayed|looks?|looked|"
+    r"seems?|seemed|feels?|felt|remains?|gets?|got|went|keeps?|now|still|kind of|sort of) ){0,2}"
+)
+
+_EYE = r"(?:eye ?balls?|eye ?lids?|eylids?|eyleds?|eyes?|lids?)"
+_LID = r"(?:eye ?lids?|eylids?|eyleds?|lids?)"
+# "Something stops me": difficulty, inability, effort.
+_CANT = (
+    r"(?:can't|couldn't|won't let me|unable to|not able to|"
+    r"(?:haven't|hasn't|have not|has not) been able to|struggl\w*(?: to| with)?|"
+    r"hard(?:er)? to|difficult(?:y|ies)?(?: to| with| in)?|tough to|impossible to|"
+    r"not (?:that |very |so )?easy to|"
+    r"troubles?(?: with)?|problems?(?: with)?|issues?(?: with)?|"
+    r"(?:can |could )?(?:barely|hardly|only just)|"
+    r"(?:an |a real |a )?(?:effort|struggle|battle|job) to|a (?:hard|tough|difficult) time)"
+)
+_BREATH = r"\b(?:brea?t?h\w*|breat\w*|braeth\w*)"
+_SWALLOW = r"\b(?:sw[ao]ll?ow\w*|swal+o\w*)"
+_THROAT = r"\b(?:throat|thoat|troat|throt|thraot|throta|throaat)s?\b"
+_TONGUE = r"\b(?:tongue|tounge|tonge|tung|tongeu|toungue)s?\b"
+_SPEAK = r"\b(?:speak\w*|speech|speach|spech|talk\w*|say (?:words|things)|pronounc\w*)"
+_VISION = r"(?:vision|vison|visoin|visiion|sight|eyesight|eye sight|eyesite)"
+_BLUR = (
+    r"\b(?:bl(?:u+|a(?=rr?[eiy])|)r+(?!t)\w*|bu(?:lr+|rr+)(?:y|ed|ey|iness|yness)\b|"
+    r"bluer+y|blrr?y)"
+)
+_DOUBLE = r"\b(?:double|doubled|doubling|dubble|duble|doubel|dobule|doulbe)\b"
+# How people say "a lot": "so", "really", "very" ...
+_VERY = r"(?:(?:so|really|very|super|extremely|totally|completely|all|quite|a bit|a little) )?"
+# A photo, not the eye: "sorry the photo is blurry".
+_NOT_THE_EYE = re.compile(
+    r"\b(?:photos?|pictures?|pics?|selfies?|camera|screenshots?|snaps?|filters?|scans?|"
+    r"memor(?:y|ies)|texts? (?:you|u) sent)\b"
+)
+# Out of breath from running is no symptom.
+_EXERTION = re.compile(
+    r"\b(?:run|running|ran|jog\w*|exercis\w*|gym|workout|work out|working out|sprint\w*|climb\w*|"
+    r"stairs|walk\w* up|hik\w*|spin class|spinning|class|yoga|cardio|training|sport|swim\w*|"
+    r"cycl\w*|bike)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A pattern, the symptoms it stands for, and a clause context that cancels it."""
+
+    pattern: re.Pattern[str]
+    symptoms: tuple[Symptom, ...]
+    unless: re.Pattern[str] | None = None
+
+
+def _rule(pattern: str, *symptoms: Symptom, unless: re.Pattern[str] | None = None) -> _Rule:
+    return _Rule(re.compile(pattern.replace(r"[\w']+", _WORD)), symptoms, unless)
+
+
+_RULES: list[_Rule] = [
     # Emergency signs (label's boxed warning) -------------------------------------------
-    (
-        rf"{_CANT}\s+(?:\w+\s+)?breath\w*|short(?:ness)? of breath|breathless\w*|"
-        r"breathing (?:is )?(?:hard|difficult|laboured|labored)|wheez\w*|gasping",
-        (Symptom.BREATHING_DIFFICULTY,),
+    _rule(
+        # "I can't catch my breath", "hard to get air in", "chest feels tight", "wheezy".
+        rf"{_CANT}\s+{_G3}{_BREATH}|"
+        rf"{_CANT}\s+{_G2}(?:get|getting|take|taking|catch|catching|draw|fill)\s+{_G2}"
+        r"(?:air|lungs?|breath\w*)\b(?! ?(?:con\w*|plane|port|line|pods?|fryer|bnb|b&b))|"
+        r"short(?:ness)? (?:of|o) breath|"
+        rf"{_BREATH}\s+(?:(?:is|feels|has|have|been|got|gets|seems|sounds|went|gone|become|"
+        r"became|becoming|getting|is getting) ){0,2}"
+        rf"{_VERY}(?:hard|harder|difficult|laboured|labored|heavy|shallow|tight|restricted|"
+        r"strained|weird|strange|funny|noisy|rattly|raspy|fast|an effort|a struggle|short|"
+        r"shorter|ragged|rapid|"
+        r"not right|off|wrong|different|problems?|difficult\w*|issues?|troubles?)\b|"
+        rf"(?:laboured|labored|heavy|shallow|noisy|rapid|fast|struggled|strained) {_BREATH}|"
+        r"\bwhee?z\w*|gasp\w*|(?:struggl\w*|fight\w*|fighting|hungry|desperate|gasping) "
+        r"(?:for|to get) (?:air|breath)|not (?:getting|get) enough (?:air|oxygen)|"
+        r"(?:have|having|need|needing|keep) to (?:keep )?tak\w* (?:big|deep|extra|huge|long|gulps"
+        r"|gulping) (?:of )?(?:breaths?|air)|"
+        r"(?:sitting|weight|pressure|elephant|band|heaviness) (?:on|around|across|in) "
+        r"(?:my )?chest|"
+        r"air hunger|suffocat\w*|smother\w*|dyspn\w*|respiratory (?:distress|problems?|"
+        r"difficult\w*|issues?|trouble)|"
+        r"\bchest\s+(?:is |feels |has |got |getting |going |feels like it's )?"
+        rf"{_VERY}(?:tight\w*|heavy|constrict\w*|squeez\w*|crushed|compressed|closing)|"
+        r"tight(?:ness)?\s+(?:in|across|around|on) (?:my |the )?chest|chest tightness|"
+        r"lungs? (?:feel |are |is |won't |can't |don't )?(?:tight|heavy|weak|fill\w*|expand\w*)",
+        Symptom.BREATHING_DIFFICULTY,
     ),
-    (
-        rf"{_CANT}\s+(?:\w+\s+)?swallow\w*|swallowing (?:is )?(?:hard|difficult|painful)|"
-        r"choking|chok\w+ on",
-        (Symptom.SWALLOWING_DIFFICULTY,),
+    _rule(
+        # "out of breath doing nothing"; not out of breath from running.
+        r"breathless\w*|out of breath\b|puffed out|winded",
+        Symptom.BREATHING_DIFFICULTY,
+        unless=_EXERTION,
     ),
-    (
-        rf"slurr\w*|{_CANT}\s+(?:\w+\s+)?(?:speak|speaking|talk|talking)\w*|"
-        r"speech (?:is )?(?:slurred|strange|weird|off|difficult)|words (?:come|are) out wrong",
-        (Symptom.SPEECH_DIFFICULTY,),
+    _rule(
+        # "food keeps getting stuck", "it hurts to swallow", "drinks go down the wrong way".
+        rf"{_CANT}\s+{_G2}(?:{_SWALLOW}|chew\w*)|"
+        rf"(?:painful|difficult|hard|weird|strange|tricky|uncomfortable|slow|laboured) {_SWALLOW}|"
+        rf"{_SWALLOW}\s+(?:is |feels |has been |has become |got |seems )?{_VERY}"
+        r"(?:hard|harder|difficult|painful|sore|weird|strange|odd|funny|uncomfortable|off|"
+        r"different|an effort|a struggle|tough|scary|problems?|difficult\w*|issues?|trouble)|"
+        r"(?:hurts?|hurting|painful|pain|sore|weird|strange|odd|funny|uncomfortable|difficult|"
+        r"hard|tough|awkward|effort|struggle|impossible|scary|stuck|catch\w*|lump|gag\w*|"
+        r"cough\w*|chok\w*)\s+(?:[\w']+\s+)?(?:to |when (?:i )?|while (?:i )?|if (?:i )?|"
+        rf"as (?:i )?)(?:try(?:ing)? to )?{_SWALLOW}|"
+        rf"{_SWALLOW}\s+(?:hurts|hurt|is hurting|stings|aches|is sore|feels sore)|"
+        r"(?:when|every time|whenever|each time) (?:i )?(?:eat|drink|swallow)\w* (?:[\w']+ ){0,2}"
+        r"(?:cough|chok|splutter|gag)\w*|"
+        rf"{_THROAT} (?:won't|doesn't|can't|will not) let (?:[\w']+ )?(?:food|anything|drinks?|"
+        r"water|it) (?:go )?down|"
+        r"(?:food|water|drinks?|pills?|tablets?|anything) (?:won't|doesn't|can't|isn't going|"
+        r"will not|does not) go down|"
+        rf"{_SWALLOW}\s+(?:[\w']+\s+)?(?:twice|repeatedly|several times|over and over|"
+        r"really hard|so hard|forcefully|extra hard)|"
+        r"(?:food|foods|pills?|tablets?|bread|meat|rice|water|drinks?|liquids?|saliva|spit|"
+        r"something|everything|things?|stuff|it)\s+(?:[\w']+\s+){0,3}stuck|"
+        r"(?:stuck|caught|lodged|sticking) in (?:my |the )?"
+        rf"(?:{_THROAT}|gullet|oesophagus|esophagus|chest)|"
+        r"down the wrong (?:way|hole|pipe|tube)|wrong way down|"
+        r"\bcho+c?k\w*|\bgag\w* on|\bsplutter\w* on|"
+        r"(?:cough\w*|splutter\w*|chok\w*) (?:when|while|after|as) (?:i |i'm )?"
+        r"(?:eat|drink|swallow)\w*|"
+        rf"{_CANT}\s+{_G2}(?:food|anything|it|drinks?|water|pills?|tablets?|liquids?|fluids?|"
+        r"meals?|\w+ing) down|"
+        r"(?:lump|something) (?:[\w']+\s+)?in (?:my |the )?(?:throat|thoat|troat|throt)|"
+        r"(?:comes?|came|coming|goes|went|going) (?:back )?(?:up |out )?"
+        r"(?:through |out of |out )?(?:my )?nose|dysphag\w*|aspirat\w*",
+        Symptom.SWALLOWING_DIFFICULTY,
     ),
-    (
-        r"weak (?:all over|everywhere)|general(?:ised|ized)? (?:muscle )?weakness|"
-        r"(?:whole|entire) body (?:is |feels )?weak|"
-        r"weakness (?:all over|everywhere|in my (?:arms|legs|body))|"
-        r"(?:arms|legs|body) (?:are |is |feel |feels )?(?:so |very )?weak|can't hold my head up",
-        (Symptom.GENERAL_WEAKNESS,),
+    _rule(
+        # "my words come out wrong", "I sound drunk", "my voice has gone hoarse".
+        r"\bslur+\w*|"
+        rf"{_CANT}\s+{_G2}{_SPEAK}\w*(?! to\b| with\b| about\b| english| over| right now| now\b"
+        r"| at the moment| at work| long)|"
+        rf"{_CANT}\s+{_G2}(?:get|getting|form|forming|find|finding) (?:my |the )?words|"
+        r"(?:can't|cannot|couldn't|don't|didn't|struggl\w* to|hard to) understand "
+        r"(?:me|what i'm saying|my speech|my words|a word i say)|"
+        r"(?:won't|can't|doesn't|struggl\w* to|hard to) (?:form|make|shape|say) (?:the |my |any )?"
+        r"words|"
+        rf"{_SPEAK}(?:'s)?\s+(?:isn't|is not|'s not|doesn't sound|doesn't feel|not) (?:[\w']+ )?"
+        r"(?:right|normal|clear|good|the same|itself)|"
+        rf"{_SPEAK}\s+(?:is |feels |sounds |has been |has gone |has become |went |got |seems )?"
+        rf"(?:like )?{_VERY}(?:slurred|slurry|strange|weird|odd|funny|off|difficult|hard|harder|"
+        r"slow|slower|thick|garbled|jumbled|muffled|different|an effort|a struggle|tiring|"
+        r"not right|wrong|affected|impaired|messed up|problems?|difficult\w*|issues?)|"
+        r"words?\s+(?:[\w']+\s+)?(?:come|comes|coming|came|are|is|sound|sounds|get|got)\s+"
+        r"(?:out\s+)?(?:all\s+)?(?:wrong|funny|weird|strange|jumbled|garbled|slurred|mixed up|"
+        r"muddled|stuck)|"
+        r"\bsound(?:s|ing)? (?:like (?:i'm |i am |i've been )?)?(?:drunk|tipsy|wasted)|"
+        r"\bsound(?:s|ing)? (?:really |so |a bit |all )?(?:weird|strange|funny|odd|different|"
+        r"slurred|nasal|muffled|garbled) (?:when|if|as) (?:i )?(?:talk|speak|say)|"
+        r"\bmumbl\w*|garbled|dysarthr\w*|\blisp\w*|"
+        r"\bvoice\s+(?:is |sounds |has |has gone |went |got |seems |feels |keeps )?"
+        rf"{_VERY}(?:hoarse|weak|weaker|croaky|raspy|husky|quiet|different|strange|weird|"
+        r"funny|off|nasal|gone|going|faint|breathy|shaky|changed|cracking|cracky|"
+        r"not right|not normal)|"
+        r"\b(?:hoarse|croaky|raspy|husky|weak|nasal|changed)\s+voice|\bhoarse\w*|"
+        r"(?:lost|losing|lose) (?:my )?voice|"
+        rf"{_TONGUE}\s+(?:is |feels |keeps |has |won't |doesn't |can't )?{_VERY}"
+        r"(?:heavy|clumsy|lazy|numb|stiff|not working|work|move|moving|useless|paralys\w*)",
+        Symptom.SPEECH_DIFFICULTY,
     ),
-    (
-        r"throat (?:is |feels |getting |going )?(?:tight|closing|swelling|swollen|closing up)|"
-        r"tight(?:ness)? (?:in )?(?:my |the )?throat|throat tightness",
-        (Symptom.THROAT_TIGHTNESS,),
+    _rule(
+        # "arms feel like jelly", "no strength anywhere", "my whole body feels heavy".
+        r"\bweak\w* (?:all over|everywhere|anywhere|throughout)|"
+        r"general(?:ised|ized)? (?:muscle )?weakness|systemic weakness|"
+        r"(?:floppy|limp|heavy|weak|jelly|wobbly) (?:all over|everywhere)|"
+        r"\bbody\s+(?:is |feels |has |has gone |went |seems |got )?"
+        rf"(?:like )?{_VERY}(?:weak|heavy|floppy|limp|jelly|like jelly|wobbly|drained|"
+        r"useless|paralys\w*|like lead)|"
+        r"weakness (?:all over|everywhere|in (?:my |both )?(?:arms?|legs?|body|limbs|hands?|neck))|"
+        r"\b(?:arms?|legs?|limbs|hands?|neck|muscles) (?:and (?:my )?(?:arms?|legs?|hands?) )?"
+        r"(?:are |is |feel |feels |have |has |went |gone |seem |keep )?(?:gone |going |feel )?"
+        rf"(?:like )?{_VERY}(?:weak\w*|jelly|like jelly|floppy|limp|rubbery|like noodles|heavy|"
+        r"noodly|useless|dead|like lead|giving (?:way|out)|gave (?:way|out)|buckl\w*|"
+        r"can't hold|won't hold|paralys\w*)|"
+        rf"{_CANT}\s+{_G2}(?:lift|raise|hold up|hold|move|grip|use) "
+        r"(?:up )?(?:my |both )?(?:arms?|legs?|head|hands?|neck|limbs|body)\b|"
+        rf"{_CANT}\s+{_G1}(?:hold (?:my |me )?(?:head )?up|stand up|stand|walk properly|"
+        r"walk straight|climb (?:the )?stairs|get up|get out of bed)|"
+        r"(?:no|zero|lost (?:all )?(?:my )?|lost all) ?strength\b(?! in (?:my |the )?(?:face|"
+        r"forehead|brows?|eyebrows?|eye|eyes|eyelids?|lids?|frown))|"
+        r"(?:everything|all my muscles|every muscle) (?:feels|is|seems|has gone) "
+        r"(?:so |really |very )?weak|"
+        r"(?:keep|keeps|kept) dropping (?:things|stuff|my|cups)|"
+        r"too weak to|head (?:keeps )?(?:flopp\w*|lolling|falling forward)|rag ?doll|"
+        r"\b(?:arms?|legs?|limbs) (?:[\w']+ ){0,4}?(?:give|gave|giving|go|going|gone|went) "
+        r"(?:way|out|weak|to jelly|floppy|limp)|"
+        r"weak as a kitten|wet noodle|"
+        r"(?:^|\bi\b|\bi'm|\bi've|\bim)\s*(?:(?:am|been|feel|feeling|felt|feels|getting|got|"
+        r"so|very|really|extremely|quite|a|bit|little|kind|of|generally|just|suddenly|"
+        r"all|too)\s+){0,4}(?:weak|feeble)\b(?!\s+(?:at|in|on|around|near|under|above|"
+        r"spot|side|point|from (?:not eating|hunger|being hungry|fasting|the gym|exercise|"
+        r"training|a cold|the flu|my period|dieting)))",
+        Symptom.GENERAL_WEAKNESS,
     ),
-    (
-        r"(?:face|lips?|tongue|mouth)\s+(?:\w+\s+){0,2}(?:swell\w*|swollen|puff\w* up)|"
-        r"(?:swell\w*|swollen|puffed up)\s+(?:\w+\s+){0,2}(?:face|lips?|tongue)\b|"
-        r"allergic reaction|anaphyla\w*",
-        (Symptom.FACE_SWELLING,),
+    _rule(
+        # "my throat is closing up", "throat feels tight", "swelling in my throat".
+        rf"{_THROAT}\s+(?:is |feels |getting |going |has gone |seems |keeps |feels like "
+        r"(?:it's |it is )?)?(?:[\w']+ )?(?:tight\w*|clos\w*|swell\w*|swollen|constrict\w*|"
+        r"narrow\w*|squeez\w*|thick|full|blocked|weird|strange|funny|odd|puffy|smaller)|"
+        rf"tight\w*\s+(?:[\w']+\s+)?(?:in|around|of) (?:my |the )?{_THROAT}|"
+        rf"(?:swell\w*|swollen|lump|closing|constrict\w*) (?:[\w']+\s+)?(?:in|of) (?:my |the )?"
+        rf"{_THROAT}|(?:swollen|tight|closing|narrow) {_THROAT}|"
+        rf"(?:squeez\w*|constrict\w*|tighten\w*|clos\w* up|clos\w*) (?:my |the )?{_THROAT}",
+        Symptom.THROAT_TIGHTNESS,
+    ),
+    _rule(
+        # "my tongue feels thick", "my face has puffed right up", "lips are huge", hives.
+        rf"(?:\bface|\blips?|{_TONGUE}|\bmouth)\s+(?:[\w']+\s+){{0,3}}(?:swell\w*|swollen|"
+        r"puff\w*\s+(?:right\s+|all\s+)?up|blew up|blown up|blowing up|balloon\w*|bloat\w*|"
+        r"inflat\w*|doubled|twice (?:the|its|their) size)|"
+        rf"(?:\blips?|{_TONGUE})\s+(?:[\w']+\s+){{0,3}}(?:huge|enormous|massive|fat|thick|"
+        r"big|bigger|too big|puff\w*)|"
+        rf"(?:swell\w*|swollen|puffed up|puffy|fat|thick|huge) (?:[\w']+\s+){{0,2}}"
+        rf"(?:\bface|\blips?|{_TONGUE})|"
+        r"\bface\s+(?:is |has |looks |feels |got )?(?:all |so |very |really |massively "
+        r"|completely )(?:puffy|swollen|puffed)|"
+        r"facial (?:swelling|puffiness|oedema|edema)|"
+        r"allerg\w* reaction|anaphyla\w*|angioedema|\bhives\b|epi ?pen",
+        Symptom.FACE_SWELLING,
     ),
     # The article's red flags ------------------------------------------------------------
-    (
-        rf"{_CANT}\s+(?:\w+\s+)?open(?:ing)?\s+(?:\w+\s+){{0,2}}{_EYE}|"
-        r"can't (?:fully |properly )?open (?:it|them)\b|"
-        rf"{_EYE} (?:won't|will not|doesn't|does not|wont) open|"
-        r"(?:lid|eyelid)s? (?:is |are )?(?:cover\w*|clos\w*|blocking|hanging over) "
-        r"(?:\w+\s+){0,2}(?:eye|eyes|pupil|vision)|"
-        rf"{_EYE} (?:is |are |stays? )?(?:half|partly|partially) (?:shut|closed)|"
-        rf"{_CANT}\s+(?:\w+\s+)?(?:lift|raise) (?:\w+\s+)?(?:eyelid|lid)|"
-        rf"barely open (?:\w+\s+)?{_EYE}",
-        (Symptom.EYELID_CANNOT_OPEN,),
+    _rule(
+        # "I can only open it halfway", "my lid covers half my pupil", "eye is half shut",
+        # "I have to lift my eyelid with my finger to see".
+        rf"{_CANT}\s+{_G2}open(?:ing)?\s+{_G2}{_EYE}|"
+        rf"{_CANT}\s+{_G1}(?:lift|raise|open) (?:up )?{_G2}{_LID}|"
+        r"can't (?:fully |properly |really )?open (?:it|them)\b|"
+        rf"{_CANT}\s+{_G1}(?:get|keep|hold) {_G2}(?:{_EYE}|it|them) (?:open|up)|"
+        rf"{_EYE} (?:won't|will not|doesn't|does not|wont|can't|isn't|is not|aren't|don't) "
+        r"(?:[\w']+ )?(?:open|opening|lift|lifting|go up|stay open|come up)|"
+        rf"{_LID}\s+(?:[\w']+\s+)?(?:is |are |keeps |has )?(?:now )?(?:cover\w*|block\w*|"
+        r"hang\w* (?:over|down)|hung (?:over|down)|sits? (?:over|on|across)|sitting (?:over|on)|"
+        r"rest\w* on|in front of|over|obscur\w*|obstruct\w*|impair\w*|"
+        r"(?:come|comes|came|coming|is|'s) down (?:over|"
+        r"across|on)|"
+        r"fall\w* over|droop\w* over|droop\w* (?:[\w']+ )?(?:down )?(?:over|into)|halfway down|"
+        r"half way down)\s+(?:[\w']+\s+){0,3}(?:eye|eyes|pupil|pupils|iris|vision|sight|"
+        r"eyeball|view)|"
+        r"(?:cover\w*|block\w*|obscur\w*|hid\w*|over)\s+(?:[\w']+\s+){0,3}(?:pupil|pupils|iris)|"
+        rf"{_EYE}\s+{_BE}(?:stuck )?(?:half|partly|partially|partway|nearly|"
+        r"almost|mostly|basically|completely|fully|totally|all the way|practically|virtually)"
+        r"(?: way)? (?:shut|closed|closing)|"
+        rf"half (?:shut|closed|open) {_EYE}|"
+        rf"{_EYE}\s+{_BE}(?:stuck |swollen )(?:shut|closed)|"
+        r"(?:is|are|was|looks?|seems?|and|stays?|'s|been|now|still) (?:half|partly|partially|"
+        r"nearly|almost|mostly) (?:shut|closed)\b|"
+        rf"{_EYE}\s+{_BE}(?:keeps? )?(?:closing|shutting) (?:up|over|on (?:its|their) own|"
+        r"by (?:itself|themselves))|"
+        rf"{_EYE}\s+{_BE}(?:in )?(?:a )?sleeping position|"
+        rf"{_CANT}\s+{_G1}get {_G2}{_EYE} to (?:open|stay open|lift)|"
+        r"(?:pupils?|iris|eyes?|vision|sight)\s+" + _BE + r"(?:half |partly |partially |mostly )?"
+        rf"(?:covered|blocked|hidden|obscured) by (?:my |the )?(?:[\w']+ )?{_LID}|"
+        rf"{_LID}\s+{_BE}(?:[\w']+ )?in the way|"
+        rf"(?:only )?half (?:of )?(?:my |the )?{_EYE} (?:will )?opens?\b|"
+        rf"{_LID}\s+(?:[\w']+\s+){{0,2}}paraly[sz]\w*|"
+        r"(?:barely|hardly|only half|half|partly|partially|just about) open(?:s|ed|ing)? "
+        rf"(?:[\w']+ ){{0,2}}{_EYE}|"
+        rf"{_EYE}\s+{_BE}(?:barely|hardly|only half|half|partly|partially|only just) open\b|"
+        r"fingers? (?:[\w']+ ){0,2}to (?:keep|hold|lift|prop|push|pull|open)\b|"
+        rf"(?:can |could )?only (?:half )?open (?:it|them|{_G2}{_EYE})\s+(?:[\w']+\s+)?"
+        r"(?:half ?way|halfway|half|part ?way|partly|partially|a (?:bit|little|crack|slit)|"
+        r"slightly|a few mm|so far)|"
+        rf"(?:{_EYE}|it|they) (?:will |can |does |would )?(?:only )?opens? (?:[\w']+ )?(?:only )?"
+        r"(?:half ?way|halfway|"
+        r"part ?way|partly|partially|a (?:bit|little|crack|slit))|"
+        rf"(?:have|had|having|need|needs|needing|must|got) to (?:[\w']+\s+)?(?:lift|hold|push|"
+        rf"prop|pull|raise|tape|open)\s+(?:up |open )?{_G2}(?:{_EYE}|it|them)\b|"
+        rf"(?:lift|hold|prop|push|pull|tape)\w*\s+(?:up |open )?{_G2}{_LID}\s+"
+        r"(?:up|open|with)|"
+        rf"with (?:my )?fingers? (?:to|so) (?:[\w']+\s+){{0,3}}(?:see|open)|"
+        rf"{_LID}\s+(?:[\w']+\s+)?(?:drooped|droops|drooping|dropped|fallen|fell) "
+        r"(?:completely|all the way|right down|so far|so much|over)|"
+        rf"barely open (?:[\w']+\s+)?{_EYE}|ca?n't keep (?:[\w']+\s+)?{_EYE} open|"
+        # "will my eye open properly again?" says that it does not now.
+        rf"{_EYE} (?:[\w']+ )?(?:open|opens|opening) (?:[\w']+ )?again",
+        Symptom.EYELID_CANNOT_OPEN,
     ),
-    (
-        r"blur+\w*|blury|fuzzy vision|"
-        r"vision (?:is |has been |went |gone |got )?(?:fuzzy|cloudy|hazy|foggy|unclear|dim)|"
-        r"out of focus",
-        (Symptom.BLURRED_VISION,),
+    _rule(
+        # "blurry", "vison blury", "blurryness"; not a blurry photo.
+        _BLUR,
+        Symptom.BLURRED_VISION,
+        unless=_NOT_THE_EYE,
     ),
-    (
-        r"double vision|see(?:ing)? (?:things )?double|two of everything|double images?",
-        (Symptom.DOUBLE_VISION,),
+    _rule(
+        # "things look fuzzy", "everything's hazy", "my eyes won't focus", "out of focus".
+        rf"(?:{_VISION}|{_EYE}|things|everything|it all|objects|words|letters|"
+        r"text|the screen|my phone|the tv|the world|the page)(?:'s|s)?\s+(?:[\w']+\s+){0,3}?"
+        r"(?:fuzzy|fuzz|hazy|haze|foggy|fogged|fog|cloudy|clouded|misty|smudg\w*|smear\w*|"
+        r"soft|unclear|not clear|not sharp|grainy|milky|filmy|out of focus|unfocused|"
+        r"dim|dimmer|wavy|distort\w*|swimming|bl(?:u|a)r\w*)|"
+        rf"(?:fuzzy|hazy|foggy|cloudy|misty|smudgy|dim|grainy|distorted|unclear) {_VISION}|"
+        r"out of focus|\bunfocus\w*|"
+        r"(?:fuzzy|hazy|foggy|cloudy|misty|smudgy|blurry|out of focus) (?:[\w']+ )?(?:when|if|"
+        r"whenever|as) (?:i )?(?:look|read|see|focus|try|watch)|"
+        r"(?:things|everything|words|letters|text|objects|faces|it all|the screen)(?:'s)? "
+        r"(?:aren't|isn't|not|don't look|doesn't look|never look) (?:[\w']+ )?(?:clear|sharp|crisp|"
+        r"in focus|focused)|"
+        r"(?:looking|look|see\w*) through (?:a |some |frosted |dirty |smeared |steamed up |misted "
+        r"|foggy |wet )*(?:window|glass|fog|water|mist|haze|smoke|vaseline|cling ?film|net "
+        r"curtain|veil|lens)|"
+        r"(?:haze|film|veil|mist|fog|cloud|fuzz|smudge|smear|vaseline|grease|gunk|cling ?film)\s+"
+        r"(?:[\w']+\s+)?(?:over|across|"
+        r"in front of|covering|on) (?:my |the )?(?:eyes?|vision|sight|everything|things)|"
+        r"blink\w* (?:[\w']+\s+){0,3}(?:to )?clear (?:my |the )?(?:vision|sight|eyes?)",
+        Symptom.BLURRED_VISION,
     ),
-    (
-        r"vision (?:problems?|issues?|changes?|trouble|loss)|"
-        rf"{_CANT}\s+(?:\w+\s+)?(?:see|seeing|focus)\w*"
-        r"(?: (?:properly|clearly|well|right|normally))?|"
-        r"(?:sight|eyesight|vision) (?:is )?(?:bad|worse|strange|weird|off|gone|affected)|"
-        r"losing (?:my )?(?:sight|vision)|lost (?:my )?(?:sight|vision)",
-        (Symptom.VISION_PROBLEM,),
+    _rule(
+        # "I see a ghost image", "seeing two of things", "letters are doubled".
+        rf"{_DOUBLE} (?:vision|vison|visoin|images?|edges?|sight|everything|things|"
+        r"objects?)|diplop\w*|"
+        rf"(?:\bse+(?:ing|in|s|n)?|saw|everything|things|it|words|letters|text|objects?|"
+        rf"images?)\s+(?:[\w']+\s+)?(?:is |are |looks? |looking |seems? |appears? )?"
+        rf"(?:in )?{_DOUBLE}(?!\s+(?:the|my|your|our|what|that|a|an|dose|doses|units?|amount|"
+        r"price|appointment|booking|points|shot|espresso|cleans\w*|chin|results?)\b)|"
+        r"(?:two|2) of (?:everything|things|every|\w+s\b)|"
+        r"(?:see|seeing|sees) (?:two|2)(?= *(?:$|[.,;!?]| of | images?| things| everything| now| "
+        r"when| sometimes| instead))|"
+        r"(?:two|2) (?:[\w']+ ){0,2}(?:where|instead of) (?:there (?:should be|is) )?(?:one|1)\b|"
+        r"ghost\w* (?:image|images|outline|effect|picture|copy|copies|next to|beside|behind|"
+        r"around|of)|\bghosting\b|"
+        r"\bsee\w* (?:[\w']+ )?(?:things|everything|it|them|objects|people|words|letters) twice|"
+        r"(?:images?|things|objects|letters|words|lines|everything) (?:[\w']+\s+)?"
+        r"(?:overlap\w*|split\w*|separat\w*|shifted)|"
+        rf"(?:{_EYE}) (?:[\w']+\s+)?(?:crossed|cross eyed|misaligned|out of line|"
+        r"not (?:lined up|aligned|straight|moving together|working together)|"
+        r"don't (?:line up|move together|work together)|"
+        r"(?:aren't|are not|isn't|not|won't|don't|doesn't) (?:lin\w* up|align\w*|mov\w* together|"
+        r"work\w* together|track\w* together)|"
+        r"going (?:in different|different) directions)",
+        Symptom.DOUBLE_VISION,
     ),
-    # Pain and redness: a red flag when persistent ------------------------------------------
-    (r"pain\w*|hurt\w*|sore\w*|ach(?:e|es|ing|y)\b|tender\w*|throbb\w*", (Symptom.PAIN,)),
-    (r"\bred\b|redness|reddish|inflamed|inflammation", (Symptom.REDNESS,)),
+    _rule(
+        # "vision is off", "my sight has gone funny", "eyesight isn't right", "my eyes won't
+        # focus", "can't read properly", halos, shadows.
+        rf"(?:{_VISION}|{_EYE})\s+(?:[\w']+\s+){{0,2}}?(?:won't|can't|don't|doesn't|aren't|isn't|"
+        r"will not|cannot|do not|are not|not|struggl\w* to|take (?:a while|ages|time) to|"
+        r"(?:hard|difficult|trouble|slow|problems?) (?:to )?)\s*focus\w*|"
+        rf"{_CANT}\s+{_G1}focus\w* (?:my )?(?:eyes?|properly|clearly|on (?:anything|things|"
+        r"objects|the screen|text|words|letters|reading|the tv|the page|faces|my phone))|"
+        rf"{_VISION} (?:problems?|issues?|changes?|trouble|loss|disturb\w*|difficult\w*|"
+        r"impair\w*)|"
+        r"(?:problems?|issues?|trouble|something(?:'s| is)? wrong|something(?:'s| is)? (?:up|off)|"
+        rf"changes?) with (?:my |the )?{_VISION}|depth perception|"
+        r"(?:eyes?|vision) (?:[\w']+ )?los\w* focus|los\w* focus (?:when|while|if) (?:i )?"
+        r"(?:read|look|drive|watch)\w*|"
+        r"(?:takes?|taking|took) (?:ages|a while|forever|time|longer|a long time|a few seconds|"
+        r"seconds) (?:for (?:my )?(?:eyes?|vision|sight) )?to (?:focus|adjust|clear)|"
+        r"(?:reading|seeing) (?:is |has |has become |is becoming |becomes |got |gets )?"
+        r"(?:a bit |really |very |so )?(?:hard|harder|difficult|a struggle|tricky|impossible|"
+        r"a strain)|"
+        r"\beyes? (?:[\w']+\s+){0,3}?(?:not|n't) (?:be )?(?:working|work) (?:properly|right|"
+        r"together|normally)|"
+        rf"{_VISION}(?:'s)?\s+(?:(?:is|has|been|went|gone|got|gotten|seems|looks|feels|keeps|"
+        r"getting|become|becoming|is getting) ){0,2}(?:a bit |really |very |so |quite |kind of "
+        r"|all )?"
+        r"(?:bad|worse|poor|poorer|strange|weird|odd|funny|off|wrong|different|dark\w*|gone|"
+        r"going|messed up|affected|impaired|reduced|wonky|wobbly|shaky|jumpy|jumping|patchy|"
+        r"blotchy)\b|"
+        rf"{_VISION}(?:'s)?\s+(?:isn't|is not|'s not|hasn't been|has not been|doesn't (?:seem|feel|"
+        r"look)|not|is no longer|isn't quite|is not quite|not quite) (?:[\w']+ )?(?:right|normal|"
+        r"clear|good|great|the same|as good|sharp|what it was|itself|perfect|100%)|"
+        rf"{_CANT}\s+{_G1}see(?:ing)?(?=\s*(?:$|[.,;!?)]|\s(?:properly|clearly|well|straight|"
+        r"right|normally|anything|a thing|out of|with|through|far|close|at night|in the dark|"
+        r"the screen|the tv|to read|to drive|much|very well|as well|sharp\w*|in focus)))|"
+        # "I can't see the words on my phone properly": things one looks at, not a web page.
+        rf"{_CANT}\s+{_G1}see (?:the |my |any )?(?:words|text|letters|writing|print|screen|tv|"
+        r"television|road|signs?|faces?|things|clock|numbers|board)\b(?:\s+[\w']+){0,3}?\s+"
+        r"(?:properly|clearly|well|right|straight|normally|in focus|sharply)\b|"
+        rf"{_CANT}\s+{_G1}read(?:ing)?(?=\s*(?:$|[.,;!?)]|\s(?:properly|clearly|well|anything|"
+        r"small|fine|text|words|letters|books?|my (?:phone|book|screen|kindle)|the (?:screen|"
+        r"tv|page|menu|signs?|words|text|letters|subtitles)|at all|any ?more|without)))|"
+        r"(?:losing|lost|lose|loss of) (?:[\w']+ ){0,2}(?:sight|vision|eyesight)|"
+        r"going blind|partially blind|blind spots?|blindness|\bhalos?\b|haloes|starburst\w*|"
+        r"(?:see|seeing|sees) (?:[\w']+\s+)?(?:shadows?|spots|flashes|sparkles|stars|floaters)|"
+        r"shadows? (?:in|over|across|around|on) (?:my )?(?:vision|sight|things|everything)|"
+        r"(?:sight|eyesight|vision) (?:has |have )?(?:gone|went) (?:funny|weird|strange|"
+        r"wonky|odd|off|bad|dark|dim)",
+        Symptom.VISION_PROBLEM,
+    ),
+    # Pain and redness: a red flag when persistent; an infection sign is one at once. -----------
+    _rule(
+        r"\bpain(?:s|ful+|ful+y|ed|ing)?\b|\bhurt\w*|\bsore\w*|\b(?:ache|aches|aching|achy)\b|"
+        r"\btender\w*|throbb\w*|\bsting\w*|\bburn(?:s|ing|ed)?\b|stabb\w*|"
+        r"\bhead ?aches?|migraines?",
+        Symptom.PAIN,
+    ),
+    _rule(
+        r"\bred\b(?! (?:wine|meat|light|lights|lipstick|bull|sauce|dress|flags?|car|pepper|"
+        r"onion|velvet|carpet))|redness|reddish|redder|\binflam\w*",
+        Symptom.REDNESS,
+    ),
+    _rule(
+        r"\bpus\b|\booz\w*|infect\w*|abscess\w*|hot to (?:the )?touch|weeping|discharge",
+        Symptom.INJECTION_SITE_PROBLEM,
+    ),
     # The article's common side effects --------------------------------------------------
-    (
-        r"tw\w{0,3}ch\w*|spasm\w*|flicker\w*|flutter\w*|jump(?:s|ing|y)\b|\btics?\b|"
+    _rule(
+        # "my eye keeps fluttering", "a tic under my eye", "little jumps in my lid", "twithcing".
+        r"\btw\w{0,3}(?:ch|hc)\w*|\btwi?c?t[ch]\w*|\bspasm\w*|\bspazm\w*|flicker\w*|"
+        r"flutter\w*|quiver\w*|tremor\w*|trembl\w*|\btics?\b|\btick(?:s|ing)?\b(?= (?:in|on|"
+        r"under|above|near))|fascicul\w*|myokym\w*|blepharo\w*|"
+        rf"(?:{_EYE}|brows?|eyebrows?|cheeks?|muscles?|face|forehead)\s+(?:[\w']+\s+){{0,3}}"
+        r"(?:jump\w*|puls\w*|vibrat\w*|shak\w*|pulsat\w*|ticking|moving (?:on its own|by itself)"
+        r"|moves (?:on its own|by itself)|ripple\w*|flick\w*|beating|pulling)|"
+        r"(?:jump\w*|puls\w*|vibrat\w*|pulsat\w*|ripple\w*|flick\w*|movements?|beats?)\s+"
+        rf"(?:[\w']+\s+){{0,3}}(?:in|on|under|of|near|above|around) (?:my |the )?(?:[\w']+ )?"
+        rf"(?:{_EYE}|brows?|eyebrows?|cheeks?)|jumpy|"
+        r"keeps? (?:on )?(?:jump\w*|puls\w*|flick\w*|moving|vibrat\w*|pulsat\w*)|"
         r"(?:blink\w*) (?:a lot|constantly|all the time|uncontrollabl\w*|non stop|nonstop)|"
         r"uncontroll\w* blink\w*|can't stop blinking",
-        (Symptom.TWITCHING,),
+        Symptom.TWITCHING,
     ),
-    (
-        rf"droop\w*|saggy|sagg\w*|heavy {_EYE}|{_EYE} (?:feels? |looks? |is |are )?heavy|"
-        rf"ptosis|{_EYE} (?:is |are )?(?:lower|hooded)|hooded",
-        (Symptom.DROOPING,),
+    _rule(
+        # "one lid sits lower", "my lid looks heavy", "hooded", "my eye looks smaller".
+        r"\bdroo+p\w*|\bdrop(?:y|ey)\b|\bsag\w*|ptos\w*|ptotic|\bhood\w*|"
+        rf"heavy (?:[\w']+ )?{_EYE}|{_EYE}\s+(?:[\w']+\s+)?(?:feels? |looks? |is |are |seems? |"
+        r"gone |going |getting )?(?:a bit |a little |really |very |so |quite |kind of )?"
+        r"(?:heavy|heavier|lower|smaller|narrower|hooded|lazy|tired|sleepy|half mast|"
+        r"at half mast|more closed|closed(?:r)?)|"
+        rf"{_EYE}\s+(?:[\w']+\s+)?(?:sits?|sitting|hangs?|hanging|rests?|resting) "
+        r"(?:[\w']+\s+)?lower|"
+        rf"{_EYE}\s+(?:[\w']+\s+){{0,3}}(?:has |have |had |is |are )?(?:dropped|dropping|fallen|"
+        r"falling|come down|coming down|gone down|lowered)|"
+        rf"(?:dropped|dropping|lazy|heavier|smaller|tired|sleepy) {_LID}|"
+        r"(?:eyes?|lids?) (?:[\w']+\s+)?(?:not|aren't|isn't) (?:[\w']+\s+)?(?:the same|even|level) "
+        r"(?:size|height)",
+        Symptom.DROOPING,
     ),
-    (
-        r"dry\w*|gritty|scratchy|sandy|irritat\w*",
-        (Symptom.DRY_EYE,),
-    ),
-    (
-        r"watery|watering|tearing|teary|tears|crying|"
+    _rule(r"\bdry\w*|gritty|scratchy|sandy|irritat\w*", Symptom.DRY_EYE),
+    _rule(
+        r"watery|watering|tearing|teary|tears|crying|streaming|"
         r"eyes? (?:keep |keeps |won't stop )?(?:water|running)",
-        (Symptom.TEARING,),
+        Symptom.TEARING,
     ),
-    (r"swell\w*|swollen|puff\w*|bump\w*|lump\w*", (Symptom.SWELLING,)),
-    (r"bruis\w*|black eye|purple|blue mark", (Symptom.BRUISING,)),
-    (
-        r"(?:eye)?brows? (?:\w+\s+){0,3}"
-        r"(?:uneven|higher|lower|different|lopsided|asymmetr\w*|raised)|"
-        r"(?:uneven|lopsided|asymmetr\w*) (?:\w+\s+){0,2}(?:eye)?brows?|asymmetr\w*|lopsided|spock|"
-        r"uneven (?:eyes|eyelids|lids)|one (?:eye)?brow",
-        (Symptom.EYEBROW_ASYMMETRY,),
+    _rule(r"\bswell\w*|swollen|puff\w*|bump\w*|lump\w*|bloat\w*|\bwelts?\b", Symptom.SWELLING),
+    _rule(r"bruis\w*|black eye|purple|blue mark", Symptom.BRUISING),
+    _rule(
+        r"(?:eye)?brows? (?:[\w']+\s+){0,3}"
+        r"(?:uneven|higher|lower|different|lopsided|asymmetr\w*|raised|arched|wonky)|"
+        r"(?:uneven|lopsided|asymmetr\w*|wonky) (?:[\w']+\s+){0,2}(?:eye)?brows?|asymmetr\w*|"
+        r"lopsided|spock|uneven (?:eyes|eyelids|lids)|one (?:eye)?brow",
+        Symptom.EYEBROW_ASYMMETRY,
     ),
 ]
 
 # Statements that deny a whole group at once ("my vision is fine").
-_DENIALS: list[tuple[str, frozenset[Symptom]]] = [
+_FINE = (
+    r"(?:fine|ok|okay|normal|normally|good|great|clear|clearly|perfect|perfectly|well|"
+    r"all good|all right|alright|unaffected|no problem|properly|easily|totally fine|"
+    r"completely fine|absolutely fine|perfectly fine|no different|the same as usual)\b"
+)
+_NOT = (
+    r"(?:isn't|aren't|is not|are not|'s not|not|hasn't|haven't|doesn't|don't)"
+    r"(?: been| got| feel| look)?"
+)
+_DENIALS: list[tuple[re.Pattern[str], frozenset[Symptom]]] = [
     (
-        r"(?:vision|sight|eyesight) (?:is|seems|has been|looks|'s|feels) "
-        r"(?:fine|ok|okay|normal|good|clear|perfect)|"
-        r"(?:can |i can )see (?:fine|well|clearly|normally|perfectly|ok|okay)",
+        re.compile(
+            rf"{_VISION} (?:is|seems|has been|looks|'s|feels|is still|still) {_FINE}|"
+            r"(?<!')\b(?:i can|can|i can still|can still|i'm seeing|seeing) (?:see )?"
+            r"(?:fine|ok|okay|normally|clearly|perfectly|well|great|all right|alright|"
+            r"no problem|properly|sharp\w*)\b|"
+            rf"nothing (?:wrong|the matter|amiss|off) with (?:my |the )?{_VISION}"
+        ),
         ScreeningQuestion.VISION.symptoms,
     ),
     (
-        rf"(?:can |i can )open (?:\w+\s+){{0,2}}{_EYE} (?:fine|fully|normally|ok|okay|all the way)|"
-        rf"{_EYE} opens? (?:fine|fully|normally|ok|okay)",
+        re.compile(
+            rf"(?:can |i can |i can still )open (?:[\w']+\s+){{0,2}}{_EYE} "
+            r"(?:fine|fully|normally|ok|okay|all the way|properly|no problem|completely)|"
+            rf"{_EYE} opens? (?:fine|fully|normally|ok|okay|all the way|properly|completely)"
+        ),
         ScreeningQuestion.EYELID.symptoms,
     ),
     (
-        r"breathing (?:is )?(?:fine|ok|okay|normal)|(?:can )?breathe (?:fine|ok|okay|normally)",
+        re.compile(
+            rf"{_BREATH}\s+(?:is |'s |seems |feels |has been )?{_FINE}|"
+            rf"(?:can )?{_BREATH} (?:[\w']+ )?{_FINE}"
+        ),
         frozenset({Symptom.BREATHING_DIFFICULTY}),
+    ),
+    (
+        re.compile(rf"{_SWALLOW}\s+(?:is |'s |seems |feels |has been )?{_FINE}"),
+        frozenset({Symptom.SWALLOWING_DIFFICULTY}),
+    ),
+    (
+        re.compile(
+            r"(?:speech|speaking|talking|voice)\s+(?:is |'s |seems |sounds |feels |has been )?"
+            + _FINE
+        ),
+        frozenset({Symptom.SPEECH_DIFFICULTY}),
+    ),
+    (
+        re.compile(
+            rf"{_THROAT}\s+(?:is |'s |seems |feels |has been )?{_FINE}|"
+            rf"{_THROAT} {_NOT} (?:\w+ )?(?:tight\w*|clos\w*|swollen|swelling)"
+        ),
+        frozenset({Symptom.THROAT_TIGHTNESS}),
+    ),
+    (
+        re.compile(
+            rf"(?:\bface|\blips?|{_TONGUE}|\bmouth) {_NOT} (?:\w+ )?(?:swollen|swelling|swelled|"
+            r"puffy|puffed|bigger|huge)"
+        ),
+        frozenset({Symptom.FACE_SWELLING}),
     ),
 ]
 
+# Pain or redness that persists ("still sore after 2 weeks", "it's been hurting for days").
+_NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|ten|a few|few|several|many|couple of)"
 _PERSISTENT = re.compile(
-    r"persist\w*|constant\w*|(?:won't|wont|doesn't|does not|isn't|not) (?:go|going|gone) away|"
-    r"keeps? (?:on )?(?:hurting|aching|getting)|still\b|getting worse|worse|severe\w*|"
-    r"a lot of pain|really (?:bad|painful|red)|(?:for|since) (?:days|a week|\d+ days)|every ?day|"
+    r"persist\w*|constant\w*|continu\w*|ongoing|lingering|non ?stop|relentless|"
+    r"(?:won't|wont|doesn't|does not|isn't|is not|not|hasn't|has not|haven't|never|"
+    r"didn't|no sign of it) (?:[\w']+ )?(?:go|going|gone|went|eas\w*|settl\w*|stop\w*|"
+    r"improv\w*|calm\w*|subsid\w*|fad\w*|clear\w*|let\w* up|die down|died down|"
+    r"get\w* better|got better|budg\w*)|"
+    r"keeps? (?:on )?(?:hurting|aching|throbbing|getting|stinging|burning|coming back|"
+    r"returning)|recurr\w*|\bstill\b|"
+    r"worse|worsen\w*|spreading|severe\w*|excruciat\w*|unbearabl\w*|agoni\w*|"
+    r"killing me|a lot of pain|(?:really|very|so|extremely) (?:bad|painful|red|sore|tender)|"
+    rf"(?:for|after|over|more than|nearly|almost|been) (?:the (?:last|past) |over |nearly |almost "
+    rf"|more than )?{_NUMBER} (?:days|weeks?|wks?)|(?:for|after) (?:days|weeks|ages|a while|"
+    r"a long time)|more (?:and more|each day|every day|by the day)|by the day|"
+    r"redder|getting (?:bigger|darker|angrier|hotter)|"
+    r"(?:days|weeks?) (?:later|on|now)|since (?:the )?(?:injection|treatment|botox|then|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|last week)|every ?day|"
     r"all the time|not (?:getting )?better|no better"
 )
+# A question about a case, not a report of it: "should I call if the pain doesn't go?".
+_WHAT_IF = re.compile(
+    r"\b(?:what if|in case|if (?:the|it|my|there|they|this|that's|its|it's)\b|should i (?:call|"
+    r"come|contact|ring|worry|phone|get)|do i (?:call|need)|when (?:should|do) i)"
+)
+# Pain or redness said to be gone is not persisting ("the redness went away after a day").
+_RESOLVED = re.compile(
+    r"(?<!n't )(?<!not )(?:went away|gone away|has gone|is gone|'s gone|cleared up|cleared|faded|"
+    r"disappeared|resolved|settled down|calmed down|no longer)\b"
+)
+# Pain elsewhere than at the injection site ("a headache for days") is not the article's red flag.
+_ELSEWHERE = re.compile(
+    r"head ?aches?|migraines?|throat|stomach|tummy|\b(?:my|sore|lower|upper) back\b|"
+    r"\bback ?(?:pain|ache)|teeth|tooth|period|knees?|feet"
+)
 
+# The trend. A negated sign of improvement ("hasn't gone down", "isn't easing") is none.
 _TREND_NOT_IMPROVING = re.compile(
-    r"not (?:getting |any )?better|no better|not improv\w*|isn't improv\w*|hasn't improv\w*|"
-    r"(?:getting |got |gotten |becoming )?worse|worsen\w*|no change|hasn't changed|not changed|"
-    r"(?:the )?same as before|still the same|not going away|won't go away|doesn't go away|"
-    r"isn't going away|not (?:really )?(?:fading|settling)"
+    r"(?:getting |got |gotten |becoming |even |much |a lot |bit |if anything,? (?:it's |its )?)?"
+    r"\bworse\b|worsen\w*|deteriorat\w*|spreading|escalat\w*|more and more|"
+    r"getting (?:bigger|redder|stronger|worse|sorer|darker|heavier|lower|more (?:swollen|"
+    r"red|painful|sore|noticeable|frequent|droopy|blurry))|"
+    r"no change|unchanged|hasn't changed|has not changed|not changed|no different|"
+    r"(?:the )?same as (?:before|yesterday|last week|ever|it was|always|when)|"
+    r"(?:still|exactly|about|pretty much|much|just) the same|(?:it's|its|it is) the same|"
+    r"no better|not (?:going|gone) away|won't go away|doesn't go away|isn't going away|"
+    r"(?:isn't|is not|not) going anywhere|no signs? of (?:[\w']+\s+){0,2}(?:going|stopping|easing|"
+    r"settling|improv\w*|fading|clearing|letting up|calming|getting better|subsiding|"
+    r"going down|healing)|"
+    r"still (?:there|here|going|happening|present|around|going strong|at it|as bad|bad|"
+    r"not|hasn't|hasnt|isn't|isnt|won't|doesn't|haven't|no better)\b|"
+    r"(?:won't|wont|doesn't|will not|does not) (?:[\w']+ )?(?:stop|settle|ease|calm|quit|"
+    r"let up|budge|shift|go away|go down|clear)|"
+    r"keeps? (?:coming back|happening|on (?:twitching|happening))|"
+    r"nonstop|non stop|constant\w*|persist\w*|ongoing|not letting up"
+)
+# "still twitching" says the symptom persists, weakly: it yields to a sign of improvement.
+_TREND_STILL = re.compile(
+    r"\bstill (?:\w+ly |a bit |a little |quite |very |so |really )?(?:twitch\w*|swoll\w*|"
+    r"swell\w*|puff\w*|droop\w*|red|sore|hurt\w*|ach\w*|bruis\w*|blur\w*|tender|lumpy|"
+    r"itch\w*|water\w*|dry|heavy|jump\w*|flutter\w*|spasm\w*|noticeable|visible|painful)"
 )
 _TREND_IMPROVING = re.compile(
-    r"(?:getting |much |a bit |a little |slightly )?better|improv\w*|fading|settling|"
-    r"going away|(?:is |has |have )?(?:gone|stopped|disappeared|resolved|went away)|"
-    r"less (?:and less|now|often)|"
-    r"calming down|easing"
+    r"\bbetter\b(?! to\b| if\b| off\b| idea| way| than (?:to|using|doing))|"
+    r"\bimprov\w*|\bfad(?:ing|ed|es)\b|\bsettl\w*|subsid\w*|\beas(?:ing|ed|es)\b|"
+    r"calm(?:ing|ed|s)? down|dying down|died down|cleared|clearing up|clears up|"
+    r"\bheal(?:ing|ed|s)\b|resolv\w*|disappear\w*|went away|gone away|going away|"
+    r"(?:gone|going|come|coming|went|goes) down\b|"
+    r"\bgone\b(?=\s*(?:$|[.,;!?)]|\s(?:now|completely|totally|already|mostly|entirely|today|"
+    r"overnight|for good|by itself|on its own|thankfully|altogether|and|but)\b))|"
+    r"stopped\b(?! (?:taking|using|drinking|wearing|doing|exercising|working|eating|smoking|"
+    r"going to))|"
+    r"(?:nearly|almost|mostly|practically|basically) (?:gone|over|back to normal|healed)|"
+    r"(?:much |a lot |far |way |loads |a bit |slightly )?less (?:now|and less|often|frequent\w*|"
+    r"noticeable|obvious|visible|bad|severe|intense|swollen|puffy|red|painful|sore|bruised|"
+    r"twitchy|droopy|heavy|than (?:before|yesterday|it was|last week|at first))|"
+    r"lessen\w*|reduc\w*|shrink\w*|shrunk|smaller now|"
+    r"wearing off|wore off|worn off|back to normal|recover\w*|on the mend|tapering|"
+    r"letting up|let up|slowing down|less frequent|fewer|"
+    r"(?:not|n't) (?:[\w']+ )?as (?:bad|much|often|painful|sore|swollen|red|noticeable|severe|"
+    r"frequent|intense|strong|obvious)|"
+    r"no (?:more|longer) (?:\w+ing|twitch\w*|swell\w*|swollen|pain|sore\w*|red\w*|bruis\w*|"
+    r"puff\w*|blur\w*|droop\w*)"
+)
+# Words before a sign of improvement that make it a wish or a question, not a report.
+_HYPOTHETICAL = re.compile(
+    r"\b(?:will|would|could|should|might|may|hope|hoping|hopefully|wish|want|until|till|"
+    r"when|how|if|whether|once|supposed|meant|expect\w*|wait\w*|need|needs|told|said|help|"
+    r"helps|tips|long|take|takes|while|before|ways?|anything)\b"
+)
+_SUPPOSED = re.compile(
+    r"\b(?:what if|in case|unless|suppose|supposing)\b|"
+    r"(?<!sure )(?<!know )(?<!tell )(?<!wonder )(?<!wondering )\bif\b"
 )
 
 # Cues that negate what follows them in the same clause.
 _NEGATION = re.compile(
-    r"\b(?:no|not|none|never|without|nor|neither|don't|dont|doesn't|doesnt|didn't|didnt|"
-    r"haven't|havent|hasn't|hasnt|isn't|isnt|aren't|arent|wasn't|wasnt|free of|no longer|"
-    r"nothing like|zero|denies?)\b"
+    r"\b(?:no|not|none|never|without|nor|neither|don't|doesn't|didn't|haven't|hasn't|isn't|"
+    r"aren't|wasn't|weren't|free of|no longer|nothing like|zero|denies?|deny|"
+    r"ruled out|no sign of|no signs of|can't see any|can't notice any|"
+    r"can't feel any|haven't noticed|not noticed|never had)\b"
 )
 # Phrases that look like negation cues but do not negate the symptom after them.
 _PSEUDO_NEGATION = re.compile(
-    r"\b(?:not sure|no idea|no clue|not certain|don't know|dont know|not only|"
-    r"don't think so but|doesn't stop|won't stop|not stop|can't tell)\b"
+    r"\b(?:not sure|no idea|no clue|not certain|don't know|do not know|not 100%|"
+    r"not only|don't think so but|doesn't stop|won't stop|not stop|can't tell|cannot tell|"
+    r"no matter|not just|no wonder|not quite sure|unsure|wondering)\b|"
+    # "it hasn't stopped twitching": the symptom persists.
+    r"(?:n't|\bnot|\bnever) (?:[\w']+ )?(?:stop\w*|go\w* away|gone|eas(?:e|es|ed|ing)|"
+    r"settl\w*|improv\w*|calm\w*|die\w* down|died down|fad\w*|subsid\w*|clear(?:s|ed|ing)|"
+    r"get\w* better|got better|been better|let\w* up)\b"
+)
+# A symptom named as something to look out for, not as one the patient has.
+_MENTION = re.compile(
+    r"\b(?:(?:look|looking|watch|watching|keep an eye) out for|watch for|be aware of|"
+    r"warned (?:me |us )?(?:about|of)|told (?:me )?to (?:look|watch) (?:out )?for|"
+    r"risks? of|chances? of|in case of|in the event of|(?:i've |i have )?(?:read|heard) "
+    r"(?:that|about)|if i (?:ever )?(?:get|develop|notice|experience|start (?:to )?(?:get|have))|"
+    r"what (?:are|r|is) (?:the )?(?:signs|symptoms|sign|symptom) of)\b"
 )
 # A leading "yes" or an answering "no" ("no I can't open it") is a clause of its own: it answers
 # the bot's question and does not negate what follows. "no blurred vision" still negates.
+# "and" starts a new clause when a new subject follows it ("no pain and my vision is blurry").
 _CLAUSE_BREAK = re.compile(
-    r"[.;!?\n]|,|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\bjust\b|\bonly\b|"
-    r"^\s*(?:nope|nah|yes|yeah|yep)\b|"
-    r"^\s*no\b(?=\s+(?:i|i'm|i've|it|it's|its|my|the|they|that|this|there)\b)"
+    r"[.;!?\n:()]|,|\s-\s|"
+    r"\b(?:but|however|although|though|just|only|plus|except|apart from|other than|besides|"
+    r"whereas|yet)\b|"
+    r"\band\b(?=\s+(?:i|i'm|i've|i'd|my|it|it's|its|the|they|there|there's|this|that|now|also|"
+    r"then|today|yesterday|since|still|everything|things|when|suddenly|sometimes|feel|feels|"
+    r"have|has|got|am|seeing|having)\b)|"
+    r"(?:^|(?<=[.;!?\n,:]))\s*(?:nope|nah|yes|yeah|yep|yup|ok|okay)\b|"
+    r"(?:^|(?<=[.;!?\n,:]))\s*no\b(?=\s+(?:i|i'm|i've|it|it's|its|my|the|they|that|this|there|"
+    r"actually|sorry|wait|now)\b)"
+)
+# "blurred vision: no", "breathing - fine": a checklist answer after the symptom.
+_AFTER_DENIAL = re.compile(
+    r"(?:\s+[\w']+)?\s*(?:[:=?]|\s-)\s*"
+    r"(?:no|none|nope|nah|never|negative|not really|fine|ok|okay|normal)\s*(?:$|[.,;!\n])"
 )
 _NEGATION_WINDOW_WORDS = 6
+_WINDOW_CHARACTERS = 160  # how far a clause is read around a match: keeps screening linear
 
-_COMPILED = [(re.compile(rf"(?:{p})"), s) for p, s in _PATTERNS]
-_COMPILED_DENIALS = [(re.compile(rf"(?:{p})"), s) for p, s in _DENIALS]
+SCREENED_HEAD = 8_000
+"""Characters screened from the start of a long message ..."""
+SCREENED_TAIL = 2_000
+"""... and from its end, where a long story often says what is wrong now."""
+
+_CONTRACTIONS = re.compile(
+    r"\b(dont|doesnt|didnt|isnt|wasnt|arent|werent|hasnt|havent|hadnt|wont|couldnt|wouldnt|"
+    r"shouldnt|im|ive|thats|theres)\b"
+)
+_CONTRACTED = {
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "isnt": "isn't",
+    "wasnt": "wasn't",
+    "arent": "aren't",
+    "werent": "weren't",
+    "hasnt": "hasn't",
+    "havent": "haven't",
+    "hadnt": "hadn't",
+    "wont": "won't",
+    "couldnt": "couldn't",
+    "wouldnt": "wouldn't",
+    "shouldnt": "shouldn't",
+    "im": "i'm",
+    "ive": "i've",
+    "thats": "that's",
+    "theres": "there's",
+}
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
 
 def normalise(text: str) -> str:
     """Lower-case and straighten the text so that one pattern fits its spellings."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
+    text = text.replace("\u200b", "")
     text = re.sub(r"\bcan\s*not\b", "can't", text)
     text = re.sub(r"\bcant\b", "can't", text)
+    text = _CONTRACTIONS.sub(lambda m: _CONTRACTED[m.group(1)], text)
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)
     return re.sub(r"[ \t]+", " ", text)
 
 
-def _clause_before(text: str, start: int) -> str:
-    """The part of the clause that precedes position ``start``."""
-    clause_start = 0
-    for match in _CLAUSE_BREAK.finditer(text, 0, start):
-        clause_start = match.end()
-    words = text[clause_start:start].split()
-    return " ".join(words[-_NEGATION_WINDOW_WORDS:])
+def _bounded(text: str) -> str:
+    """The part of a message that is screened: all of it, or its head and tail if very long.
+
+    Cut at white space, so that no word is cut in two, and joined by a line break, so that no
+    clause runs across the cut.
+    """
+    if len(text) <= SCREENED_HEAD + SCREENED_TAIL:
+        return text
+    head = text[:SCREENED_HEAD]
+    tail = text[-SCREENED_TAIL:]
+    head = head[: head.rfind(" ")] if " " in head[-100:] else head
+    tail = tail[tail.find(" ") + 1 :] if " " in tail[:100] else tail
+    return f"{head}\n{tail}"
 
 
-def _is_negated(text: str, start: int) -> bool:
-    before = _clause_before(text, start)
-    before = _PSEUDO_NEGATION.sub(" ", before)
-    return bool(_NEGATION.search(before))
+class _Clauses:
+    """The clause boundaries of one text, found once; looked up by bisection."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        breaks = list(_CLAUSE_BREAK.finditer(text))
+        self._starts = [m.start() for m in breaks]
+        self._ends = [m.end() for m in breaks]
+        self._and = [m.group() == "and" for m in breaks]
 
-def _clause_around(text: str, start: int, end: int) -> str:
-    clause_start = 0
-    for match in _CLAUSE_BREAK.finditer(text, 0, start):
-        clause_start = match.end()
-    following = _CLAUSE_BREAK.search(text, end)
-    clause_end = following.start() if following else len(text)
-    return text[clause_start:clause_end]
+    def start(self, position: int, through_and: bool = False) -> int:
+        """Where the clause holding ``position`` starts (or the one it continues with "and")."""
+        index = bisect.bisect_right(self._ends, position) - 1
+        if through_and and index >= 0 and self._and[index]:
+            index -= 1
+        return self._ends[index] if index >= 0 else 0
 
+    def end(self, position: int, through_and: bool = False) -> int:
+        """Where the clause holding ``position`` ends (or the one continuing it with "and")."""
+        index = bisect.bisect_left(self._starts, position)
+        if through_and and index < len(self._starts) and self._and[index]:
+            index += 1
+        return self._starts[index] if index < len(self._starts) else len(self.text)
 
-def _trend(text: str) -> Trend | None:
-    if _TREND_NOT_IMPROVING.search(text):
-        return Trend.NOT_IMPROVING
-    if _TREND_IMPROVING.search(text):
-        return Trend.IMPROVING
-    return None
+    def before(self, position: int) -> str:
+        """The last words of the clause before ``position``."""
+        start = max(self.start(position), position - _WINDOW_CHARACTERS)
+        words = self.text[start:position].split()
+        return " ".join(words[-_NEGATION_WINDOW_WORDS:])
+
+    def around(self, start: int, end: int, through_and: bool = False) -> str:
+        """The clause around the span from ``start`` to ``end``, within a window.
+
+        With ``through_and``, clauses joined by "and" count as one ("it's sore and it won't
+        settle"): what they say about a symptom's course applies to it.
+        """
+        first = max(self.start(start, through_and), start - _WINDOW_CHARACTERS)
+        last = min(self.end(end, through_and), end + _WINDOW_CHARACTERS)
+        return self.text[first:last]
+
+    def asked(self, start: int, end: int) -> bool:
+        """Whether the clause around the span is a question or a supposition, not a report."""
+        clause_end = self.end(end)
+        if self.text.startswith("?", clause_end):
+            return True
+        return bool(_HYPOTHETICAL.search(" ".join(self.before(start).split()[-5:])))
+
+    def negated(self, position: int, end: int | None = None) -> bool:
+        """Whether what starts at ``position`` is negated in its clause."""
+        before = _PSEUDO_NEGATION.sub(" ", self.before(position))
+        if _NEGATION.search(before):
+            return True
+        return end is not None and bool(_AFTER_DENIAL.match(self.text, end))
 
 
 def screen(text: str) -> Screening:
     """Screen one message for symptoms, denied symptoms and their trend.
+
+    Time is linear in the message's length, and a very long message is read in part only:
+    its first ``SCREENED_HEAD`` and last ``SCREENED_TAIL`` characters.
 
     Args:
         text: what the patient wrote, as written.
@@ -411,32 +1003,85 @@ def screen(text: str) -> Screening:
     Returns:
         The symptoms the text reports, those it denies, and whether it says they improve.
     """
-    text = normalise(text)
+    clauses = _Clauses(normalise(_bounded(text)))
+    text = clauses.text
     present: set[Symptom] = set()
     absent: set[Symptom] = set()
-    for pattern, symptoms in _COMPILED:
-        for match in pattern.finditer(text):
-            if _is_negated(text, match.start()):
-                absent.update(symptoms)
+    for rule in _RULES:
+        outcomes = _OUTCOMES[rule]
+        for match in rule.pattern.finditer(text):
+            if outcomes <= present:
+                break  # nothing more this rule finds can change the screening
+            start, end = match.span()
+            if rule.unless is not None and rule.unless.search(clauses.around(start, end)):
                 continue
-            for symptom in symptoms:
-                present.add(_qualified(symptom, _clause_around(text, *match.span())))
-    for pattern, denied in _COMPILED_DENIALS:
-        if pattern.search(text):
-            absent.update(denied)
+            if _MENTION.search(clauses.before(start)):
+                continue
+            if clauses.negated(start, end):
+                absent.update(rule.symptoms)
+                continue
+            for symptom in rule.symptoms:
+                present.add(_qualified(symptom, clauses.around(start, end, through_and=True)))
+    for pattern, denied in _DENIALS:
+        for match in pattern.finditer(text):
+            if not (clauses.negated(match.start()) or clauses.asked(*match.span())):
+                absent.update(denied)
     # Denying "pain" or "redness" also denies their persistent forms.
     if Symptom.PAIN in absent:
         absent.add(Symptom.PERSISTENT_PAIN)
     if Symptom.REDNESS in absent:
         absent.add(Symptom.PERSISTENT_REDNESS)
-    return Screening(frozenset(present), frozenset(absent - present), _trend(text))
+    return Screening(frozenset(present), frozenset(absent - present), _trend(clauses))
+
+
+_QUALIFIED = {
+    Symptom.PAIN: frozenset({Symptom.PAIN, Symptom.PERSISTENT_PAIN}),
+    Symptom.REDNESS: frozenset({Symptom.REDNESS, Symptom.PERSISTENT_REDNESS}),
+}
+# What each rule can add to the symptoms present.
+_OUTCOMES = {
+    rule: frozenset().union(*(_QUALIFIED.get(s, frozenset({s})) for s in rule.symptoms))
+    for rule in _RULES
+}
 
 
 def _qualified(symptom: Symptom, clause: str) -> Symptom:
     """Pain and redness become red flags when the patient says they persist."""
-    if _PERSISTENT.search(clause):
+    if symptom is Symptom.PAIN and _ELSEWHERE.search(clause):
+        return symptom
+    if _PERSISTENT.search(clause) and not (_WHAT_IF.search(clause) or _RESOLVED.search(clause)):
         if symptom is Symptom.PAIN:
             return Symptom.PERSISTENT_PAIN
         if symptom is Symptom.REDNESS:
             return Symptom.PERSISTENT_REDNESS
     return symptom
+
+
+def _trend(clauses: _Clauses) -> Trend | None:
+    """Not improving if the text says so anywhere (or negates an improvement); else improving.
+
+    A sign of improvement in a question or a wish ("when will it settle?") is no report of one;
+    a sign of worsening counts even in a question ("is it normal that it's getting worse?"),
+    unless it is a supposition ("what if it doesn't get better?").
+    """
+    text = clauses.text
+    improving = False
+    for match in _TREND_NOT_IMPROVING.finditer(text):
+        before = clauses.before(match.start())
+        if not (clauses.negated(match.start()) or _SUPPOSED.search(before)):
+            return Trend.NOT_IMPROVING
+    for match in _TREND_IMPROVING.finditer(text):
+        before = clauses.before(match.start())
+        if _PSEUDO_NEGATION.search(before) or clauses.asked(*match.span()):
+            continue
+        if _NEGATION.search(before):
+            return Trend.NOT_IMPROVING
+        improving = True
+    if improving:
+        return Trend.IMPROVING
+    if any(
+        not (clauses.negated(m.start()) or _SUPPOSED.search(clauses.before(m.start())))
+        for m in _TREND_STILL.finditer(text)
+    ):
+        return Trend.NOT_IMPROVING
+    return None
