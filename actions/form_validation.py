@@ -104,15 +104,18 @@ class ValidateTriageForm(FormValidationAction):
     ) -> list[EventType]:
         """Records what the message says about symptoms, answers its question, asks the next.
 
-        A report that asks something ("my lid looks heavy, will it settle?") gets the
-        article's answer first, then the check goes on. A report that starts the form is
-        the description, even when no symptom in it is recognised.
+        The report that starts the check ("my lid looks heavy, will it settle?") gets the
+        article's answer on that symptom first, then the check goes on; later in the check,
+        a report gets it when it asks something. The report that starts the check is the
+        description, even when no symptom in it is recognised.
         """
         latest = slots.screening_from_entities(tracker.latest_message.get("entities") or [])
         text = tracker.latest_message.get("text") or ""
-        starting = tracker.active_loop.get("name") != self.form_name()
+        # Nothing asked yet: the message that started the check.
+        starting = tracker.get_slot(REQUESTED_SLOT) is None
+        reported = _intent(tracker) == "report_symptom"
         values = slots.screening_slot_values(tracker.slots, latest, text)
-        if starting and _intent(tracker) == "report_symptom" and text.strip():
+        if starting and reported and text.strip():
             if not tracker.get_slot(slots.SYMPTOM_DESCRIPTION):
                 values[slots.SYMPTOM_DESCRIPTION] = slots.add_description(None, text)
             if not (latest.present or tracker.get_slot(slots.SYMPTOMS)):
@@ -120,14 +123,11 @@ class ValidateTriageForm(FormValidationAction):
         tracker.slots.update(values)
         urgent = latest.red_flags or latest.emergency_signs
         article = _article_answer(tracker)
-        if (
-            article
-            and not urgent
-            and _intent(tracker) == "report_symptom"
-            and asks_question(text)
-        ):
+        if article and reported and not urgent and (starting or asks_question(text)):
             dispatcher.utter_message(response=article)
-            values.setdefault(slots.SYMPTOM_DESCRIPTION, tracker.get_slot(slots.SYMPTOM_DESCRIPTION))
+            values.setdefault(
+                slots.SYMPTOM_DESCRIPTION, tracker.get_slot(slots.SYMPTOM_DESCRIPTION)
+            )
         events = [SlotSet(key, value) for key, value in values.items()]
         return events + await super().run(dispatcher, tracker, domain)
 

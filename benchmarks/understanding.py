@@ -212,6 +212,7 @@ def simulate(bot: Bot, names: ReplyNames, patient: dict[str, Any], today: date) 
     message = fill_dates(patient["opening"], today)
     transcript: list[str] = []
     first: list[str] = []
+    told = False
     for turn in range(1, MAX_TURNS + 1):
         replies = names.of(bot.say(sender, message))
         transcript.append(f"  patient: {message[:100]!r}\n  bot: {replies}")
@@ -221,12 +222,16 @@ def simulate(bot: Bot, names: ReplyNames, patient: dict[str, Any], today: date) 
         if level is not None:
             return {"level": level, "turns": turn, "first": first, "transcript": transcript}
         asked = [QUESTIONS[n] for n in replies if n in QUESTIONS]
-        if not asked:
-            if not any(n in RE_ASKS for n in replies):
-                break
-            # The same question in other words: the patient says the same again.
-        else:
+        if asked:
             message = says[asked[-1]]
+            told = told or asked[-1] == "symptom"
+        elif any(n in RE_ASKS for n in replies):
+            continue  # the same question in other words: the patient says the same again
+        elif not told:
+            # A greeting or an answer without a question: the patient says what they notice.
+            message, told = says["symptom"], True
+        else:
+            break
     return {"level": None, "turns": MAX_TURNS, "first": first, "transcript": transcript}
 
 

@@ -36,6 +36,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.answers import yes_no
 from actions.slots import screening_entities
 from actions.symptoms import screen
 
@@ -61,8 +62,10 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             "non_english_intent": "non_english",
             "fallback_intent": "nlu_fallback",
             "max_characters": 1000,
-            # Intents a reported symptom does not override: answers and requests.
-            "keep_intents": ["affirm", "deny", "dont_know", "stop", "ask_human", "delete_data"],
+            # Intents a reported symptom does not override: requests, and answers that start
+            # with a yes or a no ("no, just a twitch"), not a story that says "not sure".
+            "keep_intents": ["stop", "ask_human", "delete_data"],
+            "answer_intents": ["affirm", "deny", "dont_know"],
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -91,13 +94,20 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             intent = (message.get(INTENT) or {}).get("name")
             if screening.red_flags or screening.emergency_signs:
                 _set_intent(message, self._config["report_intent"])
-            elif screening.present and intent not in self._config["keep_intents"]:
+            elif screening.present and not self._keeps(intent, text):
                 _set_intent(message, self._config["report_intent"])
             elif mostly_non_latin(text):
                 _set_intent(message, self._config["non_english_intent"])
             elif len(text) > self._config["max_characters"]:
                 _set_intent(message, self._config["fallback_intent"])
         return messages
+
+
+    def _keeps(self, intent: str | None, text: str) -> bool:
+        """Whether a message with a symptom keeps the classifier's intent."""
+        if intent in self._config["keep_intents"]:
+            return True
+        return intent in self._config["answer_intents"] and yes_no(text) is not None
 
 
 def _set_intent(message: Message, name: str) -> None:

@@ -86,6 +86,7 @@ def test_a_very_long_story_with_a_symptom_is_a_report() -> None:
         ("my lid looks droopy since friday, will it settle?", "faq", "report_symptom"),
         ("my eye keeps twitching", "inform", "report_symptom"),
         ("no, just a twitch", "deny", "deny"),
+        ("eyes feel dry all the time, not sure it's getting better", "dont_know", "report_symptom"),
         ("yes it's swollen", "affirm", "affirm"),
         ("stop, my eye is twitching anyway", "stop", "stop"),
         ("can I drink coffee?", "faq", "faq"),
