@@ -17,12 +17,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
+from tools.nlu_config import classifier_config
 from tools.nlu_report import weighted_f1
 from tools.servers import RASA, ROOT
 
 
 def cross_validate(out: Path, folds: int) -> tuple[float, float | None]:
-    """One ``rasa test nlu`` cross-validation into ``out``: intent F1 and FAQ answer F1."""
+    """One ``rasa test nlu`` cross-validation into ``out``: intent F1 and FAQ answer F1.
+
+    It scores the classifiers, without the message screener's rules (tools/nlu_config.py).
+    """
+    config = out / "nlu-config.yml"
+    out.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        yaml.safe_dump(classifier_config(yaml.safe_load((ROOT / "config.yml").read_text()))),
+        encoding="utf-8",
+    )
     subprocess.run(
         [
             str(RASA),
@@ -31,7 +43,7 @@ def cross_validate(out: Path, folds: int) -> tuple[float, float | None]:
             "--nlu",
             "data/nlu",
             "--config",
-            "config.yml",
+            str(config),
             "--cross-validation",
             "--folds",
             str(folds),

