@@ -9,6 +9,7 @@ the question before the form asks again.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker, utils
@@ -81,6 +82,29 @@ def _answer(tracker: Tracker) -> Answer | None:
     by_intent = {"affirm": Answer.YES, "deny": Answer.NO, "dont_know": Answer.UNSURE}
     found = by_intent.get(_intent(tracker) or "")
     return found or yes_no(tracker.latest_message.get("text") or "")
+
+
+BARE_DATE_WORDS = 6
+"""A reply this short that reads as a date, given during the check, is the treatment's date."""
+
+
+def _bare_date(text: str) -> date | None:
+    """The date of a short reply that is only a date ("5 days ago", "last Tuesday")."""
+    if len(text.split()) > BARE_DATE_WORDS or screen(text).present:
+        return None
+    return parse_treatment_date(text, clinic.today(), clinic.load().date_order).treated_on
+
+
+def _says_something_else(tracker: Tracker) -> bool:
+    """Whether a reply that is no yes or no asks something or tells a date instead.
+
+    Then it is no unclear answer: what it tells is kept, and the question is asked again
+    without "I need a yes or a no".
+    """
+    text = tracker.latest_message.get("text") or ""
+    if asks_question(text):
+        return True
+    return _bare_date(text) is not None
 
 
 def _article_answer(tracker: Tracker) -> str | None:
@@ -220,6 +244,8 @@ class ValidateTriageForm(FormValidationAction):
                 else {}
             )
         found = treatment_date_in_report(text, clinic.today(), clinic.load().date_order)
+        if found is None and tracker.get_slot(slots.TREATMENT_DATE) is None:
+            found = _bare_date(text)
         return {slots.TREATMENT_DATE: found.isoformat()} if found else {}
 
     def validate_treatment_date(
@@ -261,7 +287,7 @@ class ValidateTriageForm(FormValidationAction):
             return {slots.IMPROVING: True}
         if answer is Answer.NO:
             return {slots.IMPROVING: False}
-        if answer is None and asks_question(text):
+        if answer is None and _says_something_else(tracker):
             return {}
         return {slots.IMPROVING: UNCLEAR}
 
@@ -303,7 +329,7 @@ class ValidateTriageForm(FormValidationAction):
         ):
             return {}
         answer = _answer(tracker)
-        if answer is None and asks_question(tracker.latest_message.get("text") or ""):
+        if answer is None and _says_something_else(tracker):
             return {}
         reading = {Answer.YES: True, Answer.UNSURE: True, Answer.NO: False}
         return {question.value: reading.get(answer, UNCLEAR) if answer else UNCLEAR}

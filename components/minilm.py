@@ -175,6 +175,11 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     return scores
 
 
+def _valid_utf8(text: str) -> str:
+    """``text`` with what UTF-8 cannot hold (a lone surrogate) replaced: the tokenizer's input."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class MiniLM:
     """all-MiniLM-L6-v2: texts to unit-length 384-dimensional float32 vectors."""
 
@@ -250,7 +255,7 @@ class MiniLM:
         One text at a time: ``encode_batch`` would start the tokenizer's thread pool, for
         70 microseconds a text saved, and then warn in every process this one forks.
         """
-        return [self._tokenizer.encode(text).ids for text in texts]
+        return [self._tokenizer.encode(_valid_utf8(text)).ids for text in texts]
 
     def encode(self, texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         """The texts' sentence vectors: ``(len(texts), 384)`` float32, each of unit length.

@@ -95,7 +95,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         if not chosen:
             return messages
         vectors = self._model.encode(
-            [message.get(TEXT) for message in chosen], batch_size=self._config["batch_size"]
+            # Rasa keeps a "/intent{...}" payload's text as it came, not always a string.
+            [str(message.get(TEXT)) for message in chosen],
+            batch_size=self._config["batch_size"],
         )
         weight = self._config["weight"]
         if weight != 1.0:

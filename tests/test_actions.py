@@ -426,3 +426,18 @@ async def test_session_start_keeps_what_the_patient_said(tracker_for, dispatcher
     assert not any(name.startswith("clinic_") for name in slots)
     assert slots["treatment_date"] == "2026-11-19"
     assert "screen_vision" not in slots
+
+
+async def test_a_date_given_to_the_emergency_question_is_kept_and_the_question_asked_again(
+    form, dispatcher
+) -> None:
+    slots = await form(
+        text="5 days ago",
+        intent="inform",
+        requested_slot="screen_emergency",
+        slots={"symptoms": ["twitching"], "symptom_description": "twitch"},
+    )
+    assert slots["treatment_date"] == "2026-11-19"
+    assert "screen_emergency" not in slots
+    assert slots["requested_slot"] == "screen_emergency"
+    assert dispatcher.messages == []

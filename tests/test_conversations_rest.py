@@ -20,6 +20,7 @@ pytestmark = pytest.mark.servers
 
 TEST_PHONE = "+44 20 7946 0999"
 SCREENING_NO = ["no", "no", "no", "no"]
+EMERGENCY_QUESTION = "Do you have any trouble breathing, swallowing or speaking"
 _senders = itertools.count()
 
 
@@ -102,9 +103,9 @@ def test_not_improving_at_day_16_is_routine(bot: Bot, sender: str) -> None:
 
 
 def test_improving_at_day_15_is_self_care(bot: Bot, sender: str) -> None:
-    said = talk(bot, sender, "my eyelid is a bit droopy", "15 days ago")
+    said = talk(bot, sender, "my eyelid is a bit droopy", "no", "15 days ago")
     assert said[-1] == "Is it getting better?"
-    talk(bot, sender, "yes", *SCREENING_NO)
+    talk(bot, sender, "yes", "no", "no", "no")
     assert level(bot, sender) == "self_care"
 
 
@@ -129,8 +130,10 @@ def test_a_red_flag_inside_a_question_is_triaged(bot: Bot, sender: str) -> None:
 def test_an_article_question_gets_the_articles_answer(bot: Bot, sender: str) -> None:
     said = talk(bot, sender, "can I drink coffee?")
     assert "3 to 5 days" in said[-1]
+    # A twitch of the patient's own: the article's answer, then the check, emergency first.
     said = talk(bot, sender, "why is my eyelid twitching after botox?")
-    assert "3 to 7 days" in said[-1]
+    assert "3 to 7 days" in said[-2]
+    assert said[-1].startswith(EMERGENCY_QUESTION)
     assert level(bot, sender) is None
 
 
@@ -140,8 +143,8 @@ def test_a_question_in_the_middle_of_the_form_is_answered_then_the_form_goes_on(
     talk(bot, sender, "my eye is twitching")
     said = talk(bot, sender, "should I massage it?")
     assert "massage" in said[0]
-    assert said[-1].startswith("When did you have your Botox treatment?")
-    talk(bot, sender, "4 days ago", *SCREENING_NO)
+    assert said[-1].startswith(EMERGENCY_QUESTION)
+    talk(bot, sender, "no", "4 days ago", "no", "no", "no")
     assert level(bot, sender) == "self_care"
 
 
@@ -182,18 +185,18 @@ def test_bad_input_gets_a_clear_answer_and_the_conversation_goes_on(
 
 
 def test_an_unknown_date_is_asked_once_more_then_the_safe_advice(bot: Bot, sender: str) -> None:
-    said = talk(bot, sender, "my eye is twitching", "400 days ago")
+    said = talk(bot, sender, "my eye is twitching", "no", "400 days ago")
     assert "more than a year ago" in said[-2]
     said = talk(bot, sender, "I don't remember")
     assert "more than 2 weeks" in said[0]
-    talk(bot, sender, *SCREENING_NO)
+    talk(bot, sender, "no", "no", "no")
     slots = bot.tracker(sender)["slots"]
     assert slots["triage_level"] == "self_care"
     assert slots["triage_reasons"] == ["treatment_date_unknown"]
 
 
 def test_tomorrow_is_not_a_treatment_date(bot: Bot, sender: str) -> None:
-    said = talk(bot, sender, "my eye is twitching", "tomorrow")
+    said = talk(bot, sender, "my eye is twitching", "no", "tomorrow")
     assert "in the future" in said[-2]
 
 
@@ -205,12 +208,12 @@ def test_every_message_a_patient_sent_is_kept(bot: Bot, sender: str) -> None:
 
 
 def test_a_restart_of_both_servers_loses_nothing(servers: Servers, sender: str) -> None:
-    talk(servers.bot, sender, "my eye is twitching", "5 days ago", "no")
+    talk(servers.bot, sender, "my eye is twitching", "no", "5 days ago", "no")
     servers.stop_rasa()
     servers.stop_actions()
     servers.start_actions()
     servers.start_rasa()
     said = talk(servers.bot, sender, "no")
     assert said[-1] == "Is there pain or redness at an injection site that isn't going away?"
-    talk(servers.bot, sender, "no", "no")
+    talk(servers.bot, sender, "no")
     assert level(servers.bot, sender) == "self_care"

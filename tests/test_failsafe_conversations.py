@@ -22,6 +22,7 @@ pytestmark = pytest.mark.servers
 
 TEST_PHONE = "+44 20 7946 0777"
 UNAVAILABLE = "can't check that right now"
+EMERGENCY_QUESTION = "Do you have any trouble breathing, swallowing or speaking"
 RED_FLAG = "return to the clinic today"
 _senders = itertools.count()
 
@@ -62,7 +63,8 @@ def test_with_the_action_server_down_every_message_gets_an_answer_then_the_form_
     servers_up: Servers, sender: str
 ) -> None:
     bot = servers_up.bot
-    assert "When did you have your Botox" in say(bot, sender, "my eye is twitching")[-1]
+    assert EMERGENCY_QUESTION in say(bot, sender, "my eye is twitching")[-1]
+    assert "When did you have your Botox" in say(bot, sender, "no")[-1]
     servers_up.stop_actions()
 
     reply = say(bot, sender, "5 days ago")
@@ -106,6 +108,7 @@ def test_yes_to_a_red_flag_question_with_the_action_server_down(
 ) -> None:
     bot = servers_up.bot
     say(bot, sender, "my eye is twitching")
+    say(bot, sender, "no")
     assert "eyelid drooping" in say(bot, sender, "5 days ago")[-1]
     servers_up.stop_actions()
 
@@ -140,4 +143,4 @@ def test_a_frozen_action_server_gets_the_fail_safe_within_seconds(
     assert waited < 10, f"the patient waited {waited:.1f} s"
 
     servers_up.resume_actions()
-    assert "When did you have your Botox" in say(bot, sender, "my eye is twitching")[-1]
+    assert EMERGENCY_QUESTION in say(bot, sender, "my eye is twitching")[-1]

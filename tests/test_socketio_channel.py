@@ -96,7 +96,7 @@ async def test_the_websocket_transport_carries_a_conversation(servers: Servers) 
     patient = Patient(servers)
     await patient.connect(transport="websocket")
     replies = await patient.say("my eye is twitching")
-    assert any("When did you have your Botox" in text for text in replies)
+    assert any("Do you have any trouble breathing" in text for text in replies)
     await patient.client.disconnect()
 
 
@@ -116,7 +116,8 @@ async def test_bad_input_gets_an_answer_and_the_next_message_too(
 async def test_a_dropped_connection_loses_nothing_and_the_form_goes_on(servers: Servers) -> None:
     first = Patient(servers)
     await first.connect()
-    replies = await first.say("my eyelid keeps twitching since my botox")
+    await first.say("my eyelid keeps twitching since my botox")
+    replies = await first.say("no")
     assert any("When did you have your Botox" in text for text in replies)
     await first.client.disconnect()
 
@@ -126,6 +127,6 @@ async def test_a_dropped_connection_loses_nothing_and_the_form_goes_on(servers: 
     assert replies and not any("When did you have" in text for text in replies), replies
     assert again.tracker()["slots"]["treatment_date"] is not None
     said = [e["text"] for e in again.tracker()["events"] if e["event"] == "user"]
-    assert said == ["my eyelid keeps twitching since my botox", "5 days ago"]
+    assert said == ["my eyelid keeps twitching since my botox", "no", "5 days ago"]
     await again.client.disconnect()
     assert requests.get(f"{servers.bot.url}/", timeout=10).ok
