@@ -36,8 +36,8 @@ def severity_without_actions(
     Returns:
         ``EMERGENCY`` for an emergency sign, ``RED_FLAG`` for an article red flag, else
         ``EXPECTED``. A sign in the latest message always counts, also a "yes" (or doubt) to
-        the red-flag question being asked; what earlier turns established counts until a triage decision
-        has been given for it.
+        the red-flag question being asked; what earlier turns established counts until a
+        triage decision has been given for it.
     """
     latest = slots.screening_from_entities(entities)
     decided = slot_values.get(slots.TRIAGE_LEVEL) is not None

@@ -27,7 +27,7 @@ import re
 import sys
 import tempfile
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -317,9 +317,11 @@ def bot_for(url: str | None) -> Iterator[Bot]:
     if url:
         yield Bot(url, "", Path("."))
         return
-    with tempfile.TemporaryDirectory(prefix="understanding-") as workdir:
-        with running_bot(Path(workdir)) as servers:
-            yield servers.bot
+    with (
+        tempfile.TemporaryDirectory(prefix="understanding-") as workdir,
+        running_bot(Path(workdir)) as servers,
+    ):
+        yield servers.bot
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -107,9 +107,12 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")
-            if screening.red_flags or screening.emergency_signs or self._is_concept(intent):
-                _set_intent(message, self._config["report_intent"])
-            elif screening.present and not self._keeps(intent, text):
+            if (
+                screening.red_flags
+                or screening.emergency_signs
+                or self._is_concept(intent)
+                or (screening.present and not self._keeps(intent, text))
+            ):
                 _set_intent(message, self._config["report_intent"])
             elif mostly_non_latin(text):
                 _set_intent(message, self._config["non_english_intent"])

@@ -1,4 +1,4 @@
-"""A static sentence encoder distilled from all-MiniLM-L6-v2 (components/minilm.py), model2vec-style.
+"""A static sentence encoder distilled from all-MiniLM-L6-v2 (components/minilm.py), as model2vec.
 
 MiniLM costs 6 to 10 ms of CPU for one short message; this costs a few hundredths of that.
 ``distill`` runs each word piece of MiniLM's vocabulary (30,522, less the 994 ``[unused*]``

@@ -52,7 +52,8 @@ def test_no_heldout_sentence_is_training_data() -> None:
     leaked = [
         text
         for text in _heldout_sentences()
-        if len(_words(text).split()) > 3 and _words(fill_dates(text, date(2026, 11, 24))) in training
+        if len(_words(text).split()) > 3
+        and _words(fill_dates(text, date(2026, 11, 24))) in training
     ]
     assert leaked == []
 
