@@ -250,7 +250,9 @@ class StaticEmbeddings:
         """
         result = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
-            ids = self._tokenizer.encode(text, add_special_tokens=False).ids
+            # Any text: Rasa keeps some payloads' text as sent, and UTF-8 holds no lone surrogate.
+            valid = str(text).encode("utf-8", "replace").decode("utf-8")
+            ids = self._tokenizer.encode(valid, add_special_tokens=False).ids
             if not ids:
                 continue
             # The weighted sum, in float32. Folding the weights into a float32 copy of the

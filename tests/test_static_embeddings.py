@@ -106,6 +106,12 @@ def test_one_text_is_the_same_alone_or_in_a_batch(embeddings: StaticEmbeddings) 
         np.testing.assert_array_equal(embeddings.encode([text])[0], vector)
 
 
+def test_any_text_is_read_a_lone_surrogate_too(embeddings: StaticEmbeddings) -> None:
+    vectors = embeddings.encode(["my eye \ud800 twitches", "🙂🙂"])
+    assert vectors.shape[0] == 2
+    assert np.isfinite(vectors).all()
+
+
 def test_nothing_known_is_the_zero_vector(embeddings: StaticEmbeddings) -> None:
     # [SEP] and [CLS] in a text are read as the markers, which have no vector.
     vectors = embeddings.encode(["", "   ", "[SEP]", "[CLS] [SEP]"])

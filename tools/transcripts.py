@@ -11,21 +11,24 @@ from pathlib import Path
 from tools.servers import running_bot
 
 CONVERSATIONS = {
-    "A twitch five days after the treatment: self-care, and when to come back": [
+    "A twitch five days after the treatment, with a question: the answer, then the check": [
         "hi",
-        "my eye has been twitching since my botox",
+        "my eye keeps fluttering since my botox, is that normal?",
+        "nope",
         "5 days ago",
         "can I drink coffee?",
         "no",
-        "no",
-        "no",
+        "no, my vision is fine",
         "no",
     ],
-    "A red flag in the middle of the questions: back to the clinic today": [
-        "my eyelid keeps twitching",
-        "about 10 days ago",
+    "A red flag confirmed with detail: back to the clinic today": [
+        "my eyelid keeps twitching, had the jabs about 10 days ago",
         "no",
-        "actually my vision has gone a bit blurry",
+        "no it opens fine",
+        "yes, mostly when I look to the side",
+    ],
+    "An emergency sign in the patient's own words: the emergency answer at once": [
+        "since my botox food keeps getting stuck when I try to swallow",
     ],
 }
 
