@@ -41,9 +41,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import UTTER_PREFIX
-from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
+from rasa.shared.core.constants import (
+    ACTION_DEACTIVATE_LOOP_NAME,
+    ACTION_LISTEN_NAME,
+    ACTION_SESSION_START_NAME,
+)
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -146,7 +150,10 @@ class ActionServerFailSafe(Policy):
         """The action this policy insists on in this state, or None to leave it to the others."""
         actions = _latest_actions(tracker, 2)
         latest = actions[0] if actions else None
-        if latest is not None and _failed(tracker, latest, domain):
+        failed = _session_start_failed(tracker) or (
+            latest is not None and _failed(tracker, latest, domain)
+        )
+        if failed:
             message = tracker.latest_message
             severity = severity_without_actions(
                 tracker.current_slot_values(),
@@ -175,6 +182,22 @@ def _latest_actions(tracker: DialogueStateTracker, count: int) -> list[str | Non
             if len(names) == count:
                 break
     return names
+
+
+def _session_start_failed(tracker: DialogueStateTracker) -> bool:
+    """Whether the patient's first message came right after a session start that failed.
+
+    ``action_session_start`` is the action server's. When it answers, the session starts
+    with ``SessionStarted`` and ``action_listen``; when it cannot, Rasa logs the action
+    without them and goes on with the message, which no rule then matches.
+    """
+    events = tracker.events
+    return (
+        len(events) >= 2
+        and isinstance(events[-1], UserUttered)
+        and isinstance(events[-2], ActionExecuted)
+        and events[-2].action_name == ACTION_SESSION_START_NAME
+    )
 
 
 def _failed(tracker: DialogueStateTracker, action_name: str, domain: Domain) -> bool:

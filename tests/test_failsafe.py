@@ -12,7 +12,14 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.failsafe import severity_without_actions
@@ -159,6 +166,49 @@ def test_otherwise_it_leaves_the_decision_to_the_other_policies(
     policy: ActionServerFailSafe, rasa_domain: Domain, events: list[Any]
 ) -> None:
     assert predicted(policy, tracker_of(*events), rasa_domain) == "(abstains)"
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "expected"),
+    [
+        (
+            "I can't breathe properly since my botox",
+            "report_symptom",
+            "utter_unavailable_emergency",
+        ),
+        (
+            "my vision has been blurry since my botox",
+            "report_symptom",
+            "utter_unavailable_red_flag",
+        ),
+        ("hello", "greet", "utter_unavailable"),
+    ],
+)
+def test_a_first_message_after_a_failed_session_start_gets_the_fail_safe(
+    policy: ActionServerFailSafe, rasa_domain: Domain, message: str, intent: str, expected: str
+) -> None:
+    # action_session_start failed: Rasa logged it without SessionStarted and action_listen.
+    tracker = DialogueStateTracker.from_events(
+        "patient", [ActionExecuted("action_session_start"), said(message, intent)]
+    )
+    assert predicted(policy, tracker, rasa_domain) == expected
+    tracker.update(ActionExecuted(expected))
+    assert predicted(policy, tracker, rasa_domain) == "action_listen"
+
+
+def test_a_session_that_started_well_is_left_to_the_other_policies(
+    policy: ActionServerFailSafe, rasa_domain: Domain
+) -> None:
+    tracker = DialogueStateTracker.from_events(
+        "patient",
+        [
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+            said("hello", "greet"),
+        ],
+    )
+    assert predicted(policy, tracker, rasa_domain) == "(abstains)"
 
 
 def test_after_a_red_flag_the_form_is_closed_then_it_listens(

@@ -130,6 +130,25 @@ def test_an_emergency_sign_in_a_new_conversation_with_the_action_server_down(
     assert user_texts(bot, sender)[-1] == "I can't breathe properly since my injections"
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("I can't breathe properly since my botox", "🚨 Call 112 now"),
+        ("my vision has been blurry since my botox", RED_FLAG),
+    ],
+)
+def test_the_first_message_of_a_new_conversation_gets_the_fail_safe(
+    servers_up: Servers, sender: str, message: str, expected: str
+) -> None:
+    bot = servers_up.bot
+    servers_up.stop_actions()  # action_session_start fails too
+    reply = say(bot, sender, message)[0]
+    assert expected in reply and TEST_PHONE in reply
+    assert user_texts(bot, sender) == [message]
+    # The conversation goes on.
+    assert "coffee" in say(bot, sender, "can I drink coffee?")[0]
+
+
 def test_a_frozen_action_server_gets_the_fail_safe_within_seconds(
     servers_up: Servers, sender: str
 ) -> None:
