@@ -31,6 +31,7 @@ It runs last in the pipeline, after the intent classifier and the fallback class
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -45,6 +46,33 @@ from rasa.shared.nlu.training_data.message import Message
 from actions.answers import yes_no
 from actions.slots import screening_entities
 from actions.symptoms import Screening, ScreeningQuestion, Symptom, screen
+
+# A report of a group's sign names something of that group: the classifier alone is not
+# trusted on a message without one of these words ("everything seems fine").
+_GROUP_WORDS = {
+    ScreeningQuestion.EYELID: re.compile(r"\b(?:eye|eyes|eyelids?|lids?|pupils?)\b"),
+    ScreeningQuestion.VISION: re.compile(
+        r"\b(?:see|seeing|saw|seen|vision|visual|sight|eyesight|look|looks|looking|focus\w*|"
+        r"read\w*|blur\w*|double|doubled|ghost\w*|shadow\w*|hazy|haze|fuzzy|foggy|blind\w*|"
+        r"eyes?|screen|text|words|letters|lines|tv)\b"
+    ),
+    ScreeningQuestion.INJECTION_SITE: re.compile(
+        r"\b(?:inject\w*|needle|jab\w*|spots?|sites?|points?|pain\w*|sore\w*|hurt\w*|ache\w*|"
+        r"aching|tender\w*|red\w*|throb\w*|sting\w*|burn\w*|hot|warm|pus|ooz\w*|lump\w*)\b"
+    ),
+    ScreeningQuestion.EMERGENCY: re.compile(
+        r"\b(?:breath\w*|air|chest|lungs?|swallow\w*|food|drinks?|drinking|water|chok\w*|"
+        r"throats?|tongues?|lips?|mouth|face|speak\w*|speech|talk\w*|words?|voice|slur\w*|"
+        r"weak\w*|arms?|legs?|body|strength|limbs?|floppy|jelly|lift|hold|swell\w*|swollen|"
+        r"puff\w*|hives|rash|allerg\w*|stuck)\b"
+    ),
+}
+_PLAIN_NO = re.compile(r"\W*(?:no+|nope|nah+|not really|none|nothing|never)\b")
+_ALL_FINE = re.compile(
+    r"\b(?:everything|all|it|they|both|things)(?:'s| is| are| seems?| looks?| feels?)? "
+    r"(?:all )?(?:fine|ok|okay|good|normal|great)\b|\b(?:are|is|seem|seems|feel|feels) "
+    r"(?:totally |completely |perfectly )?(?:fine|ok|okay|normal)\b"
+)
 
 
 def mostly_non_latin(text: str) -> bool:
@@ -127,13 +155,17 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         """The screening, with the signs the classifier is sure of and the screen did not deny."""
         threshold = self._config["concept_confidence"]
         added: set[Symptom] = set()
+        text = message.get(TEXT) or ""
+        if _PLAIN_NO.match(text.lower()) or _ALL_FINE.search(text.lower()):
+            # "no, my lips and tongue are fine": a denial in words the patterns don't know.
+            return screening
         for entry in message.get(INTENT_RANKING_KEY) or []:
             code = self._config["concept_intents"].get(entry.get("name"))
             if code is None or float(entry.get("confidence") or 0.0) < threshold:
                 continue
             symptom = Symptom(code)
             group = next(q for q in ScreeningQuestion if symptom in q.symptoms)
-            if screening.answer(group) is None:
+            if screening.answer(group) is None and _GROUP_WORDS[group].search(text.lower()):
                 added.add(symptom)
         if not added:
             return screening

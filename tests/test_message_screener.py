@@ -116,18 +116,44 @@ def classified(text: str, ranking: list[tuple[str, float]]) -> Message:
 
 
 @pytest.mark.parametrize(
-    ("intent", "symptom"),
+    ("text", "intent", "symptom"),
     [
-        ("report_eyelid", "eyelid_cannot_open"),
-        ("report_vision", "vision_problem"),
-        ("report_injection_site", "persistent_pain_or_redness"),
-        ("report_emergency", "breathing_swallowing_or_speaking"),
+        ("my lid sits right over the pupil now", "report_eyelid", "eyelid_cannot_open"),
+        ("the tv splits into two when i look at it", "report_vision", "vision_problem"),
+        (
+            "one injection point is hot and angry",
+            "report_injection_site",
+            "persistent_pain_or_redness",
+        ),
+        (
+            "food keeps sticking halfway down",
+            "report_emergency",
+            "breathing_swallowing_or_speaking",
+        ),
     ],
 )
-def test_a_sign_the_classifier_is_sure_of_is_added_to_the_screen(intent: str, symptom: str) -> None:
-    message = classified("something the patterns do not know", [(intent, 0.8), ("faq", 0.1)])
+def test_a_sign_the_classifier_is_sure_of_is_added_to_the_screen(
+    text: str, intent: str, symptom: str
+) -> None:
+    message = classified(text, [(intent, 0.8), ("faq", 0.1)])
     assert message.get("intent")["name"] == "report_symptom"
     assert ("symptom", symptom) in entities(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("no, my lips and tongue are fine", "report_emergency"),
+        ("nope, nothing like that", "report_emergency"),
+        ("just checking in, everything seems fine", "report_vision"),
+        ("something the patterns do not know", "report_emergency"),
+    ],
+)
+def test_a_denial_or_a_message_without_the_groups_words_adds_no_sign(
+    text: str, intent: str
+) -> None:
+    message = classified(text, [(intent, 0.8), ("deny", 0.1)])
+    assert not any(kind == "symptom" for kind, _ in entities(message))
 
 
 def test_a_sign_the_classifier_is_unsure_of_is_a_report_without_the_sign() -> None:
@@ -143,5 +169,5 @@ def test_a_sign_the_screen_read_as_denied_is_not_added_back() -> None:
 
 
 def test_a_sign_lower_in_the_ranking_counts_when_sure_enough() -> None:
-    message = classified("odd words", [("faq", 0.3), ("report_emergency", 0.55)])
+    message = classified("my arms feel funny", [("faq", 0.3), ("report_emergency", 0.55)])
     assert ("symptom", "breathing_swallowing_or_speaking") in entities(message)
