@@ -9,6 +9,7 @@ the question before the form asks again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -75,6 +76,36 @@ def _answers_requested(tracker: Tracker, slot: str) -> bool:
         return True
     starts_like_answer = yes_no(tracker.latest_message.get("text") or "") is not None
     return starts_like_answer and intent not in ASKING_INTENTS
+
+
+@dataclass(frozen=True)
+class SafeReading:
+    """How a yes-or-no question treats an answer that is neither."""
+
+    value: bool
+    """What a second unclear answer counts as: the reading that keeps the patient safe."""
+    ask_again: str
+    """The response that asks once more."""
+    taken_as: str
+    """The response that says how the second unclear answer was read."""
+
+
+def _safe_reading(
+    slot: str,
+    value: Any,
+    reading: SafeReading,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+) -> dict[str, Any]:
+    """A clear answer as it is; an unclear one asked again once, then read the safe way."""
+    if value != UNCLEAR:
+        return {slot: value, slots.UNCLEAR_ANSWERS: 0}
+    unclear = int(tracker.get_slot(slots.UNCLEAR_ANSWERS) or 0) + 1
+    if unclear >= UNCLEAR_ANSWERS_BEFORE_SAFE_READING:
+        dispatcher.utter_message(response=reading.taken_as)
+        return {slot: reading.value, slots.UNCLEAR_ANSWERS: 0}
+    dispatcher.utter_message(response=reading.ask_again)
+    return {slot: None, slots.UNCLEAR_ANSWERS: unclear}
 
 
 def _answer(tracker: Tracker) -> Answer | None:
@@ -295,14 +326,13 @@ class ValidateTriageForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Asks again once; a second unclear answer counts as "not improving"."""
-        if value != UNCLEAR:
-            return {slots.IMPROVING: value, slots.UNCLEAR_ANSWERS: 0}
-        unclear = int(tracker.get_slot(slots.UNCLEAR_ANSWERS) or 0) + 1
-        if unclear >= UNCLEAR_ANSWERS_BEFORE_SAFE_READING:
-            dispatcher.utter_message(response="unclear_improving_taken_as_no")
-            return {slots.IMPROVING: False, slots.UNCLEAR_ANSWERS: 0}
-        dispatcher.utter_message(response="please_answer_improving")
-        return {slots.IMPROVING: None, slots.UNCLEAR_ANSWERS: unclear}
+        return _safe_reading(
+            slots.IMPROVING,
+            value,
+            SafeReading(False, "please_answer_improving", "unclear_improving_taken_as_no"),
+            dispatcher,
+            tracker,
+        )
 
     # --- The red-flag questions, one loop for all ----------------------------------------
 
@@ -342,11 +372,5 @@ class ValidateTriageForm(FormValidationAction):
         tracker: Tracker,
     ) -> dict[str, Any]:
         """Asks again once; a second unclear answer counts as "yes", the safe reading."""
-        if value != UNCLEAR:
-            return {question.value: value, slots.UNCLEAR_ANSWERS: 0}
-        unclear = int(tracker.get_slot(slots.UNCLEAR_ANSWERS) or 0) + 1
-        if unclear >= UNCLEAR_ANSWERS_BEFORE_SAFE_READING:
-            dispatcher.utter_message(response="unclear_answer_taken_as_yes")
-            return {question.value: True, slots.UNCLEAR_ANSWERS: 0}
-        dispatcher.utter_message(response="please_answer_yes_no")
-        return {question.value: None, slots.UNCLEAR_ANSWERS: unclear}
+        reading = SafeReading(True, "please_answer_yes_no", "unclear_answer_taken_as_yes")
+        return _safe_reading(question.value, value, reading, dispatcher, tracker)

@@ -100,7 +100,7 @@ class _Row(NamedTuple):
         """The featurizers' sentence vectors side by side, in the pipeline's order.
 
         Sparse ones (TF-IDF, lexicon) give their non-zero entries, dense ones (the MiniLM
-        vector of components/sentence_features.py, already times its ``weight``) all their
+        vector of components/static_features.py, already times its ``weight``) all their
         columns. Gathering the entries costs a few microseconds, where stacking the
         featurizers' matrices with scipy cost 6 % of the server's time under load.
         """

@@ -2,8 +2,8 @@
 
 ``StaticEmbeddingFeaturizer`` adds to each message with a text one dense sentence feature:
 the SIF-weighted mean of its word pieces' vectors, scaled to unit length, times ``weight``
-(components/static_embeddings.py). It is components/sentence_features.py at a few hundredths
-of the cost: about 25 microseconds for a short message against 6 to 10 ms.
+(components/static_embeddings.py). It costs a few hundredths of running the encoder itself on
+every message: about 25 microseconds for a short message against 6 to 10 ms.
 
 ``train`` distils the vectors from all-MiniLM-L6-v2 (20 to 30 s on the project's 2-core
 machine; the NLU data plays no part) and writes them into the trained model (15 MB at 256
