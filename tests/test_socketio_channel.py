@@ -130,3 +130,17 @@ async def test_a_dropped_connection_loses_nothing_and_the_form_goes_on(servers: 
     assert said == ["my eyelid keeps twitching since my botox", "no", "5 days ago"]
     await again.client.disconnect()
     assert requests.get(f"{servers.bot.url}/", timeout=10).ok
+
+
+async def test_the_first_message_with_the_action_server_down_gets_the_fail_safe(
+    servers: Servers,
+) -> None:
+    servers.stop_actions()  # action_session_start fails too
+    try:
+        patient = Patient(servers)
+        await patient.connect()
+        replies = await patient.say("my vision has been blurry since my botox")
+        assert "return to the clinic today" in replies[0]
+        await patient.client.disconnect()
+    finally:
+        servers.start_actions()
