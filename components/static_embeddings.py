@@ -17,8 +17,26 @@ and ``[PAD]``, ``[CLS]``, ``[SEP]``, ``[MASK]``) through the encoder once, alone
 ``StaticEmbeddings.encode`` splits a text into word pieces with MiniLM's own tokenizer (no
 [CLS] or [SEP]), adds their weighted vectors and scales the sum to unit length: the weighted
 mean's direction. A text with no known word piece (empty, or only ``[SEP]``-like markers)
-gets the zero vector. How these choices compare, and the speed, are in the README's Figures
-(FAQ topics and intents, against MiniLM itself).
+gets the zero vector.
+
+Measured on the project's 2-core machine (29 November, data/nlu then 836 to 1,063 FAQ
+examples in 16 topics, 2,648 to 2,875 examples in 19 intents):
+
+* ``distill``: 15 to 22 s for the 29,524 word pieces (batches of 256), MiniLM loaded.
+* ``encode`` of one message: 0.014 ms ("hello there"), 0.023 ms ("Can I drink coffee after
+  botox?"), 0.04 ms for 16 word pieces; about half is the tokenizer. MiniLM: 7 to 21 ms.
+* Against MiniLM's own vectors, on the FAQ examples (MiniLM's figure in brackets): topic of
+  the nearest other example right 0.70 (0.84), logistic regression 5-fold 0.87 (0.91);
+  Spearman correlation of all pairs' cosines with MiniLM's 0.66 to 0.69.
+* Beside the TF-IDF vector (components/linear_nlu.py's pipeline, 3 x 5 folds): intent F1
+  0.937 without a dense vector, 0.946 with this one (better in 15 folds of 15), 0.959 with
+  MiniLM's; the FAQ answer did not move (MiniLM's: 2 points more).
+* The choices, each within the folds' noise in that pipeline: "token" pooling agrees
+  slightly more with MiniLM (Spearman 0.69 against 0.66); 256 dimensions cost nothing beside
+  TF-IDF (0.6 to 1.6 points with the vector alone); SIF brings the cosines nearer MiniLM's
+  (Spearman 0.66 against 0.46) and helps FAQ topics alone, but without it the intents alone
+  score 3.6 points more ("can", "is it", "how long" tell a question from a report); float16
+  changes no figure.
 
 ``save`` writes a directory of ``.npy`` arrays (read back without pickle), the tokenizer and
 the settings; ``load`` needs neither MiniLM's weights nor its package. Importing this module
