@@ -43,7 +43,7 @@ _UNSURE = re.compile(
     r"slightly|a tiny bit|somewhat|sometimes|occasionally|now and then|on and off|"
     r"i think so|i guess|i suppose|not sure|unsure|don't know|dont know|dunno|idk|"
     r"no idea|hard to (?:say|tell)|can't tell|cant tell|mostly|partly|partially|"
-    r"only (?:when|if|a bit|a little|slightly|sometimes)|a bit|mildly|mild)\b"
+    r"only (?:when|if|a bit|a little|slightly|sometimes)|mildly|mild)\b"
 )
 # "not sure", "I don't know" and "I can't tell" start like a yes or a no but are neither.
 _NOT_SURE = re.compile(

@@ -22,7 +22,7 @@ from rasa_sdk.types import DomainDict
 from actions import clinic, slots
 from actions.answers import Answer, asks_question, yes_no
 from actions.dates import DateProblem, parse_treatment_date, treatment_date_in_report
-from actions.symptoms import ScreeningQuestion, Trend, screen
+from actions.symptoms import Screening, ScreeningQuestion, Trend
 from actions.triage import questions_needed
 
 INTERRUPTING_INTENTS = frozenset(
@@ -119,9 +119,15 @@ BARE_DATE_WORDS = 6
 """A reply this short that reads as a date, given during the check, is the treatment's date."""
 
 
-def _bare_date(text: str) -> date | None:
+def _latest_screening(tracker: Tracker) -> Screening:
+    """What the message screener found in the latest message (its NLU entities)."""
+    return slots.screening_from_entities(tracker.latest_message.get("entities") or [])
+
+
+def _bare_date(tracker: Tracker) -> date | None:
     """The date of a short reply that is only a date ("5 days ago", "last Tuesday")."""
-    if len(text.split()) > BARE_DATE_WORDS or screen(text).present:
+    text = tracker.latest_message.get("text") or ""
+    if len(text.split()) > BARE_DATE_WORDS or _latest_screening(tracker).present:
         return None
     return parse_treatment_date(text, clinic.today(), clinic.load().date_order).treated_on
 
@@ -135,7 +141,7 @@ def _says_something_else(tracker: Tracker) -> bool:
     text = tracker.latest_message.get("text") or ""
     if asks_question(text):
         return True
-    return _bare_date(text) is not None
+    return _bare_date(tracker) is not None
 
 
 def _article_answer(tracker: Tracker) -> str | None:
@@ -164,7 +170,7 @@ class ValidateTriageForm(FormValidationAction):
         a report gets it when it asks something. The report that starts the check is the
         description, even when no symptom in it is recognised.
         """
-        latest = slots.screening_from_entities(tracker.latest_message.get("entities") or [])
+        latest = _latest_screening(tracker)
         text = tracker.latest_message.get("text") or ""
         # Nothing asked yet: the message that started the check.
         starting = tracker.get_slot(REQUESTED_SLOT) is None
@@ -276,7 +282,7 @@ class ValidateTriageForm(FormValidationAction):
             )
         found = treatment_date_in_report(text, clinic.today(), clinic.load().date_order)
         if found is None and tracker.get_slot(slots.TREATMENT_DATE) is None:
-            found = _bare_date(text)
+            found = _bare_date(tracker)
         return {slots.TREATMENT_DATE: found.isoformat()} if found else {}
 
     def validate_treatment_date(
@@ -309,8 +315,7 @@ class ValidateTriageForm(FormValidationAction):
             or tracker.get_slot(slots.IMPROVING) is not None
         ):
             return {}
-        text = tracker.latest_message.get("text") or ""
-        trend = screen(text).trend
+        trend = _latest_screening(tracker).trend
         if trend is not None:
             return {slots.IMPROVING: trend is Trend.IMPROVING}
         answer = _answer(tracker)
