@@ -62,7 +62,7 @@ browser: model ## The chat widget in headless Chromium (installed from Debian if
 	@scripts/apt-install.sh chromium chromium-driver fonts-noto-color-emoji
 	$(PY) -m pytest -m browser
 
-run-scaled: model ## Two Rasa servers behind nginx, on PostgreSQL and Redis (README: Deploying)
+run-scaled: model ## Two Rasa servers behind nginx, on PostgreSQL and Redis (docs/operations.md: Deploying)
 	@scripts/apt-install.sh nginx
 	$(PY) -m tools.cluster
 

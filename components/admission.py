@@ -3,7 +3,7 @@
 Rasa's server answers every message that arrives at once, interleaved, on one core. Each
 time a message waits for the action server, it goes to the back of the line behind every
 other message's next step, so a message with three custom actions waits three times: with
-8 patients typing, such a message took 2.5 times the median (README, Figures). With only
+8 patients typing, such a message took 2.5 times the median (docs/performance.md). With only
 ``at_once`` messages inside Rasa, and the others waiting in arrival order, a message waits
 its turn once and is then answered almost as fast as on an idle server; the server is no
 slower, because ``at_once`` (2) messages still fill its core while one of them waits for the

@@ -5,7 +5,7 @@ predicts (the policies), with ``DaskGraphRunner.run``. Each call derives the par
 graph the targets need, builds a dask graph of it and has dask order and schedule it, then
 calls the graph's nodes one after the other on the server's thread. The graph never changes
 once the model is loaded, and that bookkeeping was 10 % of the server's time under load
-(README, Figures), as much as the nodes' own work on the conversation.
+(docs/performance.md), as much as the nodes' own work on the conversation.
 
 ``run_in_fixed_order`` does what that call does: the same nodes, each given the outputs of
 the nodes it needs (``GraphNode``'s own ``(name, output)`` pairs) and the inputs, on the same

@@ -8,7 +8,7 @@ else nothing. The lookup tables match whole words and phrases in any case, as Ra
 
 Why not Rasa's ``RegexFeaturizer``: it needs a tokenizer, gives every match the weight 1,
 and fires only where a match overlaps a token. With the weight 1 the word lists drowned the
-n-grams (cross-validated intent F1 0.947 against 0.955 at 0.3 to 0.5, README: Figures).
+n-grams (cross-validated intent F1 0.947 against 0.955 at 0.3 to 0.5, docs/performance.md).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ Why not Rasa's own components: on the same data the cross-validated intent F1 of
 ``LogisticRegressionClassifier`` on raw counts was 0.877 against 0.888 here (0.92 to 0.93
 with the examples added since), and its ``ResponseSelector`` (a TensorFlow model) picked
 the right FAQ answer 0.79 of the time, as this one does (0.77 to 0.80), while taking a tenth
-of the server's time per message (README, Figures). These train in seconds, on the CPU.
+of the server's time per message (docs/performance.md). These train in seconds, on the CPU.
 """
 
 from __future__ import annotations

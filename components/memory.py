@@ -3,7 +3,7 @@
 A full collection (generation 2) of Python's garbage collector walks every object it
 tracks. Once Rasa has loaded its model, millions of those live as long as the server, and
 under the benchmark's load each full collection took about 280 ms, during which every
-message in flight waited (README, Figures). ``gc.freeze`` moves the objects that exist at
+message in flight waited (docs/performance.md). ``gc.freeze`` moves the objects that exist at
 that point out of the collector's sight for good; later collections walk only what the
 conversations create.
 

@@ -2,7 +2,7 @@
 
 Playwright drives the Chromium that `scripts/apt-install.sh` installs from Debian's packages
 (no browser download), against the real Rasa, action and page servers. Every step leaves a
-screenshot in results/browser/ (a CI artefact; docs/widget.png in the README is one of them).
+screenshot in results/browser/ (a CI artefact; docs/widget.png in docs/operations.md is one of them).
 """
 
 from __future__ import annotations

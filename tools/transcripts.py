@@ -1,4 +1,4 @@
-"""Prints example conversations with the real bot, as Markdown, for the README.
+"""Prints example conversations with the real bot, as Markdown (docs/understanding.md).
 
 python -m tools.transcripts > /tmp/examples.md
 """
