@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# endpoints.yml's action server, for the Rasa commands run here (scripts/run.sh sets its own).
+export ACTION_SERVER_URL ?= http://localhost:5055/webhook
 RASA := .venv/bin/rasa
 PY := .venv/bin/python
 MODEL := models/aftercare.tar.gz

@@ -1,145 +1,122 @@
-"""The triage rules: from what the patient reported to a level and its reasons.
-
-Plain Python, no Rasa import; ``today`` is passed in. The rules, in the article's words:
-
-* "If the condition does not improve after 2 weeks, or if you experience any of the following
-  signs, return to the clinic immediately: noticeable eyelid drooping (difficulty opening the
-  eyes fully); vision problems (blurred vision or double vision); persistent pain or redness at
-  the injection site."
-* "Botox usually takes about 10 to 14 days to fully settle into the muscles."
-* Beyond the article, from the botulinum toxin label's boxed warning: trouble breathing,
-  swallowing or speaking, generalised weakness (distant spread of the toxin), throat tightness
-  or a swelling face (allergy) call for the emergency number.
-"""
+"""``action_triage``: decides the triage level and tells the patient what to do."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from enum import StrEnum
+import logging
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
 
-from actions.symptoms import ScreeningQuestion, Severity, Symptom
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
-WAIT_DAYS = 14
-"""The article's 2-week rule: a symptom not improving by this day goes back to the clinic."""
+from actions.callback import CALLBACK_OFFERED
+from aftercare import clinic, slots
+from aftercare.dates import treatment_date_in_report
+from aftercare.summary import summarise
+from aftercare.triage import Decision, Level, Report, decide
+from handover.store import Handover
 
-
-class Level(StrEnum):
-    """The triage outcome, most urgent first; the value is what the slot holds."""
-
-    EMERGENCY = "emergency"
-    URGENT = "urgent"
-    ROUTINE = "routine"
-    SELF_CARE = "self_care"
-
-
-class Reason(StrEnum):
-    """Why a level was chosen, beside the symptoms themselves."""
-
-    NOT_IMPROVING_AFTER_WAIT = "not_improving_after_14_days"
-    IMPROVING_AFTER_WAIT = "improving_after_14_days"
-    WITHIN_WAIT = "within_14_days"
-    DATE_UNKNOWN = "treatment_date_unknown"
-    NO_SYMPTOMS = "no_symptoms"
+logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Report:
-    """What the patient told the bot, as the triage needs it."""
+def response_name(decision: Decision) -> str:
+    """The domain response for a decision: one per level, self-care one per reason."""
+    if decision.level is Level.SELF_CARE:
+        return f"triage_self_care_{decision.reasons[0]}"
+    return f"triage_{decision.level.value}"
 
-    symptoms: frozenset[Symptom] = frozenset()
-    treated_on: date | None = None
-    improving: bool | None = None
-    screening: dict[ScreeningQuestion, bool] = field(default_factory=dict)
 
-    def days_since_treatment(self, today: date) -> int | None:
-        """Whole days from the treatment to ``today``, if the date is known."""
-        return None if self.treated_on is None else (today - self.treated_on).days
+def describe(codes: Iterable[str], domain: dict[str, Any]) -> str:
+    """Patient-facing names of symptom codes, from the ``symptom_<code>`` responses."""
+    responses = domain.get("responses", {})
+    names = [
+        responses[f"symptom_{code}"][0]["text"]
+        for code in codes
+        if responses.get(f"symptom_{code}")
+    ]
+    return ", ".join(names)
 
-    @property
-    def all_symptoms(self) -> frozenset[Symptom]:
-        """Reported symptoms plus those confirmed by a "yes" to a screening question."""
-        confirmed = frozenset(
-            symptom
-            for question, answer in self.screening.items()
-            if answer
-            for symptom in question.confirmed(self.symptoms)
+
+class ActionTriage(Action):
+    """Applies the triage rules to what the patient reported."""
+
+    def name(self) -> str:
+        """Run by a rule when the triage form is complete."""
+        return "action_triage"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        """Decides, answers with the level's response and records the decision in slots."""
+        report = with_date_from_description(slots.report_from_slots(tracker.slots), tracker)
+        decision = decide(report, clinic.today())
+        shown = (
+            decision.reasons
+            if decision.level in (Level.EMERGENCY, Level.URGENT)
+            else sorted(s.value for s in report.symptoms)
         )
-        return self.symptoms | confirmed
+        findings = describe(shown, domain)
+        dispatcher.utter_message(
+            response=response_name(decision),
+            findings=findings,
+            days=decision.days_since_treatment,
+            review_date=decision.review_on.strftime("%A %-d %B") if decision.review_on else None,
+        )
+        if decision.level is Level.SELF_CARE and report.symptoms:
+            dispatcher.utter_message(response="aftercare_advice")
+        events: list[EventType] = [
+            SlotSet(slots.TRIAGE_LEVEL, decision.level.value),
+            SlotSet(slots.TRIAGE_REASONS, list(decision.reasons)),
+            SlotSet(slots.DAYS_SINCE_TREATMENT, decision.days_since_treatment),
+        ]
+        offered = False
+        if decision.level is not Level.SELF_CARE:
+            recorded = record_referral(tracker, decision, findings)
+            # An emergency is told to call the emergency number, not to wait for a call.
+            offered = recorded and decision.level is not Level.EMERGENCY
+            if offered:
+                dispatcher.utter_message(response="offer_callback")
+        return [*events, SlotSet(CALLBACK_OFFERED, offered)]
 
 
-@dataclass(frozen=True)
-class Decision:
-    """A triage level, the reasons for it, and when to come back if waiting is right."""
+def with_date_from_description(report: Report, tracker: Tracker) -> Report:
+    """The report, with the treatment date the patient gave in their words if none is set.
 
-    level: Level
-    reasons: tuple[str, ...]
-    days_since_treatment: int | None = None
-    review_on: date | None = None
-
-
-def _ordered(symptoms: frozenset[Symptom]) -> tuple[str, ...]:
-    order = list(Symptom)
-    return tuple(s.value for s in sorted(symptoms, key=order.index))
-
-
-def decide(report: Report, today: date) -> Decision:
-    """Decide the triage level for a report.
-
-    Args:
-        report: the symptoms, treatment date, trend and screening answers.
-        today: the date of the decision.
-
-    Returns:
-        The most urgent level the report calls for, with its reasons. A red flag or an
-        emergency sign decides on any day; otherwise the 2-week rule does.
+    A red flag or an emergency sign ends the form before the date is asked; a date that came
+    with it ("my vision is blurry since my botox 4 days ago") still counts, for the record.
     """
-    symptoms = report.all_symptoms
-    days = report.days_since_treatment(today)
-    emergency = frozenset(s for s in symptoms if s.severity is Severity.EMERGENCY)
-    if emergency:
-        return Decision(Level.EMERGENCY, _ordered(emergency), days)
-    red_flags = frozenset(s for s in symptoms if s.severity is Severity.RED_FLAG)
-    if red_flags:
-        return Decision(Level.URGENT, _ordered(red_flags), days)
-    if not symptoms:
-        return Decision(Level.SELF_CARE, (Reason.NO_SYMPTOMS.value,), days)
-    if days is None or report.treated_on is None:
-        return Decision(Level.SELF_CARE, (Reason.DATE_UNKNOWN.value,))
-    if days >= WAIT_DAYS:
-        if report.improving:
-            return Decision(Level.SELF_CARE, (Reason.IMPROVING_AFTER_WAIT.value,), days)
-        return Decision(Level.ROUTINE, (Reason.NOT_IMPROVING_AFTER_WAIT.value,), days)
-    review_on = report.treated_on + timedelta(days=WAIT_DAYS)
-    return Decision(Level.SELF_CARE, (Reason.WITHIN_WAIT.value,), days, review_on)
+    if report.treated_on is not None:
+        return report
+    description = tracker.get_slot(slots.SYMPTOM_DESCRIPTION) or ""
+    found = treatment_date_in_report(description, clinic.today(), clinic.load().date_order)
+    return replace(report, treated_on=found) if found else report
 
 
-def questions_needed(report: Report, today: date, date_unknown: bool = False) -> list[str]:
-    """The form slots the decision needs, in the order to ask them, answered or not.
-
-    The form asks the first one still empty. Nothing is needed once an emergency sign or a
-    red flag is known. The emergency question comes first, as soon as the patient has said
-    what they notice (as NHS 111 online does): a sign of toxin spread or allergy must not
-    wait behind the date. The improvement question only matters from day 14 on. Every
-    red-flag question is needed, unless the patient has already answered it in their own
-    words (then its slot is filled and it is not asked).
-
-    Args:
-        report: what is known so far.
-        today: the date of the conversation.
-        date_unknown: the patient could not say when the treatment was, twice.
-
-    Returns:
-        Slot names, in the order to ask them.
-    """
-    symptoms = report.all_symptoms
-    if any(s.severity in (Severity.EMERGENCY, Severity.RED_FLAG) for s in symptoms):
-        return []
-    needed = ["symptom_description", ScreeningQuestion.EMERGENCY.value]
-    if not date_unknown:
-        needed.append("treatment_date")
-    days = report.days_since_treatment(today)
-    if days is not None and days >= WAIT_DAYS:
-        needed.append("improving")
-    needed.extend(q.value for q in ScreeningQuestion if q is not ScreeningQuestion.EMERGENCY)
-    return needed
+def record_referral(tracker: Tracker, decision: Decision, findings: str) -> bool:
+    """Writes the referral record the clinic's staff see; False if the database failed."""
+    try:
+        Handover.configured().record_referral(
+            conversation_id=tracker.sender_id,
+            level=decision.level.value,
+            reasons=list(decision.reasons),
+            findings=findings,
+            days_since_treatment=decision.days_since_treatment,
+            patient_words=tracker.get_slot(slots.SYMPTOM_DESCRIPTION) or "",
+            summary=summarise(
+                decision.level.value,
+                [findings] if findings else [],
+                decision.days_since_treatment,
+            ),
+            now=datetime.now(UTC),
+        )
+    except SQLAlchemyError:
+        logger.exception("Could not store a referral record")
+        return False
+    return True

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import aiohttp
 
-from actions.symptoms import Symptom, screen
+from aftercare.symptoms import Symptom, screen
 from tests.phrasings import EMERGENCY_PHRASINGS, NOT_RED_FLAGS, RED_FLAG_PHRASINGS
 from tools.cluster import POSTGRES_SERVER, running_cluster, throwaway_postgres
 from tools.nlu_report import weighted_f1

@@ -106,9 +106,15 @@ def _read(path: Path) -> str:
 
 
 def is_rasa_server(args: list[str]) -> bool:
-    """Whether a process's arguments are a ``rasa run`` (not ``rasa run actions``)."""
+    """Whether a process's arguments are a ``rasa run`` or ``python -m speedups run``.
+
+    Not ``rasa run actions``.
+    """
     for index, arg in enumerate(args[:-1]):
-        if Path(arg).name == "rasa" and args[index + 1] == "run":
+        launcher = Path(arg).name == "rasa" or (
+            arg == "speedups" and args[index - 1 : index] == ["-m"]
+        )
+        if launcher and args[index + 1] == "run":
             return index + 2 >= len(args) or args[index + 2] != "actions"
     return False
 

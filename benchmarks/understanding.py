@@ -36,7 +36,7 @@ from typing import Any
 
 import yaml
 
-from actions import clinic
+from aftercare import clinic
 from tools.servers import ROOT, Bot, running_bot
 
 HELDOUT = ROOT / "benchmarks" / "heldout"

@@ -1,1 +1,1 @@
-"""Extensions the Rasa server loads: the NLU message screener and the bounded tracker store."""
+"""Rasa plug-ins: NLU components, the fail-safe policy, channels, stores and the NLG."""

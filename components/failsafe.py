@@ -4,7 +4,7 @@ When the action server is down, refuses, or takes longer than ``action_timeout``
 Rasa logs the error, drops the action's events and asks the policies what to do next; left
 alone, the patient gets silence. This policy sees that state (the latest event is a custom
 action or a form that left nothing behind) and predicts a response from ``domain.yml``
-instead, chosen by what the Rasa server itself knows (``actions/failsafe.py``):
+instead, chosen by what the Rasa server itself knows (``aftercare/failsafe.py``):
 
 * an emergency sign → ``utter_unavailable_emergency``: call the emergency number now;
 * an article red flag → ``utter_unavailable_red_flag``: return to the clinic today;
@@ -16,24 +16,13 @@ server answers again. The clinic's phone and the emergency number in these respo
 from configuration through ``components/nlg.py``, not from slots an action sets.
 
 ``action_timeout`` bounds how long Rasa waits for the action server (Rasa 3.6 waits
-5 minutes and has no setting for it). Loading the policy also sets how Rasa checks the
-action server's answers (``components/action_client.py``). Loading it from a trained model
-also sets how Rasa predicts, with the same results for less work: its graph run in an order
-worked out once (``components/graph_runner.py``), the rules sorted by the action they follow
-(``components/rule_index.py``), the conversation replayed once per prediction rather than
-once per policy (``components/dialogue_states.py``), slots copied directly
-(``components/slot_copy.py``), event classes found by name in a table
-(``components/events.py``), the requests to the action server written by ujson
-(``components/action_client.py``), the empty domain built once
-(``components/empty_domain.py``) and debug-log arguments copied only for debug logging
-(``components/log_arguments.py``). There is no earlier hook in Rasa 3.6 that runs only when
-a model is loaded to predict, and training keeps Rasa's own ways.
+5 minutes and has no setting for it; ``speedups.bound_action_wait`` sets it).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
+from typing import Any
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
@@ -51,18 +40,9 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.failsafe import severity_without_actions
-from actions.symptoms import Severity
-from components import (
-    action_client,
-    dialogue_states,
-    empty_domain,
-    events,
-    graph_runner,
-    log_arguments,
-    rule_index,
-    slot_copy,
-)
+import speedups
+from aftercare.failsafe import severity_without_actions
+from aftercare.severity import Severity
 
 logger = logging.getLogger(__name__)
 
@@ -94,32 +74,10 @@ class ActionServerFailSafe(Policy):
         execution_context: ExecutionContext,
         featurizer: Any = None,
     ) -> None:
-        """Keeps the configuration and sets how Rasa calls the action server."""
+        """Keeps the configuration and bounds Rasa's wait for the action server."""
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         self._responses: dict[str, str] = dict(config["responses"])
-        action_client.bound_wait(config["action_timeout"])
-        action_client.check_answers_by_event_type()
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> ActionServerFailSafe:
-        """The trained policy; from now on Rasa predicts the faster ways (not in training)."""
-        graph_runner.use_fixed_order()
-        rule_index.use_rule_index()
-        dialogue_states.use_states_once()
-        slot_copy.use_direct_slot_copies()
-        events.use_event_lookup()
-        action_client.write_json_with_ujson()
-        empty_domain.compare_with_one_empty_domain()
-        log_arguments.copy_only_when_debugging()
-        policy = super().load(config, model_storage, resource, execution_context, **kwargs)
-        return cast(ActionServerFailSafe, policy)
+        speedups.bound_action_wait(config["action_timeout"])
 
     def train(
         self,

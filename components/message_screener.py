@@ -20,7 +20,7 @@ It runs last in the pipeline, after the intent classifier and the fallback class
 * **Symptoms as entities**, for the triage form to read: ``symptom`` (reported, e.g.
   ``blurred_vision``), ``denied_symptom`` ("no blurred vision") and ``trend``
   (``improving``/``not_improving``). The screening is plain Python in
-  ``actions/symptoms.py``; the entity format is in ``actions/slots.py``, beside its reader.
+  ``aftercare/symptoms.py``; the entity format is in ``aftercare/slots.py``, beside its reader.
 * **A message mostly in a non-Latin script** (Chinese, Arabic, Cyrillic, ...) becomes
   ``non_english``: the bot reads English only, and character n-grams cannot learn every
   script from a few examples.
@@ -43,9 +43,9 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.answers import yes_no
-from actions.slots import screening_entities
-from actions.symptoms import Screening, ScreeningQuestion, Symptom, screen
+from aftercare.answers import yes_no
+from aftercare.slots import screening_entities
+from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, screen
 
 # A report of a group's sign names something of that group: the classifier alone is not
 # trusted on a message without one of these words ("everything seems fine").
@@ -136,8 +136,7 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")
             if (
-                screening.red_flags
-                or screening.emergency_signs
+                screening.severity.decides
                 or self._is_concept(intent)
                 or (screening.present and not self._keeps(intent, text))
             ):

@@ -2,7 +2,7 @@
 
 Every response in ``domain.yml`` may use ``{clinic_name}``, ``{clinic_phone}``,
 ``{clinic_booking_link}``, ``{clinic_hours}`` and ``{emergency_number}``. They come from the
-clinic's configuration (``clinic.yml`` and ``CLINIC_*``, read by :mod:`actions.clinic`), not
+clinic's configuration (``clinic.yml`` and ``CLINIC_*``, read by :mod:`aftercare.clinic`), not
 from slots an action sets: a reply that tells a patient to call the clinic must name the
 number even when the action server is down (``components/failsafe.py``).
 
@@ -21,7 +21,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from actions import clinic
+from aftercare import clinic
 
 
 class ClinicResponses(TemplatedNaturalLanguageGenerator):

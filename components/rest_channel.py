@@ -15,8 +15,7 @@ shared conversation called "default". This subclass keeps Rasa's route
   to a sender's message beyond ``messages_per_minute`` (0: no limit). The message is not
   processed, so a flood costs the server almost nothing.
 
-Rasa's ``?stream=true`` variant of the route is not offered. Once the server has started,
-the loaded model is set aside from garbage collection (``components/memory.py``).
+Rasa's ``?stream=true`` variant of the route is not offered.
 
 Configured in ``credentials.yml`` under ``components.rest_channel.RestInput``.
 """
@@ -35,7 +34,6 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from components import memory
 from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.ratelimit import SenderRateLimit
 
@@ -130,7 +128,6 @@ class RestInput(rest.RestInput):
                 return response.json({"error": "the message could not be handled"}, status=500)
             return response.json(collector.messages)
 
-        memory.settle_after_start(webhook)
         return webhook
 
     async def _rate_limited(self, request: Request, sender: str) -> HTTPResponse:

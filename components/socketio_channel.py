@@ -33,8 +33,7 @@ from rasa.core.channels import socketio
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, Sanic
 
-from actions import clinic
-from components import memory
+from aftercare import clinic
 from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.ratelimit import SenderRateLimit
 from components.rest_channel import MAX_CHARACTERS, MESSAGES_PER_MINUTE, rate_limited_reply
@@ -140,8 +139,6 @@ class SocketIOInput(socketio.SocketIOInput):
         @blueprint.listener("after_server_start")
         async def remember_app(app: Sanic, _loop: Any) -> None:
             self._app = app
-
-        memory.settle_after_start(blueprint)
 
         self.sio.on("connect", connect, namespace=self.namespace)
         self.sio.on("session_request", session_request, namespace=self.namespace)

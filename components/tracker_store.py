@@ -45,38 +45,12 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from components.events import deserialise
-from components.json_text import dumps
+from aftercare import database
+from speedups.events import deserialise
+from speedups.json_text import dumps
 
 CHECKPOINT_MARK = {"tracker_store": "checkpoint"}
 """Metadata of the synthetic events that restore a conversation's state."""
-
-ERASE_SLOT = "erase_conversation"
-"""Set by action_delete_my_data (actions/handover.py): the turn's save erases the conversation."""
-
-DATABASE_URL_VARIABLE = "AFTERCARE_DATABASE_URL"
-"""When set, the database for conversations (and referrals, handover/store.py)."""
-
-
-def connection_from_url(url: str) -> dict[str, Any]:
-    """``SQLTrackerStore`` keyword arguments for a database URL (``postgresql://u@h/db``)."""
-    parsed = sa.engine.make_url(url)
-    return {
-        "dialect": parsed.drivername,
-        "host": parsed.host,
-        "port": parsed.port,
-        "db": parsed.database,
-        "username": parsed.username,
-        "password": parsed.password,
-    }
-
-
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    """Write-ahead log, synced at checkpoints: a crash of the server loses nothing."""
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 def checkpoint_length(tracker: DialogueStateTracker) -> int:
@@ -127,7 +101,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
     class SQLCheckpoint(SQLTrackerStore.Base):
         """Where a conversation's window starts, and the state before it."""
 
-        __tablename__ = "tracker_checkpoints"
+        __tablename__ = database.CHECKPOINTS
 
         sender_id = sa.Column(sa.String(255), primary_key=True)
         # The window holds the stored events with an id above this one.
@@ -142,9 +116,9 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         self.max_turns = int(max_turns)
         self._loaded: dict[int, _Loaded] = {}
         self._schema_checked = False
-        url = os.environ.get(DATABASE_URL_VARIABLE)
+        url = os.environ.get(database.URL_VARIABLE)
         if url:
-            kwargs.update(connection_from_url(url))
+            kwargs.update(database.tracker_store_arguments(url))
         super().__init__(domain, **kwargs)
         engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
         if engine.dialect.name == "sqlite":
@@ -157,7 +131,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
                 poolclass=sa.pool.QueuePool,
                 connect_args={"check_same_thread": False},
             )
-            sa.event.listen(pooled, "connect", _sqlite_pragmas)
+            sa.event.listen(pooled, "connect", database.sqlite_pragmas)
             self.engine = pooled
             self.sessionmaker.configure(bind=pooled)
 
@@ -266,8 +240,11 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             stored, checkpoint = self._recall(connection, tracker)
             skip = checkpoint_length(tracker) + stored
             new_events = list(itertools.islice(tracker.events, skip, None))
-            if any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value for e in new_events):
-                self._erase(connection, tracker.sender_id)
+            if any(
+                isinstance(e, SlotSet) and e.key == database.ERASE_SLOT and e.value
+                for e in new_events
+            ):
+                database.erase_conversation(connection, tracker.sender_id)
             else:
                 if new_events:
                     rows = [self._row(tracker.sender_id, event) for event in new_events]
@@ -275,10 +252,6 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
                 self._advance_checkpoint(connection, tracker, checkpoint, new_events)
         # Saved again (Rasa saves a new conversation twice), it is counted anew.
         self._loaded.pop(id(tracker), None)
-
-    def _erase(self, connection: Any, sender_id: str) -> None:
-        for table in (self.SQLEvent.__table__, self.SQLCheckpoint.__table__):
-            connection.execute(table.delete().where(table.c.sender_id == sender_id))
 
     @staticmethod
     def _row(sender_id: str, event: Event) -> dict[str, Any]:

@@ -1,12 +1,9 @@
 """Referral records and callback requests in SQL (SQLite by default, PostgreSQL by URL).
 
-One table, ``referrals``, in the same database as Rasa's conversations (``events``), so that the
-staff view can show a referral's transcript and "delete my data" and the retention command can
-erase both. The schema is created on first use. Plain SQLAlchemy, no Rasa import.
-
-The database is ``AFTERCARE_DATABASE_URL`` (e.g. ``postgresql://user@127.0.0.1/aftercare``),
-default ``sqlite:///conversations.db`` (the file the Rasa tracker store uses, relative to the
-repo root where the servers run); the tracker store follows the same variable.
+One table, ``referrals``, in the same database as Rasa's conversations (``aftercare/database.py``
+says which, and erases a conversation), so that the staff view can show a referral's
+transcript and "delete my data" and the retention command can erase both. The schema is
+created on first use. Plain SQLAlchemy, no Rasa import.
 """
 
 from __future__ import annotations
@@ -15,7 +12,6 @@ import csv
 import functools
 import io
 import json
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +20,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-DEFAULT_URL = "sqlite:///conversations.db"
+from aftercare import database
+from aftercare.database import events
+
 LEVEL_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
 
 metadata = sa.MetaData()
@@ -48,18 +46,6 @@ referrals = sa.Table(
     sa.Column("handled_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("handled_by", sa.String(80), nullable=True),
 )
-
-# Rasa's own tables (rasa.core.tracker_store.SQLTrackerStore and components/tracker_store.py),
-# read for transcripts and erased with the referrals; not created here.
-events = sa.table(
-    "events",
-    sa.column("id", sa.Integer),
-    sa.column("sender_id", sa.String),
-    sa.column("type_name", sa.String),
-    sa.column("timestamp", sa.Float),
-    sa.column("data", sa.Text),
-)
-checkpoints = sa.table("tracker_checkpoints", sa.column("sender_id", sa.String))
 
 
 @dataclass(frozen=True)
@@ -101,24 +87,12 @@ class Line:
     at: datetime
 
 
-def database_url() -> str:
-    """The configured database: ``AFTERCARE_DATABASE_URL`` or the SQLite default."""
-    return os.environ.get("AFTERCARE_DATABASE_URL") or DEFAULT_URL
-
-
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
 @functools.lru_cache(maxsize=4)
 def engine_for(url: str) -> sa.engine.Engine:
     """One engine per database, made on first use; the schema is created if missing."""
     engine = sa.create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "connect", database.sqlite_pragmas)
     metadata.create_all(engine)
     return engine
 
@@ -140,7 +114,7 @@ class Handover:
     @classmethod
     def configured(cls) -> Handover:
         """The hand-over store of the configured database."""
-        return cls(engine_for(database_url()))
+        return cls(engine_for(database.database_url()))
 
     @contextmanager
     def _begin(self) -> Iterator[sa.engine.Connection]:
@@ -248,7 +222,7 @@ class Handover:
 
     def transcript(self, conversation_id: str) -> list[Line]:
         """What the patient and the bot said, from Rasa's ``events`` table."""
-        if not self._has_table("events"):
+        if not self._has_table(database.EVENTS):
             return []
         with self.engine.connect() as connection:
             rows = connection.execute(
@@ -280,12 +254,7 @@ class Handover:
         """Deletes a conversation's referrals and its stored events; how many rows in all."""
         deleted = self.erase_referrals(conversation_id)
         with self._begin() as connection:
-            for table in (events, checkpoints):
-                if self._has_table(table.name):
-                    result = connection.execute(
-                        table.delete().where(table.c.sender_id == conversation_id)
-                    )
-                    deleted += int(result.rowcount)
+            deleted += database.erase_conversation(connection, conversation_id)
         return deleted
 
     def apply_retention(self, days: int, now: datetime) -> tuple[int, int]:
@@ -298,7 +267,7 @@ class Handover:
             raise ValueError("the retention must be at least 1 day")
         cutoff = now - timedelta(days=days)
         old_conversations: list[str] = []
-        if self._has_table("events"):
+        if self._has_table(database.EVENTS):
             with self.engine.connect() as connection:
                 old_conversations = list(
                     connection.execute(

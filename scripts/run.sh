@@ -1,59 +1,72 @@
 #!/usr/bin/env bash
 # Sets up, trains if needed, starts the action server, then the bot:
 #   scripts/run.sh         the clinic page with the chat widget on :8080 (WEB_PORT), and the
-#                          bot's socket.io and REST channels on :5005 (HTTP API with RASA_API_TOKEN),
-#                          and with STAFF_PASSWORD the staff view of referrals on :8081
+#                          bot's socket.io and REST channels on :5005 (RASA_PORT; HTTP API with
+#                          RASA_API_TOKEN), and with STAFF_PASSWORD the staff view of referrals
+#                          on :8081 (STAFF_PORT)
 #   scripts/run.sh shell   chat in this terminal
+# The action server listens on :5055 (ACTIONS_PORT). Logs go to logs/ (AFTERCARE_LOG_DIR).
+# A second copy on the same machine needs its own ports, and its own AFTERCARE_DATABASE_URL
+# and AFTERCARE_LOG_DIR (docs/operations.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false
 scripts/setup.sh
 scripts/train.sh
 
+rasa_port=${RASA_PORT:-5005}
+actions_port=${ACTIONS_PORT:-5055}
 web_port=${WEB_PORT:-8080}
-for port in 5055 5005 "$web_port" "${STAFF_PORT:-8081}"; do
+staff_port=${STAFF_PORT:-8081}
+logs=${AFTERCARE_LOG_DIR:-logs}
+# endpoints.yml reads the action server's URL from here (Rasa's ${...} substitution).
+export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:$actions_port/webhook}
+for port in "$actions_port" "$rasa_port" "$web_port" "$staff_port"; do
   if curl -s -o /dev/null "http://localhost:$port"; then
     echo "Port $port is already in use (another bot running?): stop it first." >&2
     exit 1
   fi
 done
 
-mkdir -p logs
+mkdir -p "$logs"
 # The action server answers the Rasa server only: on this machine's loopback unless told.
-SANIC_HOST=${ACTIONS_HOST:-127.0.0.1} .venv/bin/rasa run actions --port 5055 \
-  > logs/actions.log 2>&1 &
+SANIC_HOST=${ACTIONS_HOST:-127.0.0.1} .venv/bin/rasa run actions --port "$actions_port" \
+  > "$logs/actions.log" 2>&1 &
 pids=($!)
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
-  curl -sf http://localhost:5055/health > /dev/null && break
-  kill -0 "${pids[0]}" 2>/dev/null || { echo "The action server did not start: see logs/actions.log"; exit 1; }
+  curl -sf "http://localhost:$actions_port/health" > /dev/null && break
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "The action server did not start: see $logs/actions.log"; exit 1; }
   sleep 1
 done
-echo "Action server on http://${ACTIONS_HOST:-127.0.0.1}:5055 (log: logs/actions.log)"
+echo "Action server on http://${ACTIONS_HOST:-127.0.0.1}:$actions_port (log: $logs/actions.log)"
 
+# Rasa's own command line, with the speed-ups installed first (speedups/__init__.py says which;
+# AFTERCARE_SPEEDUPS=off runs Rasa's own code).
+rasa=(.venv/bin/python -m speedups)
 if [ "${1:-rest}" = "shell" ]; then
-  .venv/bin/rasa shell --model models/aftercare.tar.gz --endpoints endpoints.yml
+  "${rasa[@]}" shell --model models/aftercare.tar.gz --endpoints endpoints.yml --port "$rasa_port"
 else
-  .venv/bin/python -m web.server --port "$web_port" --bot-url "${BOT_URL:-http://localhost:5005}" \
-    > logs/web.log 2>&1 &
+  .venv/bin/python -m web.server --port "$web_port" --bot-url "${BOT_URL:-http://localhost:$rasa_port}" \
+    > "$logs/web.log" 2>&1 &
   pids+=($!)
   if [ -n "${STAFF_PASSWORD:-}" ]; then
-    .venv/bin/python -m handover.staff --port "${STAFF_PORT:-8081}" > logs/staff.log 2>&1 &
+    .venv/bin/python -m handover.staff --port "$staff_port" > "$logs/staff.log" 2>&1 &
     pids+=($!)
-    staff="Staff view (referrals): http://localhost:${STAFF_PORT:-8081}/  (any name, STAFF_PASSWORD)"
+    staff="Staff view (referrals): http://localhost:$staff_port/  (any name, STAFF_PASSWORD)"
   else
     staff="Staff view: not started; set STAFF_PASSWORD (12+ characters) to start it"
   fi
   # Browsers may reach the bot from the clinic's website only (clinic.yml: website_origin).
   read -r -a origins <<< "$(.venv/bin/python -c \
-    'from actions import clinic; print(" ".join(clinic.load().website_origins()))')"
+    'from aftercare import clinic; print(" ".join(clinic.load().website_origins()))')"
   cat <<MSG
-Clinic page with the chat widget: http://localhost:$web_port/  (log: logs/web.log)
+Clinic page with the chat widget: http://localhost:$web_port/  (log: $logs/web.log)
 $staff
-Starting the bot on http://localhost:5005 (origins allowed: ${origins[*]}). Or talk over REST:
-  curl -s localhost:5005/webhooks/rest/webhook -d '{"sender": "me", "message": "my eye is twitching"}'
+Starting the bot on http://localhost:$rasa_port (origins allowed: ${origins[*]}). Or talk over REST:
+  curl -s localhost:$rasa_port/webhooks/rest/webhook -d '{"sender": "me", "message": "my eye is twitching"}'
 MSG
   args=(--cors "${origins[@]}")
   if [ -n "${RASA_API_TOKEN:-}" ]; then args+=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
-  .venv/bin/rasa run --model models/aftercare.tar.gz --endpoints endpoints.yml --port 5005 "${args[@]}"
+  "${rasa[@]}" run --model models/aftercare.tar.gz --endpoints endpoints.yml --port "$rasa_port" "${args[@]}"
 fi

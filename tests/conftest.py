@@ -25,12 +25,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import clinic
-from actions.slots import screening_entities
-from actions.symptoms import screen
-from components.tracker_store import BoundedSQLTrackerStore, connection_from_url
+from aftercare import clinic, database
+from aftercare.slots import screening_entities
+from aftercare.summary import summarise
+from aftercare.symptoms import screen
+from components.tracker_store import BoundedSQLTrackerStore
 from handover.store import Handover, engine_for, referrals
-from handover.summary import summarise
 from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 from tools.servers import Servers, running_bot
 
@@ -256,7 +256,7 @@ def refer(store: Handover, conversation: str, level: str = "urgent", **changes: 
 
 
 async def stored_conversation(url: str, sender: str, when: datetime) -> BoundedSQLTrackerStore:
-    tracker_store = BoundedSQLTrackerStore(Domain.empty(), **connection_from_url(url))
+    tracker_store = BoundedSQLTrackerStore(Domain.empty(), **database.tracker_store_arguments(url))
     tracker = DialogueStateTracker(sender, [])
     stamp = when.timestamp()
     for event in (

@@ -7,7 +7,7 @@ symptoms after Botox), with their typos: not the patterns' own words. A phrasing
 misses is a gap in a concept's vocabulary, to be closed for the concept, not for the sentence.
 """
 
-from actions.symptoms import Symptom, Trend
+from aftercare.symptoms import Symptom, Trend
 
 RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
     Symptom.EYELID_CANNOT_OPEN: [

@@ -14,9 +14,9 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
-from components import action_client
-from components.action_client import answer_validator, validate_answer, write_request
-from components.json_text import dumps
+from speedups import action_client
+from speedups.action_client import answer_validator, validate_answer, write_request
+from speedups.json_text import dumps
 
 VALID = [
     {},

@@ -8,9 +8,9 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.decision import ActionTriage
-from actions.form_validation import ValidateTriageForm
 from actions.session import ActionSessionStart
+from actions.triage import ActionTriage
+from actions.triage_form import ValidateTriageForm
 from tests.conftest import TrackerFactory
 
 TWITCH = {"symptoms": ["twitching"], "symptom_description": "twitch", "screen_emergency": False}

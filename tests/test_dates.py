@@ -1,4 +1,4 @@
-"""Reading the treatment date from what the patient says (actions/dates.py)."""
+"""Reading the treatment date from what the patient says (aftercare/dates.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from actions.dates import DateProblem, parse_treatment_date, treatment_date_in_report
+from aftercare.dates import DateProblem, parse_treatment_date, treatment_date_in_report
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 MONDAY = date(2026, 11, 23)

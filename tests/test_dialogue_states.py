@@ -9,8 +9,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from components import dialogue_states
-from components.dialogue_states import RASA_PAST_STATES, past_states
+from speedups import dialogue_states
+from speedups.dialogue_states import RASA_PAST_STATES, past_states
 from tests.conftest import CoreTraining
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rasa.shared.core.domain import Domain
 
-from components import empty_domain
-from components.empty_domain import is_empty
+from speedups import empty_domain
+from speedups.empty_domain import is_empty
 
 RASA_IS_EMPTY = Domain.is_empty
 ROOT = Path(__file__).resolve().parent.parent

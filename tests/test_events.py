@@ -14,8 +14,8 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.utils.common import all_subclasses
 
-from components import events
-from components.events import RASA_RESOLVE_BY_TYPE, deserialise, event_class
+from speedups import events
+from speedups.events import RASA_RESOLVE_BY_TYPE, deserialise, event_class
 
 TYPE_NAMES = sorted({cls.type_name for cls in all_subclasses(Event)})
 

@@ -22,19 +22,10 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.failsafe import severity_without_actions
-from actions.slots import screening_entities
-from actions.symptoms import Severity, screen
-from components import (
-    action_client,
-    dialogue_states,
-    empty_domain,
-    events,
-    graph_runner,
-    log_arguments,
-    rule_index,
-    slot_copy,
-)
+from aftercare.failsafe import severity_without_actions
+from aftercare.severity import Severity
+from aftercare.slots import screening_entities
+from aftercare.symptoms import screen
 from components.failsafe import ActionServerFailSafe
 from components.nlg import ClinicResponses
 from tests.conftest import ROOT, TEST_CLINIC
@@ -46,7 +37,7 @@ def entities_of(text: str) -> list[dict[str, Any]]:
     return screening_entities(screen(text), len(text))
 
 
-# --- The rule (actions/failsafe.py) ------------------------------------------------------
+# --- The rule (aftercare/failsafe.py) ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -125,12 +116,6 @@ def predicted(policy: ActionServerFailSafe, tracker: DialogueStateTracker, domai
 
 def test_it_bounds_rasas_wait_for_the_action_server(policy: ActionServerFailSafe) -> None:
     assert rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT == 2.5
-
-
-def test_it_checks_the_action_servers_answers_by_event_type(
-    policy: ActionServerFailSafe,
-) -> None:
-    assert RemoteAction._validate_action_result is action_client._validate_action_result
 
 
 @pytest.mark.parametrize(
@@ -277,36 +262,3 @@ async def test_an_actions_values_fill_the_response_too(rasa_domain: Domain) -> N
     assert "You told me about blurred vision" in reply["text"]
     assert TEST_CLINIC.booking_link in reply["text"]
     assert reply["custom"] == {"data": {"urgency": "urgent"}}
-
-
-def test_loading_the_trained_policy_sets_how_rasa_predicts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    installed: list[str] = []
-    for module, setter in [
-        (graph_runner, "use_fixed_order"),
-        (rule_index, "use_rule_index"),
-        (dialogue_states, "use_states_once"),
-        (slot_copy, "use_direct_slot_copies"),
-        (events, "use_event_lookup"),
-        (action_client, "write_json_with_ujson"),
-        (empty_domain, "compare_with_one_empty_domain"),
-        (log_arguments, "copy_only_when_debugging"),
-    ]:
-        monkeypatch.setattr(module, setter, lambda name=setter: installed.append(name))
-    ActionServerFailSafe.load(
-        ActionServerFailSafe.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource("failsafe"),
-        ExecutionContext(GraphSchema({}), "test"),
-    )
-    assert installed == [
-        "use_fixed_order",
-        "use_rule_index",
-        "use_states_once",
-        "use_direct_slot_copies",
-        "use_event_lookup",
-        "write_json_with_ujson",
-        "compare_with_one_empty_domain",
-        "copy_only_when_debugging",
-    ]

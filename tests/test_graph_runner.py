@@ -13,8 +13,8 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 
-from components import graph_runner
-from components.graph_runner import run_in_fixed_order
+from speedups import graph_runner
+from speedups.graph_runner import run_in_fixed_order
 
 DASK_RUN = DaskGraphRunner.run
 """Rasa's own ``run``, kept before any test can replace it."""

@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
 
+from aftercare.summary import summarise
 from handover import __main__ as cli
 from handover import contact
 from handover.store import Handover, to_csv
-from handover.summary import summarise
 from tests.conftest import NOW, refer, stored_conversation
 
 # --- Contact details -------------------------------------------------------------------------

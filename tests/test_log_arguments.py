@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import structlog
 
-from components import log_arguments
-from components.log_arguments import MODULES, DebugOnlyCopies, debug_logging_on
+from speedups import log_arguments
+from speedups.log_arguments import MODULES, DebugOnlyCopies, debug_logging_on
 
 
 @pytest.fixture

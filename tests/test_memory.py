@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import gc
+import inspect
 import weakref
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from sanic import Blueprint
+import rasa.core.run
 
-from components import memory
+from speedups import memory
 
 
 class Node:
@@ -47,8 +49,21 @@ def test_the_second_call_finds_it_done() -> None:
         gc.enable()
 
 
-def test_a_blueprint_settles_memory_after_the_server_starts() -> None:
-    blueprint = Blueprint("channel")
-    memory.settle_after_start(blueprint)
-    events = [listener.event for listener in blueprint._future_listeners]
-    assert events == ["after_server_start"]
+def test_rasas_server_settles_memory_after_it_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def serve_application(
+        model_path: str | None = None, port: int = 5005, server_listeners: Any = None
+    ) -> None:
+        calls.append({"port": port, "server_listeners": server_listeners})
+
+    monkeypatch.setattr(rasa.core.run, "serve_application", serve_application)
+    memory.settle_after_server_start()
+    memory.settle_after_server_start()  # a second call adds nothing
+    own = (print, "before_server_start")
+    rasa.core.run.serve_application("model.tar.gz", port=1, server_listeners=[own])
+    assert calls == [
+        {"port": 1, "server_listeners": [own, (memory._settle_listener, "after_server_start")]}
+    ]
+    # rasa.api.run passes only the arguments the signature names.
+    assert "server_listeners" in inspect.signature(rasa.core.run.serve_application).parameters

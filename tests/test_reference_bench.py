@@ -30,6 +30,9 @@ def test_a_limit_is_one_millisecond_in_each_period(
         (["/repo/.venv/bin/python", "/repo/.venv/bin/rasa", "run", "--model", "m.tar.gz"], True),
         (["/repo/.venv/bin/python", "/repo/.venv/bin/rasa", "run", ""], True),
         (["rasa", "run"], True),
+        (["/repo/.venv/bin/python", "-m", "speedups", "run", "--model", "m.tar.gz"], True),
+        (["/repo/.venv/bin/python", "-m", "speedups", "run", "actions"], False),
+        (["/repo/.venv/bin/python", "speedups", "run"], False),
         (
             ["/repo/.venv/bin/python", "/repo/.venv/bin/rasa", "run", "actions", "--port", "1"],
             False,

@@ -20,8 +20,8 @@ from rasa.shared.core.constants import (
 from rasa.shared.core.domain import State
 from rasa.shared.nlu.constants import ACTION_NAME, ACTION_TEXT, INTENT
 
-from components import rule_index
-from components.rule_index import RASA_GET_POSSIBLE_KEYS, RuleIndex, possible_keys
+from speedups import rule_index
+from speedups.rule_index import RASA_GET_POSSIBLE_KEYS, RuleIndex, possible_keys
 from tests.conftest import CoreTraining
 
 

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,6 @@ from tools.servers import PYTHON, ROOT, free_port
 
 pytestmark = pytest.mark.servers
 
-RASA_PORT, ACTIONS_PORT = 5005, 5055
 PATIENT_WORDS = "my vision is blurry since I walked past Zebrafinch Lane"
 LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1 and ::1 in /proc
 
@@ -37,65 +37,113 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
+@dataclass
+class Copy:
+    """One ``scripts/run.sh`` started as a user would, on its own ports, database and logs."""
+
+    workdir: Path
+    rasa_port: int = field(default_factory=free_port)
+    actions_port: int = field(default_factory=free_port)
+
+    @property
+    def output(self) -> Path:
+        return self.workdir / "run.out"
+
+    @property
+    def logs(self) -> Path:
+        return self.workdir / "logs"
+
+    def start(self) -> subprocess.Popen[bytes]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"RASA_API_TOKEN", "STAFF_PASSWORD", "RASA_TELEMETRY_ENABLED"}
+            and key not in {"ACTION_SERVER_URL", "AFTERCARE_SPEEDUPS"}
+        }
+        env |= {
+            "AFTERCARE_DATABASE_URL": f"sqlite:///{self.workdir / 'conversations.db'}",
+            "AFTERCARE_LOG_DIR": str(self.logs),
+            "RASA_PORT": str(self.rasa_port),
+            "ACTIONS_PORT": str(self.actions_port),
+            "WEB_PORT": str(free_port()),
+            "STAFF_PORT": str(free_port()),
+        }
+        with self.output.open("wb") as out:
+            return subprocess.Popen(
+                ["bash", "scripts/run.sh"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def say(self, sender: str, text: str) -> str:
+        url = f"http://localhost:{self.rasa_port}/webhooks/rest/webhook"
+        reply = requests.post(url, json={"sender": sender, "message": text}, timeout=60)
+        return str(reply.json()[0]["text"])
+
+
 @pytest.fixture(scope="module")
-def run_script(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """``scripts/run.sh`` started as a user would, with its own database; yields its output."""
-    if listening_addresses(RASA_PORT) or listening_addresses(ACTIONS_PORT):
-        pytest.skip("ports 5005/5055 are taken (is `make run` running?)")
-    workdir = tmp_path_factory.mktemp("run")
-    output = workdir / "run.out"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"RASA_API_TOKEN", "STAFF_PASSWORD", "RASA_TELEMETRY_ENABLED"}
-    }
-    env |= {
-        "AFTERCARE_DATABASE_URL": f"sqlite:///{workdir / 'conversations.db'}",
-        "WEB_PORT": str(free_port()),
-        "STAFF_PORT": str(free_port()),
-    }
-    with output.open("wb") as out:
-        process = subprocess.Popen(
-            ["bash", "scripts/run.sh"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+def copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Copy]]:
+    """Two copies of the bot side by side on this machine, from the same checkout."""
+    runs = [Copy(tmp_path_factory.mktemp("run")) for _ in range(2)]
+    processes = [run.start() for run in runs]
     try:
         deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            assert process.poll() is None, output.read_text()
-            try:
-                requests.get(f"http://localhost:{RASA_PORT}/", timeout=2)
-                break
-            except requests.ConnectionError:
-                time.sleep(1)
-        else:
-            pytest.fail(f"scripts/run.sh did not start the bot:\n{output.read_text()}")
-        yield output
+        for run, process in zip(runs, processes, strict=True):
+            while True:
+                assert process.poll() is None, run.output.read_text()
+                if time.monotonic() > deadline:
+                    pytest.fail(f"scripts/run.sh did not start the bot:\n{run.output.read_text()}")
+                try:
+                    requests.get(f"http://localhost:{run.rasa_port}/", timeout=2)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(1)
+        yield runs
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=60)
 
 
-def test_the_http_api_is_off_without_a_token(run_script: Path) -> None:
+@pytest.fixture(scope="module")
+def run_script(copies: list[Copy]) -> Copy:
+    """The first copy."""
+    return copies[0]
+
+
+def test_two_copies_answer_side_by_side(copies: list[Copy]) -> None:
+    for run in copies:
+        assert "return to the clinic today" in run.say("side-by-side", "I see double since Botox")
+        assert (run.logs / "actions.log").is_file()
+    assert copies[0].rasa_port != copies[1].rasa_port
+
+
+def test_the_speed_ups_are_installed_and_logged(run_script: Copy) -> None:
+    assert "Rasa speed-ups on (AFTERCARE_SPEEDUPS=off" in run_script.output.read_text()
+
+
+def test_the_http_api_is_off_without_a_token(run_script: Copy) -> None:
     for path in ("/status", "/conversations/anna/tracker", "/model/parse"):
-        assert requests.get(f"http://localhost:{RASA_PORT}{path}", timeout=10).status_code in {
+        assert requests.get(
+            f"http://localhost:{run_script.rasa_port}{path}", timeout=10
+        ).status_code in {
             404,
             405,
         }
 
 
-def test_the_action_server_listens_on_loopback_only(run_script: Path) -> None:
-    addresses = listening_addresses(ACTIONS_PORT)
+def test_the_action_server_listens_on_loopback_only(run_script: Copy) -> None:
+    addresses = listening_addresses(run_script.actions_port)
     assert addresses and addresses <= LOOPBACK, addresses
 
 
-def test_telemetry_is_off_in_the_running_server(run_script: Path) -> None:
+def test_telemetry_is_off_in_the_running_server(run_script: Copy) -> None:
     pids = subprocess.run(
-        ["pgrep", "-f", f"rasa run --model .* --port {RASA_PORT}"],
+        ["pgrep", "-f", f"speedups run --model .* --port {run_script.rasa_port}"],
         capture_output=True,
         text=True,
         check=True,
@@ -110,11 +158,10 @@ def test_telemetry_is_off_in_the_running_server(run_script: Path) -> None:
     assert enabled.stdout.strip() == "False"
 
 
-def test_no_patient_text_in_the_logs(run_script: Path) -> None:
-    url = f"http://localhost:{RASA_PORT}/webhooks/rest/webhook"
-    reply = requests.post(url, json={"sender": "log-check", "message": PATIENT_WORDS}, timeout=60)
-    assert "return to the clinic today" in reply.json()[0]["text"]
+def test_no_patient_text_in_the_logs(run_script: Copy) -> None:
+    assert "return to the clinic today" in run_script.say("log-check", PATIENT_WORDS)
     time.sleep(1)
-    logs = [run_script, *(ROOT / "logs").glob("*.log")]
+    logs = [run_script.output, *run_script.logs.glob("*.log")]
+    assert len(logs) == 4
     for log in logs:
         assert "Zebrafinch" not in log.read_text(errors="replace"), log

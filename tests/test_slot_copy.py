@@ -9,8 +9,8 @@ import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.slots import Slot
 
-from components import slot_copy
-from components.slot_copy import copy_slot
+from speedups import slot_copy
+from speedups.slot_copy import copy_slot
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
 

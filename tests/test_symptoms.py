@@ -1,4 +1,4 @@
-"""The symptom screen: every red-flag phrasing caught, every denial respected (actions/symptoms.py)."""
+"""The symptom screen: every red-flag phrasing caught, every denial respected (aftercare/symptoms.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from actions.symptoms import (
+from aftercare.symptoms import (
     SCREENED_HEAD,
     Screening,
     ScreeningQuestion,

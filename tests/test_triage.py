@@ -1,13 +1,25 @@
-"""The triage rules, table-driven on their boundaries (actions/triage.py)."""
+"""The triage rules, table-driven on their boundaries (aftercare/triage.py)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
+import yaml
 
-from actions.symptoms import ScreeningQuestion, Severity, Symptom, screen
-from actions.triage import WAIT_DAYS, Level, Reason, Report, decide, questions_needed
+from aftercare.severity import Severity
+from aftercare.symptoms import ScreeningQuestion, Symptom, screen
+from aftercare.triage import (
+    SETTLE_DAYS,
+    WAIT_DAYS,
+    Level,
+    Reason,
+    Report,
+    decide,
+    questions_needed,
+)
+from tests.conftest import ROOT
 
 TODAY = date(2026, 11, 24)
 RED_FLAGS = [s for s in Symptom if s.severity is Severity.RED_FLAG]
@@ -149,3 +161,21 @@ RED_FLAGS = [q.value for q in ScreeningQuestion if q is not ScreeningQuestion.EM
 )
 def test_questions_needed(report: Report, date_unknown: bool, needed: list[str]) -> None:
     assert questions_needed(report, TODAY, date_unknown) == needed
+
+
+def response_texts() -> list[str]:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return [v["text"] for variants in domain["responses"].values() for v in variants if "text" in v]
+
+
+def test_the_responses_say_the_rules_numbers() -> None:
+    """Every settling time in the responses is the rule's, and every "N weeks" the wait."""
+    texts = " ".join(" ".join(response_texts()).split())
+    settling = r"settles within (\d+) to (\d+) days|(\d+) to (\d+) days to (?:fully )?settle"
+    ranges = [tuple(n for n in found if n) for found in re.findall(settling, texts)]
+    assert len(ranges) == texts.count(" days to settle") + texts.count("settles within")
+    weeks = re.findall(r"(?<!\d to )\b(\d+|two) weeks\b", texts)  # not "2 to 4 weeks"
+    assert ranges and weeks
+    assert {tuple(map(int, r)) for r in ranges} == {SETTLE_DAYS}
+    assert {2 if w == "two" else int(w) for w in weeks} == {WAIT_DAYS // 7}
+    assert WAIT_DAYS % 7 == 0

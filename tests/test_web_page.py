@@ -13,7 +13,7 @@ from http.server import ThreadingHTTPServer
 import pytest
 import requests
 
-from actions import clinic
+from aftercare import clinic
 from tests.conftest import TEST_CLINIC
 from web import server
 

@@ -30,7 +30,7 @@ from urllib.parse import urlparse
 
 import sqlalchemy as sa
 
-from actions import clinic
+from aftercare import clinic
 from tools.servers import ROOT, Bot, Servers, free_port, stop_process, wait_for
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf"

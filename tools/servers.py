@@ -188,10 +188,11 @@ class Servers:
         self.rasa = self._spawn(
             "rasa",
             [
-                "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
+                "-m", "speedups", "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
                 "--credentials", str(self.credentials), "--port", str(self.rasa_port),
                 *api, "--cors", *self.env["CLINIC_WEBSITE_ORIGIN"].split(","),
             ],
+            program=PYTHON,
         )  # fmt: skip
         wait_for(f"http://localhost:{self.rasa_port}/", self.rasa, self.workdir / "rasa.log")
 

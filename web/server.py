@@ -21,7 +21,7 @@ from pathlib import Path
 from string import Template
 from urllib.parse import urlsplit
 
-from actions import clinic
+from aftercare import clinic
 
 HERE = Path(__file__).resolve().parent
 STATIC = {

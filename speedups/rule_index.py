@@ -20,8 +20,8 @@ from the message's text, then from its intent), 10 % of the server's time under 
   states walked (Rasa keeps such a rule whatever the earlier states are).
 
 ``use_rule_index`` makes every ``RulePolicy`` of the process match rules this way; the
-fail-safe policy calls it when a trained model is loaded (``components/failsafe.py``), so
-training keeps Rasa's own. ``tests/test_rule_index.py`` compares both on the project's rules.
+Rasa server's ``speedups.install`` calls it, so training keeps Rasa's own.
+``tests/test_rule_index.py`` compares both on the project's rules.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ their answer, so that a confirmed red flag is never lost to a re-ask.
 
 For a red-flag or emergency question, doubt counts as "yes" ("maybe a little", "I think so",
 "sometimes"): the safe reading. For "is it getting better?", doubt is no answer: the form
-asks again, and a second unclear answer counts as "not improving" (``actions/triage.py``).
+asks again, and a second unclear answer counts as "not improving" (``aftercare/triage.py``).
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ source and checks this, so a Rasa upgrade that adds a real copy fails it).
 ``copy_only_when_debugging`` gives those modules, in place of the ``copy`` module, an object
 whose ``deepcopy`` copies when structlog lets debug messages through and otherwise hands the
 value on: structlog then drops it without looking at it. Everything else is the ``copy``
-module's own. The fail-safe policy calls it when a trained model is loaded
-(``components/failsafe.py``).
+module's own. ``speedups.install`` calls it when the Rasa server
+starts.
 """
 
 from __future__ import annotations

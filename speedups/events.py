@@ -8,8 +8,8 @@ the tracker store reads. That walk was 2 to 10 % of the server's time under load
 ``event_class`` finds the same class (the first subclass with that ``type_name``, in the
 walk's order) in a table made once. A name the table lacks goes to Rasa's own walk, which
 knows the old ``topic`` events, a default class and the error. ``use_event_lookup`` makes
-Rasa's ``Event.resolve_by_type`` use it; the fail-safe policy calls it when a trained model
-is loaded (``components/failsafe.py``). The tracker store reads its events with
+Rasa's ``Event.resolve_by_type`` use it; ``speedups.install`` calls it when the Rasa
+server starts. The tracker store reads its events with
 ``deserialise`` in any case.
 """
 

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import clinic
+from aftercare import clinic, database
 from handover import contact
 from handover.store import Handover
 
@@ -27,7 +27,7 @@ CALLBACK_NAME = "callback_name"
 CALLBACK_PHONE = "callback_phone"
 CALLBACK_TIME = "callback_time"
 CALLBACK_SLOTS = (CALLBACK_NAME, CALLBACK_PHONE, CALLBACK_TIME)
-ERASE_CONVERSATION = "erase_conversation"
+ERASE_CONVERSATION = database.ERASE_SLOT
 """Set by action_delete_my_data: the tracker store then erases the conversation's events."""
 
 

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from actions.symptoms import Screening, ScreeningQuestion, Symptom, Trend
-from actions.triage import Report
+from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend
+from aftercare.triage import Report
 
 SYMPTOMS = "symptoms"
 DENIED_SYMPTOMS = "denied_symptoms"

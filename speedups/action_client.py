@@ -1,10 +1,7 @@
-"""How the Rasa server calls the action server: how long it waits, how it writes and checks.
+"""How the Rasa server writes its requests to the action server and checks the answers.
 
-Rasa 3.6 has no setting for any of these, so they are set here, once, when the model is
-loaded (``components/failsafe.py`` calls these):
+Rasa 3.6 has no setting for either (``speedups/__init__.py`` installs them):
 
-* ``bound_wait``: Rasa waits up to 5 minutes for a custom action (``DEFAULT_REQUEST_TIMEOUT``,
-  a module constant its ``RemoteAction`` reads at each call); a patient should not.
 * ``check_answers_by_event_type``: Rasa checks every answer of the action server against
   its JSON schema with ``jsonschema.validate``, which first checks the *schema itself*
   against the JSON Schema meta-schema, at every call (8 % of the server's time under load),
@@ -16,7 +13,7 @@ loaded (``components/failsafe.py`` calls these):
 * ``write_json_with_ujson``: every call sends the conversation (15 to 20 KB of JSON) and,
   to the form's validation and the triage, the domain (22 KB); Python's ``json.dumps``
   took 300 µs for such a body, 7 % of the server's time under load. ujson (a dependency of
-  Rasa's) writes the same JSON in 120 µs (``components/json_text.py``); whatever it cannot
+  Rasa's) writes the same JSON in 120 µs (``speedups/json_text.py``); whatever it cannot
   write goes to ``json.dumps``, so that an error is the one Rasa would have raised. The
   domain, the same dict in every call, is written once (``write_request``).
 """
@@ -35,12 +32,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.utils.endpoints import EndpointConfig
 
-from components.json_text import dumps
-
-
-def bound_wait(seconds: float) -> None:
-    """Rasa gives up on a custom action after ``seconds`` (then the fail-safe answers)."""
-    rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = float(seconds)
+from speedups.json_text import dumps
 
 
 def _validator(schema: dict[str, Any]) -> Any:

@@ -12,8 +12,8 @@ the nodes it needs (``GraphNode``'s own ``(name, output)`` pairs) and the inputs
 thread, with the same errors; only the order of the nodes is worked out once per set of
 targets (``graphlib``, any order that puts a node after what it needs; Rasa's nodes read
 their inputs and do not share state across branches). ``use_fixed_order`` makes every
-``DaskGraphRunner`` of the process run that way; the fail-safe policy calls it when a trained
-model is loaded (``components/failsafe.py``), so training keeps Rasa's own runner.
+``DaskGraphRunner`` of the process run that way; ``speedups.install`` calls it when the Rasa
+server starts, so training keeps Rasa's own runner.
 """
 
 from __future__ import annotations

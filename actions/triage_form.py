@@ -1,7 +1,7 @@
 """``validate_triage_form``: what the triage form asks, and how answers are read.
 
-The questions still needed come from :func:`actions.triage.questions_needed`; the
-reading of dates and symptoms from ``actions/dates.py`` and the NLU component's entities.
+The questions still needed come from :func:`aftercare.triage.questions_needed`; the
+reading of dates and symptoms from ``aftercare/dates.py`` and the NLU component's entities.
 A question the patient asks in the middle of the form (an FAQ, "talk to a person", "stop")
 is not taken for an answer: nothing is extracted, the form is rejected and a rule answers
 the question before the form asks again.
@@ -19,11 +19,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import clinic, slots
-from actions.answers import Answer, asks_question, yes_no
-from actions.dates import DateProblem, parse_treatment_date, treatment_date_in_report
-from actions.symptoms import Screening, ScreeningQuestion, Trend
-from actions.triage import questions_needed
+from aftercare import clinic, slots
+from aftercare.answers import Answer, asks_question, yes_no
+from aftercare.dates import DateProblem, parse_treatment_date, treatment_date_in_report
+from aftercare.symptoms import Screening, ScreeningQuestion, Trend
+from aftercare.triage import questions_needed
 
 INTERRUPTING_INTENTS = frozenset(
     {
@@ -182,7 +182,7 @@ class ValidateTriageForm(FormValidationAction):
             if not (latest.present or tracker.get_slot(slots.SYMPTOMS)):
                 values[slots.SYMPTOMS] = ["other"]
         tracker.slots.update(values)
-        urgent = latest.red_flags or latest.emergency_signs
+        urgent = latest.severity.decides
         article = _article_answer(tracker)
         if article and reported and not urgent and (starting or asks_question(text)):
             dispatcher.utter_message(response=article)

@@ -16,8 +16,8 @@ without the rule-only turns, as fresh dictionaries the caller may change (the po
 edit the last state). ``tests/test_dialogue_states.py`` compares them with Rasa's on the
 project's stories and rules.
 
-``use_states_once`` makes every tracker of the process work this way; the fail-safe policy
-calls it when a trained model is loaded (``components/failsafe.py``). Training trackers keep
+``use_states_once`` makes every tracker of the process work this way; ``speedups.install``
+calls it when the Rasa server starts. Training trackers keep
 their own cache (Rasa's ``TrackerWithCachedStates``).
 """
 

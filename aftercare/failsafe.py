@@ -2,7 +2,7 @@
 
 Plain Python, no Rasa import; used by the dialogue policy ``components/failsafe.py``. Without
 the action server there is no triage decision, but the Rasa server still has what the NLU
-screen found in the patient's message (``actions/symptoms.py``), the slots earlier turns set,
+screen found in the patient's message (``aftercare/symptoms.py``), the slots earlier turns set,
 and which red-flag question was asked. That is enough to never stay silent on a red flag.
 """
 
@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from actions import slots
-from actions.answers import Answer, yes_no
-from actions.symptoms import ScreeningQuestion, Severity
+from aftercare import slots
+from aftercare.answers import Answer, yes_no
+from aftercare.severity import Severity, most_severe
+from aftercare.symptoms import ScreeningQuestion
 
 REQUESTED_SLOT = "requested_slot"
 AFFIRM_INTENT = "affirm"
@@ -50,8 +51,4 @@ def severity_without_actions(
     says_yes = intent == AFFIRM_INTENT or yes_no(text) in (Answer.YES, Answer.UNSURE)
     if says_yes and slot_values.get(REQUESTED_SLOT) in set(ScreeningQuestion):
         confirmed.add(ScreeningQuestion(slot_values[REQUESTED_SLOT]))
-    if known.emergency_signs or ScreeningQuestion.EMERGENCY in confirmed:
-        return Severity.EMERGENCY
-    if known.red_flags or confirmed:
-        return Severity.RED_FLAG
-    return Severity.EXPECTED
+    return most_severe([known.severity, *(question.severity for question in confirmed)])

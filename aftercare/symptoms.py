@@ -28,13 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-
-class Severity(StrEnum):
-    """How a symptom weighs in the triage."""
-
-    EXPECTED = "expected"  # the article's common, temporary side effects
-    RED_FLAG = "red_flag"  # the article's "return to the clinic immediately" signs
-    EMERGENCY = "emergency"  # the botulinum toxin label's boxed warning: spread or allergy
+from aftercare.severity import Severity, most_severe
 
 
 class Symptom(StrEnum):
@@ -119,6 +113,11 @@ class ScreeningQuestion(StrEnum):
         """The symptoms a "yes" to this question stands for."""
         return _QUESTION_SYMPTOMS[self]
 
+    @property
+    def severity(self) -> Severity:
+        """How a "yes" to this question weighs: the most severe of its symptoms."""
+        return most_severe(s.severity for s in self.symptoms)
+
     def confirmed(self, reported: frozenset[Symptom]) -> frozenset[Symptom]:
         """What a "yes" to this question adds to the symptoms already reported.
 
@@ -175,14 +174,23 @@ class Screening:
     trend: Trend | None = None
 
     @property
+    def severity(self) -> Severity:
+        """The most severe of the present symptoms."""
+        return most_severe(s.severity for s in self.present)
+
+    def signs(self, severity: Severity) -> frozenset[Symptom]:
+        """The present symptoms of this ``severity``."""
+        return frozenset(s for s in self.present if s.severity is severity)
+
+    @property
     def emergency_signs(self) -> frozenset[Symptom]:
         """Present symptoms that call for the emergency number."""
-        return frozenset(s for s in self.present if s.severity is Severity.EMERGENCY)
+        return self.signs(Severity.EMERGENCY)
 
     @property
     def red_flags(self) -> frozenset[Symptom]:
         """Present symptoms that call for a return to the clinic immediately."""
-        return frozenset(s for s in self.present if s.severity is Severity.RED_FLAG)
+        return self.signs(Severity.RED_FLAG)
 
     def answer(self, question: ScreeningQuestion) -> bool | None:
         """The answer this screening gives to a red-flag question, if it gives one."""

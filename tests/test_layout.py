@@ -1,0 +1,68 @@
+"""The layout: which top-level package may import which, and the README's map of the tree."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+FORBIDDEN = {
+    # The clinic's rules: plain Python, testable without Rasa.
+    "aftercare": {"rasa", "rasa_sdk", "actions", "components", "handover", "speedups"},
+    # The action server's glue: rasa-sdk only, never the Rasa server's code.
+    "actions": {"rasa", "components", "speedups"},
+    # Rasa plug-ins: never the action server's code.
+    "components": {"actions", "rasa_sdk"},
+    # Referrals and the staff view: plain Python and SQLAlchemy.
+    "handover": {"rasa", "rasa_sdk", "actions", "components", "speedups"},
+    # Changes to Rasa's internals: Rasa and the standard library only.
+    "speedups": {"rasa_sdk", "actions", "aftercare", "components", "handover"},
+}
+
+
+def imported_packages(path: Path) -> set[str]:
+    """The top-level names ``path`` imports."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_a_package_imports_none_it_must_not(package: str) -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_packages(path) & FORBIDDEN[package])
+        for path in sorted((ROOT / package).rglob("*.py"))
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_the_check_sees_an_import_it_must_refuse(tmp_path: Path) -> None:
+    module = tmp_path / "module.py"
+    module.write_text("import os\nfrom rasa.core import run\nimport rasa_sdk.events as e\n")
+    assert imported_packages(module) == {"os", "rasa", "rasa_sdk"}
+
+
+def readme_layout() -> set[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Layout", 1)[1].split("```")[1]
+    return set(re.findall(r"^([a-z_]+)/", block, flags=re.MULTILINE))
+
+
+def test_the_readme_layout_matches_the_tree() -> None:
+    folders = {
+        path.name
+        for path in ROOT.iterdir()
+        if path.is_dir()
+        and not path.name.startswith(".")
+        and path.name not in {"models", "results", "logs", "__pycache__"}
+        and any(True for _ in path.iterdir())
+    }
+    assert readme_layout() == folders
