@@ -8,7 +8,13 @@ instead, chosen by what the Rasa server itself knows (``aftercare/failsafe.py``)
 
 * an emergency sign → ``utter_unavailable_emergency``: call the emergency number now;
 * an article red flag → ``utter_unavailable_red_flag``: return to the clinic today;
-* anything else → ``utter_unavailable``: I can't check that now, call the clinic.
+* anything else → ``utter_unavailable``: I can't check that now, call the clinic; or, after
+  an action the patient asked for in so many words, what became of that request:
+  ``utter_delete_unavailable`` when "delete my data" could not be carried out and
+  ``utter_callback_unavailable`` when a confirmed callback could not be passed on. Both say
+  that nothing was done and that a "yes" tries again (``data/rules/handover.yml``), so a
+  request made during an outage is carried out once the action server is back, on the
+  patient's word, and never silently dropped.
 
 After a red flag or an emergency the triage form is closed, so that nothing later can
 contradict the advice; otherwise the form stays where it was and goes on once the action
@@ -64,6 +70,11 @@ class ActionServerFailSafe(Policy):
                 Severity.RED_FLAG.value: "utter_unavailable_red_flag",
                 Severity.EXPECTED.value: "utter_unavailable",
             },
+            # Instead of the ``expected`` response, after these actions failed.
+            "requests": {
+                "action_delete_my_data": "utter_delete_unavailable",
+                "action_save_callback": "utter_callback_unavailable",
+            },
         }
 
     def __init__(
@@ -77,6 +88,7 @@ class ActionServerFailSafe(Policy):
         """Keeps the configuration and bounds Rasa's wait for the action server."""
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         self._responses: dict[str, str] = dict(config["responses"])
+        self._requests: dict[str, str] = dict(config["requests"])
         speedups.bound_action_wait(config["action_timeout"])
 
     def train(
@@ -120,9 +132,14 @@ class ActionServerFailSafe(Policy):
                 (message.text or "") if message else "",
             )
             logger.warning("Action '%s' failed; answering with the %s fail-safe", latest, severity)
+            if severity is Severity.EXPECTED and latest in self._requests:
+                return self._requests[latest]
             return self._responses[severity.value]
-        if latest in self._responses.values():
-            closes_form = latest != self._responses[Severity.EXPECTED.value]
+        if latest in self._responses.values() or latest in self._requests.values():
+            closes_form = latest in (
+                self._responses[Severity.EMERGENCY.value],
+                self._responses[Severity.RED_FLAG.value],
+            )
             if closes_form and tracker.active_loop_name:
                 return ACTION_DEACTIVATE_LOOP_NAME
             return ACTION_LISTEN_NAME

@@ -124,8 +124,14 @@ def test_it_bounds_rasas_wait_for_the_action_server(policy: ActionServerFailSafe
         ("my vision is blurry", "triage_form", "utter_unavailable_red_flag"),
         ("I can't breathe", "triage_form", "utter_unavailable_emergency"),
         ("my eye is twitching", "triage_form", "utter_unavailable"),
-        ("delete my data", "action_delete_my_data", "utter_unavailable"),
         ("my vision is blurry", "action_triage", "utter_unavailable_red_flag"),
+        # A request in so many words: what became of it, and that "yes" tries again.
+        ("yes", "action_delete_my_data", "utter_delete_unavailable"),
+        ("yes", "action_save_callback", "utter_callback_unavailable"),
+        ("no", "action_discard_callback", "utter_unavailable"),
+        # A sign in the same message comes first.
+        ("yes, and I can't swallow", "action_delete_my_data", "utter_unavailable_emergency"),
+        ("yes but my vision is blurry", "action_save_callback", "utter_unavailable_red_flag"),
     ],
 )
 def test_a_custom_action_that_left_nothing_gets_the_fail_safe(
@@ -178,6 +184,14 @@ def test_a_first_message_after_a_failed_session_start_gets_the_fail_safe(
     )
     assert predicted(policy, tracker, rasa_domain) == expected
     tracker.update(ActionExecuted(expected))
+    assert predicted(policy, tracker, rasa_domain) == "action_listen"
+
+
+@pytest.mark.parametrize("response", ["utter_delete_unavailable", "utter_callback_unavailable"])
+def test_after_a_request_could_not_be_done_it_listens_for_the_yes(
+    policy: ActionServerFailSafe, rasa_domain: Domain, response: str
+) -> None:
+    tracker = tracker_of(said("yes", "affirm"), ActionExecuted(response))
     assert predicted(policy, tracker, rasa_domain) == "action_listen"
 
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import servers_for_test_clinic
 from tools.servers import Bot, Servers
@@ -163,3 +164,87 @@ def test_a_frozen_action_server_gets_the_fail_safe_within_seconds(
 
     servers_up.resume_actions()
     assert EMERGENCY_QUESTION in say(bot, sender, "my eye is twitching")[-1]
+
+
+# --- In the middle of the callback and of "delete my data" ------------------------------------
+
+
+def referral_rows(servers: Servers, sender: str) -> list[dict[str, object]]:
+    """The conversation's referrals, read from the database itself."""
+    engine = sa.create_engine(servers.env["AFTERCARE_DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text(
+                    "SELECT callback_name, callback_phone FROM referrals WHERE conversation_id = :c"
+                ),
+                {"c": sender},
+            )
+            return [dict(row._mapping) for row in rows]
+    finally:
+        engine.dispose()
+
+
+def test_signs_in_the_middle_of_the_callback_with_the_action_server_down(
+    servers_up: Servers, sender: str
+) -> None:
+    bot = servers_up.bot
+    say(bot, sender, "my vision is blurry since my botox")
+    assert "What name" in say(bot, sender, "yes")[-1]
+    servers_up.stop_actions()
+
+    reply = say(bot, sender, "Anna Smith")[-1]
+    assert UNAVAILABLE in reply and TEST_PHONE in reply
+    reply = say(bot, sender, "now my throat feels tight and I can't swallow")[-1]
+    assert reply.startswith("🚨 Call 112 now")
+
+
+def test_a_callback_confirmed_during_an_outage_is_passed_on_when_the_patient_says_yes(
+    servers_up: Servers, sender: str
+) -> None:
+    bot = servers_up.bot
+    say(bot, sender, "my vision is blurry since my botox")
+    for answer in ("yes", "Anna Smith", "020 7946 0958", "any time"):
+        said = say(bot, sender, answer)
+    assert "Let me read that back" in said[-1]
+    servers_up.stop_actions()
+
+    reply = say(bot, sender, "yes")[-1]
+    assert "couldn't pass your details on" in reply and TEST_PHONE in reply
+    assert referral_rows(servers_up, sender) == [{"callback_name": None, "callback_phone": None}]
+
+    servers_up.start_actions()
+    assert "the clinic has your details" in say(bot, sender, "yes")[-1]
+    assert referral_rows(servers_up, sender) == [
+        {"callback_name": "Anna Smith", "callback_phone": "+442079460958"}
+    ]
+
+
+def test_a_deletion_confirmed_during_an_outage_is_carried_out_when_the_patient_says_yes(
+    servers_up: Servers, sender: str
+) -> None:
+    bot = servers_up.bot
+    say(bot, sender, "my vision is blurry since my botox")
+    assert "Shall I delete it?" in say(bot, sender, "delete my data")[-1]
+    servers_up.stop_actions()
+
+    reply = say(bot, sender, "yes")[-1]
+    assert "couldn't delete your data" in reply and "nothing has been deleted" in reply
+    assert TEST_PHONE in reply
+    assert len(referral_rows(servers_up, sender)) == 1  # told so: nothing done yet
+
+    servers_up.start_actions()
+    assert "Done: this conversation" in say(bot, sender, "yes")[-1]
+    assert referral_rows(servers_up, sender) == []
+    assert user_texts(bot, sender) == []
+
+
+def test_a_deletion_that_failed_can_be_refused(servers_up: Servers, sender: str) -> None:
+    bot = servers_up.bot
+    say(bot, sender, "my vision is blurry since my botox")
+    say(bot, sender, "delete my data")
+    servers_up.stop_actions()
+    assert "couldn't delete your data" in say(bot, sender, "yes")[-1]
+    servers_up.start_actions()
+    assert "nothing has been deleted" in say(bot, sender, "no")[-1]
+    assert len(referral_rows(servers_up, sender)) == 1
