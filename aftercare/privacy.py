@@ -79,16 +79,20 @@ def unconfirmed(events: Sequence[Mapping[str, Any]]) -> list[Span]:
 def redact(event: Mapping[str, Any]) -> dict[str, Any] | None:
     """The event of a span without contact details; None if it holds none (or no more).
 
-    Every message the patient sent during the form goes, whatever it was classified as: a
+    Every message the patient sent during the form goes, whatever intent it was read as: a
     name is often read as another language, a time as a symptom, and a "no, my number is..."
-    as a no. Of the bot's messages only the read-back repeats the details.
+    as a no. Except one in which the message screener found a symptom: the clinic must see
+    it (the form takes whatever is typed as an answer, "I can't breathe" as a name too). Of
+    the bot's messages only the read-back repeats the details.
     """
     kind = event.get("event")
     if kind == "slot":
         if event.get("name") in CALLBACK_SLOTS and event.get("value") is not None:
             return {**event, "value": None}
     elif kind == "user":
-        if event.get("text") != REDACTED:
+        entities = (event.get("parse_data") or {}).get("entities") or []
+        symptom = any(entity.get("entity") == "symptom" for entity in entities)
+        if event.get("text") != REDACTED and not symptom:
             parse_data = {**(event.get("parse_data") or {}), "text": REDACTED, "entities": []}
             return {**event, "text": REDACTED, "parse_data": parse_data}
     elif kind == "bot":

@@ -253,8 +253,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             stored, checkpoint = self._recall(connection, tracker)
             skip = checkpoint_length(tracker) + stored
             new_events = list(itertools.islice(tracker.events, skip, None))
-            erase = _sets(new_events, database.ERASE_SLOT)
-            forget = _sets(new_events, database.FORGET_SLOT)
+            erase, rewritten = _sets(new_events, database.ERASE_SLOT), 0
             if erase:
                 database.erase_conversation(connection, tracker.sender_id)
             else:
@@ -262,9 +261,9 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
                     rows = [self._row(tracker.sender_id, event) for event in new_events]
                     connection.execute(self._statements.insert_event, rows)
                 self._advance_checkpoint(connection, tracker, checkpoint, new_events)
-                if forget:
-                    database.forget_unconfirmed_contact(connection, tracker.sender_id)
-        if erase or forget:
+                if _sets(new_events, database.FORGET_SLOT):
+                    rewritten = database.forget_unconfirmed_contact(connection, tracker.sender_id)
+        if erase or rewritten:
             database.drop_old_copies(self.engine)
         # Saved again (Rasa saves a new conversation twice), it is counted anew.
         self._loaded.pop(id(tracker), None)

@@ -109,6 +109,14 @@ READ_BACK_EVENT = {
             },
         ),
         ({"event": "user", "text": REDACTED, "parse_data": {"text": REDACTED}}, None),
+        (  # a red flag typed instead of a name: the clinic must see it
+            {
+                "event": "user",
+                "text": "I can't breathe",
+                "parse_data": {"entities": [{"entity": "symptom", "value": "breathing"}]},
+            },
+            None,
+        ),
         (READ_BACK_EVENT, {**READ_BACK_EVENT, "text": REDACTED}),
         (
             {"event": "bot", "text": "What name?", "metadata": {"utter_action": "utter_ask_x"}},
