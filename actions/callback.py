@@ -1,7 +1,9 @@
 """The hand-over to the clinic: the callback form, its outcome, and "delete my data".
 
 Thin glue over :mod:`handover` (contact checks, summary, SQL store). Nothing is stored before
-the patient confirms the read-back; refusing, stopping or "no" clears the form's slots.
+the patient confirms the read-back; refusing, stopping or "no" clears the form's slots, and
+sets ``forget_contact_details``: the tracker store then rewrites the stored messages, slots and
+read-back that held the details (``aftercare/privacy.py``).
 """
 
 from __future__ import annotations
@@ -16,19 +18,30 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from aftercare import clinic, database
+from aftercare import clinic, database, slots
+from aftercare.config import ConfigError
 from handover import contact
 from handover.store import Handover
 
 logger = logging.getLogger(__name__)
 
-CALLBACK_OFFERED = "callback_offered"
-CALLBACK_NAME = "callback_name"
-CALLBACK_PHONE = "callback_phone"
-CALLBACK_TIME = "callback_time"
-CALLBACK_SLOTS = (CALLBACK_NAME, CALLBACK_PHONE, CALLBACK_TIME)
+CALLBACK_OFFERED = slots.CALLBACK_OFFERED
+CALLBACK_NAME = slots.CALLBACK_NAME
+CALLBACK_PHONE = slots.CALLBACK_PHONE
+CALLBACK_TIME = slots.CALLBACK_TIME
+CALLBACK_SLOTS = slots.CALLBACK_SLOTS
 ERASE_CONVERSATION = database.ERASE_SLOT
 """Set by action_delete_my_data: the tracker store then erases the conversation's events."""
+FORGET_CONTACT = database.FORGET_SLOT
+"""Set when details were not confirmed: the tracker store then rewrites the events with them."""
+
+
+def log_failure(what: str, error: Exception) -> None:
+    """A database's failure with its traceback; a bad setting in one line that says what to fix."""
+    if isinstance(error, ConfigError):
+        logger.error("%s: %s", what, error)
+    else:
+        logger.exception(what)
 
 
 def cleared_callback() -> list[EventType]:
@@ -91,8 +104,8 @@ class ActionSaveCallback(Action):
                 saved = Handover.configured().save_callback(
                     tracker.sender_id, name=name, phone=e164, time=time, now=datetime.now(UTC)
                 )
-            except SQLAlchemyError:
-                logger.exception("Could not store a callback request")
+            except (SQLAlchemyError, ConfigError) as error:
+                log_failure("Could not store a callback request", error)
         dispatcher.utter_message(response="callback_saved" if saved else "callback_unavailable")
         return cleared_callback()
 
@@ -107,9 +120,9 @@ class ActionDiscardCallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Says nothing was kept and clears the form's slots."""
+        """Says nothing was kept, clears the form's slots and has the stored details forgotten."""
         dispatcher.utter_message(response="callback_discarded")
-        return cleared_callback()
+        return [*cleared_callback(), SlotSet(FORGET_CONTACT, True)]
 
 
 class ActionDeleteMyData(Action):
@@ -129,8 +142,8 @@ class ActionDeleteMyData(Action):
         """Deletes the referral records of this conversation and confirms it."""
         try:
             Handover.configured().erase_referrals(tracker.sender_id)
-        except SQLAlchemyError:
-            logger.exception("Could not erase a conversation's referrals")
+        except (SQLAlchemyError, ConfigError) as error:
+            log_failure("Could not erase a conversation's referrals", error)
             dispatcher.utter_message(response="data_delete_failed")
             return []
         dispatcher.utter_message(response="data_deleted")

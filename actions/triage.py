@@ -13,8 +13,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.callback import CALLBACK_OFFERED
+from actions.callback import CALLBACK_OFFERED, log_failure
 from aftercare import clinic, slots
+from aftercare.config import ConfigError
 from aftercare.dates import treatment_date_in_report
 from aftercare.summary import summarise
 from aftercare.triage import Decision, Level, Report, decide
@@ -116,7 +117,7 @@ def record_referral(tracker: Tracker, decision: Decision, findings: str) -> bool
             ),
             now=datetime.now(UTC),
         )
-    except SQLAlchemyError:
-        logger.exception("Could not store a referral record")
+    except (SQLAlchemyError, ConfigError) as error:
+        log_failure("Could not store a referral record", error)
         return False
     return True

@@ -24,6 +24,12 @@ IMPROVING = "improving"
 TRIAGE_LEVEL = "triage_level"
 TRIAGE_REASONS = "triage_reasons"
 DAYS_SINCE_TREATMENT = "days_since_treatment"
+CALLBACK_OFFERED = "callback_offered"
+CALLBACK_NAME = "callback_name"
+CALLBACK_PHONE = "callback_phone"
+CALLBACK_TIME = "callback_time"
+CALLBACK_SLOTS = (CALLBACK_NAME, CALLBACK_PHONE, CALLBACK_TIME)
+"""The contact details the callback form collects (``aftercare/privacy.py``: when they go)."""
 
 DESCRIPTION_LIMIT = 2000
 """Characters of the patient's own words kept in ``symptom_description`` (the tracker keeps all)."""

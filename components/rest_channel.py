@@ -29,11 +29,13 @@ from typing import Any
 from rasa.core.channels import rest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from aftercare import config
 from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.ratelimit import SenderRateLimit
 
@@ -52,6 +54,16 @@ async def rate_limited_reply(agent: Any, sender: str, channel: str) -> str:
         RATE_LIMITED_RESPONSE, DialogueStateTracker(sender, []), channel
     )
     return str((reply or {}).get("text", ""))
+
+
+def checked(credentials: dict[str, Any] | None, channel: str) -> dict[str, Any]:
+    """A channel's settings, its limits checked: a bad one stops the server with one line."""
+    settings = dict(credentials or {})
+    try:
+        config.channel_limits(settings)
+    except config.ConfigError as error:  # Rasa prints its own errors without a traceback
+        raise RasaException(f"credentials.yml, {channel}: {error}") from error
+    return settings
 
 
 class InvalidMessage(ValueError):
@@ -77,7 +89,7 @@ class RestInput(rest.RestInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> RestInput:
         """The channel from its ``credentials.yml`` section (all keys optional)."""
-        return cls(**(credentials or {}))
+        return cls(**checked(credentials, f"{cls.__module__}.{cls.__name__}"))
 
     def parse(self, request: Request) -> tuple[str, str, dict[str, Any] | None]:
         """The sender, the text (capped) and the metadata of a request, or InvalidMessage."""

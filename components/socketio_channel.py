@@ -36,7 +36,7 @@ from sanic import Blueprint, Sanic
 from aftercare import clinic
 from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.ratelimit import SenderRateLimit
-from components.rest_channel import MAX_CHARACTERS, MESSAGES_PER_MINUTE, rate_limited_reply
+from components.rest_channel import MAX_CHARACTERS, MESSAGES_PER_MINUTE, checked, rate_limited_reply
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class SocketIOInput(socketio.SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SocketIOInput:
         """Rasa's keys, plus ``max_characters``, ``messages_per_minute``, ``messages_at_once``."""
-        settings = dict(credentials or {})
+        settings = checked(credentials, f"{cls.__module__}.{cls.__name__}")
         limits = {
             "max_characters": settings.pop("max_characters", MAX_CHARACTERS),
             "messages_per_minute": settings.pop("messages_per_minute", MESSAGES_PER_MINUTE),

@@ -43,9 +43,11 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from aftercare import database
+from aftercare.config import ConfigError
 from speedups.events import deserialise
 from speedups.json_text import dumps
 
@@ -74,6 +76,11 @@ def state_as_events(tracker: DialogueStateTracker) -> list[Event]:
         events.append(ActiveLoop(tracker.active_loop_name, metadata=CHECKPOINT_MARK))
     events.append(ActionExecuted(ACTION_LISTEN_NAME, metadata=CHECKPOINT_MARK))
     return events
+
+
+def _sets(events: list[Event], slot: str) -> bool:
+    """Whether one of the events sets ``slot`` to a true value."""
+    return any(isinstance(e, SlotSet) and e.key == slot and e.value for e in events)
 
 
 class _Loaded(NamedTuple):
@@ -118,7 +125,10 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         self._schema_checked = False
         url = os.environ.get(database.URL_VARIABLE)
         if url:
-            kwargs.update(database.tracker_store_arguments(url))
+            try:
+                kwargs.update(database.tracker_store_arguments(url))
+            except ConfigError as error:  # Rasa prints its own errors without a traceback
+                raise RasaException(str(error)) from error
         super().__init__(domain, **kwargs)
         engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
         if engine.dialect.name == "sqlite":
@@ -233,23 +243,28 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         """Stores the tracker's new events, and moves the checkpoint forward when due.
 
         A turn that sets ``erase_conversation`` ("delete my data") erases the conversation
-        instead: its events and checkpoint are deleted and nothing of the turn is stored.
+        instead: its events and checkpoint are deleted and nothing of the turn is stored. A
+        turn that sets ``forget_contact_details`` (a callback refused, stopped, or left in the
+        last session) is stored, then the events and checkpoint that hold the contact details
+        are rewritten without them. Either way no old copy stays in SQLite's files.
         """
         await self.stream_events(tracker)
         with self._connection() as connection:
             stored, checkpoint = self._recall(connection, tracker)
             skip = checkpoint_length(tracker) + stored
             new_events = list(itertools.islice(tracker.events, skip, None))
-            if any(
-                isinstance(e, SlotSet) and e.key == database.ERASE_SLOT and e.value
-                for e in new_events
-            ):
+            erase, rewritten = _sets(new_events, database.ERASE_SLOT), 0
+            if erase:
                 database.erase_conversation(connection, tracker.sender_id)
             else:
                 if new_events:
                     rows = [self._row(tracker.sender_id, event) for event in new_events]
                     connection.execute(self._statements.insert_event, rows)
                 self._advance_checkpoint(connection, tracker, checkpoint, new_events)
+                if _sets(new_events, database.FORGET_SLOT):
+                    rewritten = database.forget_unconfirmed_contact(connection, tracker.sender_id)
+        if erase or rewritten:
+            database.drop_old_copies(self.engine)
         # Saved again (Rasa saves a new conversation twice), it is counted anew.
         self._loaded.pop(id(tracker), None)
 

@@ -7,7 +7,10 @@
     python -m handover erase CONVERSATION_ID     delete one conversation and its referrals
 
 The database is AFTERCARE_DATABASE_URL (default: conversations.db, as the bot's); the
-retention is --days or AFTERCARE_RETENTION_DAYS (default 90).
+retention is --days or AFTERCARE_RETENTION_DAYS (default 90). ``retention`` also forgets
+contact details given for a callback and never confirmed, in conversations idle for
+--unconfirmed-hours (default 24). A setting that cannot work is one line on standard error
+and exit status 2, before anything is done.
 """
 
 from __future__ import annotations
@@ -18,9 +21,15 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from aftercare import config
 from handover.store import Handover, to_csv
 
-DEFAULT_RETENTION_DAYS = 90
+UNCONFIRMED_HOURS = 24
+"""How long a patient may leave a callback form half way before the details are forgotten.
+
+Longer than a session (``session_expiration_time``, 60 minutes): by then a patient who comes
+back starts a new session, which forgets them anyway.
+"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,16 +47,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     handled.add_argument("id", type=int)
     handled.add_argument("--by", required=True, help="who handled it")
     retention = commands.add_parser("retention", help="delete what is older than N days")
-    retention.add_argument(
-        "--days",
-        type=int,
-        default=int(os.environ.get("AFTERCARE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
-    )
+    retention.add_argument("--days", type=int, help=f"default: {config.RETENTION_VARIABLE}")
+    retention.add_argument("--unconfirmed-hours", type=int, default=UNCONFIRMED_HOURS)
     erase = commands.add_parser("erase", help="delete one conversation and its referrals")
     erase.add_argument("conversation_id")
     args = parser.parse_args(argv)
+    try:
+        days = config.retention_days(os.environ)
+        store = Handover.configured()
+    except config.ConfigError as error:
+        print(f"{parser.prog}: {error}", file=sys.stderr)
+        return 2
 
-    store = Handover.configured()
     now = datetime.now(UTC)
     if args.command == "list":
         rows = store.referrals(include_handled=args.all)
@@ -72,13 +83,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"Referral #{args.id} handled by {args.by}")
     elif args.command == "retention":
-        if args.days < 1:
+        days = days if args.days is None else args.days
+        if days < 1:
             parser.error("--days must be at least 1")
-        referrals, conversations = store.apply_retention(args.days, now)
+        if args.unconfirmed_hours <= 0:
+            parser.error("--unconfirmed-hours must be more than 0")
+        referrals, conversations = store.apply_retention(days, now)
         print(
             f"Deleted {referrals} referral(s) and {conversations} conversation(s) "
-            f"older than {args.days} days"
+            f"older than {days} days"
         )
+        forgotten = store.forget_unconfirmed_contact(now, args.unconfirmed_hours)
+        print(f"Forgot unconfirmed contact details in {forgotten} conversation(s)")
     elif args.command == "erase":
         deleted = store.erase_conversation(args.conversation_id)
         print(f"Deleted {deleted} row(s) of conversation {args.conversation_id}")

@@ -4,6 +4,11 @@ One table, ``referrals``, in the same database as Rasa's conversations (``afterc
 says which, and erases a conversation), so that the staff view can show a referral's
 transcript and "delete my data" and the retention command can erase both. The schema is
 created on first use. Plain SQLAlchemy, no Rasa import.
+
+A referral's number is never given again, even after the referral is erased: staff may have
+written it down, and it must not come to mean another patient (SQLite's ``AUTOINCREMENT``;
+PostgreSQL's sequences never go back). Text goes in without NUL characters, which PostgreSQL
+cannot store in text.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import csv
 import functools
 import io
 import json
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +28,8 @@ import sqlalchemy as sa
 
 from aftercare import database
 from aftercare.database import events
+
+logger = logging.getLogger(__name__)
 
 LEVEL_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
 
@@ -45,7 +53,10 @@ referrals = sa.Table(
     sa.Column("callback_confirmed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("handled_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("handled_by", sa.String(80), nullable=True),
+    sqlite_autoincrement=True,
 )
+MAX_ID = 2**31 - 1
+"""The largest referral number the ``id`` column holds (a 32-bit integer on PostgreSQL)."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,55 @@ def engine_for(url: str) -> sa.engine.Engine:
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", database.sqlite_pragmas)
     metadata.create_all(engine)
+    if engine.dialect.name == "sqlite":
+        _add_autoincrement(engine)
     return engine
+
+
+def _add_autoincrement(engine: sa.engine.Engine) -> None:
+    """Rebuilds a ``referrals`` table that SQLite created without ``AUTOINCREMENT`` (before 0.2).
+
+    Without it SQLite gives the next referral the highest number in the table plus one, so
+    erasing the newest referral gives its number to the next patient. The rows are copied
+    with their numbers into a table with ``AUTOINCREMENT``, in one write transaction that
+    other processes wait for; from then on no number is given twice. A number erased before
+    the rebuild, above every number left, is given once more: nothing remembers it.
+    """
+    raw = engine.raw_connection()
+    sqlite = raw.driver_connection
+    level = sqlite.isolation_level
+    sqlite.isolation_level = None  # the statements below, BEGIN included, as written
+    try:
+        sqlite.execute("BEGIN IMMEDIATE")
+        try:
+            (sql,) = sqlite.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                (referrals.name,),
+            ).fetchone()
+            if "AUTOINCREMENT" not in sql.upper():
+                columns = ", ".join(column.name for column in referrals.columns)
+                sqlite.execute(f"ALTER TABLE {referrals.name} RENAME TO old_referrals")
+                sqlite.execute(str(sa.schema.CreateTable(referrals).compile(engine)))
+                sqlite.execute(
+                    f"INSERT INTO {referrals.name} ({columns}) "
+                    f"SELECT {columns} FROM old_referrals ORDER BY id"
+                )
+                sqlite.execute("DROP TABLE old_referrals")
+                for index in referrals.indexes:
+                    sqlite.execute(str(sa.schema.CreateIndex(index).compile(engine)))
+                logger.info("Referral numbers are no longer given twice (AUTOINCREMENT)")
+            sqlite.execute("COMMIT")
+        except BaseException:
+            sqlite.execute("ROLLBACK")
+            raise
+    finally:
+        sqlite.isolation_level = level
+        raw.close()
+
+
+def _text(value: str) -> str:
+    """Text as PostgreSQL can store it: without NUL characters (they carry no meaning)."""
+    return value.replace("\x00", "")
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -146,10 +205,10 @@ class Handover:
                     conversation_id=conversation_id,
                     level=level,
                     reasons=json.dumps(list(reasons)),
-                    findings=findings,
+                    findings=_text(findings),
                     days_since_treatment=days_since_treatment,
-                    patient_words=patient_words,
-                    summary=summary,
+                    patient_words=_text(patient_words),
+                    summary=_text(summary),
                 )
             )
             return int(result.inserted_primary_key[0])
@@ -171,9 +230,9 @@ class Handover:
                 referrals.update()
                 .where(referrals.c.id == latest)
                 .values(
-                    callback_name=name,
-                    callback_phone=phone,
-                    callback_time=time,
+                    callback_name=_text(name),
+                    callback_phone=_text(phone),
+                    callback_time=_text(time),
                     callback_confirmed_at=now,
                 )
             )
@@ -193,7 +252,9 @@ class Handover:
         return rows
 
     def referral(self, referral_id: int) -> Referral | None:
-        """One referral by id."""
+        """One referral by id (None for a number no referral can have, as 2**63 or -1)."""
+        if not 0 < referral_id <= MAX_ID:
+            return None
         with self.engine.connect() as connection:
             row = connection.execute(
                 sa.select(referrals).where(referrals.c.id == referral_id)
@@ -212,11 +273,13 @@ class Handover:
 
     def mark_handled(self, referral_id: int, *, by: str, now: datetime) -> bool:
         """Marks an open referral handled by ``by``; False if it is unknown or was handled."""
+        if not 0 < referral_id <= MAX_ID:
+            return False
         with self._begin() as connection:
             result = connection.execute(
                 referrals.update()
                 .where(referrals.c.id == referral_id, referrals.c.handled_at.is_(None))
-                .values(handled_at=now, handled_by=by[:80])
+                .values(handled_at=now, handled_by=_text(by)[:80])
             )
             return bool(result.rowcount)
 
@@ -248,14 +311,43 @@ class Handover:
             result = connection.execute(
                 referrals.delete().where(referrals.c.conversation_id == conversation_id)
             )
-            return int(result.rowcount)
+        database.drop_old_copies(self.engine)
+        return int(result.rowcount)
 
     def erase_conversation(self, conversation_id: str) -> int:
         """Deletes a conversation's referrals and its stored events; how many rows in all."""
-        deleted = self.erase_referrals(conversation_id)
-        with self._begin() as connection:
-            deleted += database.erase_conversation(connection, conversation_id)
+        deleted = self._erase(conversation_id)
+        database.drop_old_copies(self.engine)
         return deleted
+
+    def _erase(self, conversation_id: str) -> int:
+        with self._begin() as connection:
+            result = connection.execute(
+                referrals.delete().where(referrals.c.conversation_id == conversation_id)
+            )
+            return int(result.rowcount) + database.erase_conversation(connection, conversation_id)
+
+    def forget_unconfirmed_contact(self, now: datetime, hours: float) -> int:
+        """Forgets contact details never confirmed in conversations idle for ``hours``.
+
+        For the patient who gave a name or a number and left without answering the read-back:
+        the next session would forget them, but this patient may never come back. A form
+        that ended without a yes is forgotten whatever its age (it already is, unless the
+        tracker store failed at the time). Returns how many conversations changed.
+        """
+        if hours <= 0:
+            raise ValueError("the wait before forgetting must be more than 0 hours")
+        idle_before = (now - timedelta(hours=hours)).timestamp()
+        with self.engine.connect() as connection:
+            conversations = database.conversations_with_callbacks(connection)
+        changed = 0
+        for conversation_id in conversations:
+            with self._begin() as connection:
+                if database.forget_unconfirmed_contact(connection, conversation_id, idle_before):
+                    changed += 1
+        if changed:
+            database.drop_old_copies(self.engine)
+        return changed
 
     def apply_retention(self, days: int, now: datetime) -> tuple[int, int]:
         """Deletes referrals and conversations older than ``days``.
@@ -281,7 +373,8 @@ class Handover:
                 referrals.delete().where(referrals.c.created_at < cutoff)
             ).rowcount
         for conversation_id in old_conversations:
-            self.erase_conversation(conversation_id)
+            self._erase(conversation_id)
+        database.drop_old_copies(self.engine)
         return int(removed), len(old_conversations)
 
 

@@ -14,6 +14,7 @@ from actions.callback import (
     ActionSaveCallback,
     ValidateCallbackForm,
 )
+from actions.session import ActionSessionStart
 from actions.triage import ActionTriage
 from handover.store import Handover
 from tests.conftest import TrackerFactory
@@ -135,8 +136,33 @@ async def test_a_discarded_callback_clears_every_detail(
         "callback_phone": None,
         "callback_time": None,
         "callback_offered": False,
+        "forget_contact_details": True,  # the tracker store rewrites the stored details
     }
     assert responses(dispatcher) == ["callback_discarded"]
+
+
+@pytest.mark.parametrize(
+    ("slots", "active_loop", "forget"),
+    [
+        ({"callback_name": "Zoë O'Brien"}, "callback_form", True),  # left half way
+        ({}, "callback_form", True),  # left at the first question
+        (CALLBACK, None, True),  # "delete my data", called off, in the middle of the form
+        ({"symptoms": ["twitching"]}, None, False),
+        ({"symptoms": ["twitching"]}, "triage_form", False),
+    ],
+)
+async def test_a_new_session_forgets_a_callback_left_half_way(
+    tracker_for: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: DomainDict,
+    slots: dict[str, Any],
+    active_loop: str | None,
+    forget: bool,
+) -> None:
+    tracker = tracker_for(slots=slots, active_loop=active_loop)
+    events = await ActionSessionStart().run(dispatcher, tracker, domain)
+    assert slots_set(events).get("forget_contact_details", False) is forget
+    assert not any(name.startswith("callback_") for name in slots_set(events))
 
 
 async def test_delete_my_data_erases_the_referrals_and_asks_the_store_to_erase_the_rest(

@@ -8,14 +8,16 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
 
 from aftercare.summary import summarise
 from handover import __main__ as cli
 from handover import contact
-from handover.store import Handover, to_csv
+from handover.store import Handover, engine_for, referrals, to_csv
 from tests.conftest import NOW, refer, stored_conversation
 
 # --- Contact details -------------------------------------------------------------------------
@@ -154,6 +156,64 @@ def test_a_confirmed_callback_goes_on_the_latest_referral(store: Handover) -> No
         "after 4pm",
     )
     assert store.save_callback("nobody", name="A", phone="+442079460958", time="x", now=NOW) is None
+
+
+def test_a_referral_number_is_never_given_twice(store: Handover) -> None:
+    refer(store, "anna")
+    newest = refer(store, "bob")
+    store.erase_conversation("bob")  # "delete my data": the newest referral goes
+    assert refer(store, "carol") > newest
+
+
+def test_an_old_sqlite_referrals_table_is_rebuilt_to_never_give_a_number_twice(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:  # the table as the code before created it
+        table = sa.schema.CreateTable(referrals).compile(engine)
+        connection.exec_driver_sql(str(table).replace(" AUTOINCREMENT", ""))
+        for index in referrals.indexes:
+            connection.exec_driver_sql(str(sa.schema.CreateIndex(index).compile(engine)))
+    engine.dispose()
+    old = Handover(engine)
+    anna, bob = refer(old, "anna"), refer(old, "bob")
+    store = Handover(engine_for(url))
+    assert [r.id for r in store.for_conversation("anna") + store.for_conversation("bob")] == [
+        anna,
+        bob,
+    ]
+    store.erase_referrals("bob")
+    assert refer(store, "carol") > bob
+    with store.engine.connect() as connection:
+        sql = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'referrals'")
+        assert "AUTOINCREMENT" in sql.scalar_one()
+        indexes = connection.exec_driver_sql("PRAGMA index_list('referrals')").all()
+        assert {row[1] for row in indexes} == {
+            "ix_referrals_created_at",
+            "ix_referrals_conversation_id",
+        }
+
+
+def test_nul_characters_in_a_patients_words_do_not_stop_the_referral(store: Handover) -> None:
+    referral_id = refer(
+        store, "anna", patient_words="my vision\x00 is blurry\x00", findings="blurred\x00 vision"
+    )
+    referral = store.referral(referral_id)
+    assert referral is not None
+    assert (referral.patient_words, referral.findings) == ("my vision is blurry", "blurred vision")
+    store.save_callback("anna", name="Anna", phone="+442079460958", time="after\x00 4", now=NOW)
+    assert store.mark_handled(referral_id, by="Nurse\x00 Joy", now=NOW)
+    referral = store.referral(referral_id)
+    assert referral is not None
+    assert (referral.callback_time, referral.handled_by) == ("after 4", "Nurse Joy")
+
+
+@pytest.mark.parametrize("number", [2**63, 2**31, -1, 0, 10**30])
+def test_a_number_no_referral_can_have_finds_none(store: Handover, number: int) -> None:
+    refer(store, "anna")
+    assert store.referral(number) is None
+    assert not store.mark_handled(number, by="Nurse Joy", now=NOW)
 
 
 def test_marking_handled_records_who_and_when_once(store: Handover) -> None:

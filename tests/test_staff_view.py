@@ -108,6 +108,18 @@ async def test_unknown_referrals_are_not_found(client: TestClient) -> None:
     assert (await client.post("/referrals/424242/handled", headers=login())).status == 404
 
 
+@pytest.mark.parametrize(
+    "number", [str(2**63), str(2**31), "9" * 30, "-1", "0", "-9223372036854775809"]
+)
+async def test_a_referral_number_out_of_range_is_not_found(
+    client: TestClient, store: Handover, number: str
+) -> None:
+    refer(store, "anna")
+    assert (await client.get(f"/referrals/{number}", headers=login())).status == 404
+    assert (await client.post(f"/referrals/{number}/handled", headers=login())).status == 404
+    assert (await client.get("/", headers=login())).status == 200  # and the view goes on
+
+
 async def test_the_csv_export(client: TestClient, store: Handover) -> None:
     refer(store, "anna")
     response = await client.get("/referrals.csv", headers=login())
