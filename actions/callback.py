@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -55,6 +56,31 @@ class ValidateCallbackForm(FormValidationAction):
     def name(self) -> str:
         """Run by Rasa for every answer in callback_form."""
         return "validate_callback_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Checks the answer; a sign that decides the triage stops the form first.
+
+        "I can't breathe" typed where the name was asked is no name: the form ends without
+        keeping what was given so far, and ``action_triage`` answers the sign (the emergency
+        number, or the clinic today) and records it for the clinic.
+        """
+        latest = slots.screening_from_entities(tracker.latest_message.get("entities") or [])
+        if not latest.severity.decides:
+            return await super().run(dispatcher, tracker, domain)
+        text = tracker.latest_message.get("text") or ""
+        values = slots.screening_slot_values(tracker.slots, latest, text)
+        values[slots.SYMPTOM_DESCRIPTION] = slots.add_description(
+            tracker.get_slot(slots.SYMPTOM_DESCRIPTION), text
+        )
+        return [
+            *(SlotSet(slot, value) for slot, value in values.items()),
+            *(SlotSet(slot, None) for slot in CALLBACK_SLOTS),
+            SlotSet(FORGET_CONTACT, True),
+            SlotSet(REQUESTED_SLOT, None),
+            FollowupAction("action_triage"),
+        ]
 
     def validate_callback_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -7,6 +7,8 @@ They must go when the patient
 
 * refuses the read-back, or says "no" or "stop" (also "cancel", "never mind") in the middle:
   ``action_discard_callback`` runs;
+* reports a sign that decides the triage in the middle: the form stops and ``action_triage``
+  answers the sign (``actions/callback.py``);
 * leaves half way: the conversation goes on in a new session (``session_started``) or is
   restarted, or, for a patient who never comes back, nothing has happened in it for a while
   (``python -m handover retention``).
@@ -36,6 +38,8 @@ FORM = "callback_form"
 CONFIRMED = "action_save_callback"
 DISCARDED = "action_discard_callback"
 READ_BACK = "utter_confirm_callback"
+ABANDONED = frozenset({DISCARDED, "action_triage"})
+"""Actions that end a form the patient did not confirm."""
 ENDS = frozenset({"session_started", "restart"})
 """Events after which the form's answers are gone from the conversation's state."""
 
@@ -56,8 +60,8 @@ def unconfirmed(events: Sequence[Mapping[str, Any]]) -> list[Span]:
     """The spans of unconfirmed contact details in a conversation's events, in order.
 
     A span starts when the callback form starts (``active_loop`` ``callback_form``) and ends
-    with the patient's confirmation (not a span then), with ``action_discard_callback``, or
-    with a new session or a restart. Only ``event`` and ``name`` of each event are read.
+    with the patient's confirmation (not a span then), with ``action_discard_callback`` or
+    ``action_triage``, or with a new session or a restart. Only ``event`` and ``name`` of each event are read.
     """
     spans: list[Span] = []
     start: int | None = None
@@ -68,7 +72,7 @@ def unconfirmed(events: Sequence[Mapping[str, Any]]) -> list[Span]:
                 start = index
         elif kind == "action" and name == CONFIRMED:
             start = None
-        elif (kind == "action" and name == DISCARDED) or kind in ENDS:
+        elif (kind == "action" and name in ABANDONED) or kind in ENDS:
             spans.append(Span(start, index))
             start = None
     if start is not None:

@@ -150,6 +150,39 @@ def test_an_emergency_is_recorded_without_a_callback_offer(
     assert only_referral(handover, sender).level == "emergency"
 
 
+@pytest.mark.parametrize(
+    ("answers", "sign", "expected"),
+    [
+        (["yes"], "I can't breathe properly and my throat feels tight", ("🚨 Call", "emergency")),
+        (
+            ["yes", "Anna Smith"],
+            "now I'm seeing double as well",
+            ("return to the clinic", "urgent"),
+        ),
+    ],
+    ids=["emergency-for-a-name", "red-flag-for-a-phone"],
+)
+def test_a_sign_typed_in_the_callback_form_is_answered_not_taken_as_a_detail(
+    bot: Bot,
+    handover: Handover,
+    sender: str,
+    answers: list[str],
+    sign: str,
+    expected: tuple[str, str],
+) -> None:
+    talk(bot, sender, "my eyelid droops so I can't open my eye fully", *answers)
+    said = talk(bot, sender, sign)
+    assert expected[0] in said[0], said
+    tracker = bot.tracker(sender)
+    assert tracker["active_loop"] == {} or tracker["active_loop"].get("name") is None
+    assert tracker["slots"]["callback_name"] is None
+    assert tracker["slots"]["triage_level"] == expected[1]
+    assert [r.level for r in handover.for_conversation(sender)].count(expected[1]) >= 1
+    assert "Anna" not in str(tracker["events"])  # the name given so far is not kept
+    # The conversation goes on.
+    assert any("coffee" in text for text in talk(bot, sender, "can I drink coffee?"))
+
+
 def test_self_care_writes_no_referral(bot: Bot, handover: Handover, sender: str) -> None:
     talk(bot, sender, "my eye is twitching", "5 days ago", *SCREENING_NO)
     assert bot.tracker(sender)["slots"]["triage_level"] == "self_care"

@@ -63,6 +63,11 @@ SAVE = ev("action", "action_save_callback")
         ),
         pytest.param([FORM_ON, ev("user"), ev("restart")], [Span(0, 2)], id="restarted"),
         pytest.param([FORM_ON, ev("user")], [Span(0, 1, open=True)], id="still going on"),
+        pytest.param(
+            [FORM_ON, ev("user"), ev("user"), ev("action", "action_triage"), ev("user")],
+            [Span(0, 3)],
+            id="a sign stopped the form",
+        ),
         pytest.param([ev("user"), DISCARD], [], id="offer declined, no form"),
         pytest.param(
             [FORM_ON, SAVE, ev("user"), FORM_ON, ev("user"), DISCARD],

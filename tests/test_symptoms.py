@@ -6,11 +6,11 @@ import time
 
 import pytest
 
+from aftercare.severity import Severity
 from aftercare.symptoms import (
     SCREENED_HEAD,
     Screening,
     ScreeningQuestion,
-    Severity,
     Symptom,
     Trend,
     normalise,
@@ -19,8 +19,10 @@ from aftercare.symptoms import (
 from tests.phrasings import (
     COMMON_EFFECT_PHRASINGS,
     EMERGENCY_PHRASINGS,
+    KNOWN_GAPS,
     NO_TREND_PHRASINGS,
     NOT_RED_FLAGS,
+    PATIENT_STORIES,
     RED_FLAG_PHRASINGS,
     TREND_PHRASINGS,
 )
@@ -49,6 +51,27 @@ def test_every_common_effect_phrasing_is_found_and_is_no_red_flag(
     screening = screen(text)
     assert symptom in screening.present
     assert not screening.red_flags and not screening.emergency_signs
+
+
+def _right(found: Severity, expected: Severity) -> bool:
+    """A red flag may be found as an emergency; otherwise the severity itself."""
+    if expected is Severity.RED_FLAG:
+        return found.decides
+    return found is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), PATIENT_STORIES)
+def test_patients_stories_get_their_severity(text: str, expected: Severity) -> None:
+    assert _right(screen(text).severity, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [pytest.param(*case, marks=pytest.mark.xfail(strict=True)) for case in KNOWN_GAPS],
+)
+def test_the_known_gaps_are_still_gaps(text: str, expected: Severity) -> None:
+    """When one is mended, it fails here: move it to PATIENT_STORIES."""
+    assert _right(screen(text).severity, expected)
 
 
 @pytest.mark.parametrize("text", NOT_RED_FLAGS)
