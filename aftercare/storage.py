@@ -338,6 +338,8 @@ class DatabaseHealth:
         if problem is not None:
             self._note(problem)
             return problem
+        if path is not None and self.problem in (Problem.READ_ONLY, Problem.FULL):
+            self.succeeded()  # the file shows it is over
         if self.problem is not None and self.clock() - self._seen_at < RETRY_SECONDS:
             return self.problem
         return None

@@ -4,7 +4,8 @@ Rasa wraps every tracker store in its ``FailSafeTrackerStore``, which catches an
 conversation it cannot read is started anew, a turn it cannot save is kept in memory where
 nothing reads it again, and the error is logged with SQLAlchemy's message. So the channel
 never sees the fault, and the policies answer a patient in the middle of the questions as if
-they had just arrived ("yes" to "Do you have any trouble breathing?" became small talk).
+they had just arrived: with PostgreSQL down, "yes" to "Do you have any trouble breathing?"
+got "What can I help you with?".
 
 ``FailSafeSQLTrackerStore`` is ``BoundedSQLTrackerStore`` handling the database's errors
 itself (``aftercare/storage.py`` names them):
