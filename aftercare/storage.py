@@ -37,7 +37,7 @@ ENGINE_OPTIONS: dict[str, Any] = {"hide_parameters": True}
 
 SERVER_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
 """A database server's (PostgreSQL's): a connection it dropped is replaced before it is used.
-Not for SQLite: the ping would read the file before :func:`watch_sqlite_file` checks it."""
+Not for SQLite: the ping would read the file before :class:`SQLiteFilePool` looks at it."""
 
 POSTGRES_CONNECT_TIMEOUT = 5
 """Seconds to wait for PostgreSQL to accept a connection before calling it unreachable."""
@@ -177,11 +177,6 @@ def sqlite_path(engine: sa.engine.Engine) -> str | None:
     return os.path.abspath(database)
 
 
-_kept_open: list[Any] = []
-"""Connections put aside when their file became read-only: never used, never closed, for the
-life of the process (see :class:`SQLiteFilePool`)."""
-
-
 class SQLiteFilePool(sa.pool.QueuePool):
     """A pool of SQLite connections that looks at the file before it hands one out.
 
@@ -205,6 +200,8 @@ class SQLiteFilePool(sa.pool.QueuePool):
         self.sqlite_file = sqlite_file
         self._opened_on: FileState | None = None
         self._generation = 0
+        self._kept_open: list[Any] = []
+        """Connections put aside when the file became read-only: never used, not closed."""
 
     def recreate(self) -> SQLiteFilePool:
         """The same pool, empty (``engine.dispose``)."""
@@ -225,7 +222,7 @@ class SQLiteFilePool(sa.pool.QueuePool):
         return record
 
     def _do_return_conn(self, record: Any) -> None:
-        if record.info.get("generation") == self._generation:
+        if record.info.get("generation", self._generation) == self._generation:
             super()._do_return_conn(record)
         else:  # out while the others were put aside: the same fate
             self._put_aside([record], close=self._opened_on is not None)
@@ -261,12 +258,12 @@ class SQLiteFilePool(sa.pool.QueuePool):
             elif record.dbapi_connection is not None:
                 # Never freed: freeing a connection closes it, even when the process exits.
                 ctypes.pythonapi.Py_IncRef(ctypes.py_object(record.dbapi_connection))
-                _kept_open.append(record.dbapi_connection)
+                self._kept_open.append(record.dbapi_connection)
 
     def _close_kept_open(self) -> None:
         """Once the file may be written again, the connections put aside can be closed."""
-        while _kept_open:
-            _kept_open.pop().close()
+        while self._kept_open:
+            self._kept_open.pop().close()
 
 
 def sqlite_pool(engine_url: str | sa.engine.URL) -> dict[str, Any]:

@@ -132,13 +132,33 @@ class FailSafeSQLTrackerStore(BoundedSQLTrackerStore):
             await super().save(tracker)
 
     async def _write_unsaved(self, sender_id: str) -> storage.Problem | None:
-        """Writes the turns kept in memory; the problem if the database still fails."""
+        """Writes the turns kept in memory; the problem if the database still fails.
+
+        Not if the conversation went on without them (on another Rasa server sharing the
+        database): they are dropped then, as older than what is stored.
+        """
+        tracker = self._unsaved[sender_id]
         try:
-            await self._write(self._unsaved[sender_id])
+            if self.health.run(lambda: self._stored_since(tracker)):
+                logger.warning("Turns kept in memory were dropped: the conversation went on")
+            else:
+                await self._write(tracker)
         except sa.exc.SQLAlchemyError as error:
             return self.health.failed(error, "Saving a conversation kept in memory")
         del self._unsaved[sender_id]
         return None
+
+    def _stored_since(self, tracker: DialogueStateTracker) -> bool:
+        """Whether the conversation has events stored after those the tracker was read with."""
+        loaded = self._loaded.get(id(tracker))
+        known = None
+        if loaded is not None:
+            checkpoint = loaded.checkpoint.event_id if loaded.checkpoint is not None else None
+            known = loaded.ids[-1] if loaded.ids else checkpoint
+        events = self.SQLEvent.__table__
+        latest = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == tracker.sender_id)
+        with self.engine.connect() as connection:
+            return connection.execute(latest).scalar() != known
 
     def _marked(
         self, sender_id: str, tracker: DialogueStateTracker | None, problem: storage.Problem

@@ -343,6 +343,32 @@ async def test_a_turn_that_cannot_be_saved_is_kept_and_written_once_the_database
     assert user_texts(store, "kept-1") == ["my eye is twitching", "no"]
 
 
+async def test_a_kept_turn_is_dropped_if_another_server_went_on_with_the_conversation(
+    store_behind_proxy: FailSafeSQLTrackerStore,
+    proxy: TcpProxy,
+    postgres_url: str,
+    rasa_domain: Domain,
+    no_retry_wait: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = store_behind_proxy
+    await store.save(first_turn("moved-on-1", rasa_domain))
+    tracker = await store.retrieve("moved-on-1")
+    assert tracker is not None
+    tracker.update(said("no", "deny"))
+    proxy.cut()
+    await store.save(tracker)  # kept in memory by this server
+    monkeypatch.setenv("AFTERCARE_DATABASE_URL", postgres_url)
+    other = FailSafeSQLTrackerStore(rasa_domain, max_turns=1)  # a second server, still connected
+    elsewhere = await other.retrieve("moved-on-1")
+    assert elsewhere is not None
+    elsewhere.update(said("yes", "affirm"))
+    await other.save(elsewhere)
+    proxy.restore()
+    assert not storage_failed(await store.retrieve("moved-on-1") or elsewhere)
+    assert user_texts(store, "moved-on-1") == ["my eye is twitching", "yes"]
+
+
 async def test_a_locked_database_keeps_the_turn_and_the_conversation_goes_on(
     tmp_path: Path, rasa_domain: Domain, monkeypatch: pytest.MonkeyPatch, no_retry_wait: None
 ) -> None:
