@@ -4,3 +4,9 @@ One module per part of the conversation: ``session`` (a new session), ``triage_f
 to ask), ``triage`` (``action_triage``, the decision) and ``callback`` (the callback request
 and "delete my data").
 """
+
+from actions.errors import use_for_action_server
+
+# When the action server loads this package, an action that raises is logged and answered
+# without the conversation (actions/errors.py).
+use_for_action_server()

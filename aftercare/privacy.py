@@ -61,7 +61,8 @@ def unconfirmed(events: Sequence[Mapping[str, Any]]) -> list[Span]:
 
     A span starts when the callback form starts (``active_loop`` ``callback_form``) and ends
     with the patient's confirmation (not a span then), with ``action_discard_callback`` or
-    ``action_triage``, or with a new session or a restart. Only ``event`` and ``name`` of each event are read.
+    ``action_triage``, or with a new session or a restart. Only ``event`` and ``name`` of each
+    event are read.
     """
     spans: list[Span] = []
     start: int | None = None

@@ -4,7 +4,9 @@ When the action server is down, refuses, or takes longer than ``action_timeout``
 Rasa logs the error, drops the action's events and asks the policies what to do next; left
 alone, the patient gets silence. This policy sees that state (the latest event is a custom
 action or a form that left nothing behind) and predicts a response from ``domain.yml``
-instead, chosen by what the Rasa server itself knows (``aftercare/failsafe.py``):
+instead, chosen by what the Rasa server itself knows (``aftercare/failsafe.py``). It answers
+the same way when the conversation store could not use the database for this message
+(``components/storage_failsafe.py`` marks such a turn):
 
 * an emergency sign → ``utter_unavailable_emergency``: call the emergency number now;
 * an article red flag → ``utter_unavailable_red_flag``: return to the clinic today;
@@ -49,6 +51,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 import speedups
 from aftercare.failsafe import severity_without_actions
 from aftercare.severity import Severity
+from components.storage_failsafe import storage_failed
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +123,10 @@ class ActionServerFailSafe(Policy):
         """The action this policy insists on in this state, or None to leave it to the others."""
         actions = _latest_actions(tracker, 2)
         latest = actions[0] if actions else None
-        failed = _session_start_failed(tracker) or (
-            latest is not None and _failed(tracker, latest, domain)
+        failed = (
+            storage_failed(tracker)
+            or _session_start_failed(tracker)
+            or (latest is not None and _failed(tracker, latest, domain))
         )
         if failed:
             message = tracker.latest_message
@@ -131,7 +136,8 @@ class ActionServerFailSafe(Policy):
                 message.intent.get("name") if message else None,
                 (message.text or "") if message else "",
             )
-            logger.warning("Action '%s' failed; answering with the %s fail-safe", latest, severity)
+            failure = "The conversation store" if storage_failed(tracker) else f"Action '{latest}'"
+            logger.warning("%s failed; answering with the %s fail-safe", failure, severity)
             if severity is Severity.EXPECTED and latest in self._requests:
                 return self._requests[latest]
             return self._responses[severity.value]

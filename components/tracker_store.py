@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -46,7 +46,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from aftercare import database
+from aftercare import database, storage
 from aftercare.config import ConfigError
 from speedups.events import deserialise
 from speedups.json_text import dumps
@@ -131,19 +131,20 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
                 raise RasaException(str(error)) from error
         super().__init__(domain, **kwargs)
         engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
+        # Both databases: no SQL values (a patient's words) in error messages, and a dropped
+        # connection replaced (aftercare/storage.py); PostgreSQL keeps Rasa's pool settings.
+        options = create_engine_kwargs(engine.url)
         if engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool), 4 %
             # of the server's time under load. A pool keeps them open; the server uses them
-            # from one thread at a time.
-            engine.dispose()
-            pooled = sa.create_engine(
-                engine.url,
-                poolclass=sa.pool.QueuePool,
-                connect_args={"check_same_thread": False},
-            )
+            # from one thread at a time, and look at the file first (aftercare/storage.py).
+            options = storage.sqlite_pool(engine.url)
+        engine.dispose()
+        pooled = sa.create_engine(engine.url, **storage.engine_options(engine.url, **options))
+        if engine.dialect.name == "sqlite":
             sa.event.listen(pooled, "connect", database.sqlite_pragmas)
-            self.engine = pooled
-            self.sessionmaker.configure(bind=pooled)
+        self.engine = pooled
+        self.sessionmaker.configure(bind=pooled)
 
     # Reads and writes below go through SQLAlchemy Core (plain rows, one INSERT for a turn's
     # events), on statements built once (``_statements``): building them for each message

@@ -17,15 +17,20 @@ import base64
 import binascii
 import hmac
 import html
+import logging
 import os
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from aiohttp import web
 
+from aftercare.storage import problem_of
 from handover.store import Handover, Line, Referral, to_csv
+
+logger = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 LOCKOUT = 15 * 60.0
@@ -72,6 +77,26 @@ async def require_login(request: web.Request, handler: Handler) -> web.StreamRes
     if request.method == "POST" and not _same_origin(request):
         return web.Response(status=403, text="Cross-site request refused.")
     return await handler(request)
+
+
+@web.middleware
+async def database_unavailable(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """503 with a page that says what is wrong while the database fails; it recovers by itself."""
+    try:
+        return await handler(request)
+    except sa.exc.SQLAlchemyError as error:
+        problem = problem_of(error)
+        logger.error("The staff view cannot use the database: it is %s", problem)
+    response = _page(
+        "Referrals unavailable",
+        "<h1>The referrals cannot be shown right now</h1>"
+        f"<p>The database is {html.escape(str(problem))}. Patients are told to call the clinic "
+        "in the meantime. This page works again by itself once the database is back: "
+        "reload it in a minute.</p>",
+    )
+    response.set_status(503)
+    response.headers["Retry-After"] = "60"
+    return response
 
 
 def _unauthorised() -> web.Response:
@@ -216,7 +241,7 @@ def create_app(store: Handover, password: str | None) -> web.Application:
         raise ValueError(
             f"Set STAFF_PASSWORD (at least {MIN_PASSWORD} characters) to start the staff view."
         )
-    app = web.Application(middlewares=[require_login])
+    app = web.Application(middlewares=[require_login, database_unavailable])
     app[HANDOVER] = store
     app[PASSWORD] = password
     app[FAILURES] = defaultdict(deque)

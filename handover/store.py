@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from aftercare import database
+from aftercare import database, storage
 from aftercare.database import events
 
 logger = logging.getLogger(__name__)
@@ -101,9 +101,11 @@ class Line:
 @functools.lru_cache(maxsize=4)
 def engine_for(url: str) -> sa.engine.Engine:
     """One engine per database, made on first use; the schema is created if missing."""
-    engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+    # No SQL values (a patient's words) in error messages; a dropped connection replaced.
+    engine = sa.create_engine(url, future=True, **storage.engine_options(url))
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", database.sqlite_pragmas)
+    storage.create_missing_tables(engine, metadata)  # a file deleted while running is made anew
     metadata.create_all(engine)
     if engine.dialect.name == "sqlite":
         _add_autoincrement(engine)

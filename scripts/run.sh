@@ -66,7 +66,8 @@ $staff
 Starting the bot on http://localhost:$rasa_port (origins allowed: ${origins[*]}). Or talk over REST:
   curl -s localhost:$rasa_port/webhooks/rest/webhook -d '{"sender": "me", "message": "my eye is twitching"}'
 MSG
-  args=(--cors "${origins[@]}")
+  # logging.yml keeps what patients type out of Rasa's warnings (components/log_privacy.py).
+  args=(--cors "${origins[@]}" --logging-config-file logging.yml)
   if [ -n "${RASA_API_TOKEN:-}" ]; then args+=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
   "${rasa[@]}" run --model models/aftercare.tar.gz --endpoints endpoints.yml --port "$rasa_port" "${args[@]}"
 fi

@@ -127,6 +127,7 @@ class Servers:
         channels: dict[str, dict[str, Any]] | None = None,
         lock_store: dict[str, Any] | None = None,
         token: str | None = "e2e-token",
+        actions_package: str = "actions",
     ) -> None:
         """Chooses ports and writes the run's endpoints and credentials files.
 
@@ -134,13 +135,15 @@ class Servers:
         run's own SQLite file unless it says otherwise); ``env`` adds environment variables;
         ``channels`` overrides channels' settings in credentials.yml (e.g. the rate limit);
         ``lock_store`` is endpoints.yml's lock store (Rasa's in-memory one if None);
-        ``token`` switches the HTTP API on with that token (None: off).
+        ``token`` switches the HTTP API on with that token (None: off);
+        ``actions_package`` is the action server's package (tests/faulty_actions.py in a test).
         """
         if not MODEL.exists():
             raise RuntimeError(f"No trained model at {MODEL}: run `make model` first.")
         workdir.mkdir(parents=True, exist_ok=True)
         self.workdir = workdir
         self.token = token
+        self.actions_package = actions_package
         self.actions_port = free_port()
         self.rasa_port = free_port()
         self.web_port = free_port()
@@ -176,7 +179,7 @@ class Servers:
         # On loopback only, as scripts/run.sh starts it.
         self.actions = self._spawn(
             "actions",
-            ["run", "actions", "--port", str(self.actions_port)],
+            ["run", "actions", "--actions", self.actions_package, "--port", str(self.actions_port)],
             env={"SANIC_HOST": "127.0.0.1"},
         )
         url = f"http://localhost:{self.actions_port}/health"
@@ -190,6 +193,7 @@ class Servers:
             [
                 "-m", "speedups", "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
                 "--credentials", str(self.credentials), "--port", str(self.rasa_port),
+                "--logging-config-file", str(ROOT / "logging.yml"),
                 *api, "--cors", *self.env["CLINIC_WEBSITE_ORIGIN"].split(","),
             ],
             program=PYTHON,
@@ -243,9 +247,10 @@ def running_bot(
     env: dict[str, str] | None = None,
     page: bool = False,
     channels: dict[str, dict[str, Any]] | None = None,
+    actions_package: str = "actions",
 ) -> Iterator[Servers]:
     """Starts both servers (and the clinic page), yields them, and stops them in any case."""
-    servers = Servers(workdir, tracker_store, env, channels)
+    servers = Servers(workdir, tracker_store, env, channels, actions_package=actions_package)
     try:
         servers.start_actions()
         servers.start_rasa()

@@ -1,0 +1,742 @@
+"""Storage faults are loud and safe: the database read-only, deleted, full, locked or unreachable.
+
+The patient always gets an answer, the fail-safe advice by severity; the log names the
+problem at ERROR; the health endpoint reports it; everything recovers by itself once the
+database is back. The pieces first (``aftercare/storage.py``, ``components/storage_failsafe.py``,
+the fail-safe policy, the staff view), then the real servers (marked ``servers``): SQLite on a
+small ext4 file system of its own (made immutable with ``chattr +i``, deleted, filled up), and PostgreSQL
+through a proxy that is cut and restored under load (the machine's own PostgreSQL keeps running).
+"""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import itertools
+import json
+import logging
+import shutil
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import sqlalchemy as sa
+from aiohttp.test_utils import TestClient, TestServer
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from aftercare import database, storage
+from aftercare.storage import Problem
+from components.failsafe import ActionServerFailSafe
+from components.log_privacy import PatientTextFilter
+from components.storage_failsafe import FailSafeSQLTrackerStore, is_mark, storage_failed
+from handover import staff
+from handover.store import Handover, engine_for
+from tests.conftest import ROOT, refer
+from tests.test_failsafe import predicted, said
+from tests.test_socketio_channel import Patient
+from tools.cluster import POSTGRES_SERVER
+from tools.db_proxy import TcpProxy
+from tools.servers import PYTHON, Bot, Servers, free_port, running_bot
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def rasa_domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.fixture
+def no_retry_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A problem a failed read or write showed is tried again at once."""
+    monkeypatch.setattr(storage, "RETRY_SECONDS", 0.0)
+
+
+def can_make_immutable(tmp_path: Path) -> bool:
+    probe = tmp_path / "chattr-probe"
+    probe.touch()
+    made = subprocess.run(["chattr", "+i", str(probe)], capture_output=True).returncode == 0
+    if made:
+        subprocess.run(["chattr", "-i", str(probe)], check=True)
+    return made and shutil.which("chattr") is not None
+
+
+def immutable(path: Path, on: bool = True) -> None:
+    """``chattr +i`` (or ``-i``) on the database and its -wal and -shm files."""
+    files = [str(p) for p in path.parent.glob(f"{path.name}*")]
+    subprocess.run(["chattr", "+i" if on else "-i", *files], check=True)
+
+
+# --- Naming the problem (aftercare/storage.py) ---------------------------------------------
+
+
+def sqlite_engine(path: Path, **options: Any) -> sa.engine.Engine:
+    engine = sa.create_engine(f"sqlite:///{path}", **options)
+    sa.event.listen(engine, "connect", database.sqlite_pragmas)
+    return engine
+
+
+def with_a_table(path: Path) -> None:
+    with sqlite_engine(path).begin() as connection:
+        connection.execute(sa.text("CREATE TABLE IF NOT EXISTS notes (words TEXT)"))
+
+
+def write_read_only(tmp_path: Path) -> None:
+    with_a_table(tmp_path / "ro.db")
+    engine = sa.create_engine(f"sqlite:///file:{tmp_path / 'ro.db'}?mode=ro&uri=true")
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO notes VALUES ('x')"))
+
+
+def write_full(tmp_path: Path) -> None:
+    with_a_table(tmp_path / "full.db")
+    with sqlite_engine(tmp_path / "full.db").begin() as connection:
+        connection.execute(sa.text("PRAGMA max_page_count = 3"))
+        connection.execute(sa.text("INSERT INTO notes VALUES (:w)"), {"w": "x" * 100_000})
+
+
+def open_missing(tmp_path: Path) -> None:
+    sqlite_engine(tmp_path / "no" / "such" / "folder.db").connect()
+
+
+def read_no_table(tmp_path: Path) -> None:
+    with sqlite_engine(tmp_path / "empty.db").connect() as connection:
+        connection.execute(sa.text("SELECT * FROM referrals"))
+
+
+def write_locked(tmp_path: Path) -> None:
+    with_a_table(tmp_path / "locked.db")
+    holder = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        engine = sa.create_engine(f"sqlite:///{tmp_path / 'locked.db'}?timeout=0")
+        with engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO notes VALUES ('x')"))
+    finally:
+        holder.close()
+
+
+def connect_unreachable(_tmp_path: Path) -> None:
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/aftercare"
+    sa.create_engine(url, **storage.engine_options(url)).connect()
+
+
+@pytest.mark.parametrize(
+    ("fault", "problem"),
+    [
+        (write_read_only, Problem.READ_ONLY),
+        (write_full, Problem.FULL),
+        (open_missing, Problem.MISSING),
+        (read_no_table, Problem.MISSING),
+        (write_locked, Problem.LOCKED),
+        (connect_unreachable, Problem.UNREACHABLE),
+    ],
+)
+def test_each_fault_is_named(
+    tmp_path: Path, fault: Callable[[Path], None], problem: Problem
+) -> None:
+    with pytest.raises(sa.exc.SQLAlchemyError) as raised:
+        fault(tmp_path)
+    assert storage.problem_of(raised.value) is problem
+
+
+def test_the_engines_error_messages_hold_no_values(tmp_path: Path) -> None:
+    statement = sa.text("INSERT INTO nowhere VALUES (:words)")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    messages = []
+    for options in ({}, storage.engine_options(url)):
+        engine = sa.create_engine(url, **options)
+        with pytest.raises(sa.exc.OperationalError) as raised, engine.begin() as connection:
+            connection.execute(statement, {"words": "my name is Zebrafinch"})
+        messages.append(str(raised.value))
+    assert "Zebrafinch" in messages[0]  # SQLAlchemy's own default
+    assert "Zebrafinch" not in messages[1]
+
+
+# --- The SQLite file under the pool (aftercare/storage.py) ---------------------------------
+
+notes = sa.MetaData()
+sa.Table("notes", notes, sa.Column("words", sa.Text))
+
+
+def watched_engine(path: Path) -> sa.engine.Engine:
+    """A pooled engine as the conversation store has: watched pool, pragmas, tables."""
+    url = f"sqlite:///{path}"
+    engine = sqlite_engine(path, **storage.engine_options(url, **storage.sqlite_pool(url)))
+    storage.create_missing_tables(engine, notes)
+    return engine
+
+
+def count_notes(engine: sa.engine.Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(sa.text("SELECT count(*) FROM notes")).scalar_one())
+
+
+def test_a_deleted_file_is_noticed_and_made_again_with_its_tables(tmp_path: Path) -> None:
+    path = tmp_path / "conversations.db"
+    engine = watched_engine(path)
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO notes VALUES ('before')"))
+    for file in tmp_path.glob("conversations.db*"):
+        file.unlink()
+    health = storage.DatabaseHealth("test", engine)
+    with pytest.raises(storage.FileChanged) as changed:
+        count_notes(engine)
+    assert changed.value.problem is Problem.MISSING
+    assert health.run(lambda: count_notes(engine)) == 0  # a new file, with its table
+    assert path.exists()
+
+
+IMMUTABLE_SCRIPT = """
+import subprocess, sys
+from pathlib import Path
+import sqlalchemy as sa
+sys.path.insert(0, {root!r})
+from aftercare import database, storage
+path = Path({path!r})
+url = f"sqlite:///{{path}}"
+pool = storage.sqlite_pool(url) if {watched} else {{"poolclass": sa.pool.QueuePool}}
+engine = sa.create_engine(url, **pool)
+sa.event.listen(engine, "connect", database.sqlite_pragmas)
+def count_notes(engine):
+    with engine.connect() as connection:
+        return connection.execute(sa.text("SELECT count(*) FROM notes")).scalar_one()
+with engine.begin() as connection:
+    connection.execute(sa.text("CREATE TABLE notes (words TEXT)"))
+    connection.execute(sa.text("INSERT INTO notes VALUES ('x')"))
+files = [str(p) for p in path.parent.glob(path.name + "*")]
+subprocess.run(["chattr", "+i", *files], check=True)
+try:
+    count_notes(engine)
+except storage.FileChanged as changed:
+    print(changed.problem, flush=True)
+try:
+    count_notes(engine)
+except storage.FileChanged as changed:
+    print(changed.problem, flush=True)
+subprocess.run(["chattr", "-i", *files], check=True)
+with engine.begin() as connection:
+    connection.execute(sa.text("INSERT INTO notes VALUES ('y')"))
+print(count_notes(engine), flush=True)
+"""
+
+
+@pytest.mark.parametrize("watched", [True, False])
+def test_a_file_made_immutable_is_not_touched_again_until_it_may_be_written(
+    tmp_path: Path, watched: bool
+) -> None:
+    if not can_make_immutable(tmp_path):
+        pytest.skip("chattr +i is not available here (needs root and a file system that has it)")
+    path = tmp_path / "conversations.db"
+    script = IMMUTABLE_SCRIPT.format(root=str(ROOT), path=str(path), watched=watched)
+    run = subprocess.run(
+        [str(PYTHON), "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    subprocess.run(["chattr", "-i", *map(str, tmp_path.glob("conversations.db*"))])
+    if watched:
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.split() == ["read-only", "read-only", "2"]
+    elif run.returncode == 0:
+        pytest.skip("this file system lets a mapping of an immutable file be written (tmpfs)")
+    else:  # an SQLite connection left as it was dies with a bus error: what the pool prevents
+        assert run.returncode == -7, (run.returncode, run.stdout, run.stderr)
+
+
+# --- The conversation store (components/storage_failsafe.py) ---------------------------------
+
+
+def first_turn(sender: str, domain: Domain) -> DialogueStateTracker:
+    """A conversation waiting for the answer to the emergency question."""
+    return DialogueStateTracker.from_events(
+        sender,
+        [
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+            said("my eye is twitching"),
+            ActionExecuted("triage_form"),
+            SlotSet("requested_slot", "screen_emergency"),
+            ActionExecuted("action_listen"),
+        ],
+        domain.slots,
+    )
+
+
+@pytest.fixture
+def proxy() -> Iterator[TcpProxy]:
+    host, port = "127.0.0.1", sa.engine.make_url(POSTGRES_SERVER).port or 5432
+    with TcpProxy(host, port) as running:
+        yield running
+
+
+@pytest.fixture
+def store_behind_proxy(
+    postgres_url: str, proxy: TcpProxy, rasa_domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> FailSafeSQLTrackerStore:
+    monkeypatch.setenv("AFTERCARE_DATABASE_URL", proxy.url(postgres_url))
+    return FailSafeSQLTrackerStore(rasa_domain, max_turns=1)
+
+
+def user_texts(store: FailSafeSQLTrackerStore, sender: str) -> list[str]:
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user'"),
+            {"s": sender},
+        )
+        return [json.loads(row.data)["text"] for row in rows]
+
+
+async def test_an_unreachable_database_gives_a_marked_turn_with_the_state_last_known(
+    store_behind_proxy: FailSafeSQLTrackerStore,
+    proxy: TcpProxy,
+    rasa_domain: Domain,
+    no_retry_wait: None,
+) -> None:
+    store = store_behind_proxy
+    await store.save(first_turn("unreachable-1", rasa_domain))
+    proxy.cut()
+    tracker = await store.retrieve("unreachable-1")
+    assert tracker is not None and storage_failed(tracker)
+    assert tracker.get_slot("requested_slot") == "screen_emergency"  # from memory
+    assert store.health.problem is Problem.UNREACHABLE
+    tracker.update(said("yes", "affirm"))
+    await store.save(tracker)  # a marked turn is not kept
+    proxy.restore()
+    again = await store.retrieve("unreachable-1")
+    assert again is not None and not storage_failed(again)
+    assert store.health.problem is None
+    assert user_texts(store, "unreachable-1") == ["my eye is twitching"]
+
+
+async def test_a_turn_that_cannot_be_saved_is_kept_and_written_once_the_database_is_back(
+    store_behind_proxy: FailSafeSQLTrackerStore,
+    proxy: TcpProxy,
+    rasa_domain: Domain,
+    no_retry_wait: None,
+) -> None:
+    store = store_behind_proxy
+    await store.save(first_turn("kept-1", rasa_domain))
+    tracker = await store.retrieve("kept-1")
+    assert tracker is not None and not storage_failed(tracker)
+    tracker.update(said("no", "deny"))
+    tracker.update(ActionExecuted("triage_form"))
+    tracker.update(SlotSet("requested_slot", "treatment_date"))
+    tracker.update(ActionExecuted("action_listen"))
+    proxy.cut()
+    await store.save(tracker)  # fails: kept in memory
+    during = await store.retrieve("kept-1")
+    assert during is not None and storage_failed(during)
+    assert during.get_slot("requested_slot") == "treatment_date"
+    proxy.restore()
+    after = await store.retrieve("kept-1")
+    assert after is not None and not storage_failed(after)
+    assert after.get_slot("requested_slot") == "treatment_date"
+    assert user_texts(store, "kept-1") == ["my eye is twitching", "no"]
+
+
+async def test_a_kept_turn_is_dropped_if_another_server_went_on_with_the_conversation(
+    store_behind_proxy: FailSafeSQLTrackerStore,
+    proxy: TcpProxy,
+    postgres_url: str,
+    rasa_domain: Domain,
+    no_retry_wait: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = store_behind_proxy
+    await store.save(first_turn("moved-on-1", rasa_domain))
+    tracker = await store.retrieve("moved-on-1")
+    assert tracker is not None
+    tracker.update(said("no", "deny"))
+    proxy.cut()
+    await store.save(tracker)  # kept in memory by this server
+    monkeypatch.setenv("AFTERCARE_DATABASE_URL", postgres_url)
+    other = FailSafeSQLTrackerStore(rasa_domain, max_turns=1)  # a second server, still connected
+    elsewhere = await other.retrieve("moved-on-1")
+    assert elsewhere is not None
+    elsewhere.update(said("yes", "affirm"))
+    await other.save(elsewhere)
+    proxy.restore()
+    assert not storage_failed(await store.retrieve("moved-on-1") or elsewhere)
+    assert user_texts(store, "moved-on-1") == ["my eye is twitching", "yes"]
+
+
+async def test_a_locked_database_keeps_the_turn_and_the_conversation_goes_on(
+    tmp_path: Path, rasa_domain: Domain, monkeypatch: pytest.MonkeyPatch, no_retry_wait: None
+) -> None:
+    path = tmp_path / "conversations.db"
+    monkeypatch.setenv("AFTERCARE_DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setattr(database, "sqlite_pragmas", quick_pragmas)
+    store = FailSafeSQLTrackerStore(rasa_domain, max_turns=1)
+    await store.save(first_turn("locked-1", rasa_domain))
+    tracker = await store.retrieve("locked-1")
+    assert tracker is not None
+    tracker.update(said("no", "deny"))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    await store.save(tracker)
+    assert store.health.problem is Problem.LOCKED
+    holder.execute("ROLLBACK")
+    holder.close()
+    after = await store.retrieve("locked-1")
+    assert after is not None and not storage_failed(after)
+    assert user_texts(store, "locked-1") == ["my eye is twitching", "no"]
+
+
+def quick_pragmas(connection: Any, _record: Any) -> None:
+    """The project's SQLite set-up, without the 5 s wait for a lock (for a quick test)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=0")
+    cursor.close()
+
+
+def test_the_mark_is_recognised_only_as_the_latest_action(rasa_domain: Domain) -> None:
+    mark = ActionExecuted("action_listen", metadata={"tracker_store": "unavailable"})
+    tracker = DialogueStateTracker.from_events("p", [mark, said("hello", "greet")])
+    assert is_mark(mark) and storage_failed(tracker)
+    tracker.update(ActionExecuted("utter_unavailable"))
+    assert not storage_failed(tracker)
+
+
+# --- The fail-safe answer to a marked turn (components/failsafe.py) ---------------------------
+
+
+@pytest.fixture
+def failsafe_policy(tmp_path: Path) -> ActionServerFailSafe:
+    return ActionServerFailSafe.create(
+        ActionServerFailSafe.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("failsafe"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("slots", "message", "intent", "expected"),
+    [
+        ({}, "I can't breathe properly since my botox", "report_symptom", "_emergency"),
+        ({}, "my vision has been blurry since my botox", "report_symptom", "_red_flag"),
+        ({}, "can I drink coffee?", "faq", ""),
+        ({"requested_slot": "screen_emergency"}, "yes", "affirm", "_emergency"),
+        ({"requested_slot": "screen_vision"}, "yes", "affirm", "_red_flag"),
+        ({"requested_slot": "screen_vision"}, "no", "deny", ""),
+    ],
+)
+def test_a_turn_the_store_failed_gets_the_fail_safe_by_severity(
+    failsafe_policy: ActionServerFailSafe,
+    rasa_domain: Domain,
+    slots: dict[str, Any],
+    message: str,
+    intent: str,
+    expected: str,
+) -> None:
+    mark = ActionExecuted("action_listen", metadata={"tracker_store": "unavailable"})
+    events = [SlotSet(name, value) for name, value in slots.items()]
+    tracker = DialogueStateTracker.from_events(
+        "p", [*events, mark, said(message, intent)], rasa_domain.slots
+    )
+    response = f"utter_unavailable{expected}"
+    assert predicted(failsafe_policy, tracker, rasa_domain) == response
+    tracker.update(ActionExecuted(response))
+    assert not storage_failed(tracker)
+    assert predicted(failsafe_policy, tracker, rasa_domain) == "action_listen"
+
+
+# --- Logs (components/log_privacy.py) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "/x/io.py:100: UserWarning: Failed to parse arguments in line '/report_symptom my name "
+        "is Zebrafinch'. Expected the intent to be one of [...] but found report_symptom my "
+        "name is Zebrafinch.Continuing with given line as user text.\n  More info at ...",
+        '{"user_text": "/{Zebrafinch}", "event": "message.parsing.failed", "level": "warning"}',
+    ],
+)
+def test_rasas_warnings_about_a_typed_command_lose_the_patients_words(message: str) -> None:
+    record = logging.LogRecord("py.warnings", logging.WARNING, "", 0, message, (), None)
+    assert PatientTextFilter().filter(record)
+    assert "Zebrafinch" not in record.getMessage()
+    assert "could not read a message starting with '/'" in record.getMessage()
+
+
+# --- The staff view (handover/staff.py) ------------------------------------------------------
+
+
+def login() -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"Nurse:{PASSWORD}".encode()).decode()}
+
+
+async def test_the_staff_view_answers_503_while_the_database_is_down_then_recovers(
+    postgres_url: str, proxy: TcpProxy
+) -> None:
+    store = Handover(engine_for(proxy.url(postgres_url)))
+    refer(store, "staff-503")
+    async with TestClient(TestServer(staff.create_app(store, PASSWORD))) as client:
+        proxy.cut()
+        for path in ("/", "/referrals.csv", "/referrals/1"):
+            response = await client.get(path, headers=login())
+            assert response.status == 503
+            assert "The database is unreachable" in await response.text()
+        proxy.restore()
+        response = await client.get("/", headers=login())
+        assert response.status == 200 and "Referrals (" in await response.text()
+
+
+async def test_the_staff_view_and_the_referrals_survive_a_deleted_database(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "referrals.db"
+    store = Handover(engine_for(f"sqlite:///{path}"))
+    refer(store, "before-deletion")
+    for file in tmp_path.glob("referrals.db*"):
+        file.unlink()
+    async with TestClient(TestServer(staff.create_app(store, PASSWORD))) as client:
+        response = await client.get("/", headers=login())
+        assert response.status == 200 and "Referrals (0 open)" in await response.text()
+    assert refer(store, "after-deletion") >= 1  # no "no such table: referrals"
+
+
+# --- The real servers ------------------------------------------------------------------------
+
+TEST_PHONE = "+44 20 7946 0777"
+UNAVAILABLE = "can't check that right now"
+RED_FLAG = "return to the clinic today"
+EMERGENCY = "Call 112 now"
+_senders = itertools.count()
+
+
+def say(bot: Bot, sender: str, message: str, timeout: float = 30) -> list[str]:
+    """The bot's text replies to one message: HTTP 200 and at least one."""
+    response = requests.post(
+        f"{bot.url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        timeout=timeout,
+    )
+    assert response.status_code == 200, response.text
+    replies = [reply["text"] for reply in response.json() if "text" in reply]
+    assert replies, f"no reply to {message!r}"
+    return replies
+
+
+def health(servers: Servers) -> tuple[int, dict[str, Any]]:
+    response = requests.get(f"{servers.bot.url}/webhooks/health/", timeout=30)
+    return response.status_code, response.json()
+
+
+def rasa_log(servers: Servers) -> str:
+    return (servers.workdir / "rasa.log").read_text(errors="replace")
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def small_disk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A 32 MB ext4 file system of its own for the SQLite database, so that it can be filled.
+
+    ext4, as the servers' disks are: what an immutable file does to a memory mapping depends on
+    the file system (tmpfs lets the writes through).
+    """
+    image = tmp_path_factory.mktemp("disk") / "disk.img"
+    mount = image.parent / "mount"
+    mount.mkdir()
+    with image.open("wb") as file:
+        file.truncate(32 << 20)
+    made = subprocess.run(
+        f"mkfs.ext4 -q -F -m 0 {image} && mount -o loop {image} {mount}",
+        shell=True,
+        capture_output=True,
+    )
+    if made.returncode != 0 or not can_make_immutable(mount):
+        pytest.skip(f"cannot mount a small ext4 file system with chattr here: {made.stderr!r}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["chattr", "-R", "-i", str(mount)], capture_output=True)
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+@pytest.fixture(scope="module")
+def sqlite_servers(tmp_path_factory: pytest.TempPathFactory, small_disk: Path) -> Iterator[Servers]:
+    from tests.conftest import clinic_file
+
+    workdir = tmp_path_factory.mktemp("faults-sqlite")
+    env = {
+        "AFTERCARE_DATABASE_URL": f"sqlite:///{small_disk / 'conversations.db'}",
+        "AFTERCARE_CLINIC_CONFIG": str(clinic_file(workdir, TEST_PHONE)),
+        "PYTHONFAULTHANDLER": "1",
+    }
+    with running_bot(workdir, env=env) as running:
+        yield running
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"faults-{next(_senders)}"
+
+
+def healthy(servers: Servers) -> bool:
+    return health(servers) == (200, {"database": "ok"})
+
+
+@pytest.mark.servers
+def test_sqlite_made_read_only_gives_the_fail_safe_and_recovers(
+    sqlite_servers: Servers, small_disk: Path, sender: str
+) -> None:
+    bot, path = sqlite_servers.bot, small_disk / "conversations.db"
+    assert "Do you have any trouble breathing" in say(bot, sender, "my eye is twitching")[-1]
+    immutable(path)
+    try:
+        reply = say(bot, sender, "yes")  # to the emergency question
+        assert EMERGENCY in reply[-1]
+        assert RED_FLAG in say(bot, f"{sender}-b", "I see double since my botox")[-1]
+        reply = say(bot, f"{sender}-c", "can I drink coffee?")[-1]
+        assert UNAVAILABLE in reply and TEST_PHONE in reply
+        assert health(sqlite_servers) == (503, {"database": "read-only"})
+        assert sqlite_servers.rasa is not None and sqlite_servers.rasa.poll() is None
+        assert "ERROR    aftercare.storage  - The conversations database is read-only" in (
+            rasa_log(sqlite_servers)
+        )
+    finally:
+        immutable(path, on=False)
+    wait_until(lambda: healthy(sqlite_servers))
+    # The conversation goes on where it was stored: the emergency question again.
+    assert "When did you have your Botox" in say(bot, sender, "no")[-1]
+
+
+@pytest.mark.servers
+async def test_over_socketio_too_the_fail_safe_answers_while_the_database_is_read_only(
+    sqlite_servers: Servers, small_disk: Path
+) -> None:
+    patient = Patient(sqlite_servers)
+    await patient.connect()
+    try:
+        said = await patient.say("my eye is twitching")
+        assert "Do you have any trouble breathing" in said[-1]
+        immutable(small_disk / "conversations.db")
+        try:
+            assert any(EMERGENCY in text for text in await patient.say("yes"))
+        finally:
+            immutable(small_disk / "conversations.db", on=False)
+    finally:
+        await patient.client.disconnect()
+    wait_until(lambda: healthy(sqlite_servers))
+
+
+@pytest.mark.servers
+def test_sqlite_deleted_while_running_gives_the_fail_safe_then_a_new_database(
+    sqlite_servers: Servers, small_disk: Path, sender: str
+) -> None:
+    bot = sqlite_servers.bot
+    assert "Do you have any trouble breathing" in say(bot, sender, "my eye is twitching")[-1]
+    for file in small_disk.glob("conversations.db*"):
+        file.unlink()
+    reply = say(bot, sender, "yes")
+    assert EMERGENCY in reply[-1]  # judged with the state the store kept in memory
+    assert "ERROR    aftercare.storage  - The conversations database is missing" in (
+        rasa_log(sqlite_servers)
+    )
+    wait_until(lambda: healthy(sqlite_servers))
+    assert (small_disk / "conversations.db").exists()
+    # A new conversation works in full: the triage, and the referral in the new file.
+    later = f"{sender}-later"
+    assert RED_FLAG in say(bot, later, "my vision has been blurry since my botox")[0]
+    referrals = Handover(sa.create_engine(f"sqlite:///{small_disk / 'conversations.db'}"))
+    assert [r.conversation_id for r in referrals.for_conversation(later)] == [later]
+
+
+@pytest.mark.servers
+def test_sqlite_on_a_full_disk_gives_the_fail_safe_and_recovers(
+    sqlite_servers: Servers, small_disk: Path, sender: str
+) -> None:
+    bot = sqlite_servers.bot
+    assert "Do you have any trouble breathing" in say(bot, sender, "my eye is twitching")[-1]
+    filler = small_disk / "filler"
+    subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=1M"], capture_output=True)
+    try:
+        assert EMERGENCY in say(bot, sender, "yes")[-1]
+        assert health(sqlite_servers) == (503, {"database": "full"})
+        assert "The conversations database is full" in rasa_log(sqlite_servers)
+    finally:
+        filler.unlink()
+    wait_until(lambda: healthy(sqlite_servers))
+    assert "When did you have your Botox" in say(bot, sender, "no")[-1]
+
+
+@pytest.fixture(scope="module")
+def postgres_servers(
+    tmp_path_factory: pytest.TempPathFactory, postgres_url: str
+) -> Iterator[tuple[Servers, TcpProxy]]:
+    from tests.conftest import clinic_file
+
+    workdir = tmp_path_factory.mktemp("faults-postgres")
+    port = sa.engine.make_url(POSTGRES_SERVER).port or 5432
+    with TcpProxy("127.0.0.1", port) as proxy:
+        env = {
+            "AFTERCARE_DATABASE_URL": proxy.url(postgres_url),
+            "AFTERCARE_CLINIC_CONFIG": str(clinic_file(workdir, TEST_PHONE)),
+        }
+        with running_bot(workdir, env=env) as running:
+            yield running, proxy
+
+
+PATIENT_MESSAGES = [
+    ("my eye is twitching", "twitch"),
+    ("I see double since my botox", RED_FLAG),
+    ("since my botox I can't breathe properly", EMERGENCY),
+    ("can I drink coffee?", "coffee"),
+]
+
+
+@pytest.mark.servers
+def test_postgresql_cut_off_under_load_gives_every_patient_an_answer_then_recovers(
+    postgres_servers: tuple[Servers, TcpProxy],
+) -> None:
+    servers, proxy = postgres_servers
+    bot = servers.bot
+
+    def patient(number: int, phase: str) -> list[str]:
+        text, _ = PATIENT_MESSAGES[number % len(PATIENT_MESSAGES)]
+        return say(bot, f"load-{phase}-{number}", text, timeout=60)
+
+    mid = "load-in-the-middle"
+    assert "Do you have any trouble breathing" in say(bot, mid, "my eye is twitching")[-1]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        before = list(pool.map(lambda n: patient(n, "before"), range(8)))
+        proxy.cut()
+        during = list(pool.map(lambda n: patient(n, "during"), range(16)))
+        answer = say(bot, mid, "yes")  # to the emergency question asked before the cut
+        status, body = health(servers)
+        proxy.restore()
+    assert all(replies for replies in before)
+    assert EMERGENCY in answer[-1]
+    for number, replies in enumerate(during):
+        _, expected = PATIENT_MESSAGES[number % len(PATIENT_MESSAGES)]
+        if expected in (RED_FLAG, EMERGENCY):
+            assert expected in replies[-1], replies
+        else:
+            assert UNAVAILABLE in replies[-1] and TEST_PHONE in replies[-1], replies
+    assert (status, body) == (503, {"database": "unreachable"})
+    assert "The conversations database is unreachable" in rasa_log(servers)
+    wait_until(lambda: healthy(servers))
+    # Conversations go on, and the action server's referrals are written again.
+    assert "Do you have any trouble breathing" in say(bot, "load-before-0", "my eye twitches")[-1]
+    after = "load-after-red-flag"
+    assert RED_FLAG in say(bot, after, "my vision has been blurry since my botox")[0]
+    referrals = Handover(sa.create_engine(servers.env["AFTERCARE_DATABASE_URL"]))
+    assert [r.conversation_id for r in referrals.for_conversation(after)] == [after]
