@@ -1,4 +1,5 @@
-"""The socket.io channel the widget uses, with a plain socket.io client: origins and bad input.
+"""The socket.io channel the widget uses, with a plain socket.io client: origins, sessions that
+belong to their client, bad input, oversize messages, and one sender's burst.
 
 Against the real servers (tools/servers.py); the run's clinic page address is the one allowed
 website origin.
@@ -30,18 +31,30 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 
 
 class Patient:
-    """A socket.io client speaking to Rasa as the widget does, under one session id."""
+    """A socket.io client speaking to Rasa as the widget does, in one session.
 
-    def __init__(self, servers: Servers, session_id: str | None = None) -> None:
+    A new patient asks for a new session; ``again`` is the same patient's next connection,
+    asking for the session with the id and the token the server gave (as the widget keeps them).
+    """
+
+    def __init__(self, servers: Servers, session: dict[str, Any] | None = None) -> None:
         self.servers = servers
-        self.session_id = session_id or uuid.uuid4().hex
+        self.asked = dict(session or {})
+        self.session: dict[str, Any] = {}
         self.client = socketio.AsyncClient(reconnection=False)
         self.replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.client.on("bot_uttered", self.replies.put_nowait)
 
+    @property
+    def session_id(self) -> str:
+        return str(self.session["session_id"])
+
+    def again(self) -> Patient:
+        return Patient(self.servers, self.session)
+
     async def connect(self, transport: str = "polling", origin: str | None = None) -> None:
         """Connects (as a page on ``origin``, the clinic's by default) and asks for the session."""
-        confirmed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        confirmed: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.client.on("session_confirm", confirmed.set_result)
         await self.client.connect(
             self.servers.bot.url,
@@ -49,8 +62,8 @@ class Patient:
             transports=[transport],
             socketio_path="/socket.io",
         )
-        await self.client.emit("session_request", {"session_id": self.session_id})
-        assert await asyncio.wait_for(confirmed, REPLY_TIMEOUT) == self.session_id
+        await self.client.emit("session_request", self.asked)
+        self.session = await asyncio.wait_for(confirmed, REPLY_TIMEOUT)
 
     async def say(self, message: Any) -> list[str]:
         """Sends a message and returns the texts of the replies, once the bot goes quiet."""
@@ -121,8 +134,9 @@ async def test_a_dropped_connection_loses_nothing_and_the_form_goes_on(servers: 
     assert any("When did you have your Botox" in text for text in replies)
     await first.client.disconnect()
 
-    again = Patient(servers, session_id=first.session_id)
+    again = first.again()
     await again.connect()
+    assert again.session_id == first.session_id
     replies = await again.say("5 days ago")
     assert replies and not any("When did you have" in text for text in replies), replies
     assert again.tracker()["slots"]["treatment_date"] is not None
