@@ -8,7 +8,7 @@ Against the real Rasa server and action server (tools/servers.py), on a fresh SQ
 * 8 concurrent patients run whole triage conversations for ``--seconds``: p50/p95/p99 latency
   per message, messages per second, errors, and messages missing from the trackers;
 * one patient talks for 300 turns: p50 latency around turn 10 and around turn 300;
-* a hostile neighbour: one patient's p50/p95 alone, then while one sender bursts 10 messages
+* a hostile neighbour: one patient's latency alone, then while one sender bursts 10 messages
   at once, then while another client sends 20,000-character messages, and how long those
   take to be answered (``--no-hostile`` skips it);
 * the Rasa server's resident memory;
@@ -220,7 +220,12 @@ async def neighbour(url: str, seconds: float, hostile: Hostile | None) -> list[f
 
 
 async def hostile_runs(url: str, seconds: float) -> None:
-    """The patient's figures alone, beside a burst sender, beside a sender of long letters."""
+    """The patient's figures alone, beside a burst sender, beside a sender of long letters.
+
+    The burst is 10 messages of one new sender at once, again as soon as all are answered;
+    the letters come one after another, each as soon as the last is answered. No rate limit,
+    as for the whole benchmark (with it, a sender gets 30 messages a minute).
+    """
     long_ms: list[float] = []
     timeout = aiohttp.ClientTimeout(total=120)
     async with aiohttp.ClientSession(timeout=timeout) as session:
@@ -243,7 +248,8 @@ async def hostile_runs(url: str, seconds: float) -> None:
             ms = await neighbour(url, seconds, hostile)
             print(
                 f"    a patient {name}: p50 {percentile(ms, 50):.0f} ms, "
-                f"p95 {percentile(ms, 95):.0f} ms, max {max(ms):.0f} ms ({len(ms)} messages)"
+                f"p95 {percentile(ms, 95):.0f} ms, p99 {percentile(ms, 99):.0f} ms, "
+                f"max {max(ms):.0f} ms ({len(ms)} messages in {seconds:.0f} s)"
             )
     print(
         f"    a {len(LETTER):,}-character message answered in: p50 "

@@ -36,7 +36,7 @@ class MessageLine:
     """At most ``at_once`` messages inside, one per sender; waiting senders take turns."""
 
     def __init__(self, at_once: int = MESSAGES_AT_ONCE) -> None:
-        """``at_once`` 0 (or less) lets every message in at once."""
+        """``at_once`` 0 lets every message in at once, as Rasa does."""
         if at_once < 0:
             raise ValueError("at_once must be 0 (no line) or more")
         self.at_once = at_once
@@ -88,7 +88,9 @@ class MessageLine:
         self._let_in()
 
     def _forget(self, sender: str, entry: asyncio.Future[None]) -> None:
-        queue = self._queues[sender]
+        queue = self._queues.get(sender)
+        if queue is None or entry not in queue:
+            return  # already passed over by _let_in
         queue.remove(entry)
         if not queue:
             del self._queues[sender]
@@ -97,10 +99,14 @@ class MessageLine:
     def _let_in(self) -> None:
         while self._turns and len(self._inside) < self.at_once:
             sender = next(iter(self._turns))
-            del self._turns[sender]
             queue = self._queues[sender]
             entry = queue.popleft()
             if not queue:
                 del self._queues[sender]
+            if entry.cancelled():  # given up, its task not yet told: the sender's next one
+                if sender not in self._queues:
+                    del self._turns[sender]
+                continue
+            del self._turns[sender]
             self._inside.add(sender)
             entry.set_result(None)

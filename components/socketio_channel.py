@@ -19,7 +19,7 @@ refuses a connection whose browser ``Origin`` is not one of the clinic's website
   best", the message screener's answer to a long message), and the connection stays up.
   Rasa's server dropped the connection without a word at engine.io's and Sanic's 1 MB; now a
   message of up to Sanic's ``REQUEST_MAX_SIZE`` (100 MB, as for any HTTP request) arrives, and
-  one over ``MAX_PACKET_BYTES`` (1 MB) is answered without being decoded.
+  one longer than ``MAX_PACKET_LENGTH`` (1 MB) is answered without being decoded.
 * Rasa's handler is handed what it can digest when a client sends a number, null, no object
   at all or metadata that is not an object, and at most ``max_characters`` of a message.
 * The same per-sender rate limit as the REST channel (``messages_per_minute``; the reply is the
@@ -53,8 +53,8 @@ logger = logging.getLogger(__name__)
 
 ConnectHandler = Callable[[str, dict[str, Any], Any], Awaitable[bool]]
 MAX_SESSION_ID = 200
-MAX_PACKET_BYTES = 1_000_000
-"""The largest socket.io packet decoded (engine.io's default limit); a larger one is answered."""
+MAX_PACKET_LENGTH = 1_000_000
+"""The longest socket.io packet decoded, in characters (engine.io's default limit, in bytes)."""
 MessageHandler = Callable[[str, dict[str, Any]], Awaitable[None]]
 TOO_LONG_RESPONSE = "utter_default"
 """The answer to a message too large to read: the one to any message over 1,000 characters."""
@@ -164,7 +164,7 @@ class SocketIOInput(socketio.SocketIOInput):
 
         async def engineio_message(eio_sid: str, data: str | bytes) -> None:
             # Every socket.io packet, before it is decoded: one too large is answered instead.
-            if len(data) <= MAX_PACKET_BYTES:
+            if len(data) <= MAX_PACKET_LENGTH:
                 await sio._handle_eio_message(eio_sid, data)
                 return
             sid = sio.manager.sid_from_eio_sid(eio_sid, namespace)

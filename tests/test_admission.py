@@ -122,6 +122,22 @@ async def test_a_message_given_up_just_as_it_was_let_in_passes_its_turn_on() -> 
     assert messages.entered == ["anna1", "carl1"]
 
 
+async def test_a_message_given_up_as_another_leaves_is_passed_over() -> None:
+    messages = Messages(MessageLine(1))
+    await messages.send("anna", "anna1")
+    await messages.send("ben", "ben1")
+    await messages.send("ben", "ben2")
+    await messages.send("carl", "carl1")
+    messages.inside.pop("anna1").set()  # Anna's message leaves ...
+    messages.tasks.pop("ben1").cancel()  # ... as Ben's first is given up, in one step
+    await messages.tasks.pop("anna1")
+    await _settle()
+    assert messages.entered == ["anna1", "ben2"]
+    await messages.finish("ben2")
+    assert messages.entered == ["anna1", "ben2", "carl1"]
+    assert messages.line.waiting == 0
+
+
 async def test_a_failed_message_gives_up_its_turn() -> None:
     line = MessageLine(1)
     with pytest.raises(RuntimeError):
