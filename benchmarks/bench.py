@@ -8,6 +8,9 @@ Against the real Rasa server and action server (tools/servers.py), on a fresh SQ
 * 8 concurrent patients run whole triage conversations for ``--seconds``: p50/p95/p99 latency
   per message, messages per second, errors, and messages missing from the trackers;
 * one patient talks for 300 turns: p50 latency around turn 10 and around turn 300;
+* a hostile neighbour: one patient's latency alone, then while one sender bursts 10 messages
+  at once, then while another client sends 20,000-character messages, and how long those
+  take to be answered (``--no-hostile`` skips it);
 * the Rasa server's resident memory;
 * the same load on Rasa's distributed set-up (tools/cluster.py: nginx, a throwaway PostgreSQL
   database, Redis), with 1 and then 2 Rasa servers (``--no-cluster`` skips it);
@@ -29,6 +32,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
@@ -62,6 +66,8 @@ CONVERSATION = [
     "thanks",
     "bye",
 ]
+LETTER = " ".join(itertools.islice(itertools.cycle(CONVERSATION), 2000))[:20_000]
+"""A patient's 20,000-character letter: the conversation's messages, over and over."""
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -190,7 +196,76 @@ def long_run(bot: Bot, turns: int) -> None:
     print(f"    ratio turn {turns} / turn 10: {late / early:.2f}")
 
 
-def one_server(store: dict[str, str], seconds: float, concurrency: int, turns: int) -> None:
+Hostile = Callable[[], Awaitable[None]]
+
+
+async def neighbour(url: str, seconds: float, hostile: Hostile | None) -> list[float]:
+    """One patient's latencies over ``seconds`` of whole conversations, beside ``hostile``."""
+    stop = asyncio.Event()
+
+    async def keep_at_it(hostile: Hostile) -> None:
+        while not stop.is_set():
+            await hostile()
+
+    others = [asyncio.create_task(keep_at_it(hostile))] if hostile is not None else []
+    await asyncio.sleep(0.5 if others else 0)  # the neighbour is at it first
+    try:
+        latencies, errors, _ = await patients(url, 1, seconds)
+    finally:
+        stop.set()
+        await asyncio.gather(*others)
+    if errors:
+        raise RuntimeError(f"{errors} of the patient's messages failed")
+    return [v * 1000 for v in latencies]
+
+
+async def hostile_runs(url: str, seconds: float) -> None:
+    """The patient's figures alone, beside a burst sender, beside a sender of long letters.
+
+    The burst is 10 messages of one new sender at once, again as soon as all are answered;
+    the letters come one after another, each as soon as the last is answered. No rate limit,
+    as for the whole benchmark (with it, a sender gets 30 messages a minute).
+    """
+    long_ms: list[float] = []
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+
+        async def burst() -> None:
+            sender = f"bench-burst-{uuid.uuid4().hex}"
+            await asyncio.gather(*(send(session, url, sender, text) for text in CONVERSATION[:10]))
+
+        async def long_letter() -> None:
+            sender = f"bench-letter-{uuid.uuid4().hex}"
+            long_ms.append(1000 * await send(session, url, sender, LETTER))
+
+        await patients(url, 2, 5)  # warm-up
+        rows = [
+            ("alone", None),
+            ("while one sender bursts 10 messages at once", burst),
+            (f"while another client sends {len(LETTER):,}-character messages", long_letter),
+        ]
+        for name, hostile in rows:
+            ms = await neighbour(url, seconds, hostile)
+            print(
+                f"    a patient {name}: p50 {percentile(ms, 50):.0f} ms, "
+                f"p95 {percentile(ms, 95):.0f} ms, p99 {percentile(ms, 99):.0f} ms, "
+                f"max {max(ms):.0f} ms ({len(ms)} messages in {seconds:.0f} s)"
+            )
+    print(
+        f"    a {len(LETTER):,}-character message answered in: p50 "
+        f"{percentile(long_ms, 50):.0f} ms, max {max(long_ms):.0f} ms ({len(long_ms)} sent)"
+    )
+
+
+def hostile_neighbour(bot: Bot, seconds: float) -> None:
+    """One patient beside a sender who bursts, then beside one who sends long letters."""
+    print("  hostile neighbour, one patient talking (whole conversations):")
+    asyncio.run(hostile_runs(f"{bot.url}/webhooks/rest/webhook", seconds))
+
+
+def one_server(
+    store: dict[str, str], seconds: float, concurrency: int, turns: int, hostile: bool = True
+) -> None:
     """The default set-up: one Rasa server, one action server, SQLite."""
     print("One Rasa server, SQLite (make run):")
     with (
@@ -200,6 +275,8 @@ def one_server(store: dict[str, str], seconds: float, concurrency: int, turns: i
         assert servers.rasa is not None
         load(servers.bot, seconds, concurrency, [servers.rasa.pid])
         long_run(servers.bot, turns)
+        if hostile:
+            hostile_neighbour(servers.bot, seconds)
         print(f"  Rasa server resident memory: {rss_mb(servers.rasa.pid):.0f} MB")
 
 
@@ -267,6 +344,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=300)
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--no-cluster", action="store_true", help="skip the 1 vs 2 servers runs")
+    parser.add_argument("--no-hostile", action="store_true", help="skip the hostile neighbour")
     parser.add_argument(
         "--plain-sql",
         action="store_true",
@@ -275,7 +353,7 @@ def main() -> None:
     args = parser.parse_args()
     accuracy()
     store = {"type": "SQL"} if args.plain_sql else {}
-    one_server(store, args.seconds, args.concurrency, args.turns)
+    one_server(store, args.seconds, args.concurrency, args.turns, not args.no_hostile)
     if not args.no_cluster:
         for count in (1, 2):
             scaled(count, args.seconds, args.concurrency)

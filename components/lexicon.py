@@ -29,6 +29,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.long_messages import classified_part
+
 PATTERNS_FILE = "patterns.json"
 
 
@@ -102,16 +104,15 @@ class LexiconFeaturizer(SparseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Adds the features to each message with a text."""
+        """Adds the features to each message with a text (of a very long one, its head and tail)."""
         if not self._compiled:
             return messages
         for message in messages:
             text = message.get(TEXT)
             if text is None:
                 continue
-            message.add_features(
-                Features(self.vector(text), FEATURE_TYPE_SENTENCE, TEXT, self._identifier)
-            )
+            vector = self.vector(classified_part(text))
+            message.add_features(Features(vector, FEATURE_TYPE_SENTENCE, TEXT, self._identifier))
         return messages
 
     def vector(self, text: str) -> scipy.sparse.coo_matrix:

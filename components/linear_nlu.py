@@ -50,6 +50,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from components.long_messages import classified_part
+
 logger = logging.getLogger(__name__)
 
 # Keys of Rasa's response selector output (rasa.nlu.selectors.response_selector).
@@ -263,7 +265,7 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Adds the vector to each message."""
+        """Adds the vector to each message (of a very long one, its head and tail)."""
         if not self._blocks:
             return messages
         for message in messages:
@@ -271,9 +273,8 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
             if text is None:
                 continue
             # An empty message gets an empty vector, which the classifiers know as such.
-            message.add_features(
-                Features(self.vector(text), FEATURE_TYPE_SENTENCE, TEXT, self._identifier)
-            )
+            vector = self.vector(classified_part(text))
+            message.add_features(Features(vector, FEATURE_TYPE_SENTENCE, TEXT, self._identifier))
         return messages
 
     def vector(self, text: str) -> scipy.sparse.coo_matrix:

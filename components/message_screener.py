@@ -46,6 +46,7 @@ from rasa.shared.nlu.training_data.message import Message
 from aftercare.answers import yes_no
 from aftercare.slots import screening_entities
 from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, screen
+from components.long_messages import classified_part
 
 # A report of a group's sign names something of that group: the classifier alone is not
 # trusted on a message without one of these words ("everything seems fine").
@@ -141,7 +142,7 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 or (screening.present and not self._keeps(intent, text))
             ):
                 _set_intent(message, self._config["report_intent"])
-            elif mostly_non_latin(text):
+            elif mostly_non_latin(classified_part(text)):
                 _set_intent(message, self._config["non_english_intent"])
             elif len(text) > self._config["max_characters"]:
                 _set_intent(message, self._config["fallback_intent"])

@@ -132,7 +132,7 @@ class RestInput(rest.RestInput):
                 text, collector, sender, input_channel=self.name(), metadata=metadata
             )
             try:
-                async with self.line.turn():
+                async with self.line.turn(sender):
                     await on_new_message(message)
             except Exception:
                 # Rasa's channel logs the patient's text here; the log gets the error only.

@@ -11,6 +11,15 @@ refuses a connection whose browser ``Origin`` is not one of the clinic's website
 * A connection talks in the session it asked for with ``session_request``, or in its own when
   it asked for none. Rasa's handler takes whatever ``session_id`` a message names, so a client
   could write into another patient's conversation, and it drops a message without one unanswered.
+* A session is joined with its token only (``components/session_tokens.py``): the
+  ``session_confirm`` of a new session carries ``{"session_id": ..., "session_token": ...}``,
+  and a ``session_request`` naming an id without its token gets a new session. Rasa would put
+  the client into the named conversation, to see its replies live and write into it.
+* A message too large to read gets the domain's ``utter_default`` ("a sentence or two works
+  best", the message screener's answer to a long message), and the connection stays up.
+  Rasa's server dropped the connection without a word at engine.io's and Sanic's 1 MB; now a
+  message of up to Sanic's ``REQUEST_MAX_SIZE`` (100 MB, as for any HTTP request) arrives, and
+  one longer than ``MAX_PACKET_LENGTH`` (1 MB) is answered without being decoded.
 * Rasa's handler is handed what it can digest when a client sends a number, null, no object
   at all or metadata that is not an object, and at most ``max_characters`` of a message.
 * The same per-sender rate limit as the REST channel (``messages_per_minute``; the reply is the
@@ -31,18 +40,29 @@ from typing import Any
 
 from rasa.core.channels import socketio
 from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 
 from aftercare import clinic
+from components import session_tokens
 from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.ratelimit import SenderRateLimit
-from components.rest_channel import MAX_CHARACTERS, MESSAGES_PER_MINUTE, checked, rate_limited_reply
+from components.rest_channel import (
+    MAX_CHARACTERS,
+    MESSAGES_PER_MINUTE,
+    RATE_LIMITED_RESPONSE,
+    checked,
+)
 
 logger = logging.getLogger(__name__)
 
 ConnectHandler = Callable[[str, dict[str, Any], Any], Awaitable[bool]]
 MAX_SESSION_ID = 200
+MAX_PACKET_LENGTH = 1_000_000
+"""The longest socket.io packet decoded, in characters (engine.io's default limit, in bytes)."""
 MessageHandler = Callable[[str, dict[str, Any]], Awaitable[None]]
+TOO_LONG_RESPONSE = "utter_default"
+"""The answer to a message too large to read: the one to any message over 1,000 characters."""
 
 
 class SocketIOInput(socketio.SocketIOInput):
@@ -89,6 +109,7 @@ class SocketIOInput(socketio.SocketIOInput):
         rasa_connect: ConnectHandler = self.sio.handlers[namespace]["connect"]
         rasa_handle_message: MessageHandler = self.sio.handlers[namespace][self.user_message_evt]
         origins = clinic.load().website_origins()
+        tokens = session_tokens.configured()
         sio = self.sio
 
         async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
@@ -99,17 +120,27 @@ class SocketIOInput(socketio.SocketIOInput):
             return await rasa_connect(sid, environ, auth)
 
         async def session_request(sid: str, data: Any = None) -> None:
-            # Rasa's, plus: the session is bound to this connection, and odd data is tolerated.
-            requested = data.get("session_id") if isinstance(data, dict) else None
+            # Rasa's, plus: the session is bound to this connection, joined with its token
+            # only, and odd data is tolerated.
+            data = data if isinstance(data, dict) else {}
+            requested = data.get("session_id")
             session_id = (
                 requested
-                if isinstance(requested, str) and 0 < len(requested) <= MAX_SESSION_ID
+                if isinstance(requested, str)
+                and 0 < len(requested) <= MAX_SESSION_ID
+                and tokens.check(requested, data.get("session_token"))
                 else uuid.uuid4().hex
             )
+            if requested and session_id != requested:
+                logger.info("A socket.io session was asked for without its token: a new one")
+            previous = self._sessions.get(sid)
+            if previous is not None and previous != session_id:
+                sio.leave_room(sid, previous)
             if self.session_persistence:
                 sio.enter_room(sid, session_id)
             self._sessions[sid] = session_id
-            await sio.emit("session_confirm", session_id, room=sid)
+            confirmation = {"session_id": session_id, "session_token": tokens.issue(session_id)}
+            await sio.emit("session_confirm", confirmation, room=sid)
 
         async def disconnect(sid: str) -> None:
             self._sessions.pop(sid, None)
@@ -131,10 +162,31 @@ class SocketIOInput(socketio.SocketIOInput):
             data["session_id"] = sender
             if not self.rate_limit.allow(sender):
                 logger.warning("Rate limit: a message from one sender was not processed")
-                await self._send_rate_limited(sid, sender)
+                await self._say(sid, sender, RATE_LIMITED_RESPONSE)
                 return
-            async with self.line.turn():
+            async with self.line.turn(sender):
                 await rasa_handle_message(sid, data)
+
+        async def engineio_message(eio_sid: str, data: str | bytes) -> None:
+            # Every socket.io packet, before it is decoded: one too large is answered instead.
+            if len(data) <= MAX_PACKET_LENGTH:
+                await sio._handle_eio_message(eio_sid, data)
+                return
+            sid = sio.manager.sid_from_eio_sid(eio_sid, namespace)
+            if sid is None:
+                return
+            sender = self._sessions.get(sid, sid)
+            logger.warning("A socket.io message of %d characters was not read", len(data))
+            if self.rate_limit.allow(sender):
+                await self._say(sid, sender, TOO_LONG_RESPONSE)
+            else:
+                await self._say(sid, sender, RATE_LIMITED_RESPONSE)
+
+        @blueprint.listener("main_process_start")
+        async def take_large_messages(app: Sanic, _loop: Any) -> None:
+            # Read before the server starts: a websocket frame over this closes the connection.
+            app.config.WEBSOCKET_MAX_SIZE = app.config.REQUEST_MAX_SIZE
+            sio.eio.max_http_buffer_size = app.config.REQUEST_MAX_SIZE
 
         @blueprint.listener("after_server_start")
         async def remember_app(app: Sanic, _loop: Any) -> None:
@@ -144,12 +196,15 @@ class SocketIOInput(socketio.SocketIOInput):
         self.sio.on("session_request", session_request, namespace=self.namespace)
         self.sio.on("disconnect", disconnect, namespace=self.namespace)
         self.sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
+        self.sio.eio.on("message", engineio_message)
         logger.info("socket.io channel accepts the origins %s", ", ".join(origins))
         return blueprint
 
-    async def _send_rate_limited(self, sid: str, sender: str) -> None:
-        """The domain's ``utter_rate_limited``, filled in by the server's NLG, to one client."""
+    async def _say(self, sid: str, sender: str, response: str) -> None:
+        """A response of the domain, filled in by the server's NLG, to one client."""
         if self._app is None or self.sio is None:  # pragma: no cover - set at server start
             return
-        text = await rate_limited_reply(self._app.ctx.agent, sender, self.name())
-        await self.sio.emit(self.bot_message_evt, {"text": text}, room=sid)
+        reply = await self._app.ctx.agent.nlg.generate(
+            response, DialogueStateTracker(sender, []), self.name()
+        )
+        await self.sio.emit(self.bot_message_evt, {"text": (reply or {}).get("text", "")}, room=sid)

@@ -29,6 +29,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.long_messages import classified_part
 from components.minilm import DIMENSION, MiniLM
 from components.static_embeddings import (
     DEFAULT_BATCH_SIZE,
@@ -157,7 +158,8 @@ class StaticEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         chosen = [message for message in messages if message.get(TEXT) is not None]
         if not chosen:
             return messages
-        vectors = self._embeddings.encode([message.get(TEXT) for message in chosen])
+        # Of a very long message, its head and tail (components/long_messages.py).
+        vectors = self._embeddings.encode([classified_part(m.get(TEXT)) for m in chosen])
         weight = self._config["weight"]
         if weight != 1.0:
             vectors *= weight

@@ -37,6 +37,12 @@ def test_several_servers_need_a_shared_database(tmp_path: Path) -> None:
         Cluster(tmp_path, 2, "sqlite:///conversations.db", "redis://127.0.0.1:6379/1")
 
 
+def test_every_server_checks_the_widgets_sessions_with_one_key(tmp_path: Path) -> None:
+    cluster = Cluster(tmp_path, 3, "postgresql://db/aftercare", "redis://127.0.0.1:6379/1")
+    files = {node.env["AFTERCARE_SESSION_KEY_FILE"] for node in cluster.nodes}
+    assert files == {str(tmp_path / "session.key")}
+
+
 def test_the_nginx_config_lists_every_server_for_rest_and_socketio(tmp_path: Path) -> None:
     config = nginx_config(tmp_path, "127.0.0.1:5005", [7001, 7002])
     assert not re.search(r"@(WORKDIR|LISTEN|SERVERS)@", config)

@@ -212,6 +212,15 @@ def test_delete_my_data_can_be_called_off(bot: Bot, handover: Handover, sender: 
     assert handover.for_conversation(sender) != []
 
 
+def test_delete_my_data_can_be_called_off_while_a_callback_is_offered(
+    bot: Bot, handover: Handover, sender: str
+) -> None:
+    assert "call you back" in talk(bot, sender, "my vision is blurry since my botox")[-1]
+    talk(bot, sender, "delete my data")
+    assert "nothing has been deleted" in talk(bot, sender, "no")[-1]
+    assert handover.for_conversation(sender) != []
+
+
 def test_a_restart_in_the_middle_of_the_callback_loses_nothing(
     servers: Servers, handover: Handover, sender: str
 ) -> None:

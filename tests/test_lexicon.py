@@ -20,6 +20,7 @@ from components.linear_nlu import (
     _probabilities,
     _Row,
 )
+from components.long_messages import HEAD, classified_part
 from tests.conftest import ROOT
 
 LOOKUPS = ROOT / "data" / "nlu" / "lookups.yml"
@@ -178,3 +179,12 @@ def test_the_classifier_reads_both_vectors_side_by_side(
         atol=1e-12,
     )
     assert message.get("intent")["name"] == "goodbye"
+
+
+def test_of_a_very_long_message_the_head_and_tail_are_read(lexicon: LexiconFeaturizer) -> None:
+    text = ("hello " * HEAD)[:HEAD] + "cheerio and adios " * 1000 + "thanks " * 200
+    message = Message({TEXT: text})
+    lexicon.process([message])
+    [feature] = message.features
+    read = {lexicon.names[column] for column in feature.features.tocsr().indices}
+    assert read == matched(lexicon, classified_part(text)) != matched(lexicon, text)

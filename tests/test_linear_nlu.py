@@ -23,6 +23,7 @@ from components.linear_nlu import (
     _probabilities,
     _Row,
 )
+from components.long_messages import classified_part
 from tests.conftest import ROOT
 
 ODD_TEXTS = [
@@ -194,3 +195,22 @@ def test_only_scikit_learn_types_are_loaded(tmp_path: Path) -> None:
         skops.io.dump({"f": Path}, directory / "model.skops")
     with pytest.raises(ValueError, match="not scikit-learn"):
         TfidfFeaturizer.load(TfidfFeaturizer.get_default_config(), storage, resource, context())
+
+
+def long_message() -> str:
+    """A 20,000-character message whose head, middle and tail say different things."""
+    head, middle, tail = "hello there " * 100, "can I drink coffee " * 900, "my eye twitches " * 200
+    return (head + middle + tail)[:20_000]
+
+
+def test_of_a_very_long_message_the_head_and_tail_are_read(
+    trained: tuple[TfidfFeaturizer, LinearIntentClassifier, LinearResponseSelector],
+) -> None:
+    featurizer = trained[0]
+    text = long_message()
+    message = Message({TEXT: text})
+    featurizer.process([message])
+    [feature] = message.features
+    read = featurizer.vector(classified_part(text))
+    assert (feature.features != read).nnz == 0
+    assert (feature.features != featurizer.vector(text)).nnz > 0  # not all of it

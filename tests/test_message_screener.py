@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
+from components import message_screener
+from components.long_messages import HEAD, TAIL
 from components.message_screener import MessageScreener, mostly_non_latin
 
 
@@ -171,3 +173,18 @@ def test_a_sign_the_screen_read_as_denied_is_not_added_back() -> None:
 def test_a_sign_lower_in_the_ranking_counts_when_sure_enough() -> None:
     message = classified("my arms feel funny", [("faq", 0.3), ("report_emergency", 0.55)])
     assert ("symptom", "breathing_swallowing_or_speaking") in entities(message)
+
+
+def test_the_script_of_a_very_long_message_is_judged_by_its_head_and_tail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    judged: list[int] = []
+
+    def spy(text: str) -> bool:
+        judged.append(len(text))
+        return mostly_non_latin(text)
+
+    monkeypatch.setattr(message_screener, "mostly_non_latin", spy)
+    message = screened("我的眼睛在跳" * 2000 + " hello" * 500, "greet")
+    assert judged == [HEAD + 1 + TAIL]
+    assert message.get("intent")["name"] == "non_english"

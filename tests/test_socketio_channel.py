@@ -1,4 +1,5 @@
-"""The socket.io channel the widget uses, with a plain socket.io client: origins and bad input.
+"""The socket.io channel the widget uses, with a plain socket.io client: origins, sessions that
+belong to their client, bad input, oversize messages, and one sender's burst.
 
 Against the real servers (tools/servers.py); the run's clinic page address is the one allowed
 website origin.
@@ -7,7 +8,7 @@ website origin.
 from __future__ import annotations
 
 import asyncio
-import uuid
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -30,18 +31,30 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 
 
 class Patient:
-    """A socket.io client speaking to Rasa as the widget does, under one session id."""
+    """A socket.io client speaking to Rasa as the widget does, in one session.
 
-    def __init__(self, servers: Servers, session_id: str | None = None) -> None:
+    A new patient asks for a new session; ``again`` is the same patient's next connection,
+    asking for the session with the id and the token the server gave (as the widget keeps them).
+    """
+
+    def __init__(self, servers: Servers, session: dict[str, Any] | None = None) -> None:
         self.servers = servers
-        self.session_id = session_id or uuid.uuid4().hex
+        self.asked = dict(session or {})
+        self.session: dict[str, Any] = {}
         self.client = socketio.AsyncClient(reconnection=False)
         self.replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.client.on("bot_uttered", self.replies.put_nowait)
 
+    @property
+    def session_id(self) -> str:
+        return str(self.session["session_id"])
+
+    def again(self) -> Patient:
+        return Patient(self.servers, self.session)
+
     async def connect(self, transport: str = "polling", origin: str | None = None) -> None:
         """Connects (as a page on ``origin``, the clinic's by default) and asks for the session."""
-        confirmed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        confirmed: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.client.on("session_confirm", confirmed.set_result)
         await self.client.connect(
             self.servers.bot.url,
@@ -49,8 +62,10 @@ class Patient:
             transports=[transport],
             socketio_path="/socket.io",
         )
-        await self.client.emit("session_request", {"session_id": self.session_id})
-        assert await asyncio.wait_for(confirmed, REPLY_TIMEOUT) == self.session_id
+        await self.client.emit("session_request", self.asked)
+        session = await asyncio.wait_for(confirmed, REPLY_TIMEOUT)
+        # Rasa's own channel confirms with the id alone.
+        self.session = session if isinstance(session, dict) else {"session_id": session}
 
     async def say(self, message: Any) -> list[str]:
         """Sends a message and returns the texts of the replies, once the bot goes quiet."""
@@ -121,8 +136,9 @@ async def test_a_dropped_connection_loses_nothing_and_the_form_goes_on(servers: 
     assert any("When did you have your Botox" in text for text in replies)
     await first.client.disconnect()
 
-    again = Patient(servers, session_id=first.session_id)
+    again = first.again()
     await again.connect()
+    assert again.session_id == first.session_id
     replies = await again.say("5 days ago")
     assert replies and not any("When did you have" in text for text in replies), replies
     assert again.tracker()["slots"]["treatment_date"] is not None
@@ -144,3 +160,73 @@ async def test_the_first_message_with_the_action_server_down_gets_the_fail_safe(
         await patient.client.disconnect()
     finally:
         servers.start_actions()
+
+
+async def quiet(patient: Patient) -> list[dict[str, Any]]:
+    """What ``patient`` received, once nothing has come for a while."""
+    await asyncio.sleep(QUIET_SECONDS)
+    received = []
+    while not patient.replies.empty():
+        received.append(patient.replies.get_nowait())
+    return received
+
+
+@pytest.mark.parametrize(
+    "token",
+    [None, "not the token", "token of another session"],
+    ids=["no token", "a wrong token", "another session's token"],
+)
+async def test_a_conversation_id_alone_does_not_join_the_conversation(
+    servers: Servers, token: str | None
+) -> None:
+    victim = Patient(servers)
+    await victim.connect()
+    await victim.say("my eyelid keeps twitching since my botox")
+    if token == "token of another session":
+        other = Patient(servers)
+        await other.connect()
+        token = other.session["session_token"]
+        await other.client.disconnect()
+    intruder = Patient(servers, {"session_id": victim.session_id, "session_token": token})
+    await intruder.connect()
+    assert intruder.session_id != victim.session_id  # a new session of its own
+
+    # The victim's conversation goes on: the intruder sees none of it ...
+    assert any("When did you have your Botox" in text for text in await victim.say("no"))
+    assert await quiet(intruder) == []
+    # ... and writes into its own conversation only.
+    assert await intruder.say("my vision is blurry")
+    assert await quiet(victim) == []
+    said = [e["text"] for e in victim.tracker()["events"] if e["event"] == "user"]
+    assert said == ["my eyelid keeps twitching since my botox", "no"]
+    said = [e["text"] for e in intruder.tracker()["events"] if e["event"] == "user"]
+    assert said == ["my vision is blurry"]
+    await victim.client.disconnect()
+    await intruder.client.disconnect()
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+async def test_an_oversize_message_gets_a_clear_reply_and_the_connection_stays_up(
+    servers: Servers, transport: str
+) -> None:
+    patient = Patient(servers)
+    await patient.connect(transport=transport)
+    replies = await patient.say("x" * 1_100_000)
+    assert len(replies) == 1 and "A sentence or two works best" in replies[0]
+    assert patient.client.connected
+    replies = await patient.say("can I drink coffee?")
+    assert any("coffee" in text or "caffeine" in text for text in replies)
+    await patient.client.disconnect()
+
+
+async def test_a_20000_character_message_is_answered_within_a_second(patient: Patient) -> None:
+    letter = ("my eye keeps twitching since the botox and I worry about it. " * 400)[:20_000]
+    seconds = []
+    for _ in range(3):
+        start = time.perf_counter()
+        await patient.client.emit("user_uttered", {"message": letter})
+        await asyncio.wait_for(patient.replies.get(), REPLY_TIMEOUT)
+        seconds.append(time.perf_counter() - start)
+        await quiet(patient)
+    print(f"a 20,000-character message answered in {', '.join(f'{s:.2f}' for s in seconds)} s")
+    assert sorted(seconds)[1] < 1.0

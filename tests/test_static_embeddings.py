@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import static_features
+from components.long_messages import classified_part
 from components.minilm import DIMENSION, MiniLM
 from components.static_embeddings import (
     MAX_TOKENS,
@@ -419,3 +420,20 @@ def test_rasa_accepts_it_in_a_pipeline() -> None:
         node.uses is StaticEmbeddingFeaturizer and node.constructor_name == "load"
         for node in predict_nodes
     )
+
+
+def test_of_a_very_long_message_the_head_and_tail_are_read(
+    small_distillation: list[dict[str, Any]],
+    storage: LocalModelStorage,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    featurizer = trained(storage)
+    assert featurizer._embeddings is not None
+    read: list[str] = []
+    encode = featurizer._embeddings.encode
+    monkeypatch.setattr(
+        featurizer._embeddings, "encode", lambda texts: read.extend(texts) or encode(texts)
+    )
+    text = "hello there " * 2000
+    featurizer.process([Message({TEXT: text}), Message({TEXT: "hello there"})])
+    assert read == [classified_part(text), "hello there"]

@@ -115,6 +115,8 @@ class Cluster:
         env = dict(env or {})
         # Every server accepts the same website origin (a test's stands-in page by default).
         self.origin = env.setdefault("CLINIC_WEBSITE_ORIGIN", f"http://localhost:{free_port()}")
+        # ... and the same socket.io sessions: one key file (components/session_tokens.py).
+        env.setdefault("AFTERCARE_SESSION_KEY_FILE", str(workdir / "session.key"))
         lock_store = redis_lock_store(redis_url, key_prefix)
         self.nodes = [
             Servers(
@@ -193,7 +195,12 @@ def main() -> None:
         redis_url,
         port=args.port,
         token=os.environ.get("RASA_API_TOKEN") or None,
-        env={"CLINIC_WEBSITE_ORIGIN": origins},
+        env={
+            "CLINIC_WEBSITE_ORIGIN": origins,
+            # The same key file as make run's, so that sessions outlive a restart.
+            "AFTERCARE_SESSION_KEY_FILE": os.environ.get("AFTERCARE_SESSION_KEY_FILE")
+            or str(ROOT / "session.key"),
+        },
     )
     for stop in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop, _interrupt)

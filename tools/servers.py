@@ -155,6 +155,8 @@ class Servers:
             "CLINIC_WEBSITE_ORIGIN": self.page_url,
             # Conversations and referrals in the run's own database (unless env names one).
             "AFTERCARE_DATABASE_URL": f"sqlite:///{workdir / 'conversations.db'}",
+            # The socket.io session key (components/session_tokens.py) in the run's own folder.
+            "AFTERCARE_SESSION_KEY_FILE": str(workdir / "session.key"),
             **(env or {}),
             "RASA_TELEMETRY_ENABLED": "false",
         }

@@ -1,9 +1,12 @@
 /*
  * The clinic's chat widget: Rasa's socket.io channel through the official socket.io client.
  *
- * - Keeps the conversation (session id and messages) in localStorage, so it survives a page
- *   reload and a closed tab for as long as Rasa's session lasts; Rasa's socket.io channel with
- *   session_persistence continues the same tracker under that session id.
+ * - Keeps the conversation (session id, its token and the messages) in localStorage, so it
+ *   survives a page reload and a closed tab for as long as Rasa's session lasts; Rasa's
+ *   socket.io channel with session_persistence continues the same tracker under that session
+ *   id. The server lets the widget back into its session with the token it gave with the id
+ *   (components/session_tokens.py); without it, or when the server no longer takes it, the
+ *   server starts a new session and the widget a new conversation.
  * - Renders every message as text (never as HTML), links only web addresses and the clinic's
  *   configured phone numbers (tel:), shows the bot's buttons as real <button>s, and shows a
  *   reply that Rasa marks {"urgency": "emergency"} as an alarm with a call button.
@@ -43,7 +46,7 @@
     } catch (error) {
       // Unreadable or unavailable storage: start a new conversation.
     }
-    return { sessionId: null, messages: [], open: false, savedAt: Date.now() };
+    return { sessionId: null, sessionToken: null, messages: [], open: false, savedAt: Date.now() };
   }
 
   function saveState() {
@@ -212,11 +215,22 @@
     setStatus(texts.textConnecting);
     socket = window.io(settings.botUrl, { path: settings.socketPath });
     socket.on("connect", function () {
-      socket.emit("session_request", { session_id: state.sessionId });
+      socket.emit("session_request", {
+        session_id: state.sessionId,
+        session_token: state.sessionToken
+      });
     });
-    socket.on("session_confirm", function (sessionId) {
-      var isNew = !state.sessionId;
-      state.sessionId = typeof sessionId === "string" ? sessionId : sessionId.session_id;
+    socket.on("session_confirm", function (session) {
+      var sessionId = typeof session === "string" ? session : session.session_id;
+      if (state.sessionId && sessionId !== state.sessionId) {
+        // The server started a new session: the messages shown were another conversation's
+        // (all but what the patient wrote since, which goes to the new one).
+        state.messages = state.messages.slice(state.messages.length - outbox.length);
+        render();
+      }
+      var isNew = sessionId !== state.sessionId;
+      state.sessionId = sessionId;
+      state.sessionToken = (session && session.session_token) || null;
       confirmed = true;
       saveState();
       setStatus("");
