@@ -269,3 +269,33 @@ async def stored_conversation(url: str, sender: str, when: datetime) -> BoundedS
         tracker.update(event)
     await tracker_store.save(tracker)
     return tracker_store
+
+
+@contextlib.contextmanager
+def servers_on_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, name: str
+) -> Iterator[Servers]:
+    """The real servers on ``request.param``'s database: an SQLite file of their own, or a
+    throwaway database on the PostgreSQL server; conversations and referrals share it."""
+    workdir = tmp_path_factory.mktemp(f"{name}-{request.param}")
+    if request.param == "sqlite":
+        url = f"sqlite:///{workdir / 'conversations.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    with running_bot(workdir, env={"AFTERCARE_DATABASE_URL": url}) as running:
+        yield running
+
+
+def everything_stored(engine: sa.engine.Engine, sender: str) -> str:
+    """All the database holds of a conversation: its events, checkpoint and referrals."""
+    with engine.connect() as connection:
+        events = connection.execute(
+            sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender}
+        ).scalars()
+        checkpoint = connection.execute(
+            sa.text("SELECT state FROM tracker_checkpoints WHERE sender_id = :s"), {"s": sender}
+        ).scalars()
+        referrals = connection.execute(
+            sa.text("SELECT * FROM referrals WHERE conversation_id = :s"), {"s": sender}
+        ).all()
+        return "\n".join([*events, *checkpoint, *(repr(tuple(row)) for row in referrals)])

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 
 from aftercare.privacy import REDACTED
 from handover.store import Handover
-from tools.servers import Bot, Servers, running_bot
+from tests.conftest import everything_stored, servers_on_database
+from tools.servers import Bot, Servers
 
 pytestmark = pytest.mark.servers
 
@@ -50,12 +51,7 @@ OTTOLINE = Person("Ottoline Prewett", "020 7946 0456")
 def servers(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Servers]:
-    workdir = tmp_path_factory.mktemp(f"privacy-{request.param}")
-    if request.param == "sqlite":
-        url = f"sqlite:///{workdir / 'conversations.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    with running_bot(workdir, env={"AFTERCARE_DATABASE_URL": url}) as running:
+    with servers_on_database(request, tmp_path_factory, "privacy") as running:
         yield running
 
 
@@ -87,17 +83,7 @@ def talk(bot: Bot, sender: str, *messages: str) -> list[str]:
 
 def stored(handover: Handover, sender: str) -> str:
     """All the database holds of the conversation: events, checkpoint, referrals."""
-    with handover.engine.connect() as connection:
-        events = connection.execute(
-            sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender}
-        ).scalars()
-        checkpoint = connection.execute(
-            sa.text("SELECT state FROM tracker_checkpoints WHERE sender_id = :s"), {"s": sender}
-        ).scalars()
-        referrals = connection.execute(
-            sa.text("SELECT * FROM referrals WHERE conversation_id = :s"), {"s": sender}
-        ).all()
-        return "\n".join([*events, *checkpoint, *(repr(tuple(row)) for row in referrals)])
+    return everything_stored(handover.engine, sender)
 
 
 def found(text: str, person: Person) -> list[str]:

@@ -13,7 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from handover.store import Handover, Referral
-from tools.servers import Bot, Servers, running_bot
+from tests.conftest import servers_on_database
+from tools.servers import Bot, Servers
 
 pytestmark = pytest.mark.servers
 
@@ -25,12 +26,7 @@ _senders = itertools.count()
 def servers(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Servers]:
-    workdir = tmp_path_factory.mktemp(f"handover-{request.param}")
-    if request.param == "sqlite":
-        url = f"sqlite:///{workdir / 'conversations.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    with running_bot(workdir, env={"AFTERCARE_DATABASE_URL": url}) as running:
+    with servers_on_database(request, tmp_path_factory, "handover") as running:
         yield running
 
 

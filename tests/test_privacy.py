@@ -33,7 +33,7 @@ from aftercare.privacy import REDACTED, Span
 from aftercare.slots import CALLBACK_SLOTS
 from components.tracker_store import BoundedSQLTrackerStore
 from handover.store import Handover
-from tests.conftest import ROOT, refer
+from tests.conftest import ROOT, everything_stored, refer
 
 # --- Which events hold unconfirmed details ---------------------------------------------------
 
@@ -287,17 +287,7 @@ def talk(tracker_store: BoundedSQLTrackerStore, domain: Domain) -> Talk:
 
 def stored(store: Handover, sender: str) -> str:
     """All the database holds of a conversation: its events, checkpoint and referrals."""
-    with store.engine.connect() as connection:
-        events = connection.execute(
-            sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender}
-        ).scalars()
-        checkpoint = connection.execute(
-            sa.text("SELECT state FROM tracker_checkpoints WHERE sender_id = :s"), {"s": sender}
-        ).scalars()
-        referrals = connection.execute(
-            sa.text("SELECT * FROM referrals WHERE conversation_id = :s"), {"s": sender}
-        ).all()
-        return "\n".join([*events, *checkpoint, *(repr(tuple(row)) for row in referrals)])
+    return everything_stored(store.engine, sender)
 
 
 def checkpoint_of(store: Handover, sender: str) -> str:
