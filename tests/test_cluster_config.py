@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tools import servers
 from tools.cluster import Cluster, nginx_config, redis_lock_store
 
 
@@ -37,7 +38,12 @@ def test_several_servers_need_a_shared_database(tmp_path: Path) -> None:
         Cluster(tmp_path, 2, "sqlite:///conversations.db", "redis://127.0.0.1:6379/1")
 
 
-def test_every_server_checks_the_widgets_sessions_with_one_key(tmp_path: Path) -> None:
+def test_every_server_checks_the_widgets_sessions_with_one_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = tmp_path / "model.tar.gz"  # the servers are configured, not started
+    model.touch()
+    monkeypatch.setattr(servers, "MODEL", model)
     cluster = Cluster(tmp_path, 3, "postgresql://db/aftercare", "redis://127.0.0.1:6379/1")
     files = {node.env["AFTERCARE_SESSION_KEY_FILE"] for node in cluster.nodes}
     assert files == {str(tmp_path / "session.key")}

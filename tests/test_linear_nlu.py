@@ -102,7 +102,7 @@ def test_the_probabilities_are_scikit_learns(
         featurizer.process([message])
         row = _Row.of(message)
         assert row is not None
-        theirs = featurizer.vector(text).tocsr()
+        theirs = featurizer.vector(classified_part(text)).tocsr()  # a long one's head and tail
         assert (row.tocsr() != theirs).nnz == 0
         for model in (intents._model, answers._model):
             assert model is not None
