@@ -24,13 +24,6 @@ from handover.store import Handover
 logger = logging.getLogger(__name__)
 
 
-def response_name(decision: Decision) -> str:
-    """The domain response for a decision: one per level, self-care one per reason."""
-    if decision.level is Level.SELF_CARE:
-        return f"triage_self_care_{decision.reasons[0]}"
-    return f"triage_{decision.level.value}"
-
-
 def describe(codes: Iterable[str], domain: dict[str, Any]) -> str:
     """Patient-facing names of symptom codes, from the ``symptom_<code>`` responses."""
     responses = domain.get("responses", {})
@@ -65,7 +58,7 @@ class ActionTriage(Action):
         )
         findings = describe(shown, domain)
         dispatcher.utter_message(
-            response=response_name(decision),
+            response=decision.response,
             findings=findings,
             days=decision.days_since_treatment,
             review_date=decision.review_on.strftime("%A %-d %B") if decision.review_on else None,

@@ -20,7 +20,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from aftercare import clinic, slots
-from aftercare.answers import Answer, asks_question, yes_no
+from aftercare.answers import Answer, asks_question, read_unclear, yes_no
 from aftercare.dates import DateProblem, parse_treatment_date, treatment_date_in_report
 from aftercare.symptoms import Screening, ScreeningQuestion, Trend
 from aftercare.triage import questions_needed
@@ -46,9 +46,6 @@ ASKING_INTENTS = frozenset({"faq", "ask_human", "stop", "delete_data", "goodbye"
 
 DATE_ATTEMPTS_BEFORE_GIVING_UP = 2
 """An unusable treatment date is asked once more, then the triage goes on without it."""
-
-UNCLEAR_ANSWERS_BEFORE_SAFE_READING = 2
-"""A yes-or-no question answered unclearly is asked once more, then read the safe way."""
 
 UNCLEAR = "unclear"
 """What an extractor hands its validator for a reply that is neither yes nor no."""
@@ -100,12 +97,10 @@ def _safe_reading(
     """A clear answer as it is; an unclear one asked again once, then read the safe way."""
     if value != UNCLEAR:
         return {slot: value, slots.UNCLEAR_ANSWERS: 0}
-    unclear = int(tracker.get_slot(slots.UNCLEAR_ANSWERS) or 0) + 1
-    if unclear >= UNCLEAR_ANSWERS_BEFORE_SAFE_READING:
-        dispatcher.utter_message(response=reading.taken_as)
-        return {slot: reading.value, slots.UNCLEAR_ANSWERS: 0}
-    dispatcher.utter_message(response=reading.ask_again)
-    return {slot: None, slots.UNCLEAR_ANSWERS: unclear}
+    read = read_unclear(int(tracker.get_slot(slots.UNCLEAR_ANSWERS) or 0), reading.value)
+    said = reading.ask_again if read.value is None else reading.taken_as
+    dispatcher.utter_message(response=said)
+    return {slot: read.value, slots.UNCLEAR_ANSWERS: read.unclear_answers}
 
 
 def _answer(tracker: Tracker) -> Answer | None:

@@ -13,6 +13,7 @@ asks again, and a second unclear answer counts as "not improving" (``aftercare/t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -100,3 +101,25 @@ def asks_question(text: str) -> bool:
         True when the message has a question mark or a question's usual words.
     """
     return bool(_QUESTION.search(" ".join(text.lower().replace("\u2019", "'").split())))
+
+
+UNCLEAR_ANSWERS_BEFORE_SAFE_READING = 2
+"""Answers that are neither yes nor no, in a row, before the safe reading is taken."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What an answer that is neither yes nor no counts as, and the count of such answers."""
+
+    value: bool | None
+    """The safe reading once taken; None: ask the question once more."""
+    unclear_answers: int
+    """Unclear answers in a row so far (0 once a reading is taken)."""
+
+
+def read_unclear(unclear_so_far: int, safe_value: bool) -> Reading:
+    """An unclear answer is asked again once, then read the way that keeps the patient safe."""
+    unclear = unclear_so_far + 1
+    if unclear >= UNCLEAR_ANSWERS_BEFORE_SAFE_READING:
+        return Reading(safe_value, 0)
+    return Reading(None, unclear)

@@ -88,6 +88,13 @@ class Decision:
     days_since_treatment: int | None = None
     review_on: date | None = None
 
+    @property
+    def response(self) -> str:
+        """The ``domain.yml`` response that tells it: one per level, self-care one per reason."""
+        if self.level is Level.SELF_CARE:
+            return f"triage_self_care_{self.reasons[0]}"
+        return f"triage_{self.level.value}"
+
 
 def _ordered(symptoms: frozenset[Symptom]) -> tuple[str, ...]:
     order = list(Symptom)

@@ -13,6 +13,7 @@ from aftercare.symptoms import ScreeningQuestion, Symptom, screen
 from aftercare.triage import (
     SETTLE_DAYS,
     WAIT_DAYS,
+    Decision,
     Level,
     Reason,
     Report,
@@ -179,3 +180,28 @@ def test_the_responses_say_the_rules_numbers() -> None:
     assert {tuple(map(int, r)) for r in ranges} == {SETTLE_DAYS}
     assert {2 if w == "two" else int(w) for w in weeks} == {WAIT_DAYS // 7}
     assert WAIT_DAYS % 7 == 0
+
+
+@pytest.mark.parametrize(
+    ("level", "reason", "response"),
+    [
+        (Level.EMERGENCY, "breathing_difficulty", "triage_emergency"),
+        (Level.URGENT, "blurred_vision", "triage_urgent"),
+        (Level.ROUTINE, Reason.NOT_IMPROVING_AFTER_WAIT.value, "triage_routine"),
+        (Level.SELF_CARE, Reason.WITHIN_WAIT.value, "triage_self_care_within_14_days"),
+        (Level.SELF_CARE, Reason.DATE_UNKNOWN.value, "triage_self_care_treatment_date_unknown"),
+    ],
+)
+def test_each_decision_has_its_response_in_the_domain(
+    level: Level, reason: str, response: str
+) -> None:
+    decision = Decision(level, (reason,))
+    assert decision.response == response
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert response in domain["responses"]
+
+
+@pytest.mark.parametrize("reason", [r for r in Reason if r is not Reason.NOT_IMPROVING_AFTER_WAIT])
+def test_every_self_care_reason_has_a_response(reason: Reason) -> None:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert Decision(Level.SELF_CARE, (reason.value,)).response in domain["responses"]
