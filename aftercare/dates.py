@@ -35,6 +35,8 @@ from enum import StrEnum
 
 import dateparser
 
+from aftercare.text import head_and_tail
+
 
 class DateProblem(StrEnum):
     """Why a treatment date could not be used."""
@@ -64,10 +66,12 @@ MAX_ANSWER_CHARS = 500
 """A longer answer to the date question is read like a report (only phrases tied to the
 treatment count)."""
 
-MAX_REPORT_CHARS = 20_000
-"""Of a report, only this much is scanned."""
+REPORT_HEAD = 4_000
+"""Of a long report, the first this many characters are read for the treatment date ..."""
+REPORT_TAIL = 1_000
+"""... and the last this many, where a long story often says what day it is now."""
 
-MAX_ANCHORS = 40
+MAX_ANCHORS = 12
 """At most this many mentions of the treatment are looked around in a report."""
 
 _WINDOW_CHARS = 120
@@ -963,7 +967,7 @@ def treatment_date_in_report(text: str, today: date, date_order: str = "DMY") ->
     neither do two mentions that disagree: the form then asks. Only the text around the
     mentions of the treatment is read, so a long story costs little more than a short one.
     """
-    cleaned = _normalise(text[:MAX_REPORT_CHARS])
+    cleaned = _normalise(head_and_tail(text, REPORT_HEAD, REPORT_TAIL))
     anchors = _treatment_mentions(cleaned)
     dates: set[date] = set()
     for start, end in _windows(anchors, len(cleaned)):

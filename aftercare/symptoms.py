@@ -17,7 +17,9 @@ phrasings they are checked against, and those that must not be flagged.
 
 It runs on every message, so it is linear in the message's length: clause boundaries are found
 once and looked up by bisection, every look around a match is bounded, and a very long message
-is read from its first ``SCREENED_HEAD`` and last ``SCREENED_TAIL`` characters only.
+is read from its first ``SCREENED_HEAD`` and last ``SCREENED_TAIL`` characters only. Read whole,
+that is still tens of milliseconds of work; :func:`pieces` and :func:`combined` let a caller read
+it a sentence-bounded piece at a time, and let other work run in between.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from aftercare.severity import Severity, most_severe
+from aftercare.text import head_and_tail
 
 
 class Symptom(StrEnum):
@@ -950,19 +954,59 @@ def normalise(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text)
 
 
-def _bounded(text: str) -> str:
-    """The part of a message that is screened: all of it, or its head and tail if very long.
+PIECE_CHARACTERS = 500
+"""About how much of a long message :func:`pieces` gives at a time."""
+_PIECE_BREAKS = ".!?\n"
 
-    Cut at white space, so that no word is cut in two, and joined by a line break, so that no
-    clause runs across the cut.
+
+def pieces(text: str, size: int = PIECE_CHARACTERS) -> list[str]:
+    """The part of ``text`` that :func:`screen` reads, cut into pieces of at most ``size``.
+
+    Each piece ends at the last sentence end (``.!?`` or a line break) in its second half, or
+    else at its last white space, so that a clause is cut in two only in a run of ``size/2``
+    characters with no sentence end. Screened one by one and :func:`combined`, the pieces give
+    what :func:`screen` gives on the whole.
     """
-    if len(text) <= SCREENED_HEAD + SCREENED_TAIL:
-        return text
-    head = text[:SCREENED_HEAD]
-    tail = text[-SCREENED_TAIL:]
-    head = head[: head.rfind(" ")] if " " in head[-100:] else head
-    tail = tail[tail.find(" ") + 1 :] if " " in tail[:100] else tail
-    return f"{head}\n{tail}"
+    if size < 2:
+        raise ValueError("a piece must hold at least 2 characters")
+    bounded = _bounded(text)
+    found: list[str] = []
+    start = 0
+    while start < len(bounded):
+        end = min(start + size, len(bounded))
+        if end < len(bounded):
+            window = bounded[start:end]
+            cut = max(window.rfind(c) for c in _PIECE_BREAKS)
+            if cut < size // 2:
+                cut = window.rfind(" ")
+            if cut > 0:
+                end = start + cut + 1
+        found.append(bounded[start:end])
+        start = end
+    return found
+
+
+def combined(screenings: Iterable[Screening]) -> Screening:
+    """One screening of a message from its pieces' screenings: what any of them finds.
+
+    A symptom present in any piece is present; denied in one and present in another, present.
+    The trend is the safe one: not improving if any piece says so, else improving if any does.
+    """
+    present: set[Symptom] = set()
+    absent: set[Symptom] = set()
+    trends: set[Trend] = set()
+    for screening in screenings:
+        present |= screening.present
+        absent |= screening.absent
+        if screening.trend is not None:
+            trends.add(screening.trend)
+    trend = next((t for t in (Trend.NOT_IMPROVING, Trend.IMPROVING) if t in trends), None)
+    return Screening(frozenset(present), frozenset(absent - present), trend)
+
+
+def _bounded(text: str) -> str:
+    """The part of a message that is screened: all of it, or its head and tail if very long."""
+    return head_and_tail(text, SCREENED_HEAD, SCREENED_TAIL)
 
 
 class _Clauses:

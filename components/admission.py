@@ -17,6 +17,10 @@ messages of one sender inside Rasa together only waited for each other's convers
 which Rasa polls once a second, while they held the places of other patients' messages. A
 sender's own messages keep their order.
 
+Work that can wait, such as reading a very long letter a piece at a time, gives way between
+its pieces (:meth:`MessageLine.give_way`): it goes on when no other sender's message is inside
+or waiting, or after ``GIVE_WAY_SECONDS`` at the latest, so that it is never starved.
+
 Plain asyncio, no Rasa import; each channel has its own line (``messages_at_once`` in
 ``credentials.yml``; 0 lets every message in at once, as Rasa does).
 """
@@ -30,6 +34,8 @@ from contextlib import asynccontextmanager
 
 MESSAGES_AT_ONCE = 2
 """How many messages of a channel Rasa works on at once, by default."""
+GIVE_WAY_SECONDS = 0.05
+"""The longest :meth:`MessageLine.give_way` waits for the other senders."""
 
 
 class MessageLine:
@@ -46,6 +52,8 @@ class MessageLine:
         """Each sender's waiting messages, in arrival order."""
         self._turns: dict[str, None] = {}
         """The senders whose next message may go in, in the order of their turns."""
+        self._giving_way: dict[asyncio.Future[None], str] = {}
+        """Who is giving way (:meth:`give_way`), until the others are done."""
 
     @asynccontextmanager
     async def turn(self, sender: str) -> AsyncIterator[None]:
@@ -58,6 +66,33 @@ class MessageLine:
             yield
         finally:
             self._leave(sender)
+
+    async def give_way(self, sender: str, longest: float = GIVE_WAY_SECONDS) -> None:
+        """Lets ``sender``'s work wait while another sender's message is inside or waiting.
+
+        Returns as soon as there is none, or after ``longest`` seconds; with none, it still
+        lets every other task that is ready run once.
+        """
+        if not self._others_than(sender):
+            await asyncio.sleep(0)
+            return
+        quiet: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._giving_way[quiet] = sender
+        try:
+            await asyncio.wait_for(asyncio.shield(quiet), longest)
+        except TimeoutError:
+            pass
+        finally:
+            self._giving_way.pop(quiet, None)
+
+    def _others_than(self, sender: str) -> bool:
+        """Whether another sender has a message inside or waiting."""
+        return any(s != sender for s in self._inside) or any(s != sender for s in self._turns)
+
+    def _wake_those_giving_way(self) -> None:
+        for quiet, sender in list(self._giving_way.items()):
+            if not quiet.done() and not self._others_than(sender):
+                quiet.set_result(None)
 
     @property
     def waiting(self) -> int:
@@ -86,6 +121,7 @@ class MessageLine:
         if sender in self._queues:
             self._turns.setdefault(sender)  # the sender's next message, at the back
         self._let_in()
+        self._wake_those_giving_way()
 
     def _forget(self, sender: str, entry: asyncio.Future[None]) -> None:
         queue = self._queues.get(sender)

@@ -40,13 +40,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from aftercare.answers import yes_no
 from aftercare.slots import screening_entities
 from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, screen
-from components.long_messages import classified_part
+from components.long_messages import classified_part, prescreened
 
 # A report of a group's sign names something of that group: the classifier alone is not
 # trusted on a message without one of these words ("everything seems fine").
@@ -131,7 +131,9 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         """Screens each message: entities first, then the intent it must have, if any."""
         for message in messages:
             text = message.get(TEXT) or ""
-            screening = self._with_concepts(message, screen(text))
+            # A long message's screening, read in pieces by the channel, or the text's own.
+            screening = prescreened(text, message.get(METADATA)) or screen(text)
+            screening = self._with_concepts(message, screening)
             entities = self.add_extractor_name(screening_entities(screening, len(text)))
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)

@@ -10,7 +10,8 @@ shared conversation called "default". This subclass keeps Rasa's route
   text, or ``metadata`` that is not an object;
 * hands Rasa at most ``max_characters`` (20,000) of a message, so that a 1 MB body costs no
   more than a long letter; the NLU's message screener answers anything over 1,000 characters
-  by asking for a sentence or two, after screening it for red flags;
+  by asking for a sentence or two, after screening it for red flags (a long letter is screened
+  here, in pieces, so that other patients are answered meanwhile: ``long_messages.py``);
 * answers **429**, with ``Retry-After`` and the domain's ``utter_rate_limited`` as the reply,
   to a sender's message beyond ``messages_per_minute`` (0: no limit). The message is not
   processed, so a flood costs the server almost nothing.
@@ -22,6 +23,7 @@ Configured in ``credentials.yml`` under ``components.rest_channel.RestInput``.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -37,6 +39,7 @@ from sanic.response import HTTPResponse
 
 from aftercare import config
 from components.admission import MESSAGES_AT_ONCE, MessageLine
+from components.long_messages import with_screening
 from components.ratelimit import SenderRateLimit
 
 logger = logging.getLogger(__name__)
@@ -128,12 +131,16 @@ class RestInput(rest.RestInput):
                 logger.warning("Rate limit: a message from one sender was not processed")
                 return await self._rate_limited(request, sender)
             collector = CollectingOutputChannel()
-            message = UserMessage(
-                text, collector, sender, input_channel=self.name(), metadata=metadata
-            )
             try:
                 async with self.line.turn(sender):
-                    await on_new_message(message)
+                    metadata = await with_screening(
+                        text, metadata, functools.partial(self.line.give_way, sender)
+                    )
+                    await on_new_message(
+                        UserMessage(
+                            text, collector, sender, input_channel=self.name(), metadata=metadata
+                        )
+                    )
             except Exception:
                 # Rasa's channel logs the patient's text here; the log gets the error only.
                 logger.exception("Could not handle a message")

@@ -33,6 +33,7 @@ Configured in ``credentials.yml`` under ``components.socketio_channel.SocketIOIn
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -46,6 +47,7 @@ from sanic import Blueprint, Sanic
 from aftercare import clinic
 from components import session_tokens
 from components.admission import MESSAGES_AT_ONCE, MessageLine
+from components.long_messages import with_screening
 from components.ratelimit import SenderRateLimit
 from components.rest_channel import (
     MAX_CHARACTERS,
@@ -165,6 +167,9 @@ class SocketIOInput(socketio.SocketIOInput):
                 await self._say(sid, sender, RATE_LIMITED_RESPONSE)
                 return
             async with self.line.turn(sender):
+                data[self.metadata_key] = await with_screening(
+                    message, data[self.metadata_key], functools.partial(self.line.give_way, sender)
+                )
                 await rasa_handle_message(sid, data)
 
         async def engineio_message(eio_sid: str, data: str | bytes) -> None:

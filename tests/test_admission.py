@@ -158,3 +158,42 @@ async def test_zero_lets_every_message_in_at_once() -> None:
 def test_a_negative_line_is_refused() -> None:
     with pytest.raises(ValueError):
         MessageLine(-1)
+
+
+# --- Work that can wait gives way --------------------------------------------------------
+
+
+async def test_work_that_can_wait_goes_on_at_once_when_nobody_else_is_inside() -> None:
+    line = MessageLine(2)
+    async with line.turn("anna"), asyncio.timeout(0.01):
+        await line.give_way("anna", longest=1.0)
+
+
+async def test_work_that_can_wait_waits_until_the_other_senders_message_is_answered() -> None:
+    messages = Messages(MessageLine(2))
+    await messages.send("ben", "ben1")
+    async with messages.line.turn("anna"):
+        waiting = asyncio.create_task(messages.line.give_way("anna", longest=10.0))
+        await _settle()
+        assert not waiting.done()
+        await messages.finish("ben1")
+        async with asyncio.timeout(1):
+            await waiting
+
+
+async def test_work_that_can_wait_is_never_starved() -> None:
+    messages = Messages(MessageLine(2))
+    await messages.send("ben", "ben1")  # never answered
+    async with messages.line.turn("anna"), asyncio.timeout(1):
+        await messages.line.give_way("anna", longest=0.01)
+    await messages.finish("ben1")
+
+
+async def test_a_senders_own_waiting_message_does_not_hold_up_its_work() -> None:
+    messages = Messages(MessageLine(2))
+    await messages.send("anna", "anna1")
+    await messages.send("anna", "anna2")  # waits behind anna1
+    async with asyncio.timeout(0.5):
+        await messages.line.give_way("anna", longest=10.0)
+    await messages.finish("anna1")
+    await messages.finish("anna2")

@@ -186,5 +186,33 @@ def test_the_script_of_a_very_long_message_is_judged_by_its_head_and_tail(
 
     monkeypatch.setattr(message_screener, "mostly_non_latin", spy)
     message = screened("我的眼睛在跳" * 2000 + " hello" * 500, "greet")
-    assert judged == [HEAD + 1 + TAIL]
+    assert len(judged) == 1 and HEAD + TAIL - 10 < judged[0] <= HEAD + 1 + TAIL
     assert message.get("intent")["name"] == "non_english"
+
+
+def test_a_long_message_keeps_the_screening_its_channel_read_in_pieces() -> None:
+    text = "x " * 1_500
+    found = [{"entity": "symptom", "value": "double_vision", "start": 0, "end": len(text)}]
+    message = Message(
+        data={
+            "text": text,
+            "intent": {"name": "faq", "confidence": 0.9},
+            "metadata": {"aftercare_screening": found},
+        }
+    )
+    MessageScreener(MessageScreener.get_default_config()).process([message])
+    assert message.get("intent")["name"] == "report_symptom"
+    assert ("symptom", "double_vision") in entities(message)
+
+
+def test_a_short_message_is_screened_whatever_its_metadata_says() -> None:
+    denied = [{"entity": "denied_symptom", "value": "breathing_difficulty", "start": 0, "end": 9}]
+    message = Message(
+        data={
+            "text": "I can't breathe",
+            "intent": {"name": "faq", "confidence": 0.9},
+            "metadata": {"aftercare_screening": denied},
+        }
+    )
+    MessageScreener(MessageScreener.get_default_config()).process([message])
+    assert ("symptom", "breathing_difficulty") in entities(message)

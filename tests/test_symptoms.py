@@ -8,12 +8,16 @@ import pytest
 
 from aftercare.severity import Severity
 from aftercare.symptoms import (
+    PIECE_CHARACTERS,
     SCREENED_HEAD,
+    SCREENED_TAIL,
     Screening,
     ScreeningQuestion,
     Symptom,
     Trend,
+    combined,
     normalise,
+    pieces,
     screen,
 )
 from tests.phrasings import (
@@ -271,6 +275,91 @@ def test_a_red_flag_at_the_end_of_a_very_long_message_is_found() -> None:
 def test_a_very_long_message_is_read_from_its_head_and_its_tail_only() -> None:
     text = _story(30_000, "I'm seeing double", SCREENED_HEAD + 5_000)
     assert Symptom.DOUBLE_VISION not in screen(text).present
+
+
+# --- A long message read in pieces ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "expected"),
+    [
+        ("", 10, []),
+        ("short.", 10, ["short."]),
+        ("exactly 10", 10, ["exactly 10"]),
+        ("One two. Three four five.", 12, ["One two.", " Three four ", "five."]),
+        ("aaa. bbbbbbbbbbbbbbbb", 10, ["aaa. ", "bbbbbbbbbb", "bbbbbb"]),  # "." too early
+        ("one two three four", 10, ["one two ", "three four"]),  # at white space
+        ("abcdefghijklmnopqrstuvwxyz", 10, ["abcdefghij", "klmnopqrst", "uvwxyz"]),
+        ("Is it bad?\nMy eye hurts!", 12, ["Is it bad?\n", "My eye ", "hurts!"]),
+    ],
+)
+def test_pieces_end_at_a_sentence_end_or_a_white_space(
+    text: str, size: int, expected: list[str]
+) -> None:
+    assert pieces(text, size) == expected
+
+
+def test_the_pieces_are_what_the_screen_reads_and_none_is_too_long() -> None:
+    text = _story(30_000, "I'm seeing double", 100)
+    found = pieces(text)
+    assert all(len(piece) <= PIECE_CHARACTERS for piece in found)
+    whole = "".join(found)
+    assert len(whole) <= SCREENED_HEAD + SCREENED_TAIL + 1
+    assert whole.startswith(text[:500]) and whole.endswith(text[-500:])
+
+
+def test_a_piece_holds_at_least_two_characters() -> None:
+    with pytest.raises(ValueError, match="at least 2"):
+        pieces("text", 1)
+
+
+@pytest.mark.parametrize(
+    ("screenings", "expected"),
+    [
+        ([], Screening()),
+        (
+            [Screening(present=frozenset({Symptom.TWITCHING})), Screening()],
+            Screening(present=frozenset({Symptom.TWITCHING})),
+        ),
+        (  # denied in one piece, reported in another: reported
+            [
+                Screening(absent=frozenset({Symptom.BLURRED_VISION})),
+                Screening(present=frozenset({Symptom.BLURRED_VISION})),
+            ],
+            Screening(present=frozenset({Symptom.BLURRED_VISION})),
+        ),
+        (  # improving, then not: the safe trend, in either order
+            [Screening(trend=Trend.IMPROVING), Screening(trend=Trend.NOT_IMPROVING)],
+            Screening(trend=Trend.NOT_IMPROVING),
+        ),
+        (
+            [Screening(trend=Trend.NOT_IMPROVING), Screening(trend=Trend.IMPROVING)],
+            Screening(trend=Trend.NOT_IMPROVING),
+        ),
+        ([Screening(), Screening(trend=Trend.IMPROVING)], Screening(trend=Trend.IMPROVING)),
+    ],
+)
+def test_combined_pieces_report_what_any_piece_reports(
+    screenings: list[Screening], expected: Screening
+) -> None:
+    assert combined(screenings) == expected
+
+
+_LONG_STORY_SIGNS = [
+    (symptom, texts[0])
+    for symptom, texts in {**RED_FLAG_PHRASINGS, **EMERGENCY_PHRASINGS}.items()
+    if texts
+]
+
+
+@pytest.mark.parametrize("at", [0, 2_345, SCREENED_HEAD - 40, 9_000])
+@pytest.mark.parametrize(("symptom", "sign"), _LONG_STORY_SIGNS)
+def test_a_long_story_read_in_pieces_finds_what_the_whole_screen_finds(
+    symptom: Symptom, sign: str, at: int
+) -> None:
+    text = _story(9_500, sign, at)
+    assert symptom in screen(text).present
+    assert symptom in combined(screen(piece) for piece in pieces(text)).present
 
 
 def _seconds(text: str) -> float:

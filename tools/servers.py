@@ -43,13 +43,18 @@ class Bot:
     token: str
     workdir: Path
 
-    def say(self, sender: str, message: Any, timeout: float = 30) -> list[dict[str, Any]]:
-        """Sends one message and returns the bot's replies."""
-        response = requests.post(
-            f"{self.url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message},
-            timeout=timeout,
-        )
+    def say(
+        self,
+        sender: str,
+        message: Any,
+        timeout: float = 30,
+        metadata: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Sends one message (with the client's ``metadata``, if any); returns the replies."""
+        body = {"sender": sender, "message": message}
+        if metadata is not None:
+            body["metadata"] = metadata
+        response = requests.post(f"{self.url}/webhooks/rest/webhook", json=body, timeout=timeout)
         response.raise_for_status()
         return list(response.json())
 

@@ -1,0 +1,28 @@
+"""Reading a very long message in part: its head and its tail.
+
+The screen, the date reader and the NLU's featurizers each read a bounded part of a message,
+so that the work on it stays bounded however long it is; a long story often says what is
+wrong now at its end, so the part is its start and its end.
+"""
+
+from __future__ import annotations
+
+_CUT_WITHIN = 100
+"""How far back (or on) from a cut a white space is looked for, so as not to cut a word."""
+
+
+def head_and_tail(text: str, head: int, tail: int) -> str:
+    """All of ``text``, or its first ``head`` and last ``tail`` characters if it is longer.
+
+    Each part is cut at a white space near the cut, so that no word is cut in two, and they
+    are joined by a line break, so that no clause runs across the cut.
+    """
+    if len(text) <= head + tail:
+        return text
+    start = text[:head]
+    end = text[len(text) - tail :] if tail else ""
+    space = start.rfind(" ", max(0, head - _CUT_WITHIN))
+    start = start[:space] if space > 0 else start
+    space = end.find(" ", 0, _CUT_WITHIN)
+    end = end[space + 1 :] if space >= 0 else end
+    return f"{start}\n{end}" if end else start

@@ -1,0 +1,30 @@
+"""aftercare/text.py: the part of a very long message that is read."""
+
+from __future__ import annotations
+
+import pytest
+
+from aftercare.text import head_and_tail
+
+
+@pytest.mark.parametrize(
+    ("text", "head", "tail", "expected"),
+    [
+        ("", 5, 5, ""),
+        ("short", 5, 5, "short"),
+        ("0123456789", 5, 5, "0123456789"),  # exactly head + tail: whole
+        ("one two three four five", 8, 5, "one two\nfive"),  # cut at the white space
+        ("one two three four five", 6, 6, "one\nfive"),  # no half words
+        ("abcdefghijklmnop", 4, 3, "abcd\nnop"),  # no white space: cut where it falls
+        ("one two three four", 8, 0, "one two"),  # no tail
+    ],
+)
+def test_head_and_tail(text: str, head: int, tail: int, expected: str) -> None:
+    assert head_and_tail(text, head, tail) == expected
+
+
+def test_a_very_long_text_is_read_in_bounded_parts() -> None:
+    text = "word " * 100_000
+    part = head_and_tail(text, 8_000, 2_000)
+    assert len(part) <= 10_001
+    assert part.startswith("word ") and part.endswith("word ")
