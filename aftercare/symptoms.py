@@ -234,6 +234,37 @@ _WORD = (
 )
 
 
+# Someone else's sign, or a supposition, is no report of the patient's own: "my friend had
+# double vision after hers" (a "she" alone is as often the nurse who injected), "my sister wants to know if botox can make you slur", "if my
+# eyelid ever dropped so much I couldn't open it, what would I do?". Read in the sentence
+# before the sign; the patient's own words after the other person ("my husband says I'm
+# slurring", "she injected and now my eye won't open") make it the patient's again.
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:(?:my|her|his|our|a) (?:friends?|sister|sis|mum|mom|mother|daughter|son|husband|"
+    r"hubby|wife|partner|boyfriend|girlfriend|colleague|co ?worker|cousin|aunt|auntie|niece|"
+    r"brother|dad|father|neighbou?r|gran|nan|grandma|mate|bestie))\b|"
+    r"\b(?:someone|somebody|people|others)\b(?!'s)"
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
+_SUPPOSITION = re.compile(
+    r"\b(?:what if|if (?:[\w']+ ){0,3}ever|what (?:would|should|do|will) (?:i|you|we) do if|"
+    r"what happens if|how (?:would|will|do|can) (?:i|you) (?:know|tell) if)\b"
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_SENTENCE_WINDOW = 200
+
+
+def _aside(text: str, start: int, end: int) -> bool:
+    """Whether the sign from ``start`` to ``end`` is someone else's, or only supposed."""
+    first = max(0, start - _SENTENCE_WINDOW)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, first, start)]
+    first = ends[-1] if ends else first
+    if _SUPPOSITION.search(text, first, end):
+        return True
+    others = list(_SOMEONE_ELSE.finditer(text, first, start))
+    return bool(others) and not _FIRST_PERSON.search(text, others[-1].end(), end)
+
+
 def _gap(words: int) -> str:
     """Up to ``words`` words, none a negation or a clause break."""
     return rf"(?:[\w']+\s+){{0,{words}}}"
@@ -270,7 +301,11 @@ _BLUR = (
 )
 _DOUBLE = r"\b(?:double|doubled|doubling|dubble|duble|doubel|dobule|doulbe)\b"
 # How people say "a lot": "so", "really", "very" ...
-_VERY = r"(?:(?:so|really|very|super|extremely|totally|completely|all|quite|a bit|a little) )?"
+_VERY = (
+    r"(?:(?:so|really|very|super|extremely|totally|completely|all|quite|a bit|a little|"
+    r"a little bit|slightly|pretty|kind of|kinda|sort of|rather|fairly|noticeably|definitely|"
+    r"properly|weirdly|a lot) )?"
+)
 # A photo, not the eye: "sorry the photo is blurry".
 _NOT_THE_EYE = re.compile(
     r"\b(?:photos?|pictures?|pics?|selfies?|camera|screenshots?|snaps?|filters?|scans?|"
@@ -305,7 +340,8 @@ _RULES: list[_Rule] = [
         rf"{_CANT}\s+{_G2}(?:get|getting|take|taking|catch|catching|draw|fill)\s+{_G2}"
         r"(?:air|lungs?|breath\w*)\b(?! ?(?:con\w*|plane|port|line|pods?|fryer|bnb|b&b))|"
         r"short(?:ness)? (?:of|o) breath|"
-        rf"{_BREATH}\s+(?:(?:is|feels|has|have|been|got|gets|seems|sounds|went|gone|become|"
+        rf"{_BREATH}\s+(?:(?:is|feels|felt|feeling|has|have|been|got|gets|seems|sounds|went|gone|"
+        r"become|"
         r"became|becoming|getting|is getting) ){0,2}"
         rf"{_VERY}(?:hard|harder|difficult|laboured|labored|heavy|shallow|tight|restricted|"
         r"strained|weird|strange|funny|noisy|rattly|raspy|fast|an effort|a struggle|short|"
@@ -416,6 +452,9 @@ _RULES: list[_Rule] = [
         rf"(?:like )?{_VERY}(?:weak\w*|jelly|like jelly|floppy|limp|rubbery|like noodles|heavy|"
         r"noodly|useless|dead|like lead|giving (?:way|out)|gave (?:way|out)|buckl\w*|"
         r"can't hold|won't hold|paralys\w*)|"
+        r"(?:legs?|knees?|arms?) (?:[\w']+\s+){0,6}(?:give|giving|gave|go|going) (?:way|out)\b|"
+        r"(?:hold|holding|held|grab\w*|cling\w*) (?:on to |onto |on |to )?(?:the )?"
+        r"(?:wall|walls|railing|banister|bannister|furniture) to (?:get|stand|walk|stay|go|climb)|"
         rf"{_CANT}\s+{_G2}(?:lift|raise|hold up|hold|move|grip|use) "
         r"(?:up )?(?:my |both )?(?:arms?|legs?|head|hands?|neck|limbs|body)\b|"
         rf"{_CANT}\s+{_G1}(?:hold (?:my |me )?(?:head )?up|stand up|stand|walk properly|"
@@ -461,6 +500,9 @@ _RULES: list[_Rule] = [
         r"\bface\s+(?:is |has |looks |feels |got )?(?:all |so |very |really |massively "
         r"|completely )(?:puffy|swollen|puffed)|"
         r"facial (?:swelling|puffiness|oedema|edema)|"
+        rf"(?:\blips?|{_TONGUE})\b(?:\s+[\w']+){{0,5}}\s*(?:,|and)?\s*(?:now |then )?"
+        r"(?:they're|they are|they've|it's|it is) (?:[\w']+ )?(?:swollen|swelling|puff\w*|"
+        r"blown up|huge|massive)|"
         r"allerg\w* reaction|anaphyla\w*|angioedema|\bhives\b|epi ?pen",
         Symptom.FACE_SWELLING,
     ),
@@ -571,6 +613,8 @@ _RULES: list[_Rule] = [
         rf"(?:in )?{_DOUBLE}(?!\s+(?:the|my|your|our|what|that|a|an|dose|doses|units?|amount|"
         r"price|appointment|booking|points|shot|espresso|cleans\w*|chin|results?)\b)|"
         r"(?:two|2) of (?:everything|things|every|\w+s\b)|"
+        r"(?:look\w*|star\w*) at (?:the |my |a |an |any |his |her )?(\w{3,}?)(?:y|s|es)?\b"
+        r"[^.!?\n]{0,40}?\b(?:see|seeing|saw|there are|there's) (?:two|2) \1|"
         r"(?:see|seeing|sees) (?:two|2)(?= *(?:$|[.,;!?]| of | images?| things| everything| now| "
         r"when| sometimes| instead))|"
         r"(?:two|2) (?:[\w']+ ){0,2}(?:where|instead of) (?:there (?:should be|is) )?(?:one|1)\b|"
@@ -640,6 +684,21 @@ _RULES: list[_Rule] = [
         r"wonky|odd|off|bad|dark|dim)",
         Symptom.VISION_PROBLEM,
     ),
+    _rule(
+        # Hedges: "it's not that I can see perfectly", "I can't say my vision is clear",
+        # "cloudy in the left eye".
+        r"not that (?:i|my eyes?) can (?:see|focus|read) (?:perfectly|clearly|properly|well|fine|"
+        r"right|normally)|"
+        r"(?:can't|cannot|couldn't|wouldn't) (?:honestly |really |exactly )?(?:say|pretend) "
+        rf"(?:that )?(?:my )?(?:{_VISION}|eyes?) (?:is|are|was|were|has been|have been|feels?) "
+        r"(?:[\w']+ )?(?:clear|fine|normal|perfect|right|ok|okay|good|sharp)|"
+        r"(?:lying|lie) if i (?:said|say) (?:that )?(?:i can see|my "
+        rf"(?:{_VISION}|eyes?)) (?:is |are |was |were )?(?:[\w']+ )?(?:clear|fine|normal|"
+        r"perfect|right|ok|okay|good|sharp|properly|clearly)|"
+        r"(?:cloudy|misty|milky|smeary|smudgy|smudged|hazy|foggy|fuzzy|blurry|blurred) "
+        r"(?:in|out of|from) (?:my |the |one |both )?(?:left |right |one |both )?(?:eyes?)\b",
+        Symptom.VISION_PROBLEM,
+    ),
     # Pain and redness: a red flag when persistent; an infection sign is one at once. -----------
     _rule(
         r"\bpain(?:s|ful+|ful+y|ed|ing)?\b|\bhurt\w*|\bsore\w*|\b(?:ache|aches|aching|achy)\b|"
@@ -653,7 +712,15 @@ _RULES: list[_Rule] = [
         Symptom.REDNESS,
     ),
     _rule(
-        r"\bpus\b|\booz\w*|infect\w*|abscess\w*|hot to (?:the )?touch|weeping|discharge",
+        r"\bpus\b|\booz\w*|infect\w*|abscess\w*|hot to (?:the )?touch|weeping|discharge|"
+        # "a little yellow head on it", "sore and warm", "the lump is getting bigger".
+        r"(?:yellow|white|green) (?:head|top|tip|centre|center|bit|spot|gunk|crust)|whitehead|"
+        r"(?:red|sore|tender|swollen|angry|hard) (?:and|&) (?:warm|hot)\b|"
+        r"(?:warm|hot) (?:and|&) (?:red|sore|tender|swollen|angry|hard)\b|"
+        r"(?:lump|bump|spot|swelling|redness|red patch|red area|knot) (?:[\w']+ ){0,4}"
+        r"(?:(?:is |are |has |keeps |keep )?(?:getting |got |gone |grown |growing )"
+        r"(?:bigger|larger|wider|harder)|spread\w*)|"
+        r"red (?:streaks?|lines?) (?:[\w']+ ){0,3}(?:spread\w*|going|running|coming)",
         Symptom.INJECTION_SITE_PROBLEM,
     ),
     # The article's common side effects --------------------------------------------------
@@ -875,7 +942,9 @@ _NEGATION = re.compile(
 _PSEUDO_NEGATION = re.compile(
     r"\b(?:not sure|no idea|no clue|not certain|don't know|do not know|not 100%|"
     r"not only|don't think so but|doesn't stop|won't stop|not stop|can't tell|cannot tell|"
-    r"no matter|not just|no wonder|not quite sure|unsure|wondering)\b|"
+    r"no matter|not just|no wonder|not quite sure|unsure|wondering|"
+    r"(?:can't|cannot|couldn't|wouldn't) (?:honestly |really )?say (?:that )?(?:i'm|i am|it's|"
+    r"it is|they're|my [\w']+ (?:is|are)) not)\b|"
     # "it hasn't stopped twitching": the symptom persists.
     r"(?:n't|\bnot|\bnever) (?:[\w']+ )?(?:stop\w*|go\w* away|gone|eas(?:e|es|ed|ing)|"
     r"settl\w*|improv\w*|calm\w*|die\w* down|died down|fad\w*|subsid\w*|clear(?:s|ed|ing)|"
@@ -1088,7 +1157,7 @@ def screen(text: str) -> Screening:
             start, end = match.span()
             if rule.unless is not None and rule.unless.search(clauses.around(start, end)):
                 continue
-            if _MENTION.search(clauses.before(start)):
+            if _MENTION.search(clauses.before(start)) or _aside(text, start, end):
                 continue
             if clauses.negated(start, end):
                 absent.update(rule.symptoms)

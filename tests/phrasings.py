@@ -149,6 +149,8 @@ RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
         "like there's vaseline on my eyes",
     ],
     Symptom.DOUBLE_VISION: [
+        "looking at the telly I see two tellies",
+        "when I look at a door I see two doors side by side",
         "I'm seeing double",
         "I have double vision",
         "I see two of everything",
@@ -186,6 +188,10 @@ RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
         "I see double sometimes",
     ],
     Symptom.VISION_PROBLEM: [
+        "it's not that I can see clearly, things are just off",
+        "I can't say my eyesight is normal since the jab",
+        "everything's misty in my right eye",
+        "I'd be lying if I said my vision was fine",
         "I can't see properly",
         "I have vision problems since the injections",
         "hard to focus my eyes",
@@ -278,6 +284,10 @@ RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
         "the red spots haven't gone",
     ],
     Symptom.INJECTION_SITE_PROBLEM: [
+        "there's a white head on one of the injection points",
+        "the bump by my brow is red and warm",
+        "the redness round the spot is spreading",
+        "the lump is getting bigger every day",
         "the injection site is oozing pus",
         "I think the injection site is infected",
         "it's hot to the touch where she injected",
@@ -287,6 +297,8 @@ RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
 
 EMERGENCY_PHRASINGS: dict[Symptom, list[str]] = {
     Symptom.BREATHING_DIFFICULTY: [
+        "my breathing has felt kind of laboured all afternoon",
+        "breathing feels slightly strained tonight",
         "I have trouble breathing",
         "I can't breathe properly",
         "I'm short of breath",
@@ -441,6 +453,9 @@ EMERGENCY_PHRASINGS: dict[Symptom, list[str]] = {
         "I'm slurring a bit",
     ],
     Symptom.GENERAL_WEAKNESS: [
+        "my knees keep giving way on the stairs",
+        "I have to hold onto the banister to get up the stairs",
+        "my legs feel like they might give out",
         "I feel weak all over",
         "generalised weakness",
         "my arms and legs feel weak",
@@ -509,6 +524,8 @@ EMERGENCY_PHRASINGS: dict[Symptom, list[str]] = {
         "I feel like my throat is swelling shut",
     ],
     Symptom.FACE_SWELLING: [
+        "my lips went numb and now they're puffing up",
+        "my tongue tingled and then it's swollen",
         "my face is swelling up",
         "my lips are swollen",
         "swollen tongue",
@@ -614,6 +631,11 @@ COMMON_EFFECT_PHRASINGS: dict[Symptom, list[str]] = {
 }
 
 NOT_RED_FLAGS: list[str] = [
+    "my friend had double vision after hers, I'm fine",
+    "what if my lips swell up?",
+    "my sister says she couldn't swallow after hers, is that common?",
+    "if my eyelid ever covered my pupil what would I do",
+    "my mum's vision went blurry after her botox years ago",
     "my eye is twitching",
     "no blurred vision, just a twitch",
     "I don't have double vision",
@@ -1331,6 +1353,50 @@ PATIENT_STORIES: list[tuple[str, Severity]] = [
         "Can botox spread down to the throat and make it tight? Asking out of morbid curiosity.",
         Severity.EXPECTED,
     ),
+    (
+        "One of the little injection dots beside my eye still hasn't faded after 9 days - pink, warm and tender when I touch it. I'm sure it's nothing.",
+        Severity.RED_FLAG,
+    ),
+    (
+        "Right, so my colleague has been telling everyone in the office that her mum ended up in A&E with breathing problems after botox, and that her aunt's face swelled up like a balloon, and I'd had mine done the day before, so I spent the afternoon in a complete panic checking myself in the loos every half hour. Breathing fine. Face fine. Lips fine. Talking fine, obviously, I haven't stopped! Honestly all I've got is a small bruise by my left eye and a bit of twitching. I just want someone sensible to tell me that's OK.",
+        Severity.EXPECTED,
+    ),
+    (
+        "If someone ends up with double vision from botox, does it wear off by itself or do they need treatment?",
+        Severity.EXPECTED,
+    ),
+    (
+        "I read online about someone who couldn't swallow after botox - does that happen with cosmetic doses or only the big medical ones?",
+        Severity.EXPECTED,
+    ),
+    (
+        "My aunt had botox in Turkey and now she can't open one eye properly. Who should she see?",
+        Severity.EXPECTED,
+    ),
+    (
+        "My sister says her lips swelled up after botox years ago. Can you actually be allergic to it?",
+        Severity.EXPECTED,
+    ),
+    (
+        "Why would some people get blurred vision from botox when it's injected in the skin and not the eye?",
+        Severity.EXPECTED,
+    ),
+    (
+        "Are there people who shouldn't have botox because they'd be more likely to end up seeing double?",
+        Severity.EXPECTED,
+    ),
+    (
+        "What number do I ring if I ever have trouble breathing after the treatment? I just want it saved in my phone.",
+        Severity.EXPECTED,
+    ),
+    (
+        "Hi! I'm thinking about booking crow's feet with you before my 50th in March. Bit of context: I've never had anything done, I'm terrified of needles, and my colleague had botox somewhere cheap last year and ended up with double vision for about a month - she had to wear an eye patch at work and everyone called her Captain. I'd rather pay more and go somewhere proper! Could you tell me how you'd make sure that doesn't happen to me, and what I'd need to do afterwards to lower the risk? Also, do you do payment plans?",
+        Severity.EXPECTED,
+    ),
+    (
+        "My mum's booked in with you next week and she's worried about an allergic reaction with a swollen face. How would she know if it was happening?",
+        Severity.EXPECTED,
+    ),
 ]
 
 KNOWN_GAPS: list[tuple[str, Severity]] = [
@@ -1348,10 +1414,6 @@ KNOWN_GAPS: list[tuple[str, Severity]] = [
     ),
     (
         "Slightly embarrassing, but people at work keep saying I look half asleep. Right eyelid's come down a fair bit since Friday and doesn't open fully.",
-        Severity.RED_FLAG,
-    ),
-    (
-        "One of the little injection dots beside my eye still hasn't faded after 9 days - pink, warm and tender when I touch it. I'm sure it's nothing.",
         Severity.RED_FLAG,
     ),
     (
@@ -1379,10 +1441,6 @@ KNOWN_GAPS: list[tuple[str, Severity]] = [
         Severity.EXPECTED,
     ),
     (
-        "Right, so my colleague has been telling everyone in the office that her mum ended up in A&E with breathing problems after botox, and that her aunt's face swelled up like a balloon, and I'd had mine done the day before, so I spent the afternoon in a complete panic checking myself in the loos every half hour. Breathing fine. Face fine. Lips fine. Talking fine, obviously, I haven't stopped! Honestly all I've got is a small bruise by my left eye and a bit of twitching. I just want someone sensible to tell me that's OK.",
-        Severity.EXPECTED,
-    ),
-    (
         "Waking up with my eyes feeling dry and a bit stuck, takes a minute and some drops and then they're OK for the day.",
         Severity.EXPECTED,
     ),
@@ -1395,23 +1453,11 @@ KNOWN_GAPS: list[tuple[str, Severity]] = [
         Severity.EXPECTED,
     ),
     (
-        "If someone ends up with double vision from botox, does it wear off by itself or do they need treatment?",
-        Severity.EXPECTED,
-    ),
-    (
         "Is blurry vision one of the things I should be watching for over the next two weeks?",
         Severity.EXPECTED,
     ),
     (
         "Before I book: how often does botox around the eyes cause problems with swallowing or breathing?",
-        Severity.EXPECTED,
-    ),
-    (
-        "My mum's booked in with you next week and she's worried about an allergic reaction with a swollen face. How would she know if it was happening?",
-        Severity.EXPECTED,
-    ),
-    (
-        "I read online about someone who couldn't swallow after botox - does that happen with cosmetic doses or only the big medical ones?",
         Severity.EXPECTED,
     ),
     (
@@ -1424,35 +1470,11 @@ KNOWN_GAPS: list[tuple[str, Severity]] = [
     ),
     ("Is persistent pain at the injection site a sign of infection?", Severity.EXPECTED),
     (
-        "My aunt had botox in Turkey and now she can't open one eye properly. Who should she see?",
-        Severity.EXPECTED,
-    ),
-    (
-        "My sister says her lips swelled up after botox years ago. Can you actually be allergic to it?",
-        Severity.EXPECTED,
-    ),
-    (
-        "Why would some people get blurred vision from botox when it's injected in the skin and not the eye?",
-        Severity.EXPECTED,
-    ),
-    (
         "I'm writing an article on cosmetic treatments - what are the emergency signs after botox, like trouble breathing?",
         Severity.EXPECTED,
     ),
     (
-        "Are there people who shouldn't have botox because they'd be more likely to end up seeing double?",
-        Severity.EXPECTED,
-    ),
-    (
         "My daughter's 19 and wants baby botox. I've read it can cause trouble speaking and swallowing - is that true at low doses?",
-        Severity.EXPECTED,
-    ),
-    (
-        "What number do I ring if I ever have trouble breathing after the treatment? I just want it saved in my phone.",
-        Severity.EXPECTED,
-    ),
-    (
-        "Hi! I'm thinking about booking crow's feet with you before my 50th in March. Bit of context: I've never had anything done, I'm terrified of needles, and my colleague had botox somewhere cheap last year and ended up with double vision for about a month - she had to wear an eye patch at work and everyone called her Captain. I'd rather pay more and go somewhere proper! Could you tell me how you'd make sure that doesn't happen to me, and what I'd need to do afterwards to lower the risk? Also, do you do payment plans?",
         Severity.EXPECTED,
     ),
 ]
