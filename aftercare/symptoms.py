@@ -235,8 +235,9 @@ _WORD = (
 
 
 # Someone else's sign, or a supposition, is no report of the patient's own: "my friend had
-# double vision after hers" (a "she" alone is as often the nurse who injected), "my sister wants to know if botox can make you slur", "if my
-# eyelid ever dropped so much I couldn't open it, what would I do?". Read in the sentence
+# double vision after hers" (a "she" alone is as often the nurse who injected), "my sister
+# wants to know if botox can make you slur", "if my eyelid ever dropped so much I couldn't
+# open it, what would I do?". Read in the sentence
 # before the sign; the patient's own words after the other person ("my husband says I'm
 # slurring", "she injected and now my eye won't open") make it the patient's again.
 _SOMEONE_ELSE = re.compile(
@@ -263,6 +264,19 @@ def _aside(text: str, start: int, end: int) -> bool:
         return True
     others = list(_SOMEONE_ELSE.finditer(text, first, start))
     return bool(others) and not _FIRST_PERSON.search(text, others[-1].end(), end)
+
+
+def aside(text: str) -> bool:
+    """Whether a message asks what if, or tells of someone else with nothing of the patient's.
+
+    The NLU's classifier reads a report of a sign into "my friend couldn't breathe after hers,
+    could that happen to me?"; this tells its caller not to believe it there.
+    """
+    text = normalise(text)
+    if _SUPPOSITION.search(text):
+        return True
+    others = list(_SOMEONE_ELSE.finditer(text))
+    return bool(others) and not _FIRST_PERSON.search(text, others[-1].end())
 
 
 def _gap(words: int) -> str:
@@ -713,6 +727,7 @@ _RULES: list[_Rule] = [
     ),
     _rule(
         r"\bpus\b|\booz\w*|infect\w*|abscess\w*|hot to (?:the )?touch|weeping|discharge|"
+        r"\bgunk\w*|crust\w*|(?:fluid|liquid|stuff|blood) (?:is )?(?:coming|leaking|seeping)|"
         # "a little yellow head on it", "sore and warm", "the lump is getting bigger".
         r"(?:yellow|white|green) (?:head|top|tip|centre|center|bit|spot|gunk|crust)|whitehead|"
         r"(?:red|sore|tender|swollen|angry|hard) (?:and|&) (?:warm|hot)\b|"
@@ -845,7 +860,11 @@ _PERSISTENT = re.compile(
     r"improv\w*|calm\w*|subsid\w*|fad\w*|clear\w*|let\w* up|die down|died down|"
     r"get\w* better|got better|budg\w*)|"
     r"keeps? (?:on )?(?:hurting|aching|throbbing|getting|stinging|burning|coming back|"
-    r"returning)|recurr\w*|\bstill\b|"
+    r"returning)|recurr\w*|"
+    # "still" on the day of the treatment ("still red this evening") is no persistence yet.
+    r"\bstill\b(?!(?: [\w']+){0,3} (?:this (?:evening|afternoon|morning)|tonight))|"
+    # "the twitching is better but the sore spot isn't": a clause ending in "isn't".
+    r"\b(?:isn't|is not|hasn't|has not|aren't|haven't)(?: yet)?\s*$|"
     r"worse|worsen\w*|spreading|severe\w*|excruciat\w*|unbearabl\w*|agoni\w*|"
     r"killing me|a lot of pain|(?:really|very|so|extremely) (?:bad|painful|red|sore|tender)|"
     rf"(?:for|after|over|more than|nearly|almost|been) (?:the (?:last|past) |over |nearly |almost "
@@ -869,7 +888,7 @@ _RESOLVED = re.compile(
 # Pain elsewhere than at the injection site ("a headache for days") is not the article's red flag.
 _ELSEWHERE = re.compile(
     r"head ?aches?|migraines?|throat|stomach|tummy|\b(?:my|sore|lower|upper) back\b|"
-    r"\bback ?(?:pain|ache)|teeth|tooth|period|knees?|feet"
+    r"\bback ?(?:pain|ache)|teeth|tooth|period|knees?|(?<!crow's )(?<!crows )(?<!crow )feet"
 )
 
 # The trend. A negated sign of improvement ("hasn't gone down", "isn't easing") is none.
@@ -890,7 +909,8 @@ _TREND_NOT_IMPROVING = re.compile(
     r"(?:won't|wont|doesn't|will not|does not) (?:[\w']+ )?(?:stop|settle|ease|calm|quit|"
     r"let up|budge|shift|go away|go down|clear)|"
     r"keeps? (?:coming back|happening|on (?:twitching|happening))|"
-    r"nonstop|non stop|constant\w*|persist\w*|ongoing|not letting up"
+    r"nonstop|non stop|constant\w*|persist\w*|ongoing|not letting up|"
+    r"(?:came|come|coming|is|it's|its) back(?: again)?\b|flared? (?:up )?again|flar\w* up again"
 )
 # "still twitching" says the symptom persists, weakly: it yields to a sign of improvement.
 _TREND_STILL = re.compile(
@@ -934,7 +954,7 @@ _SUPPOSED = re.compile(
 # Cues that negate what follows them in the same clause.
 _NEGATION = re.compile(
     r"\b(?:no|not|none|never|without|nor|neither|don't|doesn't|didn't|haven't|hasn't|isn't|"
-    r"aren't|wasn't|weren't|free of|no longer|nothing like|zero|denies?|deny|"
+    r"aren't|wasn't|weren't|free of|no longer|nothing (?:[\w']+ )?like|zero|denies?|deny|"
     r"ruled out|no sign of|no signs of|can't see any|can't notice any|"
     r"can't feel any|haven't noticed|not noticed|never had)\b"
 )

@@ -45,7 +45,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from aftercare.answers import yes_no
 from aftercare.slots import screening_entities
-from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, screen
+from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend, aside, screen
 from components.long_messages import classified_part, prescreened
 
 # A report of a group's sign names something of that group: the classifier alone is not
@@ -66,6 +66,14 @@ _GROUP_WORDS = {
         r"throats?|tongues?|lips?|mouth|face|speak\w*|speech|talk\w*|words?|voice|slur\w*|"
         r"weak\w*|arms?|legs?|body|strength|limbs?|floppy|jelly|lift|hold|swell\w*|swollen|"
         r"puff\w*|hives|rash|allerg\w*|stuck)\b"
+    ),
+}
+# The screen reads whether pain, redness or swelling at a site persists; the classifier does
+# not: "slight redness at one spot this morning" is no injection-site red flag. Unless the
+# patient says it is not improving: then the classifier's reading stands.
+_JUDGED_BY_THE_SCREEN = {
+    ScreeningQuestion.INJECTION_SITE: frozenset(
+        {Symptom.PAIN, Symptom.REDNESS, Symptom.SWELLING, Symptom.BRUISING}
     ),
 }
 _PLAIN_NO = re.compile(r"\W*(?:no+|nope|nah+|not really|none|nothing|never)\b")
@@ -158,8 +166,9 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         threshold = self._config["concept_confidence"]
         added: set[Symptom] = set()
         text = message.get(TEXT) or ""
-        if _PLAIN_NO.match(text.lower()) or _ALL_FINE.search(text.lower()):
-            # "no, my lips and tongue are fine": a denial in words the patterns don't know.
+        if _PLAIN_NO.match(text.lower()) or _ALL_FINE.search(text.lower()) or aside(text):
+            # "no, my lips and tongue are fine": a denial in words the patterns don't know;
+            # "what if my lid ever drooped?", "my friend couldn't breathe": no report.
             return screening
         for entry in message.get(INTENT_RANKING_KEY) or []:
             code = self._config["concept_intents"].get(entry.get("name"))
@@ -167,7 +176,14 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 continue
             symptom = Symptom(code)
             group = next(q for q in ScreeningQuestion if symptom in q.symptoms)
-            if screening.answer(group) is None and _GROUP_WORDS[group].search(text.lower()):
+            if (
+                screening.answer(group) is None
+                and not (
+                    screening.trend is not Trend.NOT_IMPROVING
+                    and screening.present & _JUDGED_BY_THE_SCREEN.get(group, frozenset())
+                )
+                and _GROUP_WORDS[group].search(text.lower())
+            ):
                 added.add(symptom)
         if not added:
             return screening

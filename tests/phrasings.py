@@ -243,6 +243,8 @@ RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
         "struggling to see clearly",
     ],
     Symptom.PERSISTENT_PAIN: [
+        "one of the points near my crow's feet is still tender after two weeks",
+        "the swelling has gone down but the tender spot hasn't",
         "the injection site still hurts",
         "there's pain at the injection site that won't go away",
         "constant pain where I was injected",
@@ -284,6 +286,7 @@ RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
         "the red spots haven't gone",
     ],
     Symptom.INJECTION_SITE_PROBLEM: [
+        "there's gunk coming out of one of the injection points",
         "there's a white head on one of the injection points",
         "the bump by my brow is red and warm",
         "the redness round the spot is spreading",
@@ -631,6 +634,8 @@ COMMON_EFFECT_PHRASINGS: dict[Symptom, list[str]] = {
 }
 
 NOT_RED_FLAGS: list[str] = [
+    "the injection points are still red tonight, had it done at lunchtime",
+    "nothing serious like blurry vision, just a headache",
     "my friend had double vision after hers, I'm fine",
     "what if my lips swell up?",
     "my sister says she couldn't swallow after hers, is that common?",
@@ -829,6 +834,8 @@ NOT_RED_FLAGS: list[str] = [
 # How patients say whether it gets better.
 TREND_PHRASINGS: dict[Trend, list[str]] = {
     Trend.NOT_IMPROVING: [
+        "it was fading, then it came back",
+        "the twitch has flared up again",
         "it hasn't stopped",
         "the swelling still hasn't gone down",
         "it hasn't settled",

@@ -216,3 +216,29 @@ def test_a_short_message_is_screened_whatever_its_metadata_says() -> None:
     )
     MessageScreener(MessageScreener.get_default_config()).process([message])
     assert ("symptom", "breathing_difficulty") in entities(message)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if my eyelid ever dropped so much I couldn't open my eye, what would I do?",
+        "my friend couldn't breathe properly after hers, is that common?",
+    ],
+)
+def test_the_classifier_is_not_believed_on_a_supposition_or_someone_elses_sign(text: str) -> None:
+    message = classified(text, [("report_eyelid", 0.6), ("report_emergency", 0.6)])
+    assert not {e for e in entities(message) if e[0] == "symptom"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["slight redness at one of the spots this morning", "small swollen bump where she injected"],
+)
+def test_the_screen_judges_whether_a_sites_redness_or_swelling_persists(text: str) -> None:
+    message = classified(text, [("report_injection_site", 0.9)])
+    assert ("symptom", "persistent_pain_or_redness") not in entities(message)
+
+
+def test_the_classifier_still_adds_a_site_sign_the_screen_did_not_read() -> None:
+    message = classified("the injection spot looks angry", [("report_injection_site", 0.9)])
+    assert ("symptom", "persistent_pain_or_redness") in entities(message)
