@@ -734,7 +734,7 @@ _RULES: list[_Rule] = [
         r"(?:warm|hot) (?:and|&) (?:red|sore|tender|swollen|angry|hard)\b|"
         r"(?:lump|bump|spot|swelling|redness|red patch|red area|knot) (?:[\w']+ ){0,4}"
         r"(?:(?:is |are |has |keeps |keep )?(?:getting |got |gone |grown |growing )"
-        r"(?:bigger|larger|wider|harder)|spread\w*)|"
+        r"(?:bigger|larger|wider|harder|firmer|more swollen)|spread\w*)|"
         r"red (?:streaks?|lines?) (?:[\w']+ ){0,3}(?:spread\w*|going|running|coming)",
         Symptom.INJECTION_SITE_PROBLEM,
     ),
@@ -895,7 +895,8 @@ _ELSEWHERE = re.compile(
 _TREND_NOT_IMPROVING = re.compile(
     r"(?:getting |got |gotten |becoming |even |much |a lot |bit |if anything,? (?:it's |its )?)?"
     r"\bworse\b|worsen\w*|deteriorat\w*|spreading|escalat\w*|more and more|"
-    r"getting (?:bigger|redder|stronger|worse|sorer|darker|heavier|lower|more (?:swollen|"
+    r"getting (?:bigger|redder|stronger|worse|sorer|darker|heavier|lower|firmer|harder|"
+    r"more (?:swollen|"
     r"red|painful|sore|noticeable|frequent|droopy|blurry))|"
     r"no change|unchanged|hasn't changed|has not changed|not changed|no different|"
     r"(?:the )?same as (?:before|yesterday|last week|ever|it was|always|when)|"
