@@ -237,9 +237,8 @@ _WORD = (
 # Someone else's sign, or a supposition, is no report of the patient's own: "my friend had
 # double vision after hers" (a "she" alone is as often the nurse who injected), "my sister
 # wants to know if botox can make you slur", "if my eyelid ever dropped so much I couldn't
-# open it, what would I do?". Read in the sentence
-# before the sign; the patient's own words after the other person ("my husband says I'm
-# slurring", "she injected and now my eye won't open") make it the patient's again.
+# open it, what would I do?". Read in the sentence before the sign; the patient's own words
+# after the other person ("my husband says I'm slurring") make it the patient's again.
 _SOMEONE_ELSE = re.compile(
     r"\b(?:(?:my|her|his|our|a) (?:friends?|sister|sis|mum|mom|mother|daughter|son|husband|"
     r"hubby|wife|partner|boyfriend|girlfriend|colleague|co ?worker|cousin|aunt|auntie|niece|"
