@@ -8,9 +8,9 @@ featurizing all of a 20,000-character letter was most of the work it cost the se
 patients waited. So the featurizers (TF-IDF, word lists, word-piece vectors) and the
 screener's script check read the first and the last ``HEAD``/``TAIL`` characters only, and
 the work on a message stays bounded however long it is. Anything up to ``HEAD + TAIL``
-characters, every message the classifiers were trained on, is read whole, so the trained
-model is unchanged. The symptom screen reads its own, longer, head and tail for red flags
-(``aftercare/symptoms.py``).
+characters (the screener's ``max_characters``), every message the classifiers were trained
+on, is read whole, so the trained model is unchanged. The symptom screen reads its own,
+longer, head and tail for red flags (``aftercare/symptoms.py``).
 
 Screening those 10,000 characters is still about 75 ms, and while the NLU works on a message
 nothing else runs: a client sending 20,000-character letters back to back held every other
@@ -31,9 +31,9 @@ from aftercare.slots import screening_entities, screening_from_entities
 from aftercare.symptoms import Screening, combined, pieces, screen
 from aftercare.text import head_and_tail
 
-HEAD = 1_000
+HEAD = 500
 """Characters read from the start of a long message ..."""
-TAIL = 1_000
+TAIL = 500
 """... and from its end, where a long story often says what is wrong now."""
 
 

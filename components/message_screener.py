@@ -165,8 +165,8 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         """The screening, with the signs the classifier is sure of and the screen did not deny."""
         threshold = self._config["concept_confidence"]
         added: set[Symptom] = set()
-        text = message.get(TEXT) or ""
-        if _PLAIN_NO.match(text.lower()) or _ALL_FINE.search(text.lower()) or aside(text):
+        text = classified_part(message.get(TEXT) or "").lower()  # what the classifier read
+        if _PLAIN_NO.match(text) or _ALL_FINE.search(text) or aside(text):
             # "no, my lips and tongue are fine": a denial in words the patterns don't know;
             # "what if my lid ever drooped?", "my friend couldn't breathe": no report.
             return screening
@@ -182,7 +182,7 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                     screening.trend is not Trend.NOT_IMPROVING
                     and screening.present & _JUDGED_BY_THE_SCREEN.get(group, frozenset())
                 )
-                and _GROUP_WORDS[group].search(text.lower())
+                and _GROUP_WORDS[group].search(text)
             ):
                 added.add(symptom)
         if not added:
