@@ -34,8 +34,10 @@ _YES = re.compile(
 )
 _NO = re.compile(
     _LEAD + r"(?:n|no+|nope|nah+|na|nay|never|negative|not at all|not really|not that i|"
-    r"none|nothing|neither|nor|no way|i don't|i dont|i do not|it isn't|it isnt|it's not|"
-    r"its not|it is not|it doesn't|it doesnt|i'm not|im not|i am not|i haven't|i havent|"
+    r"none|nothing|neither|nor|no way|i don't|i dont|i do not|"
+    # "it's not that I can't open it, it's just droopy" is no answer: a report.
+    r"(?:it isn't|it isnt|it's not|its not|it is not)(?! (?:that|just|only|like)\b)|"
+    r"it doesn't|it doesnt|i'm not|im not|i am not|i haven't|i havent|"
     r"i can|all good|all fine|fine|all ok|it's fine|its fine|i'm fine|im fine|"
     r"everything(?:'s| is) fine|nothing like that)\b"
 )

@@ -758,7 +758,7 @@ _RULES: list[_Rule] = [
         # "one lid sits lower", "my lid looks heavy", "hooded", "my eye looks smaller".
         r"\bdroo+p\w*|\bdrop(?:y|ey)\b|\bsag\w*|ptos\w*|ptotic|\bhood\w*|"
         rf"heavy (?:[\w']+ )?{_EYE}|{_EYE}\s+(?:[\w']+\s+)?(?:feels? |looks? |is |are |seems? |"
-        r"gone |going |getting )?(?:a bit |a little |really |very |so |quite |kind of )?"
+        rf"gone |going |getting )?{_VERY}"
         r"(?:heavy|heavier|lower|smaller|narrower|hooded|lazy|tired|sleepy|half mast|"
         r"at half mast|more closed|closed(?:r)?)|"
         rf"{_EYE}\s+(?:[\w']+\s+)?(?:sits?|sitting|hangs?|hanging|rests?|resting) "

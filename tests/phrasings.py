@@ -604,6 +604,7 @@ COMMON_EFFECT_PHRASINGS: dict[Symptom, list[str]] = {
         "my brow keeps twitching",
     ],
     Symptom.DROOPING: [
+        "my right lid is slightly lower than it was",
         "my eyelid is a little droopy",
         "one lid sits lower than the other",
         "my lid looks heavy",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftercare.answers import Reading, read_unclear
+from aftercare.answers import Answer, Reading, read_unclear, yes_no
 
 
 @pytest.mark.parametrize(
@@ -21,3 +21,25 @@ def test_an_unclear_answer_is_asked_again_once_then_read_safely(
     so_far: int, safe_value: bool, expected: Reading
 ) -> None:
     assert read_unclear(so_far, safe_value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no", Answer.NO),
+        ("nope, all fine", Answer.NO),
+        ("it's not", Answer.NO),
+        ("it's not, thanks", Answer.NO),
+        ("its not blurry", Answer.NO),
+        ("yes, mostly when I look to the side", Answer.YES),
+        ("not sure", Answer.UNSURE),
+        ("maybe a little", Answer.UNSURE),
+        # A report that starts with "it's not that" answers nothing.
+        ("it's not that I can't open my eye, it's just a bit droopy", None),
+        ("it's not just the twitch, my brow feels heavy", None),
+        ("my eye keeps twitching", None),
+        ("", None),
+    ],
+)
+def test_yes_no_reads_the_start_of_a_reply(text: str, expected: Answer | None) -> None:
+    assert yes_no(text) == expected
