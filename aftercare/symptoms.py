@@ -848,7 +848,18 @@ _DENIALS: list[tuple[re.Pattern[str], frozenset[Symptom]]] = [
         ),
         frozenset({Symptom.FACE_SWELLING}),
     ),
+    (
+        re.compile(r"\bnothing (?:hurts|aches|stings|is (?:sore|painful|tender|hurting))"),
+        frozenset({Symptom.PAIN, Symptom.PERSISTENT_PAIN}),
+    ),
 ]
+
+# Pain or redness that lasted a day or so, and is told in the past, did not persist: "my
+# forehead felt a little tender for a day".
+_BRIEF = re.compile(
+    r"\b(?:felt|was|were|got|went|had been) (?:[\w']+ ){0,4}for (?:a|one|half a) "
+    r"(?:day|night|morning|evening|few hours|couple of hours)\b(?! or)"
+)
 
 # Pain or redness that persists ("still sore after 2 weeks", "it's been hurting for days").
 _NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|ten|a few|few|several|many|couple of)"
@@ -1211,7 +1222,9 @@ def _qualified(symptom: Symptom, clause: str) -> Symptom:
     """Pain and redness become red flags when the patient says they persist."""
     if symptom is Symptom.PAIN and _ELSEWHERE.search(clause):
         return symptom
-    if _PERSISTENT.search(clause) and not (_WHAT_IF.search(clause) or _RESOLVED.search(clause)):
+    if _PERSISTENT.search(clause) and not (
+        _WHAT_IF.search(clause) or _RESOLVED.search(clause) or _BRIEF.search(clause)
+    ):
         if symptom is Symptom.PAIN:
             return Symptom.PERSISTENT_PAIN
         if symptom is Symptom.REDNESS:

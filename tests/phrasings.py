@@ -635,6 +635,8 @@ COMMON_EFFECT_PHRASINGS: dict[Symptom, list[str]] = {
 }
 
 NOT_RED_FLAGS: list[str] = [
+    "a few days later my forehead felt a little tender for a day, nothing hurts now",
+    "I can see fine and nothing hurts",
     "the injection points are still red tonight, had it done at lunchtime",
     "nothing serious like blurry vision, just a headache",
     "my friend had double vision after hers, I'm fine",
