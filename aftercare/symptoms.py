@@ -725,7 +725,10 @@ _RULES: list[_Rule] = [
         Symptom.REDNESS,
     ),
     _rule(
-        r"\bpus\b|\booz\w*|infect\w*|abscess\w*|hot to (?:the )?touch|weeping|discharge|"
+        # Not a "chest infection" or an "ear infection" elsewhere.
+        r"\bpus\b|\booz\w*|(?<!chest )(?<!ear )(?<!sinus )(?<!kidney )(?<!bladder )(?<!tooth )"
+        r"(?<!throat )(?<!urinary tract )(?<!water )(?<!viral )(?<!yeast )infect\w*|"
+        r"abscess\w*|hot to (?:the )?touch|weeping|discharge|"
         r"\bgunk\w*|crust\w*|(?:fluid|liquid|stuff|blood) (?:is )?(?:coming|leaking|seeping)|"
         # "a little yellow head on it", "sore and warm", "the lump is getting bigger".
         r"(?:yellow|white|green) (?:head|top|tip|centre|center|bit|spot|gunk|crust)|whitehead|"

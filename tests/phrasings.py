@@ -635,6 +635,7 @@ COMMON_EFFECT_PHRASINGS: dict[Symptom, list[str]] = {
 }
 
 NOT_RED_FLAGS: list[str] = [
+    "I'm on antibiotics for a chest infection, is that ok after botox?",
     "a few days later my forehead felt a little tender for a day, nothing hurts now",
     "I can see fine and nothing hurts",
     "the injection points are still red tonight, had it done at lunchtime",
