@@ -235,47 +235,66 @@ _WORD = (
 
 
 # Someone else's sign, or a supposition, is no report of the patient's own: "my friend had
-# double vision after hers" (a "she" alone is as often the nurse who injected), "my sister
-# wants to know if botox can make you slur", "if my eyelid ever dropped so much I couldn't
-# open it, what would I do?". Read in the sentence before the sign; the patient's own words
-# after the other person ("my husband says I'm slurring") make it the patient's again.
-_SOMEONE_ELSE = re.compile(
+# double vision after hers", "my sister wants to know if botox can make you slur", "if my
+# eyelid ever dropped so much I couldn't open it, what would I do?". Read in the clause
+# before the sign. An observer is no owner ("my husband noticed slurring", "people say my lid
+# covers my pupil", "people's faces look doubled"), a bare "she" is as
+# often the nurse who injected, and the patient's own words after the other person make it
+# the patient's again; so does a supposed sign that is happening now ("what if it's an
+# allergy? my lips are swelling right now").
+_OBSERVER = (
+    r"(?:noticed|notices|notice|says?|said|saying|thinks?|thought|told|tells|saw|sees|see|"
+    r"heard|hears|mentioned|pointed out|commented|spotted|found|called|rang|phoned|took me|"
+    r"drove me|brought me|helped|is worried|was worried|is scared|was scared|panicked|"
+    r"is panicking|keeps? saying|asked me|asks me|can tell|could tell)"
+)
+_SOMEONE_ELSES = re.compile(
     r"\b(?:(?:my|her|his|our|a) (?:friends?|sister|sis|mum|mom|mother|daughter|son|husband|"
     r"hubby|wife|partner|boyfriend|girlfriend|colleague|co ?worker|cousin|aunt|auntie|niece|"
-    r"brother|dad|father|neighbou?r|gran|nan|grandma|mate|bestie))\b|"
-    r"\b(?:someone|somebody|people|others)\b(?!'s)"
+    r"brother|dad|father|neighbou?r|gran|nan|grandma|mate|bestie)(?:'s)?|"
+    r"(?:some )?(?:someone|somebody|people|others|anyone|anybody)(?!'s))\b"
+    rf"(?!\s+(?:[\w']+\s+)?{_OBSERVER}\b(?!\s+(?:that )?(?:she|he|her|his|they|their)\b))"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
 _SUPPOSITION = re.compile(
-    r"\b(?:what if|if (?:[\w']+ ){0,3}ever|what (?:would|should|do|will) (?:i|you|we) do if|"
-    r"what happens if|how (?:would|will|do|can) (?:i|you) (?:know|tell) if)\b"
+    r"\b(?:what if|if (?:[\w']+ ){0,3}ever|what (?:would|will) (?:i|you|we) do if|"
+    r"what happens if|how (?:would|will) (?:i|you) (?:know|tell) if)\b"
 )
-_SENTENCE_END = re.compile(r"[.!?\n]")
-_SENTENCE_WINDOW = 200
+_HAPPENING_NOW = re.compile(r"\b(?:now|right now|currently|at the moment|today|tonight|since)\b")
+_CLAUSE_END = re.compile(r"[.!?\n;,:]|\s-\s")
+_CLAUSE_WINDOW = 200
 
 
 def _aside(text: str, start: int, end: int) -> bool:
     """Whether the sign from ``start`` to ``end`` is someone else's, or only supposed."""
-    first = max(0, start - _SENTENCE_WINDOW)
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, first, start)]
+    first = max(0, start - _CLAUSE_WINDOW)
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, first, start)]
     first = ends[-1] if ends else first
     if _SUPPOSITION.search(text, first, end):
-        return True
-    others = list(_SOMEONE_ELSE.finditer(text, first, start))
+        last = _CLAUSE_END.search(text, end)
+        return not _HAPPENING_NOW.search(text, first, last.start() if last else len(text))
+    others = list(_SOMEONE_ELSES.finditer(text, first, start))
     return bool(others) and not _FIRST_PERSON.search(text, others[-1].end(), end)
 
 
 def aside(text: str) -> bool:
-    """Whether a message asks what if, or tells of someone else with nothing of the patient's.
+    """Whether every sentence of a message is a supposition, someone else's, or not the patient's.
 
     The NLU's classifier reads a report of a sign into "my friend couldn't breathe after hers,
-    could that happen to me?"; this tells its caller not to believe it there.
+    could that happen to me?"; this tells its caller not to believe it there. A sentence with
+    the patient's own words ("what if it's an allergy? my lips feel weird") keeps it believed.
     """
     text = normalise(text)
-    if _SUPPOSITION.search(text):
-        return True
-    others = list(_SOMEONE_ELSE.finditer(text))
-    return bool(others) and not _FIRST_PERSON.search(text, others[-1].end())
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    if not any(_SUPPOSITION.search(s) or _SOMEONE_ELSES.search(s) for s in sentences):
+        return False
+    return all(
+        _SUPPOSITION.search(s) or _SOMEONE_ELSES.search(s) or not _FIRST_PERSON.search(s)
+        for s in sentences
+    )
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def _gap(words: int) -> str:
@@ -884,7 +903,7 @@ _PERSISTENT = re.compile(
     rf"|more than )?{_NUMBER} (?:days|weeks?|wks?)|(?:for|after) (?:days|weeks|ages|a while|"
     r"a long time)|more (?:and more|each day|every day|by the day)|by the day|"
     r"redder|getting (?:bigger|darker|angrier|hotter)|"
-    r"(?:days|weeks?) (?:later|on|now)|since (?:the )?(?:injection|treatment|botox|then|"
+    r"(?:days|weeks?) (?:on|now)\b|since (?:the )?(?:injection|treatment|botox|then|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|last week)|every ?day|"
     r"all the time|not (?:getting )?better|no better"
 )
@@ -1059,33 +1078,40 @@ def normalise(text: str) -> str:
 
 PIECE_CHARACTERS = 500
 """About how much of a long message :func:`pieces` gives at a time."""
+PIECE_OVERLAP = 120
+"""How much two pieces share where a piece could not end at a sentence end."""
 _PIECE_BREAKS = ".!?\n"
 
 
 def pieces(text: str, size: int = PIECE_CHARACTERS) -> list[str]:
     """The part of ``text`` that :func:`screen` reads, cut into pieces of at most ``size``.
 
-    Each piece ends at the last sentence end (``.!?`` or a line break) in its second half, or
-    else at its last white space, so that a clause is cut in two only in a run of ``size/2``
-    characters with no sentence end. Screened one by one and :func:`combined`, the pieces give
-    what :func:`screen` gives on the whole.
+    Each piece ends at the last sentence end (``.!?`` or a line break) in its second half, and
+    the next starts there. With no sentence end there, the piece ends at its last white space,
+    and the next starts ``PIECE_OVERLAP`` characters earlier (at a white space), so that a
+    clause cut in two ("I really can't | breathe") is also read whole. Screened one by one and
+    :func:`combined`, the pieces find what :func:`screen` finds on the whole.
     """
-    if size < 2:
-        raise ValueError("a piece must hold at least 2 characters")
+    if size < 2 * PIECE_OVERLAP:
+        raise ValueError(f"a piece must hold at least {2 * PIECE_OVERLAP} characters")
     bounded = _bounded(text)
     found: list[str] = []
     start = 0
     while start < len(bounded):
         end = min(start + size, len(bounded))
+        following = end
         if end < len(bounded):
             window = bounded[start:end]
             cut = max(window.rfind(c) for c in _PIECE_BREAKS)
-            if cut < size // 2:
-                cut = window.rfind(" ")
-            if cut > 0:
-                end = start + cut + 1
+            if cut >= size // 2:
+                end = following = start + cut + 1
+            else:
+                space = window.rfind(" ", size // 2)
+                end = start + space + 1 if space > 0 else end
+                back = bounded.find(" ", end - PIECE_OVERLAP, end)
+                following = back + 1 if back > start else end
         found.append(bounded[start:end])
-        start = end
+        start = following
     return found
 
 
@@ -1200,7 +1226,11 @@ def screen(text: str) -> Screening:
                 present.add(_qualified(symptom, clauses.around(start, end, through_and=True)))
     for pattern, denied in _DENIALS:
         for match in pattern.finditer(text):
-            if not (clauses.negated(match.start()) or clauses.asked(*match.span())):
+            if not (
+                clauses.negated(match.start())
+                or clauses.asked(*match.span())
+                or _aside(text, *match.span())
+            ):
                 absent.update(denied)
     # Denying "pain" or "redness" also denies their persistent forms.
     if Symptom.PAIN in absent:
@@ -1225,8 +1255,9 @@ def _qualified(symptom: Symptom, clause: str) -> Symptom:
     """Pain and redness become red flags when the patient says they persist."""
     if symptom is Symptom.PAIN and _ELSEWHERE.search(clause):
         return symptom
-    if _PERSISTENT.search(clause) and not (
-        _WHAT_IF.search(clause) or _RESOLVED.search(clause) or _BRIEF.search(clause)
+    # A brief spell ("felt tender for a day") is no persistence; another cue still is.
+    if _PERSISTENT.search(_BRIEF.sub(" ", clause)) and not (
+        _WHAT_IF.search(clause) or _RESOLVED.search(clause)
     ):
         if symptom is Symptom.PAIN:
             return Symptom.PERSISTENT_PAIN

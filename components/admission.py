@@ -19,7 +19,8 @@ sender's own messages keep their order.
 
 Work that can wait, such as reading a very long letter a piece at a time, gives way between
 its pieces (:meth:`MessageLine.give_way`): it goes on when no other sender's message is inside
-or waiting, or after ``GIVE_WAY_SECONDS`` at the latest, so that it is never starved.
+at work (one giving way itself does not count), or after ``GIVE_WAY_SECONDS`` at the latest,
+so that it is never starved.
 
 Plain asyncio, no Rasa import; each channel has its own line (``messages_at_once`` in
 ``credentials.yml``; 0 lets every message in at once, as Rasa does).
@@ -68,7 +69,7 @@ class MessageLine:
             self._leave(sender)
 
     async def give_way(self, sender: str, longest: float = GIVE_WAY_SECONDS) -> None:
-        """Lets ``sender``'s work wait while another sender's message is inside or waiting.
+        """Lets ``sender``'s work wait while another sender's message is inside at work.
 
         Returns as soon as there is none, or after ``longest`` seconds; with none, it still
         lets every other task that is ready run once.
@@ -78,6 +79,7 @@ class MessageLine:
             return
         quiet: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._giving_way[quiet] = sender
+        self._wake_those_giving_way()  # who gave way to this sender need not any more
         try:
             await asyncio.wait_for(asyncio.shield(quiet), longest)
         except TimeoutError:
@@ -86,8 +88,13 @@ class MessageLine:
             self._giving_way.pop(quiet, None)
 
     def _others_than(self, sender: str) -> bool:
-        """Whether another sender has a message inside or waiting."""
-        return any(s != sender for s in self._inside) or any(s != sender for s in self._turns)
+        """Whether another sender's message is inside and at work, not giving way itself.
+
+        The messages waiting for their turn do not count: they wait for a place, which giving
+        way does not free.
+        """
+        giving_way = set(self._giving_way.values())
+        return any(s != sender and s not in giving_way for s in self._inside)
 
     def _wake_those_giving_way(self) -> None:
         for quiet, sender in list(self._giving_way.items()):

@@ -70,10 +70,11 @@ async def with_screening(
 ) -> dict[str, Any]:
     """A message's metadata, with the screening of a long ``text`` read in pieces.
 
-    A value the client sent under ``SCREENING_KEY`` is dropped in any case: only the channel
-    sets it.
+    ``text`` is what Rasa will be handed (cut to the channel's ``max_characters``). A value the
+    client sent under ``SCREENING_KEY`` is dropped in any case: only the channel sets it.
     """
     checked = {key: value for key, value in (metadata or {}).items() if key != SCREENING_KEY}
+    text = text.strip()  # as Rasa's UserMessage keeps it
     if len(text) > PIECEWISE_FROM:
         screening = await screened_in_pieces(text, pause)
         checked[SCREENING_KEY] = screening_entities(screening, len(text))

@@ -168,7 +168,9 @@ class SocketIOInput(socketio.SocketIOInput):
                 return
             async with self.line.turn(sender):
                 data[self.metadata_key] = await with_screening(
-                    message, data[self.metadata_key], functools.partial(self.line.give_way, sender)
+                    data["message"],
+                    data[self.metadata_key],
+                    functools.partial(self.line.give_way, sender),
                 )
                 await rasa_handle_message(sid, data)
 

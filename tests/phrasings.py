@@ -12,6 +12,7 @@ from aftercare.symptoms import Symptom, Trend
 
 RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
     Symptom.EYELID_CANNOT_OPEN: [
+        "people say my eyelid is covering my pupil",
         "I can't open my eye fully",
         "my lid covers my eye",
         "my eyelid is covering half my eye",
@@ -243,6 +244,7 @@ RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
         "struggling to see clearly",
     ],
     Symptom.PERSISTENT_PAIN: [
+        "my forehead was sore for a day and it's still hurting now, day 14",
         "one of the points near my crow's feet is still tender after two weeks",
         "the swelling has gone down but the tender spot hasn't",
         "the injection site still hurts",
@@ -300,6 +302,8 @@ RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
 
 EMERGENCY_PHRASINGS: dict[Symptom, list[str]] = {
     Symptom.BREATHING_DIFFICULTY: [
+        "what if it's an allergy - I can't breathe properly",
+        "my husband called an ambulance, couldn't breathe properly",
         "my breathing has felt kind of laboured all afternoon",
         "breathing feels slightly strained tonight",
         "I have trouble breathing",
@@ -411,6 +415,8 @@ EMERGENCY_PHRASINGS: dict[Symptom, list[str]] = {
         "it hurts when I swallow food",
     ],
     Symptom.SPEECH_DIFFICULTY: [
+        "my husband noticed slurring last night",
+        "my partner is worried, speech is slurred since this morning",
         "my speech is slurred",
         "I'm slurring my words",
         "I can't talk properly",
@@ -527,6 +533,8 @@ EMERGENCY_PHRASINGS: dict[Symptom, list[str]] = {
         "I feel like my throat is swelling shut",
     ],
     Symptom.FACE_SWELLING: [
+        "what if it's an allergy, my lips are swelling",
+        "what should I do if my lips are swelling right now",
         "my lips went numb and now they're puffing up",
         "my tongue tingled and then it's swollen",
         "my face is swelling up",

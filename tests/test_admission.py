@@ -197,3 +197,25 @@ async def test_a_senders_own_waiting_message_does_not_hold_up_its_work() -> None
         await messages.line.give_way("anna", longest=10.0)
     await messages.finish("anna1")
     await messages.finish("anna2")
+
+
+async def test_two_senders_giving_way_do_not_both_wait() -> None:
+    line = MessageLine(2)
+    async with line.turn("anna"), line.turn("ben"):
+        anna = asyncio.create_task(line.give_way("anna", 10.0))
+        await _settle()  # anna waits: ben is at work
+        assert not anna.done()
+        async with asyncio.timeout(0.5):
+            await line.give_way("ben", 10.0)  # anna gives way: ben goes on
+        anna.cancel()
+
+
+async def test_a_sender_waiting_for_a_place_does_not_hold_up_work_that_can_wait() -> None:
+    messages = Messages(MessageLine(1))
+    async with messages.line.turn("anna"):
+        await messages.send("ben", "ben1")  # waits for anna's place
+        assert messages.entered == []
+        async with asyncio.timeout(0.5):
+            await messages.line.give_way("anna", longest=10.0)
+    await _settle()
+    await messages.finish("ben1")

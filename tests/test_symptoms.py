@@ -9,6 +9,7 @@ import pytest
 from aftercare.severity import Severity
 from aftercare.symptoms import (
     PIECE_CHARACTERS,
+    PIECE_OVERLAP,
     SCREENED_HEAD,
     SCREENED_TAIL,
     Screening,
@@ -281,22 +282,43 @@ def test_a_very_long_message_is_read_from_its_head_and_its_tail_only() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "size", "expected"),
+    ("text", "expected"),
     [
-        ("", 10, []),
-        ("short.", 10, ["short."]),
-        ("exactly 10", 10, ["exactly 10"]),
-        ("One two. Three four five.", 12, ["One two.", " Three four ", "five."]),
-        ("aaa. bbbbbbbbbbbbbbbb", 10, ["aaa. ", "bbbbbbbbbb", "bbbbbb"]),  # "." too early
-        ("one two three four", 10, ["one two ", "three four"]),  # at white space
-        ("abcdefghijklmnopqrstuvwxyz", 10, ["abcdefghij", "klmnopqrst", "uvwxyz"]),
-        ("Is it bad?\nMy eye hurts!", 12, ["Is it bad?\n", "My eye ", "hurts!"]),
+        ("", []),
+        ("short.", ["short."]),
+        ("x" * PIECE_CHARACTERS, ["x" * PIECE_CHARACTERS]),
+        # At the last sentence end in the second half, and the next piece starts there.
+        ("a" * 300 + ". " + "b" * 300, ["a" * 300 + ".", " " + "b" * 300]),
+        ("a" * 300 + "?\n" + "b" * 300, ["a" * 300 + "?\n", "b" * 300]),
+        # A sentence end in the first half is too early: at white space, with an overlap.
+        ("a. " + "b " * 300, None),
+        # No white space at all: cut where it falls.
+        ("z" * 1_200, ["z" * 500, "z" * 500, "z" * 200]),
     ],
 )
 def test_pieces_end_at_a_sentence_end_or_a_white_space(
-    text: str, size: int, expected: list[str]
+    text: str, expected: list[str] | None
 ) -> None:
-    assert pieces(text, size) == expected
+    found = pieces(text)
+    if expected is not None:
+        assert found == expected
+    assert all(len(piece) <= PIECE_CHARACTERS for piece in found)
+
+
+@pytest.mark.parametrize("offset", range(0, 500, 37))
+def test_a_clause_cut_at_a_white_space_is_also_read_whole(offset: int) -> None:
+    filler = "and then we went to the shops and bought some bread and milk "
+    text = "x " * offset + filler * 12 + "I really can't breathe properly " + filler * 12
+    found = pieces(text)
+    assert any("can't breathe properly" in piece for piece in found)
+    # Neighbours share at most the overlap, and together they hold every character.
+    assert len("".join(found)) <= len(text) + PIECE_OVERLAP * (len(found) - 1)
+    assert Symptom.BREATHING_DIFFICULTY in combined(screen(p) for p in found).present
+
+
+def test_a_piece_holds_at_least_twice_the_overlap() -> None:
+    with pytest.raises(ValueError, match="at least"):
+        pieces("text", 2 * PIECE_OVERLAP - 1)
 
 
 def test_the_pieces_are_what_the_screen_reads_and_none_is_too_long() -> None:
@@ -306,11 +328,6 @@ def test_the_pieces_are_what_the_screen_reads_and_none_is_too_long() -> None:
     whole = "".join(found)
     assert len(whole) <= SCREENED_HEAD + SCREENED_TAIL + 1
     assert whole.startswith(text[:500]) and whole.endswith(text[-500:])
-
-
-def test_a_piece_holds_at_least_two_characters() -> None:
-    with pytest.raises(ValueError, match="at least 2"):
-        pieces("text", 1)
 
 
 @pytest.mark.parametrize(
