@@ -246,7 +246,7 @@ _OBSERVER = (
     r"(?:noticed|notices|notice|says?|said|saying|thinks?|thought|told|tells|saw|sees|see|"
     r"heard|hears|mentioned|pointed out|commented|spotted|found|called|rang|phoned|took me|"
     r"drove me|brought me|helped|is worried|was worried|is scared|was scared|panicked|"
-    r"is panicking|keeps? saying|asked me|asks me|can tell|could tell)"
+    r"is panicking|keeps? (?:saying|asking|telling)|asked|asks|asking|can tell|could tell)"
 )
 _SOMEONE_ELSES = re.compile(
     r"\b(?:(?:my|her|his|our|a) (?:friends?|sister|sis|mum|mom|mother|daughter|son|husband|"
@@ -278,20 +278,26 @@ def _aside(text: str, start: int, end: int) -> bool:
 
 
 def aside(text: str) -> bool:
-    """Whether every sentence of a message is a supposition, someone else's, or not the patient's.
+    """Whether no sentence of a message is the patient's own report, and one is an aside.
 
-    The NLU's classifier reads a report of a sign into "my friend couldn't breathe after hers,
-    could that happen to me?"; this tells its caller not to believe it there. A sentence with
-    the patient's own words ("what if it's an allergy? my lips feel weird") keeps it believed.
+    An aside is a supposition ("what if my lid ever drooped?") or someone else's experience
+    with no word of the patient's own ("my friend couldn't breathe after hers"). The NLU's
+    classifier reads a report of a sign into those; this tells its caller not to believe it
+    there. A sentence with the patient's own words ("my words come out mushy, my husband keeps
+    asking if I've been drinking") keeps it believed.
     """
     text = normalise(text)
     sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
-    if not any(_SUPPOSITION.search(s) or _SOMEONE_ELSES.search(s) for s in sentences):
-        return False
-    return all(
-        _SUPPOSITION.search(s) or _SOMEONE_ELSES.search(s) or not _FIRST_PERSON.search(s)
-        for s in sentences
-    )
+    found = False
+    for sentence in sentences:
+        supposed = bool(_SUPPOSITION.search(sentence)) and not _HAPPENING_NOW.search(sentence)
+        theirs = bool(_SOMEONE_ELSES.search(sentence)) and not _FIRST_PERSON.search(
+            _SOMEONE_ELSES.sub(" ", sentence)
+        )
+        if not (supposed or theirs or not _FIRST_PERSON.search(sentence)):
+            return False
+        found = found or supposed or theirs
+    return found
 
 
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -452,9 +458,9 @@ _RULES: list[_Rule] = [
         rf"(?:like )?{_VERY}(?:slurred|slurry|strange|weird|odd|funny|off|difficult|hard|harder|"
         r"slow|slower|thick|garbled|jumbled|muffled|different|an effort|a struggle|tiring|"
         r"not right|wrong|affected|impaired|messed up|problems?|difficult\w*|issues?)|"
-        r"words?\s+(?:[\w']+\s+)?(?:come|comes|coming|came|are|is|sound|sounds|get|got)\s+"
+        r"words?\s+(?:[\w']+\s+){0,2}(?:come|comes|coming|came|are|is|sound|sounds|get|got)\s+"
         r"(?:out\s+)?(?:all\s+)?(?:wrong|funny|weird|strange|jumbled|garbled|slurred|mixed up|"
-        r"muddled|stuck)|"
+        r"mushy|slurry|mumbled|muffled|thick|muddled|stuck)|"
         r"\bsound(?:s|ing)? (?:like (?:i'm |i am |i've been )?)?(?:drunk|tipsy|wasted)|"
         r"\bsound(?:s|ing)? (?:really |so |a bit |all )?(?:weird|strange|funny|odd|different|"
         r"slurred|nasal|muffled|garbled) (?:when|if|as) (?:i )?(?:talk|speak|say)|"

@@ -415,6 +415,7 @@ EMERGENCY_PHRASINGS: dict[Symptom, list[str]] = {
         "it hurts when I swallow food",
     ],
     Symptom.SPEECH_DIFFICULTY: [
+        "my words have been coming out mushy since this morning",
         "my husband noticed slurring last night",
         "my partner is worried, speech is slurred since this morning",
         "my speech is slurred",

@@ -232,6 +232,18 @@ def test_the_classifier_is_not_believed_on_a_supposition_or_someone_elses_sign(t
 
 @pytest.mark.parametrize(
     "text",
+    [
+        "my words sound odd, my husband keeps asking if I've been drinking",
+        "what if it's an allergy? my lips feel weird",
+    ],
+)
+def test_the_classifier_is_believed_where_the_patient_speaks_of_themself(text: str) -> None:
+    message = classified(text, [("report_emergency", 0.6)])
+    assert ("symptom", "breathing_swallowing_or_speaking") in entities(message)
+
+
+@pytest.mark.parametrize(
+    "text",
     ["slight redness at one of the spots this morning", "small swollen bump where she injected"],
 )
 def test_the_screen_judges_whether_a_sites_redness_or_swelling_persists(text: str) -> None:
