@@ -129,3 +129,11 @@ def test_the_launcher_is_rasas_command_line_with_the_speed_ups() -> None:
         check=True,
     )
     assert "Rasa Version      :         3.6.21" in result.stdout
+
+
+def test_the_launcher_runs_the_maths_libraries_on_one_thread_unless_told_otherwise() -> None:
+    from speedups.__main__ import ONE_THREAD, single_threaded_maths
+
+    environ = {"OMP_NUM_THREADS": "4"}
+    single_threaded_maths(environ)
+    assert environ == {**ONE_THREAD, "OMP_NUM_THREADS": "4"}
