@@ -263,6 +263,7 @@ _SUPPOSITION = re.compile(
 _HAPPENING_NOW = re.compile(r"\b(?:now|right now|currently|at the moment|today|tonight|since)\b")
 _CLAUSE_END = re.compile(r"[.!?\n;,:]|\s-\s")
 _CLAUSE_WINDOW = 200
+_SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def _aside(text: str, start: int, end: int) -> bool:
@@ -298,9 +299,6 @@ def aside(text: str) -> bool:
             return False
         found = found or supposed or theirs
     return found
-
-
-_SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def _gap(words: int) -> str:

@@ -55,6 +55,8 @@ async def test_a_message_the_nlu_screens_itself_gets_no_screening(length: int) -
 async def test_a_screening_sent_by_the_client_is_dropped(length: int) -> None:
     text = letter("I'm seeing double", length, at=0)[:length]
     metadata = await with_screening(text, {SCREENING_KEY: FORGED})
+    # Only the channel's own screening, if any: the same as with no client value at all.
+    assert metadata == await with_screening(text, None)
     assert metadata.get(SCREENING_KEY) != FORGED
 
 
