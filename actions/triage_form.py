@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.article import article_answers
 from aftercare import clinic, slots
 from aftercare.answers import Answer, asks_question, read_unclear, yes_no
 from aftercare.dates import DateProblem, parse_treatment_date, treatment_date_in_report
@@ -51,9 +52,6 @@ UNCLEAR = "unclear"
 """What an extractor hands its validator for a reply that is neither yes nor no."""
 
 SCREENING_SLOTS = frozenset(question.value for question in ScreeningQuestion)
-
-FAQ_MIN_CONFIDENCE = 0.2
-"""The article's answer to a question asked with a symptom is given above this confidence."""
 
 
 def _intent(tracker: Tracker) -> str | None:
@@ -139,15 +137,6 @@ def _says_something_else(tracker: Tracker) -> bool:
     return _bare_date(tracker) is not None
 
 
-def _article_answer(tracker: Tracker) -> str | None:
-    """The article's answer the response selector chose for the latest message, if sure enough."""
-    selector = tracker.latest_message.get("response_selector") or {}
-    prediction = (selector.get("faq") or {}).get("response") or {}
-    if float(prediction.get("confidence") or 0.0) < FAQ_MIN_CONFIDENCE:
-        return None
-    return prediction.get("utter_action") or None
-
-
 class ValidateTriageForm(FormValidationAction):
     """Collects only what the triage rules still need to decide safely."""
 
@@ -178,9 +167,10 @@ class ValidateTriageForm(FormValidationAction):
                 values[slots.SYMPTOMS] = ["other"]
         tracker.slots.update(values)
         urgent = latest.severity.decides
-        article = _article_answer(tracker)
-        if article and reported and not urgent and (starting or asks_question(text)):
-            dispatcher.utter_message(response=article)
+        articles = article_answers(tracker)
+        if articles and reported and not urgent and (starting or asks_question(text)):
+            for article in articles:
+                dispatcher.utter_message(response=article)
             values.setdefault(
                 slots.SYMPTOM_DESCRIPTION, tracker.get_slot(slots.SYMPTOM_DESCRIPTION)
             )

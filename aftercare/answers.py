@@ -93,6 +93,44 @@ _QUESTION = re.compile(
 )
 
 
+_SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+|(?<=\?)(?=[^?\s])")
+_CLAUSE = re.compile(
+    r",\s*|\s+(?:and|but|so)\s+(?=(?:is|are|can|could|should|will|would|do|does|how|what|why|when)\b)"
+)
+_ASKS_FROM_START = re.compile(
+    r"^\W*(?:is|are|was|will|would|should|shall|can|could|do|does|did|how|what|why|when|where|"
+    r"which|who|am i|any|has anyone)\b"
+)
+
+
+def question_part(text: str) -> str | None:
+    """The part of a longer message that asks something, if the message has more.
+
+    "slight swelling at the injection points, no pain. can i put makeup over it?" asks
+    "can i put makeup over it?". Of each sentence that asks, the question starts at the
+    first clause after the first that starts like a question ("twitch started on day 3,
+    is it ok to keep going to my spin class?").
+
+    Args:
+        text: the patient's message, as written.
+
+    Returns:
+        The sentences (or clauses) that ask, joined, or ``None`` when nothing asks or the
+        question is the whole message.
+    """
+    asked = []
+    for sentence in filter(None, (part.strip() for part in _SENTENCE.split(text))):
+        if not (asks_question(sentence) and any(c.isalpha() for c in sentence)):
+            continue
+        clauses = _CLAUSE.split(sentence)
+        starts = [
+            i for i, clause in enumerate(clauses) if i and _ASKS_FROM_START.match(clause.lower())
+        ]
+        asked.append(", ".join(clauses[starts[0] :]) if starts else sentence)
+    question = " ".join(asked)
+    return question if question and question != text.strip() else None
+
+
 def asks_question(text: str) -> bool:
     """Whether ``text`` asks something ("..., will it settle?", "is that normal").
 
@@ -103,6 +141,40 @@ def asks_question(text: str) -> bool:
         True when the message has a question mark or a question's usual words.
     """
     return bool(_QUESTION.search(" ".join(text.lower().replace("\u2019", "'").split())))
+
+
+ANSWER_MIN_CONFIDENCE = 0.2
+"""The article's answer to a question asked with a symptom is given from this confidence."""
+
+TORN_RATIO = 0.5
+"""The runner-up is given too when its confidence is at least this part of the first's."""
+
+
+def answers_to_give(
+    ranking: list[tuple[str, float]],
+    least: float = ANSWER_MIN_CONFIDENCE,
+    torn: float = TORN_RATIO,
+) -> list[str]:
+    """Which of the article's answers a message that tells a symptom and asks something gets.
+
+    "mild droop, day 6. how long will this go on for" could ask about the droop or about
+    how long the effects last; a wrong answer alone would leave the patient without the one
+    they needed. So when the selector is torn between its two best answers, both are given,
+    the surer first.
+
+    Args:
+        ranking: the selector's answers and confidences, surest first.
+        least: the confidence below which no answer is given.
+        torn: how close the runner-up must come to the first, as a part of its confidence.
+
+    Returns:
+        No answer, the first, or the first and the runner-up.
+    """
+    chosen = [(name, confidence) for name, confidence in ranking[:2] if confidence >= least]
+    if not chosen:
+        return []
+    first = chosen[0][1]
+    return [name for name, confidence in chosen if confidence >= torn * first]
 
 
 UNCLEAR_ANSWERS_BEFORE_SAFE_READING = 2

@@ -258,7 +258,8 @@ _SOMEONE_ELSES = re.compile(
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
 _SUPPOSITION = re.compile(
     r"\b(?:what if|if (?:[\w']+ ){0,3}ever|what (?:would|will) (?:i|you|we) do if|"
-    r"what happens if|how (?:would|will) (?:i|you) (?:know|tell) if)\b"
+    r"what happens if|what (?:would|will|could) happen if|"
+    r"how (?:would|will) (?:i|you) (?:know|tell) if)\b"
 )
 _HAPPENING_NOW = re.compile(r"\b(?:now|right now|currently|at the moment|today|tonight|since)\b")
 _CLAUSE_END = re.compile(r"[.!?\n;,:]|\s-\s")
@@ -307,6 +308,8 @@ def _gap(words: int) -> str:
 
 
 _G1, _G2, _G3 = _gap(1), _gap(2), _gap(3)
+# Up to five words, none of them a negation ("has been feeling", "might be a bit").
+_AFFIRMED_GAP = r"(?:(?![\w']*n't\b|not\b|never\b|no\b)[\w']+\s+){0,5}?"
 # "is", "was", "looks", "has been", ...: up to two of them.
 _BE = (
     r"(?:(?:is|are|was|were|'s|has been|have been|had been|stays?|stayed|looks?|looked|"
@@ -521,7 +524,9 @@ _RULES: list[_Rule] = [
         rf"(?:swell\w*|swollen|lump|closing|constrict\w*|squeez\w*) (?:[\w']+\s+)?(?:in|of) "
         r"(?:my |the )?"
         rf"{_THROAT}|(?:swollen|tight|closing|narrow) {_THROAT}|"
-        rf"(?:squeez\w*|constrict\w*|tighten\w*|clos\w* up|clos\w*) (?:my |the )?{_THROAT}",
+        rf"(?:squeez\w*|constrict\w*|tighten\w*|clos\w* up|clos\w*) (?:my |the )?{_THROAT}|"
+        # "my throat has been feeling tight", "my throat might be a bit tight".
+        rf"{_THROAT}\s+{_AFFIRMED_GAP}(?:tight\w*|closing|clos\w* up|constrict\w*|swollen)",
         Symptom.THROAT_TIGHTNESS,
     ),
     _rule(
@@ -606,7 +611,11 @@ _RULES: list[_Rule] = [
         r"\bsplit\w* (?:in|into) (?:two|2)\b|"
         r"(?:nothing|things|everything) (?:[\w']+ )?(?:comes?|will come|seems to come) into focus|"
         # "will my eye open properly again?" says that it does not now.
-        rf"{_EYE} (?:[\w']+ )?(?:open|opens|opening) (?:[\w']+ )?again",
+        rf"{_EYE} (?:[\w']+ )?(?:open|opens|opening) (?:[\w']+ )?again|"
+        # "I can't lift it all the way up", "my lid sits halfway down".
+        r"(?:can't|cannot|can not|unable to|struggl\w* to|hard to) (?:[\w']+ )?(?:lift|raise) "
+        r"(?:it|them) (?:all the way|fully|the whole way|completely|properly)|"
+        rf"{_LID}\s+{_AFFIRMED_GAP}(?:half ?way|half way) (?:down|closed|shut|over)",
         Symptom.EYELID_CANNOT_OPEN,
     ),
     _rule(
@@ -624,6 +633,12 @@ _RULES: list[_Rule] = [
         r"dim|dimmer|wavy|distort\w*|swimming|bl(?:u|a)r\w*)|"
         rf"(?:fuzzy|hazy|foggy|cloudy|misty|smudgy|dim|grainy|distorted|unclear) {_VISION}|"
         r"out of focus|\bunfocus\w*|"
+        # "it's hard to focus", "I have to blink to get things sharp"; not focusing on work.
+        rf"{_CANT}\s+{_G1}focus\b(?!\s+(?:on|at) (?:work|my work|my job|anything|tasks?|"
+        r"studying|my studies|conversations?|reading)\b)|"
+        r"(?:get|getting|make|making) (?:things|everything|it|them|words|text|my (?:eyes|vision)) "
+        r"(?:to )?(?:sharp|clear|in focus|focused)\b|"
+        r"(?:get|getting|make|making) (?:[\w']+ ){1,5}?(?:to )?(?:sharp|in focus|focused)\b|"
         r"(?:fuzzy|hazy|foggy|cloudy|misty|smudgy|blurry|out of focus) (?:[\w']+ )?(?:when|if|"
         r"whenever|as) (?:i )?(?:look|read|see|focus|try|watch)|"
         r"(?:things|everything|words|letters|text|objects|faces|it all|the screen)(?:'s)? "
@@ -789,6 +804,8 @@ _RULES: list[_Rule] = [
         r"at half mast|more closed|closed(?:r)?)|"
         rf"{_EYE}\s+(?:[\w']+\s+)?(?:sits?|sitting|hangs?|hanging|rests?|resting) "
         r"(?:[\w']+\s+)?lower|"
+        # "my eyelids hang over my eyes", "the lid hangs down".
+        rf"{_LID}\s+(?:[\w']+\s+)?(?:hangs?|hanging|hung) (?:over|down|low)\b|"
         rf"{_EYE}\s+(?:[\w']+\s+){{0,3}}(?:has |have |had |is |are )?(?:dropped|dropping|fallen|"
         r"falling|come down|coming down|gone down|lowered)|"
         rf"(?:dropped|dropping|lazy|heavier|smaller|tired|sleepy) {_LID}|"
@@ -799,7 +816,9 @@ _RULES: list[_Rule] = [
     _rule(r"\bdry\w*|gritty|scratchy|sandy|irritat\w*", Symptom.DRY_EYE),
     _rule(
         r"watery|watering|tearing|teary|tears|crying|streaming|"
-        r"eyes? (?:keep |keeps |won't stop )?(?:water|running)",
+        r"eyes? (?:keep |keeps |won't stop )?(?:water|running)|"
+        # "my left eye now waters", "it keeps tearing up".
+        rf"{_EYE} (?:[\w']+ )?(?:waters|watered)\b|tears? up\b|tearing up",
         Symptom.TEARING,
     ),
     _rule(r"\bswell\w*|swollen|puff\w*|bump\w*|lump\w*|bloat\w*|\bwelts?\b", Symptom.SWELLING),
@@ -889,7 +908,14 @@ _BRIEF = re.compile(
 
 # Pain or redness that persists ("still sore after 2 weeks", "it's been hurting for days").
 _NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|ten|a few|few|several|many|couple of)"
+# Worse than at an earlier time: "hurting more than it did two days ago", "bigger than it was".
+_WORSE_THAN_BEFORE = (
+    r"\b(?:more|bigger|larger|redder|sorer|angrier|hotter|worse|puffier|darker) than "
+    r"(?:it (?:did|was)|they (?:did|were)|before|yesterday|at first|last week|the day before|"
+    r"(?:[\w']+ )?(?:days?|weeks?) ago)\b"
+)
 _PERSISTENT = re.compile(
+    rf"{_WORSE_THAN_BEFORE}|"
     r"persist\w*|constant\w*|continu\w*|ongoing|lingering|non ?stop|relentless|"
     r"(?:won't|wont|doesn't|does not|isn't|is not|not|hasn't|has not|haven't|never|"
     r"didn't|no sign of it) (?:[\w']+ )?(?:go|going|gone|went|eas\w*|settl\w*|stop\w*|"
@@ -929,6 +955,7 @@ _ELSEWHERE = re.compile(
 
 # The trend. A negated sign of improvement ("hasn't gone down", "isn't easing") is none.
 _TREND_NOT_IMPROVING = re.compile(
+    rf"{_WORSE_THAN_BEFORE}|"
     r"(?:getting |got |gotten |becoming |even |much |a lot |bit |if anything,? (?:it's |its )?)?"
     r"\bworse\b|worsen\w*|deteriorat\w*|spreading|escalat\w*|more and more|"
     r"getting (?:bigger|redder|stronger|worse|sorer|darker|heavier|lower|firmer|harder|"

@@ -137,6 +137,11 @@ def fill_dates(text: str, today: date) -> str:
     return re.sub(r"\{(date|day|weekday):(-?\d+)\}", replace, text)
 
 
+def first_answer(names: list[str]) -> str | None:
+    """The first of the article's answers among a turn's replies."""
+    return next((name for name in names if name.startswith("utter_faq/")), None)
+
+
 def outcome(names: list[str]) -> str | None:
     """The most urgent triage outcome among a turn's replies, if any."""
     found = [OUTCOMES.get(n) or (n.startswith("triage_self_care") and "self_care") for n in names]
@@ -168,6 +173,9 @@ class Results:
     """Everything the run measured, and the cases that failed."""
 
     faq: Tally = field(default_factory=Tally)
+    # The same questions, judged by the first of the article's answers given (a torn NLU
+    # gives two): a stricter figure.
+    faq_first: Tally = field(default_factory=Tally)
     first_reply: Tally = field(default_factory=Tally)
     triage: Tally = field(default_factory=Tally)
     under: list[str] = field(default_factory=list)
@@ -182,8 +190,10 @@ def judge_message(case: dict[str, Any], names: list[str], results: Results) -> N
     level = outcome(names)
     topic = case.get("faq")
     if topic:
-        ok = f"utter_faq/{topic}" in names or (kind == "red_flag" and level is not None)
+        triaged = kind == "red_flag" and level is not None
+        ok = f"utter_faq/{topic}" in names or triaged
         results.faq.add(topic, ok)
+        results.faq_first.add(topic, first_answer(names) == f"utter_faq/{topic}" or triaged)
         if not ok:
             results.failures.append(f"faq {topic}: {text!r} -> {names}")
     if kind == "emergency":
@@ -242,10 +252,12 @@ def judge_patient(patient: dict[str, Any], played: dict[str, Any], results: Resu
     results.triage.add(expected, ok)
     if patient.get("faq"):
         topic = patient["faq"]
-        faq_ok = f"utter_faq/{topic}" in played["first"] or (
-            expected in ("urgent", "emergency") and outcome(played["first"]) is not None
-        )
+        triaged = expected in ("urgent", "emergency") and outcome(played["first"]) is not None
+        faq_ok = f"utter_faq/{topic}" in played["first"] or triaged
         results.faq.add(topic, faq_ok)
+        results.faq_first.add(
+            topic, first_answer(played["first"]) == f"utter_faq/{topic}" or triaged
+        )
         if not faq_ok:
             results.failures.append(f"patient {patient['id']} faq {topic}: {played['first']}")
     if expected == "emergency" and got == "emergency":
@@ -285,6 +297,7 @@ def report(results: Results, verbose: bool) -> None:
     print(f"FAQ answered right: {results.faq.rate()}")
     for topic in sorted(results.faq.total):
         print(f"  {topic:28} {results.faq.rate(topic)}")
+    print(f"  the first answer given is right: {results.faq_first.rate()}")
     print(f"First reply right (single messages): {results.first_reply.rate()}")
     for kind in sorted(results.first_reply.total):
         print(f"  {kind:28} {results.first_reply.rate(kind)}")

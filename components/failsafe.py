@@ -16,7 +16,8 @@ the same way when the conversation store could not use the database for this mes
   ``utter_callback_unavailable`` when a confirmed callback could not be passed on. Both say
   that nothing was done and that a "yes" tries again (``data/rules/handover.yml``), so a
   request made during an outage is carried out once the action server is back, on the
-  patient's word, and never silently dropped.
+  patient's word, and never silently dropped. A question about the article gets Rasa's own
+  ``utter_faq``: the surest answer, from the server alone.
 
 After a red flag or an emergency the triage form is closed, so that nothing later can
 contradict the advice; otherwise the form stays where it was and goes on once the action
@@ -77,6 +78,8 @@ class ActionServerFailSafe(Policy):
             "requests": {
                 "action_delete_my_data": "utter_delete_unavailable",
                 "action_save_callback": "utter_callback_unavailable",
+                # Rasa's own retrieval action: the article's surest answer.
+                "action_answer_question": "utter_faq",
             },
         }
 

@@ -24,12 +24,12 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
 from rasa.nlu.utils.pattern_utils import extract_patterns
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.long_messages import classified_part
+from components.question_focus import featurized_texts
 
 PATTERNS_FILE = "patterns.json"
 
@@ -104,15 +104,19 @@ class LexiconFeaturizer(SparseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Adds the features to each message with a text (of a very long one, its head and tail)."""
+        """Adds the features to each message's text and the part that asks, if any.
+
+        Of a very long message, its head and tail; the part that asks is
+        ``components/question_focus.py``'s.
+        """
         if not self._compiled:
             return messages
         for message in messages:
-            text = message.get(TEXT)
-            if text is None:
-                continue
-            vector = self.vector(classified_part(text))
-            message.add_features(Features(vector, FEATURE_TYPE_SENTENCE, TEXT, self._identifier))
+            for attribute, text in featurized_texts(message):
+                vector = self.vector(text)
+                message.add_features(
+                    Features(vector, FEATURE_TYPE_SENTENCE, attribute, self._identifier)
+                )
         return messages
 
     def vector(self, text: str) -> scipy.sparse.coo_matrix:

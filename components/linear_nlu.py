@@ -50,7 +50,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from components.long_messages import classified_part
+from components.question_focus import QUESTION, featurized_texts
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +98,8 @@ class _Row(NamedTuple):
     evidence: bool = True
 
     @classmethod
-    def of(cls, message: Message) -> _Row | None:
-        """The featurizers' sentence vectors side by side, in the pipeline's order.
+    def of(cls, message: Message, attribute: str = TEXT) -> _Row | None:
+        """The featurizers' sentence vectors of ``attribute``, side by side, in their order.
 
         Sparse ones (TF-IDF, lexicon) give their non-zero entries, dense ones (the MiniLM
         vector of components/static_features.py, already times its ``weight``) all their
@@ -109,7 +109,7 @@ class _Row(NamedTuple):
         found = [
             f.features
             for f in message.features
-            if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE
+            if f.attribute == attribute and f.type == FEATURE_TYPE_SENTENCE
         ]
         if not found:
             return None
@@ -265,16 +265,20 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Adds the vector to each message (of a very long one, its head and tail)."""
+        """Adds the vector to each message's text and the part that asks, if any.
+
+        Of a very long message, its head and tail; the part that asks is
+        ``components/question_focus.py``'s.
+        """
         if not self._blocks:
             return messages
         for message in messages:
-            text = message.get(TEXT)
-            if text is None:
-                continue
             # An empty message gets an empty vector, which the classifiers know as such.
-            vector = self.vector(classified_part(text))
-            message.add_features(Features(vector, FEATURE_TYPE_SENTENCE, TEXT, self._identifier))
+            for attribute, text in featurized_texts(message):
+                vector = self.vector(text)
+                message.add_features(
+                    Features(vector, FEATURE_TYPE_SENTENCE, attribute, self._identifier)
+                )
         return messages
 
     def vector(self, text: str) -> scipy.sparse.coo_matrix:
@@ -368,10 +372,10 @@ class _LinearModel(GraphComponent):
         _dump(model, self._model_storage, self._resource)
         return self._resource
 
-    def _rank(self, message: Message) -> list[tuple[str, float]]:
+    def _rank(self, message: Message, attribute: str = TEXT) -> list[tuple[str, float]]:
         if self._model is None:
             return []
-        row = _Row.of(message)
+        row = _Row.of(message, attribute)
         if row is None or not row.evidence:
             # Not one known word or n-gram: no evidence for any label.
             return []
@@ -419,8 +423,19 @@ class LinearResponseSelector(_LinearModel):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """``retrieval_intent`` is the intent whose answers are chosen (e.g. ``faq``)."""
-        return {**_LinearModel.get_default_config(), "retrieval_intent": "faq"}
+        """``retrieval_intent`` is the intent whose answers are chosen (e.g. ``faq``).
+
+        ``decided_by_question``: answers whose subject the question names itself (``faq/
+        not_covered``: makeup, alcohol, the gym). When the part of a longer message that asks
+        (``components/question_focus.py``) gets one of them with at least
+        ``question_confidence``, it comes first, whatever the rest of the message is about.
+        """
+        return {
+            **_LinearModel.get_default_config(),
+            "retrieval_intent": "faq",
+            "decided_by_question": [],
+            "question_confidence": 0.6,
+        }
 
     def train(self, training_data: TrainingData) -> Resource:
         """Learns the answers from the retrieval intent's examples."""
@@ -436,7 +451,7 @@ class LinearResponseSelector(_LinearModel):
         """Sets ``response_selector`` as Rasa's ResponseSelector does, for every message."""
         intent = self._config["retrieval_intent"]
         for message in messages:
-            ranking = self._rank(message)
+            ranking = self._asked(message, self._rank(message))
             if not ranking:
                 continue
             key, confidence = ranking[0]
@@ -461,3 +476,20 @@ class LinearResponseSelector(_LinearModel):
             properties[intent] = prediction
             message.set(SELECTOR_PROPERTY, properties, add_to_output=True)
         return messages
+
+    def _asked(self, message: Message, ranking: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """The ranking, with an answer the question alone decides put first.
+
+        "bit of swelling at the needle marks, can i wash my hair as normal?": the swelling
+        is context; the question is about something the article does not cover.
+        """
+        decided = self._config["decided_by_question"]
+        if not (ranking and decided) or ranking[0][0] in decided:
+            return ranking
+        asked = self._rank(message, QUESTION)
+        if not asked:
+            return ranking
+        name, confidence = asked[0]
+        if name not in decided or confidence < self._config["question_confidence"]:
+            return ranking
+        return [(name, confidence)] + [entry for entry in ranking if entry[0] != name]

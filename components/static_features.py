@@ -24,13 +24,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.long_messages import classified_part
 from components.minilm import DIMENSION, MiniLM
+from components.question_focus import featurized_texts
 from components.static_embeddings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_DIMENSIONS,
@@ -155,17 +155,22 @@ class StaticEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         """Adds the vector to each message with a text (zero if no word piece is known)."""
         if self._embeddings is None:
             return messages
-        chosen = [message for message in messages if message.get(TEXT) is not None]
+        # Of a very long message, its head and tail (components/long_messages.py); and the
+        # part that asks (components/question_focus.py).
+        chosen = [
+            (message, attribute, text)
+            for message in messages
+            for attribute, text in featurized_texts(message)
+        ]
         if not chosen:
             return messages
-        # Of a very long message, its head and tail (components/long_messages.py).
-        vectors = self._embeddings.encode([classified_part(m.get(TEXT)) for m in chosen])
+        vectors = self._embeddings.encode([text for _, _, text in chosen])
         weight = self._config["weight"]
         if weight != 1.0:
             vectors *= weight
-        for message, vector in zip(chosen, vectors, strict=True):
+        for (message, attribute, _), vector in zip(chosen, vectors, strict=True):
             message.add_features(
-                Features(vector[None, :].copy(), FEATURE_TYPE_SENTENCE, TEXT, self._identifier)
+                Features(vector[None, :].copy(), FEATURE_TYPE_SENTENCE, attribute, self._identifier)
             )
         return messages
 

@@ -1417,6 +1417,35 @@ PATIENT_STORIES: list[tuple[str, Severity]] = [
         "My mum's booked in with you next week and she's worried about an allergic reaction with a swollen face. How would she know if it was happening?",
         Severity.EXPECTED,
     ),
+    # 29 November, third session: worse than before, a throat that "has been feeling" tight,
+    # a lid halfway down, focusing.
+    (
+        "the needle mark by my brow is sore and pink, and it hurts more than it did yesterday",
+        Severity.RED_FLAG,
+    ),
+    (
+        "one of the injection bumps is redder than it was on monday and still tender",
+        Severity.RED_FLAG,
+    ),
+    (
+        "also, random, but my throat has been feeling sort of tight since the afternoon",
+        Severity.EMERGENCY,
+    ),
+    ("my throat may be slightly tight? could be nerves", Severity.EMERGENCY),
+    ("my left lid hangs halfway down since sunday", Severity.RED_FLAG),
+    ("my right eye won't open wide, I can't raise it fully even when I try", Severity.RED_FLAG),
+    ("it's hard to focus since the injections, the page won't stay sharp", Severity.RED_FLAG),
+    ("I have to squint to get the words on my phone sharp", Severity.RED_FLAG),
+    ("the twitching is no worse than before, my eyes focus fine", Severity.EXPECTED),
+    ("my throat is not tight and I can swallow fine, just a twitch", Severity.EXPECTED),
+    ("what will happen if my lid drops so far I can't open my eye?", Severity.EXPECTED),
+    ("since the injections my upper lids hang over, will they lift again?", Severity.EXPECTED),
+    ("my right eye now waters when I'm outside", Severity.EXPECTED),
+    ("I can't focus on work because the twitch is annoying", Severity.EXPECTED),
+    (
+        "years ago my lid dropped and I couldn't lift it all the way for weeks, this time it's fine",
+        Severity.EXPECTED,
+    ),
 ]
 
 KNOWN_GAPS: list[tuple[str, Severity]] = [

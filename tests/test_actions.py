@@ -8,6 +8,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.article import ActionAnswerQuestion
 from actions.session import ActionSessionStart
 from actions.triage import ActionTriage
 from actions.triage_form import ValidateTriageForm
@@ -304,6 +305,73 @@ async def test_a_question_with_a_symptom_gets_the_articles_answer_then_the_check
     assert responses(dispatcher) == ["utter_faq/drooping"]
     assert slots["symptoms"] == ["drooping"]
     assert slots["requested_slot"] == "screen_emergency"
+
+
+def with_ranking(tracker: Any, ranking: list[tuple[str, float]]) -> Any:
+    """The tracker, its latest message ranked by the response selector as given."""
+    tracker.latest_message["response_selector"] = {
+        "faq": {
+            "response": {"utter_action": f"utter_{ranking[0][0]}", "confidence": ranking[0][1]}
+            if ranking
+            else {},
+            "ranking": [
+                {"intent_response_key": key, "confidence": confidence}
+                for key, confidence in ranking
+            ],
+        }
+    }
+    return tracker
+
+
+@pytest.mark.parametrize(
+    ("ranking", "expected"),
+    [
+        ([("faq/drooping", 0.9), ("faq/how_long", 0.05)], ["utter_faq/drooping"]),
+        (
+            [("faq/how_long", 0.55), ("faq/drooping", 0.39)],
+            ["utter_faq/how_long", "utter_faq/drooping"],
+        ),
+        ([("faq/how_long", 0.15), ("faq/drooping", 0.14)], []),
+    ],
+)
+async def test_a_torn_selector_gives_both_answers_before_the_check(
+    tracker_for, dispatcher, domain, ranking, expected
+) -> None:
+    tracker = tracker_for(
+        text="mild droop on the left, day 6. how long will this go on for",
+        intent="report_symptom",
+        active_loop=None,
+    )
+    slots = slots_set(
+        await ValidateTriageForm().run(dispatcher, with_ranking(tracker, ranking), domain)
+    )
+    assert responses(dispatcher) == expected
+    assert slots["requested_slot"] == "screen_emergency"
+
+
+@pytest.mark.parametrize(
+    ("ranking", "expected"),
+    [
+        ([("faq/caffeine", 0.95), ("faq/what_to_do", 0.02)], ["utter_faq/caffeine"]),
+        (
+            [("faq/what_to_do", 0.51), ("faq/when_to_return", 0.41)],
+            ["utter_faq/what_to_do", "utter_faq/when_to_return"],
+        ),
+        # The intent is a question about the article: its surest answer, however unsure.
+        ([("faq/caffeine", 0.15), ("faq/massage", 0.05)], ["utter_faq/caffeine"]),
+        ([], ["utter_default"]),
+    ],
+)
+async def test_a_question_gets_the_surest_answer_or_the_two_best(
+    tracker_for, dispatcher, domain, ranking, expected
+) -> None:
+    tracker = with_ranking(tracker_for(text="what should i do?", intent="faq"), ranking)
+    events = await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == expected
+    given = [name.removeprefix("utter_") for name in expected if name.startswith("utter_faq/")]
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "article_answers", "value": given}
+    ]
 
 
 async def test_a_question_in_the_middle_of_the_form_is_not_taken_for_an_answer(

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from aftercare.answers import Answer, Reading, read_unclear, yes_no
+from aftercare.answers import (
+    Answer,
+    Reading,
+    answers_to_give,
+    question_part,
+    read_unclear,
+    yes_no,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,3 +50,69 @@ def test_an_unclear_answer_is_asked_again_once_then_read_safely(
 )
 def test_yes_no_reads_the_start_of_a_reply(text: str, expected: Answer | None) -> None:
     assert yes_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("ranking", "expected"),
+    [
+        ([], []),
+        ([("drooping", 0.9), ("how_long", 0.05)], ["drooping"]),
+        ([("drooping", 0.55), ("how_long", 0.39)], ["drooping", "how_long"]),
+        # The runner-up at exactly half the first's confidence is given; just under, not.
+        ([("drooping", 0.5), ("how_long", 0.25)], ["drooping", "how_long"]),
+        ([("drooping", 0.5), ("how_long", 0.249)], ["drooping"]),
+        # Below the least confidence, neither is given, however close they are.
+        ([("drooping", 0.19), ("how_long", 0.18)], []),
+        ([("drooping", 0.3), ("how_long", 0.19)], ["drooping"]),
+        # Only the two best are ever given.
+        ([("drooping", 0.34), ("how_long", 0.33), ("caffeine", 0.33)], ["drooping", "how_long"]),
+        ([("drooping", 1.0)], ["drooping"]),
+    ],
+)
+def test_a_torn_selector_gives_its_two_best_answers(
+    ranking: list[tuple[str, float]], expected: list[str]
+) -> None:
+    assert answers_to_give(ranking) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A question alone, or no question: nothing more to read apart.
+        ("can I drink coffee?", None),
+        ("my eye keeps twitching", None),
+        ("", None),
+        ("???", None),
+        # The sentence that asks.
+        (
+            "slight swelling at the injection points, no pain. can i put makeup over it?",
+            "can i put makeup over it?",
+        ),
+        ("Twitchy left eye. Day 7. Any advice?", "Any advice?"),
+        # From the first clause after the first that starts like a question.
+        (
+            "twitch started on day 3 just like they said, is it ok to keep going to spin class?",
+            "is it ok to keep going to spin class?",
+        ),
+        (
+            "eyes feel dry and I keep having to blink, can the clinic give me drops?",
+            "can the clinic give me drops?",
+        ),
+        # A question that starts the sentence keeps all of it.
+        ("can I squeeze it shut, or will that spread it?", None),
+        # A question mark with no space after it still ends the question.
+        ("is it bad to drink?? my eye has been flickering", "is it bad to drink??"),
+        # Two sentences that ask are both read.
+        (
+            "the twitch is still going. what else? how much longer?",
+            "what else? how much longer?",
+        ),
+        # Lines are sentences.
+        (
+            "day 4 after botox\nwill the bruise be gone by friday",
+            "will the bruise be gone by friday",
+        ),
+    ],
+)
+def test_question_part_is_what_a_longer_message_asks(text: str, expected: str | None) -> None:
+    assert question_part(text) == expected

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from components.failsafe import ActionServerFailSafe
 from components.message_screener import MessageScreener
 from tools.data_validate import (
+    FAIL_SAFE_RETRIEVAL,
     SCREENER_INTENTS,
     SENT_BY_SERVER,
     is_expected,
@@ -21,6 +23,7 @@ from tools.data_validate import (
         ("The utterance 'triage_urgent' is not used in any story or rule.", True),
         ("The utterance 'utter_ask_screen_vision' is not used in any story or rule.", True),
         ("The utterance 'utter_unavailable' is not used in any story or rule.", True),
+        ("The utterance 'utter_faq' is not used in any story or rule.", True),
         ("The utterance 'utter_greet' is not used in any story or rule.", False),
         ("The intent 'report_vision' is not used in any story or rule.", True),
         ("The intent 'greet' is not used in any story or rule.", False),
@@ -47,3 +50,5 @@ def test_warnings_are_read_from_rasas_output() -> None:
 def test_the_expected_names_exist() -> None:
     assert responses_in_domain() >= SENT_BY_SERVER
     assert set(MessageScreener.get_default_config()["concept_intents"]) == SCREENER_INTENTS
+    fail_safe_requests = ActionServerFailSafe.get_default_config()["requests"].values()
+    assert set(fail_safe_requests) >= FAIL_SAFE_RETRIEVAL

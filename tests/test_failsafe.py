@@ -21,6 +21,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.importers.importer import TrainingDataImporter
 
 from aftercare.failsafe import severity_without_actions
 from aftercare.severity import Severity
@@ -80,7 +81,11 @@ def test_what_the_rasa_server_knows_without_the_action_server(
 
 @pytest.fixture(scope="module")
 def rasa_domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
+    # As the model has it: with the retrieval intent's own action, ``utter_faq``.
+    importer = TrainingDataImporter.load_from_dict(
+        domain_path=str(ROOT / "domain.yml"), training_data_paths=[str(ROOT / "data")]
+    )
+    return importer.get_domain()
 
 
 @pytest.fixture
@@ -128,6 +133,8 @@ def test_it_bounds_rasas_wait_for_the_action_server(policy: ActionServerFailSafe
         # A request in so many words: what became of it, and that "yes" tries again.
         ("yes", "action_delete_my_data", "utter_delete_unavailable"),
         ("yes", "action_save_callback", "utter_callback_unavailable"),
+        # A question about the article: Rasa's own retrieval action answers it.
+        ("can I drink coffee?", "action_answer_question", "utter_faq"),
         ("no", "action_discard_callback", "utter_unavailable"),
         # A sign in the same message comes first.
         ("yes, and I can't swallow", "action_delete_my_data", "utter_unavailable_emergency"),
@@ -148,7 +155,11 @@ def test_a_custom_action_that_left_nothing_gets_the_fail_safe(
         [said("my eye is twitching"), ActionExecuted("triage_form"), ActiveLoop("triage_form")],
         [said("my vision is blurry"), ActionExecuted("action_triage"), BotUttered("Please ...")],
         # Rasa's own actions never fail for want of the action server.
-        [said("can I drink coffee?", "faq"), ActionExecuted("utter_faq")],
+        [
+            said("can I drink coffee?", "faq"),
+            ActionExecuted("action_answer_question"),
+            BotUttered("It's best to avoid coffee ..."),
+        ],
         [said("hello", "greet"), ActionExecuted("utter_greet")],
         [said("hello", "greet")],
     ],
@@ -187,7 +198,9 @@ def test_a_first_message_after_a_failed_session_start_gets_the_fail_safe(
     assert predicted(policy, tracker, rasa_domain) == "action_listen"
 
 
-@pytest.mark.parametrize("response", ["utter_delete_unavailable", "utter_callback_unavailable"])
+@pytest.mark.parametrize(
+    "response", ["utter_delete_unavailable", "utter_callback_unavailable", "utter_faq"]
+)
 def test_after_a_request_could_not_be_done_it_listens_for_the_yes(
     policy: ActionServerFailSafe, rasa_domain: Domain, response: str
 ) -> None:

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from benchmarks.understanding import HELDOUT, LEVELS, QUESTIONS, fill_dates, load_set, outcome
+from benchmarks.understanding import (
+    HELDOUT,
+    LEVELS,
+    QUESTIONS,
+    fill_dates,
+    first_answer,
+    load_set,
+    outcome,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,3 +95,20 @@ def test_dates_are_filled_in_from_today(text: str, expected: str) -> None:
 )
 def test_outcome_names_the_triage_level(names: list[str], expected: str | None) -> None:
     assert outcome(names) == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (
+            ["utter_faq/how_long", "utter_faq/drooping", "utter_ask_screen_emergency"],
+            "utter_faq/how_long",
+        ),
+        (["utter_greet"], None),
+        ([], None),
+    ],
+)
+def test_first_answer_is_the_first_of_the_articles_answers(
+    names: list[str], expected: str | None
+) -> None:
+    assert first_answer(names) == expected

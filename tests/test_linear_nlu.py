@@ -24,6 +24,7 @@ from components.linear_nlu import (
     _Row,
 )
 from components.long_messages import classified_part
+from components.question_focus import QUESTION, QuestionFinder
 from tests.conftest import ROOT
 
 ODD_TEXTS = [
@@ -214,3 +215,53 @@ def test_of_a_very_long_message_the_head_and_tail_are_read(
     read = featurizer.vector(classified_part(text))
     assert (feature.features != read).nnz == 0
     assert (feature.features != featurizer.vector(text)).nnz > 0  # not all of it
+
+
+def test_an_answer_the_question_decides_comes_first(
+    trained: tuple[TfidfFeaturizer, LinearIntentClassifier, LinearResponseSelector],
+    storage: LocalModelStorage,
+) -> None:
+    featurizer, _, plain = trained
+    config = {
+        **LinearResponseSelector.get_default_config(),
+        "decided_by_question": ["faq/not_covered"],
+        "question_confidence": 0.6,
+    }
+    deciding = LinearResponseSelector(config, storage, Resource("answers"), plain._model)
+    finder = QuestionFinder.create({}, storage, Resource("q"), context())
+    text = "bruising and swelling around my eye where the needles went in, day 2. can i go on a sunbed?"
+    whole = parse((featurizer, plain), text).get("response_selector")["faq"]
+    assert whole["response"]["intent_response_key"] == "faq/swelling_bruising"
+    message = parse((finder, featurizer, deciding), text)
+    assert message.get(QUESTION) == "can i go on a sunbed?"
+    ranking = message.get("response_selector")["faq"]["ranking"]
+    assert ranking[0]["intent_response_key"] == "faq/not_covered"
+    assert ranking[0]["confidence"] >= 0.6
+    # The other answers keep the whole message's order.
+    others = [e["intent_response_key"] for e in whole["ranking"]]
+    others.remove("faq/not_covered")
+    assert [e["intent_response_key"] for e in ranking[1:]] == others[: len(ranking) - 1]
+
+
+def test_a_question_that_decides_nothing_leaves_the_whole_messages_answer(
+    trained: tuple[TfidfFeaturizer, LinearIntentClassifier, LinearResponseSelector],
+    storage: LocalModelStorage,
+) -> None:
+    featurizer, _, plain = trained
+    config = {
+        **LinearResponseSelector.get_default_config(),
+        "decided_by_question": ["faq/not_covered"],
+    }
+    deciding = LinearResponseSelector(config, storage, Resource("answers"), plain._model)
+    finder = QuestionFinder.create({}, storage, Resource("q"), context())
+    for text in [
+        "my eye has twitched since tuesday. can i drink coffee?",
+        "can I drink coffee?",
+        "bruising and swelling around my eye where the needles went in, day 2. can i go on a sunbed?",
+    ]:
+        asked = parse((finder, featurizer, deciding), text).get("response_selector")["faq"]
+        whole = parse((featurizer, plain), text).get("response_selector")["faq"]
+        if "sunbed" not in text:
+            assert asked == whole
+        else:  # without the finder the question is never read apart
+            assert parse((featurizer, deciding), text).get("response_selector")["faq"] == whole

@@ -1,0 +1,69 @@
+"""``action_answer_question``: the clinic article's answer to a question, or its two best.
+
+The response selector ranks the article's answers for the message. When it is torn between
+its two best, both are given, the surer first (``aftercare.answers.answers_to_give``): a
+wrong answer alone would leave the patient without the one they asked for. When the action
+server is down, the fail-safe policy lets Rasa's own ``utter_faq`` give the surest answer
+(``components/failsafe.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from aftercare.answers import ANSWER_MIN_CONFIDENCE, answers_to_give
+
+ANSWERS_SLOT = "article_answers"
+"""Where ``action_answer_question`` records the answers it gave (``domain.yml``)."""
+
+
+def article_answers(tracker: Tracker, least: float = ANSWER_MIN_CONFIDENCE) -> list[str]:
+    """The responses of the article's answers to the latest message.
+
+    Args:
+        tracker: the conversation; its latest message carries the selector's ranking.
+        least: the confidence below which no answer is given.
+
+    Returns:
+        The ``utter_faq/...`` responses to give, the surer first; none when unsure.
+    """
+    selector = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
+    ranking = [
+        (f"utter_{entry['intent_response_key']}", float(entry.get("confidence") or 0.0))
+        for entry in selector.get("ranking") or []
+        if entry.get("intent_response_key")
+    ]
+    if not ranking:
+        prediction = selector.get("response") or {}
+        if prediction.get("utter_action"):
+            ranking = [(prediction["utter_action"], float(prediction.get("confidence") or 0.0))]
+    return answers_to_give(ranking, least)
+
+
+class ActionAnswerQuestion(Action):
+    """Answers a question about the article (intent ``faq``)."""
+
+    def name(self) -> str:
+        """The action's name in the domain and the rules."""
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """The surest answer, and the runner-up when the selector is torn; records them.
+
+        The intent classifier found a question about the article, so its surest answer is
+        given however unsure the selector is, as Rasa's ``utter_faq`` would.
+        """
+        answers = article_answers(tracker, least=0.0)
+        for answer in answers:
+            dispatcher.utter_message(response=answer)
+        if not answers:
+            dispatcher.utter_message(response="utter_default")
+        # Recorded, so the conversation shows which answers were given; the fail-safe policy
+        # also reads an action that left events behind it as one that ran.
+        return [SlotSet(ANSWERS_SLOT, [answer.removeprefix("utter_") for answer in answers])]
