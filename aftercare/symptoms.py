@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from aftercare.severity import Severity, most_severe
+from aftercare.spelling import mended
 from aftercare.text import head_and_tail
 
 
@@ -345,6 +346,11 @@ _VERY = (
     r"a little bit|slightly|pretty|kind of|kinda|sort of|rather|fairly|noticeably|definitely|"
     r"properly|weirdly|a lot) )?"
 )
+# The key words, as the patterns spell them ("blury", "dubble", "thoat"): kept as written when
+# the rest of a message is mended (aftercare/spelling.py).
+_KEY_WORD = re.compile(
+    rf"{_BLUR}|{_DOUBLE}|{_THROAT}|{_TONGUE}|{_SWALLOW}|{_BREATH}|{_SPEAK}|{_EYE}|{_VISION}"
+)
 # A photo, not the eye: "sorry the photo is blurry".
 _NOT_THE_EYE = re.compile(
     r"\b(?:photos?|pictures?|pics?|selfies?|camera|screenshots?|snaps?|filters?|scans?|"
@@ -458,6 +464,7 @@ _RULES: list[_Rule] = [
         rf"{_SPEAK}\s+(?:is |feels |sounds |has been |has gone |has become |went |got |seems )?"
         rf"(?:like )?{_VERY}(?:slurred|slurry|strange|weird|odd|funny|off|difficult|hard|harder|"
         r"slow|slower|thick|garbled|jumbled|muffled|different|an effort|a struggle|tiring|"
+        r"a (?:real |big |huge )?(?:effort|struggle)|such (?:an effort|a struggle)|hard work|"
         r"not right|wrong|affected|impaired|messed up|problems?|difficult\w*|issues?)|"
         r"words?\s+(?:[\w']+\s+){0,2}(?:come|comes|coming|came|are|is|sound|sounds|get|got)\s+"
         r"(?:out\s+)?(?:all\s+)?(?:wrong|funny|weird|strange|jumbled|garbled|slurred|mixed up|"
@@ -472,7 +479,7 @@ _RULES: list[_Rule] = [
         r"not right|not normal)|"
         r"\b(?:hoarse|croaky|raspy|husky|weak|nasal|changed)\s+voice|\bhoarse\w*|"
         r"(?:lost|losing|lose) (?:my )?voice|"
-        rf"{_TONGUE}\s+(?:is |feels |keeps |has |won't |doesn't |can't )?{_VERY}"
+        rf"{_TONGUE}\s+(?:is |feels |feel |keeps |has |won't |doesn't |can't )?{_VERY}"
         r"(?:heavy|clumsy|lazy|numb|stiff|not working|work|move|moving|useless|paralys\w*)",
         Symptom.SPEECH_DIFFICULTY,
     ),
@@ -612,6 +619,11 @@ _RULES: list[_Rule] = [
         r"(?:nothing|things|everything) (?:[\w']+ )?(?:comes?|will come|seems to come) into focus|"
         # "will my eye open properly again?" says that it does not now.
         rf"{_EYE} (?:[\w']+ )?(?:open|opens|opening) (?:[\w']+ )?again|"
+        # "I have to tilt my head back to see", "now it covers most of my eye".
+        r"(?:rais|tilt|lift|tip|put|hold|push)\w* (?:my |the )?(?:chin|head) (?:up|back|upwards|"
+        r"backwards)?\s*(?:[\w']+ ){0,3}to see\b|"
+        r"\b(?:it|they)(?:'s| is| are)? (?:now )?(?:cover\w*|block\w*|hang\w* over) (?:[\w']+ )?"
+        r"(?:of )?(?:my |the )?(?:eye|eyes|pupil|pupils|iris)\b|"
         # "I can't lift it all the way up", "my lid sits halfway down".
         r"(?:can't|cannot|can not|unable to|struggl\w* to|hard to) (?:[\w']+ )?(?:lift|raise) "
         r"(?:it|them) (?:all the way|fully|the whole way|completely|properly)|"
@@ -1227,8 +1239,10 @@ class _Clauses:
 def screen(text: str) -> Screening:
     """Screen one message for symptoms, denied symptoms and their trend.
 
-    Time is linear in the message's length, and a very long message is read in part only:
-    its first ``SCREENED_HEAD`` and last ``SCREENED_TAIL`` characters.
+    The message is read as written and, if a word in it is misspelt, as mended
+    (``aftercare/spelling.py``: "my thooat feels tigt"); what either reading finds counts, as
+    :func:`combined` has it. Time is linear in the message's length, and a very long message
+    is read in part only: its first ``SCREENED_HEAD`` and last ``SCREENED_TAIL`` characters.
 
     Args:
         text: what the patient wrote, as written.
@@ -1236,7 +1250,17 @@ def screen(text: str) -> Screening:
     Returns:
         The symptoms the text reports, those it denies, and whether it says they improve.
     """
-    clauses = _Clauses(normalise(_bounded(text)))
+    written = normalise(_bounded(text))
+    as_written = _screen(written)
+    fixed = mended(written, keep=_KEY_WORD.fullmatch)
+    if fixed == written:
+        return as_written
+    return combined([as_written, _screen(fixed)])
+
+
+def _screen(text: str) -> Screening:
+    """One reading of the message, bounded and normalised."""
+    clauses = _Clauses(text)
     text = clauses.text
     present: set[Symptom] = set()
     absent: set[Symptom] = set()

@@ -1441,6 +1441,18 @@ PATIENT_STORIES: list[tuple[str, Severity]] = [
     ("what will happen if my lid drops so far I can't open my eye?", Severity.EXPECTED),
     ("since the injections my upper lids hang over, will they lift again?", Severity.EXPECTED),
     ("my right eye now waters when I'm outside", Severity.EXPECTED),
+    ("speaking has become a huge effort since this morning", Severity.EMERGENCY),
+    ("I tip my head back to be able to see under my lid", Severity.RED_FLAG),
+    ("my lid keeps dropping and now it covers half of my pupil", Severity.RED_FLAG),
+    ("the concealer covers the bruise under my eye nicely", Severity.EXPECTED),
+    # One slip of the finger in the word that names the sign (aftercare/spelling.py).
+    ("my thraoat feels tigth since the jabs", Severity.EMERGENCY),
+    ("evrything looks dubble when I look up", Severity.RED_FLAG),
+    ("I cna barely swalow my own spit", Severity.EMERGENCY),
+    ("my eylid is so heavvy I cant opne my eye", Severity.RED_FLAG),
+    ("my fcae and lisp have swolen up", Severity.EMERGENCY),
+    ("my eye is twtiching a bit, no blurr and it opens fine", Severity.EXPECTED),
+    ("it dosent hurt and its not red, just a littel bruise", Severity.EXPECTED),
     ("I can't focus on work because the twitch is annoying", Severity.EXPECTED),
     (
         "years ago my lid dropped and I couldn't lift it all the way for weeks, this time it's fine",
