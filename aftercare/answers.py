@@ -95,12 +95,43 @@ _QUESTION = re.compile(
 
 _SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+|(?<=\?)(?=[^?\s])")
 _CLAUSE = re.compile(
-    r",\s*|\s+(?:and|but|so)\s+(?=(?:is|are|can|could|should|will|would|do|does|how|what|why|when)\b)"
+    r",\s*|\s+(?:and|but|so)\s+(?=(?:is|are|can|could|should|will|would|do|does|how|what|why|"
+    r"when)\b)"
 )
 _ASKS_FROM_START = re.compile(
     r"^\W*(?:is|are|was|will|would|should|shall|can|could|do|does|did|how|what|why|when|where|"
     r"which|who|am i|any|has anyone)\b"
 )
+# "When I woke up ...", "What I noticed: ...", "What a week.": a question word that starts a
+# statement, not a question.
+_TELLS_FROM_START = re.compile(
+    r"^\W*(?:how|what|why|when|where|which|who)\b(?!\W+(?:is|are|was|were|will|would|should|"
+    r"shall|can|could|do|does|did|has|have|long|much|many|else|about|if|happens?|kind|sort|"
+    r"type|exactly|now)\b)"
+)
+# Words that do not name what a question is about: "is it safe?", "can I?", "is that normal?",
+# "will this wear off?" (the course of whatever the rest of the message is about).
+_GENERIC_WORDS = """
+    a an the it its it's this that these those there here i i'm i've me my mine you your we
+    our they them he she him her is are was were be been being am do does did doing done can
+    could would should shall will may might must have has had having get got ok okay alright
+    safe normal fine bad good right wrong serious dangerous common usual expected worry worried
+    problem problems issue issues thing things still just really so too also even yet then now
+    and or but if to of in on at for with about from by as up out over any some anything
+    something what when why how which who where whether not no yes please thanks
+    go goes going gone away last lasts lasting settle settles stop stops fade fades wear wears
+    off down better worse improve improves heal heals clear clears ease eases calm long soon
+    time happen happens happening help helps
+"""
+_GENERIC = frozenset(_GENERIC_WORDS.split())
+
+
+def _asks(sentence: str) -> bool:
+    """Whether one sentence asks: a question mark, or a question's start that is no statement's."""
+    lowered = sentence.lower()
+    if "?" in lowered:
+        return True
+    return not _TELLS_FROM_START.match(lowered) and asks_question(sentence)
 
 
 def question_part(text: str) -> str | None:
@@ -109,7 +140,7 @@ def question_part(text: str) -> str | None:
     "slight swelling at the injection points, no pain. can i put makeup over it?" asks
     "can i put makeup over it?". Of each sentence that asks, the question starts at the
     first clause after the first that starts like a question ("twitch started on day 3,
-    is it ok to keep going to my spin class?").
+    is it ok to keep going to my spin class?"). "When I woke up ..." tells; it does not ask.
 
     Args:
         text: the patient's message, as written.
@@ -120,7 +151,7 @@ def question_part(text: str) -> str | None:
     """
     asked = []
     for sentence in filter(None, (part.strip() for part in _SENTENCE.split(text))):
-        if not (asks_question(sentence) and any(c.isalpha() for c in sentence)):
+        if not (any(c.isalpha() for c in sentence) and _asks(sentence)):
             continue
         clauses = _CLAUSE.split(sentence)
         starts = [
@@ -128,7 +159,15 @@ def question_part(text: str) -> str | None:
         ]
         asked.append(", ".join(clauses[starts[0] :]) if starts else sentence)
     question = " ".join(asked)
-    return question if question and question != text.strip() else None
+    if not question or question.split() == text.split():
+        return None
+    return question
+
+
+def names_its_subject(question: str) -> bool:
+    """Whether a question names what it is about ("can I wear makeup?"; not "is it safe?")."""
+    words = re.findall(r"[a-z][a-z']+", question.lower())
+    return any(word not in _GENERIC for word in words)
 
 
 def asks_question(text: str) -> bool:

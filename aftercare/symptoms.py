@@ -263,6 +263,10 @@ _SUPPOSITION = re.compile(
     r"how (?:would|will) (?:i|you) (?:know|tell) if)\b"
 )
 _HAPPENING_NOW = re.compile(r"\b(?:now|right now|currently|at the moment|today|tonight|since)\b")
+# What ends a supposition's clause: "what would happen if I wait, because I can't open my eye".
+_SUPPOSITION_ENDS = re.compile(
+    r"\b(?:because|cos|coz|cuz|but|as (?=(?:i|my|it's|it is|everything|things)\b))\b"
+)
 _CLAUSE_END = re.compile(r"[.!?\n;,:]|\s-\s")
 _CLAUSE_WINDOW = 200
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -273,7 +277,9 @@ def _aside(text: str, start: int, end: int) -> bool:
     first = max(0, start - _CLAUSE_WINDOW)
     ends = [m.end() for m in _CLAUSE_END.finditer(text, first, start)]
     first = ends[-1] if ends else first
-    if _SUPPOSITION.search(text, first, end):
+    if supposition := _SUPPOSITION.search(text, first, end):
+        if _SUPPOSITION_ENDS.search(text, supposition.end(), start):
+            return False
         last = _CLAUSE_END.search(text, end)
         return not _HAPPENING_NOW.search(text, first, last.start() if last else len(text))
     others = list(_SOMEONE_ELSES.finditer(text, first, start))
@@ -293,7 +299,12 @@ def aside(text: str) -> bool:
     sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
     found = False
     for sentence in sentences:
-        supposed = bool(_SUPPOSITION.search(sentence)) and not _HAPPENING_NOW.search(sentence)
+        supposition = _SUPPOSITION.search(sentence)
+        supposed = bool(
+            supposition
+            and not _HAPPENING_NOW.search(sentence)
+            and not _SUPPOSITION_ENDS.search(sentence, supposition.end())
+        )
         theirs = bool(_SOMEONE_ELSES.search(sentence)) and not _FIRST_PERSON.search(
             _SOMEONE_ELSES.sub(" ", sentence)
         )
@@ -309,8 +320,12 @@ def _gap(words: int) -> str:
 
 
 _G1, _G2, _G3 = _gap(1), _gap(2), _gap(3)
-# Up to five words, none of them a negation ("has been feeling", "might be a bit").
-_AFFIRMED_GAP = r"(?:(?![\w']*n't\b|not\b|never\b|no\b)[\w']+\s+){0,5}?"
+# Up to five words ("has been feeling", "might be a bit"), none of them a negation, an end
+# ("stopped"), the past ("used to") or a condition ("would", "if").
+_AFFIRMED_GAP = (
+    r"(?:(?![\w']*n't\b|not\b|never\b|no\b|stop\w*|used\b|would\b|could\b|if\b|hardly\b|"
+    r"barely\b|less\b|anymore\b|no longer\b)[\w']+\s+){0,5}?"
+)
 # "is", "was", "looks", "has been", ...: up to two of them.
 _BE = (
     r"(?:(?:is|are|was|were|'s|has been|have been|had been|stays?|stayed|looks?|looked|"
@@ -625,9 +640,14 @@ _RULES: list[_Rule] = [
         r"\b(?:it|they)(?:'s| is| are)? (?:now )?(?:cover\w*|block\w*|hang\w* over) (?:[\w']+ )?"
         r"(?:of )?(?:my |the )?(?:eye|eyes|pupil|pupils|iris)\b|"
         # "I can't lift it all the way up", "my lid sits halfway down".
-        r"(?:can't|cannot|can not|unable to|struggl\w* to|hard to) (?:[\w']+ )?(?:lift|raise) "
-        r"(?:it|them) (?:all the way|fully|the whole way|completely|properly)|"
         rf"{_LID}\s+{_AFFIRMED_GAP}(?:half ?way|half way) (?:down|closed|shut|over)",
+        Symptom.EYELID_CANNOT_OPEN,
+    ),
+    _rule(
+        # "my lid ... I can't lift it all the way up": an eye named before, in the sentence.
+        rf"\b(?:{_EYE})\b[^.!?\n]{{0,80}}?(?:can't|cannot|can not|unable to|struggl\w* to|hard to) "
+        r"(?:[\w']+ )?(?:lift|raise) (?:it|them) (?:all the way|fully|the whole way|completely|"
+        r"properly)",
         Symptom.EYELID_CANNOT_OPEN,
     ),
     _rule(
@@ -645,12 +665,13 @@ _RULES: list[_Rule] = [
         r"dim|dimmer|wavy|distort\w*|swimming|bl(?:u|a)r\w*)|"
         rf"(?:fuzzy|hazy|foggy|cloudy|misty|smudgy|dim|grainy|distorted|unclear) {_VISION}|"
         r"out of focus|\bunfocus\w*|"
-        # "it's hard to focus", "I have to blink to get things sharp"; not focusing on work.
-        rf"{_CANT}\s+{_G1}focus\b(?!\s+(?:on|at) (?:work|my work|my job|anything|tasks?|"
-        r"studying|my studies|conversations?|reading)\b)|"
-        r"(?:get|getting|make|making) (?:things|everything|it|them|words|text|my (?:eyes|vision)) "
-        r"(?:to )?(?:sharp|clear|in focus|focused)\b|"
-        r"(?:get|getting|make|making) (?:[\w']+ ){1,5}?(?:to )?(?:sharp|in focus|focused)\b|"
+        # "it's hard to focus my eyes", "I have to blink to get the words sharp".
+        rf"{_CANT}\s+{_G1}focus (?:my |both |either )?(?:eyes?|vision|sight)|"
+        rf"(?:{_EYE}|{_VISION}) (?:[\w']+ )?(?:won't|wont|can't|cant|don't|doesn't|struggle to|"
+        r"take (?:ages|a while|longer) to) (?:[\w']+ )?focus|"
+        r"(?:get|getting|make|making) (?:the |my )?(?:things|everything|words|letters|text|print|"
+        r"page|screen|tv|phone|signs?|subtitles)(?: [\w']+){0,3}? (?:to )?(?:look |stay |be )?"
+        r"(?:sharp|in focus|focused)\b|"
         r"(?:fuzzy|hazy|foggy|cloudy|misty|smudgy|blurry|out of focus) (?:[\w']+ )?(?:when|if|"
         r"whenever|as) (?:i )?(?:look|read|see|focus|try|watch)|"
         r"(?:things|everything|words|letters|text|objects|faces|it all|the screen)(?:'s)? "
@@ -830,7 +851,8 @@ _RULES: list[_Rule] = [
         r"watery|watering|tearing|teary|tears|crying|streaming|"
         r"eyes? (?:keep |keeps |won't stop )?(?:water|running)|"
         # "my left eye now waters", "it keeps tearing up".
-        rf"{_EYE} (?:[\w']+ )?(?:waters|watered)\b|tears? up\b|tearing up",
+        rf"{_EYE} (?:[\w']+ )?(?:waters|watered)\b|"
+        rf"(?:{_EYE}|\bit|\bthey) (?:[\w']+ )?(?:tears?|tearing) up\b",
         Symptom.TEARING,
     ),
     _rule(r"\bswell\w*|swollen|puff\w*|bump\w*|lump\w*|bloat\w*|\bwelts?\b", Symptom.SWELLING),
@@ -920,8 +942,10 @@ _BRIEF = re.compile(
 
 # Pain or redness that persists ("still sore after 2 weeks", "it's been hurting for days").
 _NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|ten|a few|few|several|many|couple of)"
-# Worse than at an earlier time: "hurting more than it did two days ago", "bigger than it was".
+# Worse than at an earlier time: "hurting more than it did two days ago", "bigger than it was";
+# not "no bigger than it was".
 _WORSE_THAN_BEFORE = (
+    r"(?<!\bno )(?<!\bnot )(?<!n't )(?<!\bany )(?<!\bnone )"
     r"\b(?:more|bigger|larger|redder|sorer|angrier|hotter|worse|puffier|darker) than "
     r"(?:it (?:did|was)|they (?:did|were)|before|yesterday|at first|last week|the day before|"
     r"(?:[\w']+ )?(?:days?|weeks?) ago)\b"

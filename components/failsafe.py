@@ -16,8 +16,9 @@ the same way when the conversation store could not use the database for this mes
   ``utter_callback_unavailable`` when a confirmed callback could not be passed on. Both say
   that nothing was done and that a "yes" tries again (``data/rules/handover.yml``), so a
   request made during an outage is carried out once the action server is back, on the
-  patient's word, and never silently dropped. A question about the article gets Rasa's own
-  ``utter_faq``: the surest answer, from the server alone.
+  patient's word, and never silently dropped;
+* a question about the article → Rasa's own ``utter_faq``: the surest answer, from the server
+  alone; then, in the middle of the check, ``utter_unavailable``, as the check cannot go on.
 
 After a red flag or an emergency the triage form is closed, so that nothing later can
 contradict the advice; otherwise the form stays where it was and goes on once the action
@@ -78,9 +79,10 @@ class ActionServerFailSafe(Policy):
             "requests": {
                 "action_delete_my_data": "utter_delete_unavailable",
                 "action_save_callback": "utter_callback_unavailable",
-                # Rasa's own retrieval action: the article's surest answer.
-                "action_answer_question": "utter_faq",
             },
+            # Instead of the ``expected`` response, after these actions failed: a Rasa action
+            # that answers from the server alone (the article's surest answer).
+            "answers": {"action_answer_question": "utter_faq"},
         }
 
     def __init__(
@@ -95,6 +97,7 @@ class ActionServerFailSafe(Policy):
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         self._responses: dict[str, str] = dict(config["responses"])
         self._requests: dict[str, str] = dict(config["requests"])
+        self._answers: dict[str, str] = dict(config["answers"])
         speedups.bound_action_wait(config["action_timeout"])
 
     def train(
@@ -143,7 +146,14 @@ class ActionServerFailSafe(Policy):
             logger.warning("%s failed; answering with the %s fail-safe", failure, severity)
             if severity is Severity.EXPECTED and latest in self._requests:
                 return self._requests[latest]
+            if severity is Severity.EXPECTED and latest in self._answers:
+                return self._answers[latest]
             return self._responses[severity.value]
+        if latest in self._answers.values():
+            # Answered from the server; a check under way cannot go on without the actions.
+            if tracker.active_loop_name:
+                return self._responses[Severity.EXPECTED.value]
+            return ACTION_LISTEN_NAME
         if latest in self._responses.values() or latest in self._requests.values():
             closes_form = latest in (
                 self._responses[Severity.EMERGENCY.value],

@@ -50,6 +50,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from aftercare.answers import names_its_subject
 from components.question_focus import QUESTION, featurized_texts
 
 logger = logging.getLogger(__name__)
@@ -481,15 +482,24 @@ class LinearResponseSelector(_LinearModel):
         """The ranking, with an answer the question alone decides put first.
 
         "bit of swelling at the needle marks, can i wash my hair as normal?": the swelling
-        is context; the question is about something the article does not cover.
+        is context; the question is about something the article does not cover. Only a
+        question that names what it is about decides ("is it safe?" does not). The ranking
+        stays a distribution, surest first.
         """
         decided = self._config["decided_by_question"]
         if not (ranking and decided) or ranking[0][0] in decided:
             return ranking
+        question = message.get(QUESTION)
+        if not (question and names_its_subject(question)):
+            return ranking  # "..., is it safe?" names nothing: the rest of the message does
         asked = self._rank(message, QUESTION)
         if not asked:
             return ranking
         name, confidence = asked[0]
         if name not in decided or confidence < self._config["question_confidence"]:
             return ranking
-        return [(name, confidence)] + [entry for entry in ranking if entry[0] != name]
+        # The other answers share what is left, in the whole message's proportions.
+        others = [entry for entry in ranking if entry[0] != name]
+        left = sum(p for _, p in others)
+        scale = (1.0 - confidence) / left if left > 0 else 0.0
+        return [(name, confidence)] + [(other, p * scale) for other, p in others]

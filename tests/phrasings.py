@@ -1434,7 +1434,8 @@ PATIENT_STORIES: list[tuple[str, Severity]] = [
     ("my throat may be slightly tight? could be nerves", Severity.EMERGENCY),
     ("my left lid hangs halfway down since sunday", Severity.RED_FLAG),
     ("my right eye won't open wide, I can't raise it fully even when I try", Severity.RED_FLAG),
-    ("it's hard to focus since the injections, the page won't stay sharp", Severity.RED_FLAG),
+    ("it's hard to focus my eyes since the injections", Severity.RED_FLAG),
+    ("my eyes take ages to focus when I look up from my phone", Severity.RED_FLAG),
     ("I have to squint to get the words on my phone sharp", Severity.RED_FLAG),
     ("the twitching is no worse than before, my eyes focus fine", Severity.EXPECTED),
     ("my throat is not tight and I can swallow fine, just a twitch", Severity.EXPECTED),
@@ -1454,6 +1455,30 @@ PATIENT_STORIES: list[tuple[str, Severity]] = [
     ("my eye is twtiching a bit, no blurr and it opens fine", Severity.EXPECTED),
     ("it dosent hurt and its not red, just a littel bruise", Severity.EXPECTED),
     ("I can't focus on work because the twitch is annoying", Severity.EXPECTED),
+    # The second reviewer's: no vision, no persistence, no throat, no eyelid in these.
+    ("just to make it clear, I have no other symptoms", Severity.EXPECTED),
+    ("I get a sharp sting at one injection site when I frown, day 1", Severity.EXPECTED),
+    ("can you make it clear what I should do about the bruise", Severity.EXPECTED),
+    ("I can't focus because the twitch is so annoying", Severity.EXPECTED),
+    ("finding it hard to focus at school this week with the twitch", Severity.EXPECTED),
+    ("the redness is no bigger than it was", Severity.EXPECTED),
+    ("the redness isn't any bigger than it was yesterday", Severity.EXPECTED),
+    ("it's tender but it hurts no more than it did yesterday", Severity.EXPECTED),
+    ("my throat stopped feeling tight", Severity.EXPECTED),
+    ("my throat used to get tight with hay fever years ago", Severity.EXPECTED),
+    ("my throat would feel tight if it was an allergy, right?", Severity.EXPECTED),
+    ("my eyebrows feel heavy and I can't raise them fully", Severity.EXPECTED),
+    ("I can't lift them all the way at the gym since my shoulder op", Severity.EXPECTED),
+    ("I tear up at sad films, is that relevant?", Severity.EXPECTED),
+    # ... and the reports a supposition does not hide.
+    (
+        "what would happen if i wait till monday as my vision has gone blurry",
+        Severity.RED_FLAG,
+    ),
+    (
+        "what would happen if I leave it because I can't open my eye properly",
+        Severity.RED_FLAG,
+    ),
     (
         "years ago my lid dropped and I couldn't lift it all the way for weeks, this time it's fine",
         Severity.EXPECTED,
@@ -1537,5 +1562,11 @@ KNOWN_GAPS: list[tuple[str, Severity]] = [
     (
         "My daughter's 19 and wants baby botox. I've read it can cause trouble speaking and swallowing - is that true at low doses?",
         Severity.EXPECTED,
+    ),
+    # A supposition run on into a report with no word between: the screen takes the sign
+    # for part of the supposition (a connective, "because" or "as my ...", ends it).
+    (
+        "what would happen if i just wait it out my throat feels tight and i can hardly swallow",
+        Severity.EMERGENCY,
     ),
 ]

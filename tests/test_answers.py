@@ -8,6 +8,7 @@ from aftercare.answers import (
     Answer,
     Reading,
     answers_to_give,
+    names_its_subject,
     question_part,
     read_unclear,
     yes_no,
@@ -107,6 +108,16 @@ def test_a_torn_selector_gives_its_two_best_answers(
             "the twitch is still going. what else? how much longer?",
             "what else? how much longer?",
         ),
+        # A statement that starts with a question word tells; it does not ask.
+        (
+            "When I woke up today my lid was a bit droopy. Can I put makeup on?",
+            "Can I put makeup on?",
+        ),
+        ("What I noticed: a bruise by my eye. Can I wear makeup?", "Can I wear makeup?"),
+        ("What a week. my eye twitches", None),
+        ("How long will it last? my eye twitches", "How long will it last?"),
+        # All questions, however spaced: nothing more to read apart.
+        ("Is it ok to fly?  Can I drink?", None),
         # Lines are sentences.
         (
             "day 4 after botox\nwill the bruise be gone by friday",
@@ -116,3 +127,21 @@ def test_a_torn_selector_gives_its_two_best_answers(
 )
 def test_question_part_is_what_a_longer_message_asks(text: str, expected: str | None) -> None:
     assert question_part(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("is it safe?", False),
+        ("can i?", False),
+        ("is that normal?", False),
+        ("Is this OK or should I worry??", False),
+        ("Will this wear off?", False),
+        ("how long will it last?", False),
+        ("can i put makeup over it?", True),
+        ("is it bad to drink??", True),
+        ("can I go on a sunbed this week?", True),
+    ],
+)
+def test_a_question_names_its_subject_or_not(question: str, expected: bool) -> None:
+    assert names_its_subject(question) is expected

@@ -50,5 +50,5 @@ def test_warnings_are_read_from_rasas_output() -> None:
 def test_the_expected_names_exist() -> None:
     assert responses_in_domain() >= SENT_BY_SERVER
     assert set(MessageScreener.get_default_config()["concept_intents"]) == SCREENER_INTENTS
-    fail_safe_requests = ActionServerFailSafe.get_default_config()["requests"].values()
-    assert set(fail_safe_requests) >= FAIL_SAFE_RETRIEVAL
+    fail_safe_answers = ActionServerFailSafe.get_default_config()["answers"].values()
+    assert set(fail_safe_answers) >= FAIL_SAFE_RETRIEVAL

@@ -133,8 +133,14 @@ def test_it_bounds_rasas_wait_for_the_action_server(policy: ActionServerFailSafe
         # A request in so many words: what became of it, and that "yes" tries again.
         ("yes", "action_delete_my_data", "utter_delete_unavailable"),
         ("yes", "action_save_callback", "utter_callback_unavailable"),
-        # A question about the article: Rasa's own retrieval action answers it.
+        # A question about the article: Rasa's own retrieval action answers it ...
         ("can I drink coffee?", "action_answer_question", "utter_faq"),
+        # ... unless it tells a sign.
+        (
+            "can I drink coffee? my lips are swelling",
+            "action_answer_question",
+            "utter_unavailable_emergency",
+        ),
         ("no", "action_discard_callback", "utter_unavailable"),
         # A sign in the same message comes first.
         ("yes, and I can't swallow", "action_delete_my_data", "utter_unavailable_emergency"),
@@ -198,9 +204,7 @@ def test_a_first_message_after_a_failed_session_start_gets_the_fail_safe(
     assert predicted(policy, tracker, rasa_domain) == "action_listen"
 
 
-@pytest.mark.parametrize(
-    "response", ["utter_delete_unavailable", "utter_callback_unavailable", "utter_faq"]
-)
+@pytest.mark.parametrize("response", ["utter_delete_unavailable", "utter_callback_unavailable"])
 def test_after_a_request_could_not_be_done_it_listens_for_the_yes(
     policy: ActionServerFailSafe, rasa_domain: Domain, response: str
 ) -> None:
@@ -289,3 +293,32 @@ async def test_an_actions_values_fill_the_response_too(rasa_domain: Domain) -> N
     assert "You told me about blurred vision" in reply["text"]
     assert TEST_CLINIC.booking_link in reply["text"]
     assert reply["custom"] == {"data": {"urgency": "urgent"}}
+
+
+def test_after_the_articles_answer_it_listens(
+    policy: ActionServerFailSafe, rasa_domain: Domain
+) -> None:
+    tracker = tracker_of(
+        said("can I drink coffee?", "faq"),
+        ActionExecuted("action_answer_question"),
+        ActionExecuted("utter_faq"),
+        BotUttered("It's best to avoid coffee ..."),
+    )
+    assert predicted(policy, tracker, rasa_domain) == "action_listen"
+
+
+def test_in_the_middle_of_the_check_the_answer_is_followed_by_the_notice(
+    policy: ActionServerFailSafe, rasa_domain: Domain
+) -> None:
+    tracker = tracker_of(
+        ActionExecuted("triage_form"),
+        ActiveLoop("triage_form"),
+        ActionExecuted("action_listen"),
+        said("can I drink coffee?", "faq"),
+        ActionExecuted("action_answer_question"),
+        ActionExecuted("utter_faq"),
+        BotUttered("It's best to avoid coffee ..."),
+    )
+    assert predicted(policy, tracker, rasa_domain) == "utter_unavailable"
+    tracker.update(ActionExecuted("utter_unavailable"))
+    assert predicted(policy, tracker, rasa_domain) == "action_listen"

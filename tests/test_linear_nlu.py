@@ -217,51 +217,59 @@ def test_of_a_very_long_message_the_head_and_tail_are_read(
     assert (feature.features != featurizer.vector(text)).nnz > 0  # not all of it
 
 
-def test_an_answer_the_question_decides_comes_first(
+def deciding_selector(
     trained: tuple[TfidfFeaturizer, LinearIntentClassifier, LinearResponseSelector],
     storage: LocalModelStorage,
-) -> None:
-    featurizer, _, plain = trained
+) -> LinearResponseSelector:
     config = {
         **LinearResponseSelector.get_default_config(),
         "decided_by_question": ["faq/not_covered"],
         "question_confidence": 0.6,
     }
-    deciding = LinearResponseSelector(config, storage, Resource("answers"), plain._model)
+    return LinearResponseSelector(config, storage, Resource("answers"), trained[2]._model)
+
+
+def test_an_answer_the_question_decides_comes_first(
+    trained: tuple[TfidfFeaturizer, LinearIntentClassifier, LinearResponseSelector],
+    storage: LocalModelStorage,
+) -> None:
+    featurizer, _, plain = trained
     finder = QuestionFinder.create({}, storage, Resource("q"), context())
     text = "bruising and swelling around my eye where the needles went in, day 2. can i go on a sunbed?"
     whole = parse((featurizer, plain), text).get("response_selector")["faq"]
     assert whole["response"]["intent_response_key"] == "faq/swelling_bruising"
-    message = parse((finder, featurizer, deciding), text)
+    message = parse((finder, featurizer, deciding_selector(trained, storage)), text)
     assert message.get(QUESTION) == "can i go on a sunbed?"
-    ranking = message.get("response_selector")["faq"]["ranking"]
+    selector = message.get("response_selector")["faq"]
+    ranking = selector["ranking"]
     assert ranking[0]["intent_response_key"] == "faq/not_covered"
-    assert ranking[0]["confidence"] >= 0.6
-    # The other answers keep the whole message's order.
+    assert selector["response"]["confidence"] == ranking[0]["confidence"] >= 0.6
+    # Still a distribution, surest first; the others in the whole message's order.
+    confidences = [e["confidence"] for e in ranking]
+    assert confidences == sorted(confidences, reverse=True)
+    assert sum(confidences) <= 1.0 + 1e-9
     others = [e["intent_response_key"] for e in whole["ranking"]]
     others.remove("faq/not_covered")
     assert [e["intent_response_key"] for e in ranking[1:]] == others[: len(ranking) - 1]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The question names nothing: the rest of the message decides.
+        "my eye has been twitching since tuesday, is it safe?",
+        # The question alone does not get an answer the question decides.
+        "bruising and swelling around my eye where the needles went in, day 2. how long will it last?",
+    ],
+)
 def test_a_question_that_decides_nothing_leaves_the_whole_messages_answer(
     trained: tuple[TfidfFeaturizer, LinearIntentClassifier, LinearResponseSelector],
     storage: LocalModelStorage,
+    text: str,
 ) -> None:
     featurizer, _, plain = trained
-    config = {
-        **LinearResponseSelector.get_default_config(),
-        "decided_by_question": ["faq/not_covered"],
-    }
-    deciding = LinearResponseSelector(config, storage, Resource("answers"), plain._model)
     finder = QuestionFinder.create({}, storage, Resource("q"), context())
-    for text in [
-        "my eye has twitched since tuesday. can i drink coffee?",
-        "can I drink coffee?",
-        "bruising and swelling around my eye where the needles went in, day 2. can i go on a sunbed?",
-    ]:
-        asked = parse((finder, featurizer, deciding), text).get("response_selector")["faq"]
-        whole = parse((featurizer, plain), text).get("response_selector")["faq"]
-        if "sunbed" not in text:
-            assert asked == whole
-        else:  # without the finder the question is never read apart
-            assert parse((featurizer, deciding), text).get("response_selector")["faq"] == whole
+    message = parse((finder, featurizer, deciding_selector(trained, storage)), text)
+    assert message.get(QUESTION)  # read apart, and still not deciding
+    whole = parse((featurizer, plain), text).get("response_selector")["faq"]
+    assert message.get("response_selector")["faq"] == whole
