@@ -105,9 +105,8 @@ _ASKS_FROM_START = re.compile(
 # "When I woke up ...", "What I noticed: ...", "What a week.": a question word that starts a
 # statement, not a question.
 _TELLS_FROM_START = re.compile(
-    r"^\W*(?:how|what|why|when|where|which|who)\b(?!\W+(?:is|are|was|were|will|would|should|"
-    r"shall|can|could|do|does|did|has|have|long|much|many|else|about|if|happens?|kind|sort|"
-    r"type|exactly|now)\b)"
+    r"^\W*(?:how|what|why|when|where|which|who)\s+(?:i|i'm|i've|i'd|my|we|our|you|your|he|she|"
+    r"his|her|they|their|it|it's|its|this|that|there|a|an)\b"
 )
 # Words that do not name what a question is about: "is it safe?", "can I?", "is that normal?",
 # "will this wear off?" (the course of whatever the rest of the message is about).
@@ -122,6 +121,8 @@ _GENERIC_WORDS = """
     go goes going gone away last lasts lasting settle settles stop stops fade fades wear wears
     off down better worse improve improves heal heals clear clears ease eases calm long soon
     time happen happens happening help helps
+    lol lmao haha hahaha omg hun hon babe pls plz ta thx cheers guys though tho honestly tbh
+    ngl idk literally actually basically like um umm hmm xx xxx anyway
 """
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 

@@ -265,7 +265,8 @@ _SUPPOSITION = re.compile(
 _HAPPENING_NOW = re.compile(r"\b(?:now|right now|currently|at the moment|today|tonight|since)\b")
 # What ends a supposition's clause: "what would happen if I wait, because I can't open my eye".
 _SUPPOSITION_ENDS = re.compile(
-    r"\b(?:because|cos|coz|cuz|but|as (?=(?:i|my|it's|it is|everything|things)\b))\b"
+    r"\b(?:because|cos|coz|cuz|but|(?<!much )(?<!bad )(?<!far )(?<!long )(?<!soon )(?<!well )"
+    r"(?<!badly )as (?=(?:i|my|it's|it is|everything|things)\b))\b"
 )
 _CLAUSE_END = re.compile(r"[.!?\n;,:]|\s-\s")
 _CLAUSE_WINDOW = 200
@@ -320,11 +321,11 @@ def _gap(words: int) -> str:
 
 
 _G1, _G2, _G3 = _gap(1), _gap(2), _gap(3)
-# Up to five words ("has been feeling", "might be a bit"), none of them a negation, an end
-# ("stopped"), the past ("used to") or a condition ("would", "if").
+# Up to five words ("has been feeling", "might be a bit", "could be"), none of them a negation,
+# an end ("stopped"), the past ("used to") or a condition ("would").
 _AFFIRMED_GAP = (
-    r"(?:(?![\w']*n't\b|not\b|never\b|no\b|stop\w*|used\b|would\b|could\b|if\b|hardly\b|"
-    r"barely\b|less\b|anymore\b|no longer\b)[\w']+\s+){0,5}?"
+    r"(?:(?![\w']*n't\b|not\b|never\b|no\b|stopped\b|used\b|would\b|hardly\b|barely\b|"
+    r"less\b|anymore\b|longer\b)[\w']+\s+){0,5}?"
 )
 # "is", "was", "looks", "has been", ...: up to two of them.
 _BE = (
@@ -634,21 +635,28 @@ _RULES: list[_Rule] = [
         r"(?:nothing|things|everything) (?:[\w']+ )?(?:comes?|will come|seems to come) into focus|"
         # "will my eye open properly again?" says that it does not now.
         rf"{_EYE} (?:[\w']+ )?(?:open|opens|opening) (?:[\w']+ )?again|"
-        # "I have to tilt my head back to see", "now it covers most of my eye".
-        r"(?:rais|tilt|lift|tip|put|hold|push)\w* (?:my |the )?(?:chin|head) (?:up|back|upwards|"
-        r"backwards)?\s*(?:[\w']+ ){0,3}to see\b|"
-        r"\b(?:it|they)(?:'s| is| are)? (?:now )?(?:cover\w*|block\w*|hang\w* over) (?:[\w']+ )?"
-        r"(?:of )?(?:my |the )?(?:eye|eyes|pupil|pupils|iris)\b|"
         # "I can't lift it all the way up", "my lid sits halfway down".
         rf"{_LID}\s+{_AFFIRMED_GAP}(?:half ?way|half way) (?:down|closed|shut|over)",
         Symptom.EYELID_CANNOT_OPEN,
     ),
     _rule(
-        # "my lid ... I can't lift it all the way up": an eye named before, in the sentence.
-        rf"\b(?:{_EYE})\b[^.!?\n]{{0,80}}?(?:can't|cannot|can not|unable to|struggl\w* to|hard to) "
-        r"(?:[\w']+ )?(?:lift|raise) (?:it|them) (?:all the way|fully|the whole way|completely|"
-        r"properly)",
+        # "I have to tilt my head back to see", "now it covers most of my eye"; "my lid
+        # droops. I can't lift it all the way": an eye or a droop named before it. Not glasses,
+        # hair, make-up or lying in bed, nor the brows, an arm or a weight.
+        r"(?:rais|tilt|lift|tip|put|hold|push)\w* (?:my |the )?(?:chin|head) (?:up|back|upwards|"
+        r"backwards)?\s*(?:[\w']+ ){0,3}to see\b|"
+        rf"(?:\b(?:{_LID})\b|\bdroop\w*|\bdropp\w*|\blower\b)[^\n]{{0,200}}?\b(?:it|they)(?:'s| is|"
+        r" are)? (?:now )?(?:cover\w*|block\w*|hang\w* over) (?:[\w']+ )?(?:of )?(?:my |the )?"
+        r"(?:eye|eyes|pupil|pupils|iris)\b(?! bags)|"
+        rf"(?:\b(?:{_EYE})\b|\bdroop\w*|\bdropped)[^\n]{{0,200}}?(?:can't|cannot|can not|"
+        r"unable to|struggl\w* to|hard to) (?:[\w']+ )?(?:lift|raise) (?:it|them) (?:all the way|"
+        r"fully|the whole way|completely|properly)",
         Symptom.EYELID_CANNOT_OPEN,
+        unless=re.compile(
+            r"glasses|fringe|\bhair|concealer|make ?up|foundation|\bmask|\bpatch|\bbed\b|lying|"
+            r"ceiling|\bsky\b|\b(?:eye)?brows?\b|forehead|\barms?\b|shoulders?|\blegs?\b|gym|"
+            r"weights?"
+        ),
     ),
     _rule(
         # "blurry", "vison blury", "blurryness"; not a blurry photo.
@@ -665,8 +673,13 @@ _RULES: list[_Rule] = [
         r"dim|dimmer|wavy|distort\w*|swimming|bl(?:u|a)r\w*)|"
         rf"(?:fuzzy|hazy|foggy|cloudy|misty|smudgy|dim|grainy|distorted|unclear) {_VISION}|"
         r"out of focus|\bunfocus\w*|"
-        # "it's hard to focus my eyes", "I have to blink to get the words sharp".
-        rf"{_CANT}\s+{_G1}focus (?:my |both |either )?(?:eyes?|vision|sight)|"
+        # "it's hard to focus", "I have to blink to get the words sharp"; not the mind's focus
+        # ("I can't focus on work", "... because the twitch is so annoying").
+        rf"{_CANT}\s+{_G1}focus\b(?!\s+(?:on|at|in|during) (?:work|school|class|my (?:work|job|"
+        r"studies)|studying|conversations?|meetings?|anything|tasks?|what)\b)"
+        r"(?!\s+(?:because|cos|coz|with|for|when) )|"
+        r"blink\w* (?:[\w']+ ){0,3}(?:to )?(?:make|get) (?:it|them|things|everything) (?:clear|"
+        r"sharp|focused|in focus)|"
         rf"(?:{_EYE}|{_VISION}) (?:[\w']+ )?(?:won't|wont|can't|cant|don't|doesn't|struggle to|"
         r"take (?:ages|a while|longer) to) (?:[\w']+ )?focus|"
         r"(?:get|getting|make|making) (?:the |my )?(?:things|everything|words|letters|text|print|"
@@ -963,7 +976,8 @@ _PERSISTENT = re.compile(
     r"\bstill\b(?!(?: [\w']+){0,3} (?:this (?:evening|afternoon|morning)|tonight))|"
     # "the twitching is better but the sore spot isn't": a clause ending in "isn't".
     r"\b(?:isn't|is not|hasn't|has not|aren't|haven't)(?: yet)?\s*$|"
-    r"worse|worsen\w*|spreading|severe\w*|excruciat\w*|unbearabl\w*|agoni\w*|"
+    r"(?<!\bno )(?<!\bnot )(?<!n't )(?<!\bany )(?:worse|worsen\w*)|spreading|severe\w*|"
+    r"excruciat\w*|unbearabl\w*|agoni\w*|"
     r"killing me|a lot of pain|(?:really|very|so|extremely) (?:bad|painful|red|sore|tender)|"
     rf"(?:for|after|over|more than|nearly|almost|been) (?:the (?:last|past) |over |nearly |almost "
     rf"|more than )?{_NUMBER} (?:days|weeks?|wks?)|(?:for|after) (?:days|weeks|ages|a while|"
@@ -1264,9 +1278,10 @@ def screen(text: str) -> Screening:
     """Screen one message for symptoms, denied symptoms and their trend.
 
     The message is read as written and, if a word in it is misspelt, as mended
-    (``aftercare/spelling.py``: "my thooat feels tigt"); what either reading finds counts, as
-    :func:`combined` has it. Time is linear in the message's length, and a very long message
-    is read in part only: its first ``SCREENED_HEAD`` and last ``SCREENED_TAIL`` characters.
+    (``aftercare/spelling.py``: "my thooat feels tigt"); a sign either reading finds counts,
+    and so does a "not improving", but only the message as written denies anything. Time is
+    linear in the message's length, and a very long message is read in part only: its first
+    ``SCREENED_HEAD`` and last ``SCREENED_TAIL`` characters.
 
     Args:
         text: what the patient wrote, as written.
@@ -1279,7 +1294,14 @@ def screen(text: str) -> Screening:
     fixed = mended(written, keep=_KEY_WORD.fullmatch)
     if fixed == written:
         return as_written
-    return combined([as_written, _screen(fixed)])
+    # From the mended reading, only what it finds present and a "not improving": a mending
+    # may add a sign, never deny one.
+    as_mended = _screen(fixed)
+    present = as_written.present | as_mended.present
+    trend = as_written.trend
+    if as_mended.trend is Trend.NOT_IMPROVING:
+        trend = Trend.NOT_IMPROVING
+    return Screening(present, as_written.absent - present, trend)
 
 
 def _screen(text: str) -> Screening:

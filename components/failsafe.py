@@ -46,7 +46,7 @@ from rasa.shared.core.constants import (
     ACTION_SESSION_START_NAME,
 )
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -150,8 +150,10 @@ class ActionServerFailSafe(Policy):
                 return self._answers[latest]
             return self._responses[severity.value]
         if latest in self._answers.values():
-            # Answered from the server; a check under way cannot go on without the actions.
-            if tracker.active_loop_name:
+            # Answered from the server; a check under way cannot go on without the actions,
+            # and an answer that said nothing (no prediction to answer with) is no answer.
+            said = bool(tracker.events) and isinstance(tracker.events[-1], BotUttered)
+            if tracker.active_loop_name or not said:
                 return self._responses[Severity.EXPECTED.value]
             return ACTION_LISTEN_NAME
         if latest in self._responses.values() or latest in self._requests.values():

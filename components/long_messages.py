@@ -12,7 +12,8 @@ characters (the screener's ``max_characters``), every message the classifiers we
 on, is read whole, so the trained model is unchanged. The symptom screen reads its own,
 longer, head and tail for red flags (``aftercare/symptoms.py``).
 
-Screening those 10,000 characters is still about 75 ms, and while the NLU works on a message
+Screening those 10,000 characters is still about 75 ms (twice that when misspelt words make
+the screen read it a second time, mended), and while the NLU works on a message
 nothing else runs: a client sending 20,000-character letters back to back held every other
 patient's reply up by as much (p95 204 ms against 23 ms idle). So the channels read a message
 longer than ``PIECEWISE_FROM`` a piece at a time (:func:`with_screening`), give way to the

@@ -43,6 +43,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from aftercare import spelling
 from aftercare.answers import yes_no
 from aftercare.slots import screening_entities
 from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend, aside, screen
@@ -132,7 +133,12 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> MessageScreener:
-        """Creates the component (it has nothing to train)."""
+        """Creates the component (it has nothing to train), with the speller's dictionary read.
+
+        The screen mends misspelt words (``aftercare/spelling.py``); reading the dictionary
+        here, as the model loads, spares the first patient the wait.
+        """
+        spelling.warm_up()
         return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -1440,8 +1440,6 @@ PATIENT_STORIES: list[tuple[str, Severity]] = [
     ("the twitching is no worse than before, my eyes focus fine", Severity.EXPECTED),
     ("my throat is not tight and I can swallow fine, just a twitch", Severity.EXPECTED),
     ("what will happen if my lid drops so far I can't open my eye?", Severity.EXPECTED),
-    ("since the injections my upper lids hang over, will they lift again?", Severity.EXPECTED),
-    ("my right eye now waters when I'm outside", Severity.EXPECTED),
     ("speaking has become a huge effort since this morning", Severity.EMERGENCY),
     ("I tip my head back to be able to see under my lid", Severity.RED_FLAG),
     ("my lid keeps dropping and now it covers half of my pupil", Severity.RED_FLAG),
@@ -1454,6 +1452,26 @@ PATIENT_STORIES: list[tuple[str, Severity]] = [
     ("my fcae and lisp have swolen up", Severity.EMERGENCY),
     ("my eye is twtiching a bit, no blurr and it opens fine", Severity.EXPECTED),
     ("it dosent hurt and its not red, just a littel bruise", Severity.EXPECTED),
+    # A mending never denies: "nost" is not "not", and the sign stays reported.
+    ("nost nights my throat feels tigth", Severity.EMERGENCY),
+    ("I woke up and notw my throat feels tigth", Severity.EMERGENCY),
+    ("hola, tengo una pregunta sobre el botox de ayer", Severity.EXPECTED),
+    # The reviewer's reports that must stay reports.
+    ("it feels like my throat could be closing up", Severity.EMERGENCY),
+    ("it's hard to focus since the injections", Severity.RED_FLAG),
+    ("I have to blink to make it clear", Severity.RED_FLAG),
+    ("it's dropped so much I can't lift it all the way", Severity.RED_FLAG),
+    ("my lid droops. I can't lift it all the way", Severity.RED_FLAG),
+    # ... and the ordinary messages that must not be flagged.
+    ("the redness is no worse than it was", Severity.EXPECTED),
+    ("I wear sunglasses outside, they cover my eyes", Severity.EXPECTED),
+    ("my fringe is long, it covers my eyes", Severity.EXPECTED),
+    ("can I wear concealer? it covers my eye bags", Severity.EXPECTED),
+    ("I tilt my head back to see the tv when I'm lying in bed", Severity.EXPECTED),
+    (
+        "what would happen if my lid dropped as much as my sister's did and I couldn't open my eye?",
+        Severity.EXPECTED,
+    ),
     ("I can't focus on work because the twitch is annoying", Severity.EXPECTED),
     # The second reviewer's: no vision, no persistence, no throat, no eyelid in these.
     ("just to make it clear, I have no other symptoms", Severity.EXPECTED),
@@ -1469,7 +1487,6 @@ PATIENT_STORIES: list[tuple[str, Severity]] = [
     ("my throat would feel tight if it was an allergy, right?", Severity.EXPECTED),
     ("my eyebrows feel heavy and I can't raise them fully", Severity.EXPECTED),
     ("I can't lift them all the way at the gym since my shoulder op", Severity.EXPECTED),
-    ("I tear up at sad films, is that relevant?", Severity.EXPECTED),
     # ... and the reports a supposition does not hide.
     (
         "what would happen if i wait till monday as my vision has gone blurry",

@@ -115,6 +115,11 @@ def test_a_torn_selector_gives_its_two_best_answers(
         ),
         ("What I noticed: a bruise by my eye. Can I wear makeup?", "Can I wear makeup?"),
         ("What a week. my eye twitches", None),
+        # A question word that asks, without a question mark.
+        (
+            "bit of bruising, day 2. how soon can i go on a sunbed",
+            "how soon can i go on a sunbed",
+        ),
         ("How long will it last? my eye twitches", "How long will it last?"),
         # All questions, however spaced: nothing more to read apart.
         ("Is it ok to fly?  Can I drink?", None),
@@ -137,6 +142,8 @@ def test_question_part_is_what_a_longer_message_asks(text: str, expected: str | 
         ("is that normal?", False),
         ("Is this OK or should I worry??", False),
         ("Will this wear off?", False),
+        ("is it safe lol?", False),
+        ("is that ok hun, honestly?", False),
         ("how long will it last?", False),
         ("can i put makeup over it?", True),
         ("is it bad to drink??", True),

@@ -322,3 +322,14 @@ def test_in_the_middle_of_the_check_the_answer_is_followed_by_the_notice(
     assert predicted(policy, tracker, rasa_domain) == "utter_unavailable"
     tracker.update(ActionExecuted("utter_unavailable"))
     assert predicted(policy, tracker, rasa_domain) == "action_listen"
+
+
+def test_an_answer_that_said_nothing_is_followed_by_the_notice(
+    policy: ActionServerFailSafe, rasa_domain: Domain
+) -> None:
+    tracker = tracker_of(
+        said("can I drink coffee?", "faq"),
+        ActionExecuted("action_answer_question"),
+        ActionExecuted("utter_faq"),
+    )
+    assert predicted(policy, tracker, rasa_domain) == "utter_unavailable"

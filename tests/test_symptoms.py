@@ -427,3 +427,19 @@ def test_each_screening_question_covers_only_red_flags_or_emergency_signs(
     question: ScreeningQuestion,
 ) -> None:
     assert all(s.severity is not Severity.EXPECTED for s in question.symptoms)
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom", "found"),
+    [
+        ("my eye keeps tearing up", Symptom.TEARING, True),
+        ("I tear up at sad films, is that relevant?", Symptom.TEARING, False),
+        ("my right eye now waters when I'm outside", Symptom.TEARING, True),
+        ("since the injections my upper lids hang over", Symptom.DROOPING, True),
+        # A mended word adds a sign ("tigth"), never a denial ("nost" is no "not").
+        ("nost nights my throat feels tigth", Symptom.THROAT_TIGHTNESS, True),
+    ],
+)
+def test_a_common_effect_is_found_or_not(text: str, symptom: Symptom, found: bool) -> None:
+    assert (symptom in screen(text).present) is found
+    assert symptom not in screen(text).absent
