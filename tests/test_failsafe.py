@@ -265,6 +265,41 @@ def test_after_the_plain_fail_safe_the_form_stays_where_it_was(
     assert tracker.active_loop_name == "triage_form"
 
 
+@pytest.mark.parametrize(
+    ("in_the_check", "answered", "expected"),
+    [
+        (False, True, "action_listen"),
+        # In the middle of the check: the answer, then the notice that it cannot go on now.
+        (True, True, "utter_unavailable"),
+        # Rasa's retrieval action said nothing (no prediction to answer with): the notice.
+        (False, False, "utter_unavailable"),
+    ],
+)
+def test_after_the_fail_safes_answer_it_listens_or_gives_the_notice(
+    policy: ActionServerFailSafe,
+    rasa_domain: Domain,
+    in_the_check: bool,
+    answered: bool,
+    expected: str,
+) -> None:
+    check = [
+        ActionExecuted("triage_form"),
+        ActiveLoop("triage_form"),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = tracker_of(
+        *(check if in_the_check else []),
+        said("can I drink coffee?", "faq"),
+        ActionExecuted("action_answer_question"),
+        ActionExecuted("utter_faq"),
+        *([BotUttered("It's best to avoid coffee ...")] if answered else []),
+    )
+    assert predicted(policy, tracker, rasa_domain) == expected
+    tracker.update(ActionExecuted(expected))
+    if expected != "action_listen":
+        assert predicted(policy, tracker, rasa_domain) == "action_listen"
+
+
 # --- The clinic's details in every response (components/nlg.py) -------------------------
 
 
@@ -293,43 +328,3 @@ async def test_an_actions_values_fill_the_response_too(rasa_domain: Domain) -> N
     assert "You told me about blurred vision" in reply["text"]
     assert TEST_CLINIC.booking_link in reply["text"]
     assert reply["custom"] == {"data": {"urgency": "urgent"}}
-
-
-def test_after_the_articles_answer_it_listens(
-    policy: ActionServerFailSafe, rasa_domain: Domain
-) -> None:
-    tracker = tracker_of(
-        said("can I drink coffee?", "faq"),
-        ActionExecuted("action_answer_question"),
-        ActionExecuted("utter_faq"),
-        BotUttered("It's best to avoid coffee ..."),
-    )
-    assert predicted(policy, tracker, rasa_domain) == "action_listen"
-
-
-def test_in_the_middle_of_the_check_the_answer_is_followed_by_the_notice(
-    policy: ActionServerFailSafe, rasa_domain: Domain
-) -> None:
-    tracker = tracker_of(
-        ActionExecuted("triage_form"),
-        ActiveLoop("triage_form"),
-        ActionExecuted("action_listen"),
-        said("can I drink coffee?", "faq"),
-        ActionExecuted("action_answer_question"),
-        ActionExecuted("utter_faq"),
-        BotUttered("It's best to avoid coffee ..."),
-    )
-    assert predicted(policy, tracker, rasa_domain) == "utter_unavailable"
-    tracker.update(ActionExecuted("utter_unavailable"))
-    assert predicted(policy, tracker, rasa_domain) == "action_listen"
-
-
-def test_an_answer_that_said_nothing_is_followed_by_the_notice(
-    policy: ActionServerFailSafe, rasa_domain: Domain
-) -> None:
-    tracker = tracker_of(
-        said("can I drink coffee?", "faq"),
-        ActionExecuted("action_answer_question"),
-        ActionExecuted("utter_faq"),
-    )
-    assert predicted(policy, tracker, rasa_domain) == "utter_unavailable"
