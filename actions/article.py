@@ -25,7 +25,8 @@ def article_answers(tracker: Tracker, least: float = ANSWER_MIN_CONFIDENCE) -> l
     """The responses of the article's answers to the latest message.
 
     Args:
-        tracker: the conversation; its latest message carries the selector's ranking.
+        tracker: the conversation; its latest message carries the selector's ranking (the
+            same shape as Rasa's ``ResponseSelector`` output, ``components/linear_nlu.py``).
         least: the confidence below which no answer is given.
 
     Returns:
@@ -37,10 +38,6 @@ def article_answers(tracker: Tracker, least: float = ANSWER_MIN_CONFIDENCE) -> l
         for entry in selector.get("ranking") or []
         if entry.get("intent_response_key")
     ]
-    if not ranking:
-        prediction = selector.get("response") or {}
-        if prediction.get("utter_action"):
-            ranking = [(prediction["utter_action"], float(prediction.get("confidence") or 0.0))]
     return answers_to_give(ranking, least)
 
 

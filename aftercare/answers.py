@@ -82,9 +82,13 @@ def yes_no(text: str) -> Answer | None:
     return None
 
 
+# The words a question starts with ("is it ...", "how long ...", "has anyone ...").
+_QUESTION_WORDS = (
+    r"is|are|was|will|would|should|shall|can|could|do|does|did|how|what|why|when|where|which|"
+    r"who|am i|has anyone"
+)
 _QUESTION = re.compile(
-    r"\?|^\W*(?:is|are|was|will|would|should|shall|can|could|do|does|did|how|what|why|when|"
-    r"where|which|who|am i|any (?:advice|tips|idea)|has anyone)\b|"
+    rf"\?|^\W*(?:{_QUESTION_WORDS}|any (?:advice|tips|idea))\b|"
     r"\b(?:is (?:it|this|that) (?:normal|ok|okay|common|usual|expected|serious|dangerous|bad|"
     r"a side effect)|will (?:it|this|that) (?:go|settle|last|stop|get|wear|improve|calm|fade)|"
     r"how long|should i (?:be )?(?:worr|concern|do|go|call|come)|what (?:should|can|do) i|"
@@ -98,10 +102,7 @@ _CLAUSE = re.compile(
     r",\s*|\s+(?:and|but|so)\s+(?=(?:is|are|can|could|should|will|would|do|does|how|what|why|"
     r"when)\b)"
 )
-_ASKS_FROM_START = re.compile(
-    r"^\W*(?:is|are|was|will|would|should|shall|can|could|do|does|did|how|what|why|when|where|"
-    r"which|who|am i|any|has anyone)\b"
-)
+_ASKS_FROM_START = re.compile(rf"^\W*(?:{_QUESTION_WORDS}|any)\b")
 # "When I woke up ...", "What I noticed: ...", "What a week.": a question word that starts a
 # statement, not a question.
 _TELLS_FROM_START = re.compile(

@@ -138,7 +138,7 @@ def mended(text: str, keep: Callable[[str], object] | None = None) -> str:
     def mend(match: re.Match[str]) -> str:
         word = match.group()
         lowered = word.lower()
-        if len(lowered) < MIN_LENGTH or "'" in lowered or not lowered.isascii():
+        if len(lowered) < MIN_LENGTH or "'" in lowered:
             return word
         if lowered in words or (keep is not None and keep(lowered)):
             return word

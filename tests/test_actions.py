@@ -290,23 +290,6 @@ async def test_a_second_unclear_improvement_answer_counts_as_not_improving(
     assert slots["improving"] is False
 
 
-async def test_a_question_with_a_symptom_gets_the_articles_answer_then_the_check(
-    tracker_for, dispatcher, domain
-) -> None:
-    tracker = tracker_for(
-        text="my eyelid is drooping since friday's botox, will it settle?",
-        intent="report_symptom",
-        active_loop=None,
-    )
-    tracker.latest_message["response_selector"] = {
-        "faq": {"response": {"utter_action": "utter_faq/drooping", "confidence": 0.6}}
-    }
-    slots = slots_set(await ValidateTriageForm().run(dispatcher, tracker, domain))
-    assert responses(dispatcher) == ["utter_faq/drooping"]
-    assert slots["symptoms"] == ["drooping"]
-    assert slots["requested_slot"] == "screen_emergency"
-
-
 def with_ranking(tracker: Any, ranking: list[tuple[str, float]]) -> Any:
     """The tracker, its latest message ranked by the response selector as given."""
     tracker.latest_message["response_selector"] = {
@@ -321,6 +304,21 @@ def with_ranking(tracker: Any, ranking: list[tuple[str, float]]) -> Any:
         }
     }
     return tracker
+
+
+async def test_a_question_with_a_symptom_gets_the_articles_answer_then_the_check(
+    tracker_for, dispatcher, domain
+) -> None:
+    tracker = tracker_for(
+        text="my eyelid is drooping since friday's botox, will it settle?",
+        intent="report_symptom",
+        active_loop=None,
+    )
+    with_ranking(tracker, [("faq/drooping", 0.6), ("faq/how_long", 0.1)])
+    slots = slots_set(await ValidateTriageForm().run(dispatcher, tracker, domain))
+    assert responses(dispatcher) == ["utter_faq/drooping"]
+    assert slots["symptoms"] == ["drooping"]
+    assert slots["requested_slot"] == "screen_emergency"
 
 
 @pytest.mark.parametrize(
