@@ -5,6 +5,10 @@ its two best, both are given, the surer first (``aftercare.answers.answers_to_gi
 wrong answer alone would leave the patient without the one they asked for. When the action
 server is down, the fail-safe policy lets Rasa's own ``utter_faq`` give the surest answer
 (``components/failsafe.py``).
+
+When an answer says the article does not cover something and the message is about the body
+("I've had a headache since my botox"), the safety net follows it (``safety_net``: sudden,
+severe or worse, call the clinic now, or NHS 111 when it is closed; 999 in an emergency).
 """
 
 from __future__ import annotations
@@ -15,10 +19,27 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from aftercare.answers import ANSWER_MIN_CONFIDENCE, answers_to_give
+from aftercare import slots
+from aftercare.answers import ANSWER_MIN_CONFIDENCE, about_the_body, answers_to_give
 
 ANSWERS_SLOT = "article_answers"
 """Where ``action_answer_question`` records the answers it gave (``domain.yml``)."""
+NOT_COVERED = "utter_faq/not_covered"
+SAFETY_NET = "safety_net"
+
+
+def give_answers(dispatcher: CollectingDispatcher, tracker: Tracker, answers: list[str]) -> None:
+    """Says the article's answers, with the safety net after "not covered" about the body."""
+    for answer in answers:
+        dispatcher.utter_message(response=answer)
+    if NOT_COVERED in answers and needs_safety_net(tracker):
+        dispatcher.utter_message(response=SAFETY_NET)
+
+
+def needs_safety_net(tracker: Tracker) -> bool:
+    """Whether the latest message tells of a change in the body: a symptom, or its words."""
+    latest = slots.screening_from_entities(tracker.latest_message.get("entities") or [])
+    return bool(latest.present) or about_the_body(tracker.latest_message.get("text") or "")
 
 
 def article_answers(tracker: Tracker, least: float = ANSWER_MIN_CONFIDENCE) -> list[str]:
@@ -57,8 +78,7 @@ class ActionAnswerQuestion(Action):
         given however unsure the selector is, as Rasa's ``utter_faq`` would.
         """
         answers = article_answers(tracker, least=0.0)
-        for answer in answers:
-            dispatcher.utter_message(response=answer)
+        give_answers(dispatcher, tracker, answers)
         if not answers:
             dispatcher.utter_message(response="utter_default")
         # Recorded, so the conversation shows which answers were given; the fail-safe policy

@@ -19,12 +19,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.article import article_answers
+from actions.article import article_answers, give_answers
 from aftercare import clinic, slots
 from aftercare.answers import Answer, asks_question, read_unclear, yes_no
 from aftercare.dates import DateProblem, parse_treatment_date, treatment_date_in_report
 from aftercare.symptoms import Screening, ScreeningQuestion, Trend
 from aftercare.triage import questions_needed
+
+CONCERN_INTENTS = frozenset({"crisis", "crisis_check", "distress"})
+"""A patient's safety comes first: the rules answer it, and the check stops."""
 
 INTERRUPTING_INTENTS = frozenset(
     {
@@ -38,11 +41,12 @@ INTERRUPTING_INTENTS = frozenset(
         "non_english",
         "stop",
         "delete_data",
+        *CONCERN_INTENTS,
     }
 )
 """Intents that ask something of the bot rather than answer its question."""
 
-ASKING_INTENTS = frozenset({"faq", "ask_human", "stop", "delete_data", "goodbye"})
+ASKING_INTENTS = frozenset({"faq", "ask_human", "stop", "delete_data", "goodbye", *CONCERN_INTENTS})
 """Interrupting intents that stay interruptions even when the reply starts with a yes or a no."""
 
 DATE_ATTEMPTS_BEFORE_GIVING_UP = 2
@@ -169,8 +173,7 @@ class ValidateTriageForm(FormValidationAction):
         urgent = latest.severity.decides
         articles = article_answers(tracker)
         if articles and reported and not urgent and (starting or asks_question(text)):
-            for article in articles:
-                dispatcher.utter_message(response=article)
+            give_answers(dispatcher, tracker, articles)
             values.setdefault(
                 slots.SYMPTOM_DESCRIPTION, tracker.get_slot(slots.SYMPTOM_DESCRIPTION)
             )

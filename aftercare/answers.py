@@ -12,9 +12,13 @@ asks again, and a second unclear answer counts as "not improving" (``aftercare/t
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+from aftercare.lexicon import compile_phrases, load
+from aftercare.symptoms import normalise
 
 
 class Answer(StrEnum):
@@ -238,3 +242,17 @@ def read_unclear(unclear_so_far: int, safe_value: bool) -> Reading:
     if unclear >= UNCLEAR_ANSWERS_BEFORE_SAFE_READING:
         return Reading(safe_value, 0)
     return Reading(None, unclear)
+
+
+def about_the_body(text: str) -> bool:
+    """Whether ``text`` tells of a change in the body (``aftercare/lexicon/body.yml``).
+
+    A reply that says the article does not cover it then carries the safety net; a question
+    about anything else ("can I fly?") keeps the short answer.
+    """
+    return bool(_body_words().search(normalise(text)))
+
+
+@functools.cache
+def _body_words() -> re.Pattern[str]:
+    return compile_phrases(load("body")["phrases"])

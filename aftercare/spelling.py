@@ -55,10 +55,12 @@ _DOMAIN = """
     tight tightness tongue lips swallow swallowing breathe breathing breath speak speaking
     speech slurred slurring weak weakness choking allergic allergy wheezy wheezing blown
     feel feels felt
+    suicidal suicide hopeless worthless helpless depressed myself kill killing alive harm
+    harming hurting crying overdose
 """
 DOMAIN_WORDS = frozenset(_DOMAIN.split())
-"""Words of this domain (the treatment, the article's effects, the red flags and the emergency
-signs), preferred as a mending over any other word as close."""
+"""Words of this domain (the treatment, the article's effects, the red flags, the emergency
+signs and a crisis), preferred as a mending over any other word as close."""
 
 _NEGATIONS = """
     no not none never nor neither without nothing nobody nowhere zero free

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 LEVEL_HEADLINES = {
+    "crisis": "CRISIS: thoughts of suicide or self-harm, given the help lines",
     "emergency": "EMERGENCY: told to call the emergency number now",
     "urgent": "URGENT: red flag, told to return to the clinic today",
     "routine": "ROUTINE: not improving at 2 weeks, told to come back to the clinic",

@@ -25,12 +25,14 @@ it a sentence-bounded piece at a time, and let other work run in between.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aftercare.lexicon import compile_phrase, compile_phrases, load
 from aftercare.severity import Severity, most_severe
 from aftercare.spelling import mended
 from aftercare.text import head_and_tail
@@ -66,6 +68,13 @@ class Symptom(StrEnum):
     THROAT_TIGHTNESS = "throat_tightness"
     FACE_SWELLING = "face_swelling"
     EMERGENCY_SIGN = "breathing_swallowing_or_speaking"
+    # Beyond the article and the label, each from the public guidance named in
+    # aftercare/lexicon/signs.yml, which holds their words and their severity.
+    SUDDEN_SIGHT_LOSS = "sudden_sight_loss"
+    FAINTING = "fainting"
+    CHEST_PAIN = "chest_pain"
+    FILLER_WARNING_SIGN = "filler_warning_sign"
+    FEVER = "fever"
 
     @property
     def severity(self) -> Severity:
@@ -74,7 +83,18 @@ class Symptom(StrEnum):
             return Severity.EMERGENCY
         if self in _RED_FLAGS:
             return Severity.RED_FLAG
-        return Severity.EXPECTED
+        return lexicon_signs().get(self, _NOT_A_LEXICON_SIGN).severity
+
+    @property
+    def advice(self) -> str:
+        """Which emergency reply this sign calls for: ``toxin``, ``sudden`` or ``filler``.
+
+        The label's signs of toxin spread or allergy are ``toxin``; the others' advice is in
+        ``aftercare/lexicon/signs.yml``.
+        """
+        if self in _EMERGENCY:
+            return "toxin"
+        return lexicon_signs().get(self, _NOT_A_LEXICON_SIGN).advice
 
 
 _RED_FLAGS = frozenset(
@@ -387,10 +407,17 @@ class _Rule:
     pattern: re.Pattern[str]
     symptoms: tuple[Symptom, ...]
     unless: re.Pattern[str] | None = None
+    needs: re.Pattern[str] | None = None
+    """Words the message must also hold somewhere for the pattern to count ("filler")."""
 
 
-def _rule(pattern: str, *symptoms: Symptom, unless: re.Pattern[str] | None = None) -> _Rule:
-    return _Rule(re.compile(pattern.replace(r"[\w']+", _WORD)), symptoms, unless)
+def _rule(
+    pattern: str,
+    *symptoms: Symptom,
+    unless: re.Pattern[str] | None = None,
+    needs: re.Pattern[str] | None = None,
+) -> _Rule:
+    return _Rule(re.compile(pattern.replace(r"[\w']+", _WORD)), symptoms, unless, needs)
 
 
 _RULES: list[_Rule] = [
@@ -1310,8 +1337,10 @@ def _screen(text: str) -> Screening:
     text = clauses.text
     present: set[Symptom] = set()
     absent: set[Symptom] = set()
-    for rule in _RULES:
-        outcomes = _OUTCOMES[rule]
+    for rule in (*_RULES, *_lexicon_rules()):
+        outcomes = _OUTCOMES.get(rule) or frozenset(rule.symptoms)
+        if rule.needs is not None and not rule.needs.search(text):
+            continue
         for match in rule.pattern.finditer(text):
             if outcomes <= present:
                 break  # nothing more this rule finds can change the screening
@@ -1350,6 +1379,43 @@ _OUTCOMES = {
     rule: frozenset().union(*(_QUALIFIED.get(s, frozenset({s})) for s in rule.symptoms))
     for rule in _RULES
 }
+
+
+@dataclass(frozen=True)
+class _LexiconSign:
+    """A sign of ``aftercare/lexicon/signs.yml``: how severe, and which reply it calls for."""
+
+    severity: Severity
+    advice: str = ""
+
+
+_NOT_A_LEXICON_SIGN = _LexiconSign(Severity.EXPECTED)
+
+
+@functools.cache
+def lexicon_signs() -> dict[Symptom, _LexiconSign]:
+    """The signs of ``aftercare/lexicon/signs.yml``, by symptom."""
+    return {
+        Symptom(sign["code"]): _LexiconSign(Severity(sign["severity"]), sign.get("advice", ""))
+        for sign in load("signs")["signs"]
+    }
+
+
+@functools.cache
+def _lexicon_rules() -> tuple[_Rule, ...]:
+    """The rules of ``aftercare/lexicon/signs.yml``, read like the patterns above."""
+    rules = []
+    for sign in load("signs")["signs"]:
+        symptom = Symptom(sign["code"])
+        unless = compile_phrases(sign["unless"]) if sign.get("unless") else None
+        readings: list[tuple[list[str], re.Pattern[str] | None]] = [(sign["phrases"], None)]
+        if sign.get("with_context"):
+            context = compile_phrases(sign["with_context"]["context"])
+            readings.append((sign["with_context"]["phrases"], context))
+        for phrases, needs in readings:
+            pattern = "|".join(compile_phrase(phrase) for phrase in phrases)
+            rules.append(_rule(pattern, symptom, unless=unless, needs=needs))
+    return tuple(rules)
 
 
 def _qualified(symptom: Symptom, clause: str) -> Symptom:

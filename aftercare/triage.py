@@ -90,10 +90,30 @@ class Decision:
 
     @property
     def response(self) -> str:
-        """The ``domain.yml`` response that tells it: one per level, self-care one per reason."""
+        """The ``domain.yml`` response that tells it: one per level, self-care one per reason.
+
+        An emergency's reply depends on its signs' advice (``Symptom.advice``): the label's
+        signs of toxin spread or allergy first, then the NHS's sudden emergencies, then a
+        filler's signs (call the clinic now).
+        """
         if self.level is Level.SELF_CARE:
             return f"triage_self_care_{self.reasons[0]}"
+        if self.level is Level.EMERGENCY:
+            advice = {Symptom(code).advice for code in self.reasons if code in _CODES}
+            return next(
+                (EMERGENCY_RESPONSES[a] for a in EMERGENCY_RESPONSES if a in advice),
+                "triage_emergency",
+            )
         return f"triage_{self.level.value}"
+
+
+EMERGENCY_RESPONSES = {
+    "toxin": "triage_emergency",
+    "sudden": "triage_emergency_sudden",
+    "filler": "triage_emergency_filler",
+}
+"""An emergency's reply by its signs' advice, the first that applies."""
+_CODES = frozenset(symptom.value for symptom in Symptom)
 
 
 def _ordered(symptoms: frozenset[Symptom]) -> tuple[str, ...]:

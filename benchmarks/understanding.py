@@ -46,6 +46,8 @@ MAX_TURNS = 16
 # Which reply means which triage outcome, from the action server or from the fail-safe.
 OUTCOMES = {
     "triage_emergency": "emergency",
+    "triage_emergency_sudden": "emergency",
+    "triage_emergency_filler": "emergency",
     "utter_unavailable_emergency": "emergency",
     "triage_urgent": "urgent",
     "utter_unavailable_red_flag": "urgent",

@@ -18,7 +18,12 @@ the same way when the conversation store could not use the database for this mes
   request made during an outage is carried out once the action server is back, on the
   patient's word, and never silently dropped;
 * a question about the article → Rasa's own ``utter_faq``: the surest answer, from the server
-  alone; then, in the middle of the check, ``utter_unavailable``, as the check cannot go on.
+  alone; then, in the middle of the check, ``utter_unavailable``, as the check cannot go on;
+* a patient in crisis or distress (the message screener's ``crisis``, ``crisis_check`` and
+  ``distress``) → the same reply as always (``utter_crisis``, ...), before anything else: it
+  is a response from ``domain.yml``. The rule gives it before ``action_concern``; when that
+  action then fails (the clinic could not be told), the patient has had their reply and the
+  bot listens.
 
 After a red flag or an emergency the triage form is closed, so that nothing later can
 contradict the advice; otherwise the form stays where it was and goes on once the action
@@ -83,6 +88,14 @@ class ActionServerFailSafe(Policy):
             # Instead of the ``expected`` response, after these actions failed: a Rasa action
             # that answers from the server alone (the article's surest answer).
             "answers": {"action_answer_question": "utter_faq"},
+            # The reply to a concern for the patient's safety, by the screener's intent,
+            # whatever failed; and the action after it, whose failure needs no other reply.
+            "concerns": {
+                "crisis": "utter_crisis",
+                "crisis_check": "utter_crisis_check",
+                "distress": "utter_distress",
+            },
+            "after_concern": "action_concern",
         }
 
     def __init__(
@@ -98,6 +111,8 @@ class ActionServerFailSafe(Policy):
         self._responses: dict[str, str] = dict(config["responses"])
         self._requests: dict[str, str] = dict(config["requests"])
         self._answers: dict[str, str] = dict(config["answers"])
+        self._concerns: dict[str, str] = dict(config["concerns"])
+        self._after_concern: str = config["after_concern"]
         speedups.bound_action_wait(config["action_timeout"])
 
     def train(
@@ -134,8 +149,15 @@ class ActionServerFailSafe(Policy):
             or _session_start_failed(tracker)
             or (latest is not None and _failed(tracker, latest, domain))
         )
+        if failed and latest == self._after_concern:
+            logger.warning("Action '%s' failed; the patient has had the reply", latest)
+            return ACTION_LISTEN_NAME
         if failed:
             message = tracker.latest_message
+            concern = self._concerns.get(message.intent.get("name") if message else "")
+            if concern is not None:
+                logger.warning("A step failed; answering the patient's safety first")
+                return concern
             severity = severity_without_actions(
                 tracker.current_slot_values(),
                 message.entities if message else [],
@@ -156,6 +178,14 @@ class ActionServerFailSafe(Policy):
             if tracker.active_loop_name or not said:
                 return self._responses[Severity.EXPECTED.value]
             return ACTION_LISTEN_NAME
+        if latest in self._concerns.values():
+            # A rule's reply, given as the turn began: its action comes next. Given by this
+            # policy after a failure: the patient has had it.
+            by_rule = len(actions) > 1 and actions[1] in (
+                ACTION_LISTEN_NAME,
+                ACTION_DEACTIVATE_LOOP_NAME,
+            )
+            return None if by_rule else ACTION_LISTEN_NAME
         if latest in self._responses.values() or latest in self._requests.values():
             closes_form = latest in (
                 self._responses[Severity.EMERGENCY.value],

@@ -21,6 +21,14 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   ``blurred_vision``), ``denied_symptom`` ("no blurred vision") and ``trend``
   (``improving``/``not_improving``). The screening is plain Python in
   ``aftercare/symptoms.py``; the entity format is in ``aftercare/slots.py``, beside its reader.
+* **A patient's safety before anything else.** A message that tells of thoughts of suicide or
+  self-harm (``aftercare/concern.py``, words in ``aftercare/lexicon/crisis.yml``) becomes
+  ``crisis`` whatever else it says; words that may mean it become ``crisis_check`` (ask
+  gently), and so does a message the classifier reads as a crisis when the words do not make
+  it plain, unless it is a figure of speech ("this twitch is killing me"). Deep distress
+  becomes ``distress``, unless a red flag or an emergency sign in it decides the check. A
+  classifier's ``crisis`` or ``distress`` that the screen does not keep gives way to its
+  next intent.
 * **A message mostly in a non-Latin script** (Chinese, Arabic, Cyrillic, ...) becomes
   ``non_english``: the bot reads English only, and character n-grams cannot learn every
   script from a few examples.
@@ -45,6 +53,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from aftercare import spelling
 from aftercare.answers import yes_no
+from aftercare.concern import Concern, assess, figurative
 from aftercare.slots import screening_entities
 from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend, aside, screen
 from components.long_messages import classified_part, prescreened
@@ -119,6 +128,19 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 "report_emergency": Symptom.EMERGENCY_SIGN.value,
             },
             "concept_confidence": 0.5,
+            # The intent each concern for the patient's safety becomes (aftercare/concern.py).
+            "concern_intents": {
+                Concern.CRISIS.value: "crisis",
+                Concern.UNCLEAR.value: "crisis_check",
+                Concern.DISTRESS.value: "distress",
+            },
+            # The classifier's intents for them, and the confidence it needs for distress (a
+            # crisis the classifier reads is always asked about, gently).
+            "classifier_concerns": {
+                "crisis": Concern.UNCLEAR.value,
+                "distress": Concern.DISTRESS.value,
+            },
+            "distress_confidence": 0.5,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -152,6 +174,14 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")
+            concern = self._concern(message, text)
+            if concern is not Concern.NONE and not (
+                concern is Concern.DISTRESS and screening.severity.decides
+            ):
+                _set_intent(message, self._config["concern_intents"][concern.value])
+                continue
+            if intent in self._config["classifier_concerns"]:
+                intent = _give_way(message, set(self._config["classifier_concerns"]))
             if (
                 screening.severity.decides
                 or self._is_concept(intent)
@@ -163,6 +193,21 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             elif len(text) > self._config["max_characters"]:
                 _set_intent(message, self._config["fallback_intent"])
         return messages
+
+    def _concern(self, message: Message, text: str) -> Concern:
+        """The concern for the patient's safety: the words', or the classifier's if it is surer."""
+        found = assess(text)
+        if found is not Concern.NONE:
+            return found
+        intent = message.get(INTENT) or {}
+        classified = self._config["classifier_concerns"].get(intent.get("name"))
+        if classified is None or figurative(text):
+            return Concern.NONE
+        if classified == Concern.DISTRESS.value and (
+            float(intent.get("confidence") or 0.0) < self._config["distress_confidence"]
+        ):
+            return Concern.NONE
+        return Concern(classified)
 
     def _is_concept(self, intent: str | None) -> bool:
         return intent in self._config["concept_intents"]
@@ -200,6 +245,17 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         if intent in self._config["keep_intents"]:
             return True
         return intent in self._config["answer_intents"] and yes_no(text) is not None
+
+
+def _give_way(message: Message, names: set[str]) -> str | None:
+    """Makes the best intent of the ranking that is not one of ``names`` the message's own."""
+    ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get("name") not in names]
+    if not ranking:
+        return None
+    best = ranking[0]
+    message.set(INTENT, dict(best), add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+    return str(best.get("name"))
 
 
 def _set_intent(message: Message, name: str) -> None:

@@ -1,10 +1,14 @@
 """Responses with the clinic's details filled in by the Rasa server itself.
 
 Every response in ``domain.yml`` may use ``{clinic_name}``, ``{clinic_phone}``,
-``{clinic_booking_link}``, ``{clinic_hours}`` and ``{emergency_number}``. They come from the
-clinic's configuration (``clinic.yml`` and ``CLINIC_*``, read by :mod:`aftercare.clinic`), not
-from slots an action sets: a reply that tells a patient to call the clinic must name the
-number even when the action server is down (``components/failsafe.py``).
+``{clinic_booking_link}``, ``{clinic_hours}``, ``{emergency_number}``, ``{crisis_line_name}``,
+``{crisis_line}`` and ``{advice_line}``. A response may also have a variant for when the
+clinic is closed: its ``condition`` names the slot ``clinic_open_now``, which no action sets;
+it is filled here, from the clinic's opening hours and the clock, for every reply. The
+details come from the clinic's configuration (``clinic.yml`` and ``CLINIC_*``, read by
+:mod:`aftercare.clinic`), not from slots an action sets: a reply that tells a patient to
+call the clinic must name the number even when the action server is down
+(``components/failsafe.py``).
 
 Configured in ``endpoints.yml``::
 
@@ -22,6 +26,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from aftercare import clinic
+
+CLINIC_OPEN_NOW = "clinic_open_now"
+"""The slot a response's closed-clinic variant names in its condition."""
 
 
 class ClinicResponses(TemplatedNaturalLanguageGenerator):
@@ -42,5 +49,9 @@ class ClinicResponses(TemplatedNaturalLanguageGenerator):
 
         Values an action passes win over slots, and slots over the clinic's details.
         """
-        values = {**clinic.load().response_values(), **tracker.current_slot_values()}
+        values = {
+            **clinic.load().response_values(),
+            **tracker.current_slot_values(),
+            CLINIC_OPEN_NOW: clinic.is_open_now(),
+        }
         return self.generate_from_slots(utter_action, values, output_channel, **kwargs)

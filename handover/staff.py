@@ -118,7 +118,8 @@ def _page(title: str, body: str) -> web.Response:
  body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }}
  table {{ border-collapse: collapse; width: 100%; }}
  th, td {{ border-bottom: 1px solid #ddd; padding: .5rem; text-align: left; vertical-align: top; }}
- .emergency {{ color: #fff; background: #b00020; padding: .1rem .4rem; border-radius: .3rem; }}
+ .emergency, .crisis {{ color: #fff; background: #b00020; padding: .1rem .4rem;
+   border-radius: .3rem; }}
  .urgent {{ color: #fff; background: #8a4b00; padding: .1rem .4rem; border-radius: .3rem; }}
  .routine {{ background: #e7eef5; padding: .1rem .4rem; border-radius: .3rem; }}
  .patient {{ font-weight: 600; }} ol {{ padding-left: 1.2rem; }} li {{ margin: .3rem 0; }}

@@ -31,7 +31,7 @@ from aftercare.database import events
 
 logger = logging.getLogger(__name__)
 
-LEVEL_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
+LEVEL_ORDER = {"crisis": 0, "emergency": 0, "urgent": 1, "routine": 2}
 
 metadata = sa.MetaData()
 

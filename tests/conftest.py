@@ -75,9 +75,10 @@ def clinic_file(workdir: Path, phone: str) -> Path:
 
 @pytest.fixture(autouse=True)
 def pinned_clinic(monkeypatch: pytest.MonkeyPatch) -> clinic.Clinic:
-    """Every test runs on 24 November 2026 at the test clinic."""
+    """Every test runs on 24 November 2026 at the test clinic, while it is open."""
     monkeypatch.setattr(clinic, "load", lambda: TEST_CLINIC)
     monkeypatch.setattr(clinic, "today", lambda: TODAY)
+    monkeypatch.setattr(clinic, "is_open_now", lambda: True)
     return TEST_CLINIC
 
 

@@ -231,7 +231,6 @@ RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
         "I can't see as well as before",
         "something is off with my eyesight",
         "my eyes feel like they're not working properly",
-        "my vision went dark for a moment",
         "my vision changed after the botox",
         "it's harder to see",
         "my vision has got worse",
@@ -301,6 +300,9 @@ RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
 }
 
 EMERGENCY_PHRASINGS: dict[Symptom, list[str]] = {
+    # NHS: a sudden loss of sight, even for a moment, is an emergency
+    # (aftercare/lexicon/signs.yml, where the other signs beyond the label are checked).
+    Symptom.SUDDEN_SIGHT_LOSS: ["my vision went dark for a moment"],
     Symptom.BREATHING_DIFFICULTY: [
         "what if it's an allergy - I can't breathe properly",
         "my husband called an ambulance, couldn't breathe properly",

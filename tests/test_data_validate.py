@@ -9,6 +9,7 @@ from components.message_screener import MessageScreener
 from tools.data_validate import (
     FAIL_SAFE_RETRIEVAL,
     SCREENER_INTENTS,
+    SCREENER_ONLY_INTENTS,
     SENT_BY_SERVER,
     is_expected,
     responses_in_domain,
@@ -50,5 +51,8 @@ def test_warnings_are_read_from_rasas_output() -> None:
 def test_the_expected_names_exist() -> None:
     assert responses_in_domain() >= SENT_BY_SERVER
     assert set(MessageScreener.get_default_config()["concept_intents"]) == SCREENER_INTENTS
+    concern_intents = MessageScreener.get_default_config()["concern_intents"].values()
+    classifier_concerns = MessageScreener.get_default_config()["classifier_concerns"]
+    assert set(concern_intents) - set(classifier_concerns) == SCREENER_ONLY_INTENTS
     fail_safe_answers = ActionServerFailSafe.get_default_config()["answers"].values()
     assert set(fail_safe_answers) >= FAIL_SAFE_RETRIEVAL

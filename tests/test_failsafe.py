@@ -23,6 +23,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
 
+from aftercare import clinic
 from aftercare.failsafe import severity_without_actions
 from aftercare.severity import Severity
 from aftercare.slots import screening_entities
@@ -300,6 +301,61 @@ def test_after_the_fail_safes_answer_it_listens_or_gives_the_notice(
         assert predicted(policy, tracker, rasa_domain) == "action_listen"
 
 
+# --- A patient's safety first, whatever failed ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("intent", "expected"),
+    [
+        ("crisis", "utter_crisis"),
+        ("crisis_check", "utter_crisis_check"),
+        ("distress", "utter_distress"),
+    ],
+)
+@pytest.mark.parametrize("failed", ["triage_form", "callback_form", "action_answer_question"])
+def test_a_concern_gets_its_own_reply_whatever_failed(
+    policy: ActionServerFailSafe, rasa_domain: Domain, intent: str, expected: str, failed: str
+) -> None:
+    # "I can't breathe and I want to end it all": the help lines come first all the same.
+    tracker = tracker_of(said("I can't breathe and I want to end it all", intent))
+    tracker.update(ActionExecuted(failed))
+    assert predicted(policy, tracker, rasa_domain) == expected
+    tracker.update(ActionExecuted(expected))
+    assert predicted(policy, tracker, rasa_domain) == "action_listen"
+
+
+def test_a_first_message_in_crisis_after_a_failed_session_start_gets_the_help_lines(
+    policy: ActionServerFailSafe, rasa_domain: Domain
+) -> None:
+    tracker = DialogueStateTracker.from_events(
+        "patient",
+        [ActionExecuted("action_session_start"), said("I want to end it all", "crisis")],
+    )
+    assert predicted(policy, tracker, rasa_domain) == "utter_crisis"
+    tracker.update(ActionExecuted("utter_crisis"))
+    assert predicted(policy, tracker, rasa_domain) == "action_listen"
+
+
+def test_the_rules_reply_to_a_concern_is_followed_by_its_action(
+    policy: ActionServerFailSafe, rasa_domain: Domain
+) -> None:
+    tracker = tracker_of(said("I want to end it all", "crisis"), ActionExecuted("utter_crisis"))
+    assert predicted(policy, tracker, rasa_domain) == "(abstains)"
+
+
+def test_when_the_clinic_cannot_be_told_of_a_crisis_the_bot_listens(
+    policy: ActionServerFailSafe, rasa_domain: Domain
+) -> None:
+    # The patient has had the help lines; action_concern left nothing behind it.
+    tracker = tracker_of(
+        said("I want to end it all", "crisis"),
+        ActionExecuted("utter_crisis"),
+        BotUttered("I'm so sorry you're feeling like this ..."),
+        ActionExecuted("action_concern"),
+    )
+    assert predicted(policy, tracker, rasa_domain) == "action_listen"
+
+
 # --- The clinic's details in every response (components/nlg.py) -------------------------
 
 
@@ -310,6 +366,9 @@ def test_the_responses_variables_are_the_clinics_details() -> None:
         "clinic_booking_link": "https://clinic.test/book",
         "clinic_hours": "9 to 5",
         "emergency_number": "999",
+        "crisis_line_name": "Samaritans",
+        "crisis_line": "116 123",
+        "advice_line": "111",
     }
 
 
@@ -328,3 +387,31 @@ async def test_an_actions_values_fill_the_response_too(rasa_domain: Domain) -> N
     assert "You told me about blurred vision" in reply["text"]
     assert TEST_CLINIC.booking_link in reply["text"]
     assert reply["custom"] == {"data": {"urgency": "urgent"}}
+
+
+@pytest.mark.parametrize(
+    ("response", "open_now", "says"),
+    [
+        ("triage_urgent", True, "Please return to the clinic today"),
+        ("triage_urgent", False, "is closed now"),
+        ("utter_unavailable_red_flag", True, "Please return to the clinic today"),
+        ("utter_unavailable_red_flag", False, "call NHS 111 for advice now"),
+        ("safety_net", True, "call Test Clinic now on +44 20 7946 0123"),
+        ("safety_net", False, "call NHS 111 now"),
+        ("triage_emergency_filler", True, "Call Test Clinic now"),
+        ("triage_emergency_filler", False, "Call 999 now, or go to A&E"),
+    ],
+)
+async def test_a_reply_knows_whether_the_clinic_is_open_now(
+    rasa_domain: Domain,
+    monkeypatch: pytest.MonkeyPatch,
+    response: str,
+    open_now: bool,
+    says: str,
+) -> None:
+    monkeypatch.setattr(clinic, "is_open_now", lambda: open_now)
+    nlg = ClinicResponses(domain=rasa_domain)
+    reply = await nlg.generate(response, tracker_of(), "rest", findings="a fever")
+    assert reply is not None
+    assert says in " ".join(reply["text"].split())
+    assert "{" not in reply["text"]

@@ -254,3 +254,69 @@ def test_the_screen_judges_whether_a_sites_redness_or_swelling_persists(text: st
 def test_the_classifier_still_adds_a_site_sign_the_screen_did_not_read() -> None:
     message = classified("the injection spot looks angry", [("report_injection_site", 0.9)])
     assert ("symptom", "persistent_pain_or_redness") in entities(message)
+
+
+# --- A patient's safety first (aftercare/concern.py) ---------------------------------------
+
+
+def ranked(text: str, *ranking: tuple[str, float]) -> Message:
+    message = Message(
+        data={
+            "text": text,
+            "intent": {"name": ranking[0][0], "confidence": ranking[0][1]},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+        }
+    )
+    MessageScreener(MessageScreener.get_default_config()).process([message])
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "classified", "expected"),
+    [
+        # The words decide, whatever the classifier said, and before a red flag.
+        ("I want to end it all", "goodbye", "crisis"),
+        ("my vision is blurry and honestly I want to kill myself", "report_symptom", "crisis"),
+        ("I can't breathe and I want to die", "report_symptom", "crisis"),
+        ("I just want to disappear", "faq", "crisis_check"),
+        ("I feel so hopeless since the botox", "faq", "distress"),
+        # Distress with a sign that decides the check: the check answers the sign.
+        ("I feel so hopeless, my vision is blurry", "faq", "report_symptom"),
+        # A figure of speech is no concern.
+        ("this twitch is killing me, how long will it last?", "faq", "report_symptom"),
+        ("I could die of embarrassment, can I drink coffee?", "faq", "faq"),
+    ],
+)
+def test_a_concern_for_the_patients_safety_comes_first(
+    text: str, classified: str, expected: str
+) -> None:
+    assert screened(text, classified).get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking", "expected"),
+    [
+        # The classifier reads a crisis the words do not make plain: ask gently.
+        (
+            "everything feels like it's closing in on me",
+            [("crisis", 0.4), ("faq", 0.3)],
+            "crisis_check",
+        ),
+        # ... unless it is a figure of speech: then its next intent.
+        ("the wait is slaying me lol", [("crisis", 0.6), ("faq", 0.3)], "crisis_check"),
+        ("dying to know when it settles", [("crisis", 0.6), ("faq", 0.3)], "faq"),
+        # Distress the classifier is sure of; unsure, its next intent.
+        ("I'm not myself lately", [("distress", 0.7), ("faq", 0.2)], "distress"),
+        ("is it normal to worry?", [("distress", 0.4), ("faq", 0.3)], "faq"),
+    ],
+)
+def test_the_classifiers_concern_is_asked_about_or_gives_way(
+    text: str, ranking: list[tuple[str, float]], expected: str
+) -> None:
+    assert ranked(text, *ranking).get("intent")["name"] == expected
+
+
+def test_a_crisis_in_the_middle_of_a_long_letter_is_read() -> None:
+    letter = "My eye has twitched a bit since Monday. " * 250
+    letter = letter[:10_000] + " I don't want to be here any more. " + letter[10_000:]
+    assert screened(letter, "faq").get("intent")["name"] == "crisis"

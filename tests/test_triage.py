@@ -186,7 +186,13 @@ def test_the_responses_say_the_rules_numbers() -> None:
     ("level", "reason", "response"),
     [
         (Level.EMERGENCY, "breathing_difficulty", "triage_emergency"),
+        # Beyond the label (aftercare/lexicon/signs.yml): the NHS's, and a filler's.
+        (Level.EMERGENCY, "sudden_sight_loss", "triage_emergency_sudden"),
+        (Level.EMERGENCY, "fainting", "triage_emergency_sudden"),
+        (Level.EMERGENCY, "chest_pain", "triage_emergency_sudden"),
+        (Level.EMERGENCY, "filler_warning_sign", "triage_emergency_filler"),
         (Level.URGENT, "blurred_vision", "triage_urgent"),
+        (Level.URGENT, "fever", "triage_urgent"),
         (Level.ROUTINE, Reason.NOT_IMPROVING_AFTER_WAIT.value, "triage_routine"),
         (Level.SELF_CARE, Reason.WITHIN_WAIT.value, "triage_self_care_within_14_days"),
         (Level.SELF_CARE, Reason.DATE_UNKNOWN.value, "triage_self_care_treatment_date_unknown"),
@@ -199,6 +205,38 @@ def test_each_decision_has_its_response_in_the_domain(
     assert decision.response == response
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     assert response in domain["responses"]
+
+
+@pytest.mark.parametrize(
+    ("reasons", "response"),
+    [
+        # The label's signs come first: their reply names the toxin's spread.
+        (("breathing_difficulty", "fainting"), "triage_emergency"),
+        (("fainting", "filler_warning_sign"), "triage_emergency_sudden"),
+        (("filler_warning_sign",), "triage_emergency_filler"),
+        (("breathing_swallowing_or_speaking",), "triage_emergency"),
+    ],
+)
+def test_an_emergency_with_several_signs_gets_the_gravest_reply(
+    reasons: tuple[str, ...], response: str
+) -> None:
+    assert Decision(Level.EMERGENCY, reasons).response == response
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("I suddenly can't see anything out of my left eye since my botox", Level.EMERGENCY),
+        ("I fainted twice this afternoon after my botox", Level.EMERGENCY),
+        ("crushing pain in my chest since this morning", Level.EMERGENCY),
+        ("skin by my nose has gone white and blotchy blue since the filler", Level.EMERGENCY),
+        ("I've got a fever and the injection spot is hot and throbbing", Level.URGENT),
+        ("no fever, no chest pain, I haven't fainted, just a twitch", Level.SELF_CARE),
+    ],
+)
+def test_the_signs_beyond_the_article_decide_on_any_day(text: str, level: Level) -> None:
+    report = Report(symptoms=screen(text).present, treated_on=TODAY - timedelta(days=2))
+    assert decide(report, TODAY).level is level
 
 
 @pytest.mark.parametrize("reason", [r for r in Reason if r is not Reason.NOT_IMPROVING_AFTER_WAIT])

@@ -36,8 +36,13 @@ def test_the_page_carries_the_clinic_details_and_the_widget_settings() -> None:
         "sessionMinutes": server.SESSION_MINUTES,
         "phone": TEST_CLINIC.phone,
         "emergencyNumber": "999",
+        "crisisLine": "116 123",
+        "adviceLine": "111",
         "bookingLink": TEST_CLINIC.booking_link,
     }
+    # The help line kept in view after a crisis reply (web/static/widget.js), hidden until then.
+    assert '<p class="chat-helpline" hidden>' in page
+    assert 'href="tel:116123"' in page
 
 
 def test_configuration_cannot_inject_markup_into_the_page() -> None:

@@ -200,6 +200,29 @@ def test_an_emergency_sign_is_an_alarm_with_a_call_button(
     shot(page, "emergency")
 
 
+def test_a_crisis_gets_call_buttons_for_the_help_lines_kept_in_view(
+    context: BrowserContext, servers: Servers
+) -> None:
+    page = open_chat(context, servers)
+    helpline = page.locator(".chat-helpline")
+    expect(helpline).to_be_hidden()
+    say(page, "my face looks so wrong since the botox, I want to end it all")
+    card = page.locator(".chat-message--crisis").first
+    expect(
+        card.get_by_role("link", name="Call Samaritans 116 123 (free, day and night)")
+    ).to_have_attribute("href", "tel:116123")
+    expect(card.get_by_role("link", name="In immediate danger: 999")).to_have_attribute(
+        "href", "tel:999"
+    )
+    # What comes next is answered as usual, and the help line stays in view above it.
+    say(page, "can I drink coffee?")
+    expect(helpline).to_be_visible()
+    expect(helpline.get_by_role("link", name="116 123")).to_have_attribute("href", "tel:116123")
+    page.reload()  # the chat opens again where it was
+    expect(page.locator(".chat-helpline")).to_be_visible()
+    shot(page, "crisis")
+
+
 def test_on_a_phone_the_widget_fits_and_works_with_the_keyboard(
     browser: Browser, servers: Servers
 ) -> None:

@@ -121,6 +121,10 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
+ALWAYS_OPEN = "monday to sunday 00:00-24:00"
+"""The opening hours of the clinic under test, unless a test names others."""
+
+
 class Servers:
     """The action server and the Rasa server of one run; either can be restarted."""
 
@@ -162,6 +166,9 @@ class Servers:
             "AFTERCARE_DATABASE_URL": f"sqlite:///{workdir / 'conversations.db'}",
             # The socket.io session key (components/session_tokens.py) in the run's own folder.
             "AFTERCARE_SESSION_KEY_FILE": str(workdir / "session.key"),
+            # The clinic open at every hour, so that the replies do not change with the time
+            # the tests run at; a test of the closed clinic names its own hours.
+            "CLINIC_OPENING_HOURS": ALWAYS_OPEN,
             **(env or {}),
             "RASA_TELEMETRY_ENABLED": "false",
         }

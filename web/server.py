@@ -14,6 +14,7 @@ import json
 import logging
 import mimetypes
 import os
+import re
 from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +49,8 @@ def render_page(details: clinic.Clinic, bot_url: str) -> str:
         "sessionMinutes": SESSION_MINUTES,
         "phone": details.phone,
         "emergencyNumber": details.emergency_number,
+        "crisisLine": details.crisis_line,
+        "adviceLine": details.advice_line,
         "bookingLink": details.booking_link,
     }
     # JSON inside <script type="application/json">: "</" would end the element early.
@@ -58,6 +61,9 @@ def render_page(details: clinic.Clinic, bot_url: str) -> str:
         clinic_phone=html.escape(details.phone),
         clinic_hours=html.escape(details.hours),
         emergency_number=html.escape(details.emergency_number),
+        crisis_line_name=html.escape(details.crisis_line_name),
+        crisis_line=html.escape(details.crisis_line),
+        crisis_line_tel=html.escape(re.sub(r"[^\d+]", "", details.crisis_line)),
         widget_settings=settings_json,
     )
 

@@ -9,7 +9,9 @@
  *   server starts a new session and the widget a new conversation.
  * - Renders every message as text (never as HTML), links only web addresses and the clinic's
  *   configured phone numbers (tel:), shows the bot's buttons as real <button>s, and shows a
- *   reply that Rasa marks {"urgency": "emergency"} as an alarm with a call button.
+ *   reply that Rasa marks {"urgency": "emergency"} as an alarm with a call button, and one
+ *   marked {"urgency": "crisis"} with call buttons for the help lines; after a crisis reply,
+ *   the help line stays in view above the conversation.
  * - Clears its copy of the conversation when the patient has had their data deleted.
  * - All the words around the bot's replies come from data-text-* attributes of the page.
  */
@@ -26,6 +28,7 @@
   var form = panel.querySelector(".chat-form");
   var input = panel.querySelector(".chat-input");
   var closeButton = panel.querySelector(".chat-close");
+  var helpline = panel.querySelector(".chat-helpline");
   var texts = panel.dataset;
 
   var state = loadState();
@@ -78,7 +81,7 @@
 
   /** Appends text to node as text nodes, with web addresses and the clinic's numbers linked. */
   function appendLinkified(node, text) {
-    var numbers = [settings.phone, settings.emergencyNumber]
+    var numbers = [settings.phone, settings.emergencyNumber, settings.crisisLine, settings.adviceLine]
       .filter(Boolean)
       .sort(function (a, b) { return b.length - a.length; })
       .map(function (n) { return n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
@@ -121,6 +124,13 @@
       item.appendChild(
         link(telHref(settings.emergencyNumber), texts.textCallEmergency, "chat-action chat-action--emergency")
       );
+    } else if (message.urgency === "crisis") {
+      var lines = document.createElement("div");
+      lines.className = "chat-actions";
+      lines.appendChild(link(telHref(settings.crisisLine), texts.textCallCrisisLine, "chat-action chat-action--crisis"));
+      lines.appendChild(link(telHref(settings.emergencyNumber), texts.textCallEmergencyDanger, "chat-action"));
+      lines.appendChild(link(telHref(settings.phone), texts.textCallClinic, "chat-action"));
+      item.appendChild(lines);
     } else if (message.urgency === "urgent") {
       var actions = document.createElement("div");
       actions.className = "chat-actions";
@@ -158,6 +168,8 @@
     state.messages.forEach(function (message, index) {
       log.appendChild(renderMessage(message, index));
     });
+    // After a crisis reply, the help line stays in view whatever comes next.
+    helpline.hidden = !state.messages.some(function (m) { return m.urgency === "crisis"; });
     log.scrollTop = log.scrollHeight;
   }
 

@@ -1,0 +1,112 @@
+"""A patient in crisis or in deep distress, read from their words before anything else.
+
+Plain Python, no Rasa import. The words are data (``aftercare/lexicon/crisis.yml``, with its
+sources); this reads them. A message is read whole, however long, and as mended when a word
+in it is misspelt ("sucidal", ``aftercare/spelling.py``): reading a few phrase lists is cheap,
+and a crisis in the middle of a long letter must not go unseen. Figures of speech ("this
+twitch is killing me") and denials ("I'm not suicidal") are set aside first; then the first
+level whose phrases match decides. A denial with nothing else is read as distress, so that
+the patient is still asked, gently.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from enum import StrEnum
+
+from aftercare.lexicon import compile_phrases, load
+from aftercare.spelling import mended
+from aftercare.symptoms import SCREENED_HEAD, SCREENED_TAIL, normalise
+from aftercare.text import head_and_tail
+
+READ_CHARACTERS = 100_000
+"""How much of a message is read as written: more than any channel lets through."""
+MENDED_HEAD, MENDED_TAIL = SCREENED_HEAD, SCREENED_TAIL
+"""How much of it is also read as mended: as much as the symptom screen reads."""
+
+
+class Concern(StrEnum):
+    """How worried to be for the patient's safety, least first; the value is the slot's."""
+
+    NONE = "none"
+    DISTRESS = "distress"  # acknowledge, offer help, and ask about thoughts of harm
+    UNCLEAR = "unclear"  # may be thoughts of harm: ask gently, with the help line
+    CRISIS = "crisis"  # thoughts of suicide or self-harm: the help lines, first and alone
+
+    @property
+    def rank(self) -> int:
+        """The step: 0 for none, 3 for a crisis."""
+        return list(Concern).index(self)
+
+
+_READ_ORDER = (Concern.CRISIS, Concern.UNCLEAR, Concern.DISTRESS)
+_SET_ASIDE = " | "
+"""What a figure of speech or a denial is replaced with: a break no phrase reads across."""
+
+
+@functools.cache
+def _lexicon() -> tuple[re.Pattern[str], re.Pattern[str], dict[Concern, re.Pattern[str]]]:
+    data = load("crisis")
+    figures = compile_phrases(data["figures_of_speech"]["phrases"])
+    denials = compile_phrases(data["denials"]["phrases"])
+    levels = {
+        level: compile_phrases(data["levels"][level.value]["phrases"]) for level in _READ_ORDER
+    }
+    return figures, denials, levels
+
+
+def _read(text: str) -> Concern:
+    figures, denials, levels = _lexicon()
+    text = figures.sub(_SET_ASIDE, text)
+    text, denied = denials.subn(_SET_ASIDE, text)
+    for level in _READ_ORDER:
+        if levels[level].search(text):
+            return level
+    return Concern.DISTRESS if denied else Concern.NONE
+
+
+def assess(text: str) -> Concern:
+    """How worried to be for the patient who wrote ``text``.
+
+    Args:
+        text: the patient's message, as written.
+
+    Returns:
+        The most serious concern the message as written, or as mended, gives.
+    """
+    written = normalise(text[:READ_CHARACTERS])
+    found = _read(written)
+    if found is Concern.CRISIS:
+        return found
+    fixed = mended(head_and_tail(written, MENDED_HEAD, MENDED_TAIL))
+    if fixed == written[: len(fixed)]:
+        return found
+    return max(found, _read(fixed), key=lambda concern: concern.rank)
+
+
+def figurative(text: str) -> bool:
+    """Whether ``text`` uses a figure of speech about death or harm ("this twitch is killing me").
+
+    The intent classifier, which reads meaning, is not trusted with a crisis where the words
+    are a figure of speech and nothing else in them is a concern.
+    """
+    figures, _, _ = _lexicon()
+    return bool(figures.search(normalise(text[:READ_CHARACTERS])))
+
+
+def examples() -> dict[str, dict[str, list[str]]]:
+    """The lexicon's examples, by level: what ``must`` be read so, and what ``must_not``."""
+    data = load("crisis")
+    found = {
+        level: {
+            "must": list(entry.get("must", [])),
+            "must_not": list(entry.get("must_not", [])),
+        }
+        for level, entry in data["levels"].items()
+    }
+    found[Concern.NONE.value] = {
+        "must": list(data["figures_of_speech"].get("must_not_be_a_concern", [])),
+        "must_not": [],
+    }
+    return found

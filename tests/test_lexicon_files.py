@@ -1,0 +1,113 @@
+"""The lexicon files a clinician reads (aftercare/lexicon/*.yml): the phrase syntax, and every
+file's own examples, each read as its file says it must be."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from aftercare.answers import about_the_body
+from aftercare.concern import Concern, assess, examples
+from aftercare.lexicon import compile_phrase, compile_phrases, load
+from aftercare.symptoms import Symptom, screen
+
+# --- The phrase syntax ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "matches"),
+    [
+        ("end it all", "i want to end it all", True),
+        ("end it all", "i want to end, it all", False),  # punctuation breaks a phrase
+        ("end it all", "a friend it all", False),  # whole words only
+        ("suicid*", "suicidal thoughts", True),
+        ("suicid*", "not a suicide note", True),
+        ("{kill|hurt} myself", "i could hurt myself", True),
+        ("{kill|hurt} myself", "i could harm myself", False),
+        ("end my [own] life", "end my own life", True),
+        ("end my [own] life", "end my life", True),
+        ("[so|very] low", "very low", True),
+        ("[so|very] low", "low", True),
+        ("better off ~ without me", "better off without me", True),
+        ("better off ~ without me", "better off all of them without me", True),
+        ("better off ~ without me", "better off all of you lot without me", False),  # 4 words
+        ("can't go on -{holiday|a}", "i can't go on", True),
+        ("can't go on -{holiday|a}", "i can't go on holiday", False),
+        ("can't go on -{holiday|a}", "i can't go on a date", False),
+        ("can't go on -{holiday|a}", "i can't go on anymore", True),
+        (
+            "{said|wrote} {goodbye|my goodbyes} to ~ {mum|family}",
+            "wrote my goodbyes to my mum",
+            True,
+        ),
+    ],
+)
+def test_a_phrase_matches_as_its_syntax_says(phrase: str, text: str, matches: bool) -> None:
+    assert bool(re.search(compile_phrase(phrase), text)) is matches
+    assert bool(compile_phrases([phrase]).search(text)) is matches
+
+
+@pytest.mark.parametrize("phrase", ["{end it", "end] it", "", "[only optional]", "{a|b"])
+def test_a_phrase_that_cannot_be_read_is_refused(phrase: str) -> None:
+    with pytest.raises(ValueError):
+        compile_phrase(phrase)
+
+
+def test_no_phrases_match_nothing() -> None:
+    assert compile_phrases([]).search("anything at all") is None
+
+
+# --- aftercare/lexicon/crisis.yml -------------------------------------------------------------
+
+
+def _crisis_examples(kind: str) -> list[tuple[str, str]]:
+    return [(level, text) for level, found in examples().items() for text in found[kind]]
+
+
+@pytest.mark.parametrize(("level", "text"), _crisis_examples("must"))
+def test_every_crisis_example_is_read_as_its_level(level: str, text: str) -> None:
+    assert assess(text) is Concern(level)
+
+
+@pytest.mark.parametrize(("level", "text"), _crisis_examples("must_not"))
+def test_no_crisis_counter_example_is_read_as_that_level(level: str, text: str) -> None:
+    assert assess(text) is not Concern(level)
+
+
+# --- aftercare/lexicon/signs.yml --------------------------------------------------------------
+
+
+def _sign_examples(kind: str) -> list[tuple[Symptom, str]]:
+    return [(Symptom(sign["code"]), text) for sign in load("signs")["signs"] for text in sign[kind]]
+
+
+@pytest.mark.parametrize(("symptom", "text"), _sign_examples("must"))
+def test_every_sign_example_is_screened_as_that_sign(symptom: Symptom, text: str) -> None:
+    assert symptom in screen(text).present
+
+
+@pytest.mark.parametrize(("symptom", "text"), _sign_examples("must_not"))
+def test_no_sign_counter_example_is_screened_as_that_sign(symptom: Symptom, text: str) -> None:
+    assert symptom not in screen(text).present
+
+
+@pytest.mark.parametrize("sign", load("signs")["signs"], ids=lambda sign: sign["code"])
+def test_every_sign_names_its_source_severity_and_reply(sign: dict[str, object]) -> None:
+    symptom = Symptom(str(sign["code"]))
+    assert str(sign["source"]).strip()
+    assert symptom.severity.value == sign["severity"]
+    assert symptom.advice == sign["advice"]
+
+
+# --- aftercare/lexicon/body.yml ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", load("body")["must"])
+def test_every_body_example_is_about_the_body(text: str) -> None:
+    assert about_the_body(text)
+
+
+@pytest.mark.parametrize("text", load("body")["must_not"])
+def test_no_body_counter_example_is_about_the_body(text: str) -> None:
+    assert not about_the_body(text)
