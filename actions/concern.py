@@ -4,8 +4,11 @@ The reply itself (``utter_crisis``, ``utter_crisis_check``, ``utter_distress``) 
 from ``domain.yml`` that a rule gives before this action (``data/rules/concern.yml``), so a
 patient in crisis gets the help lines even when the action server is down. This action then:
 
-* records a crisis for the clinic's staff, as a referral of its own level, ``crisis``, with
-  its reason only: the patient's words are never stored with it, nor logged;
+* records a crisis for the clinic's staff, once a conversation, as a referral of its own
+  level, ``crisis``, with its reason only: the patient's words are never stored with it, nor
+  logged;
+* sets aside a callback offered before, so that the next "yes" or "no" answers the
+  patient's safety (a sign's check that follows offers it again);
 * has a red flag or an emergency sign told in the same message checked next: the triage
   form decides at once, and its advice follows the help lines;
 * in the middle of the callback questions, has the question asked again: the clinic calling
@@ -22,7 +25,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.callback import log_failure
+from actions.callback import CALLBACK_OFFERED, log_failure
 from aftercare import slots
 from aftercare.concern import Concern
 from aftercare.config import ConfigError
@@ -56,15 +59,17 @@ class ActionConcern(Action):
         """Records a crisis and the concern; then the form under way, or a check a sign decides."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         crisis = intent in CRISIS_INTENTS or intent in YES_INTENTS
-        if crisis:
+        known = Concern(tracker.get_slot(CONCERN_SLOT) or Concern.NONE.value)
+        if crisis and known is not Concern.CRISIS:  # once a conversation, not every message
             record_crisis(tracker, domain)
         concern = Concern.CRISIS if crisis else CONCERN_OF_INTENT.get(intent or "", Concern.NONE)
-        known = Concern(tracker.get_slot(CONCERN_SLOT) or Concern.NONE.value)
         events: list[EventType] = [
             SlotSet(CONCERN_SLOT, max(concern, known, key=lambda c: c.rank).value)
         ]
         if tracker.active_loop_name:
             return [*events, FollowupAction(tracker.active_loop_name)]
+        # A "yes" or "no" now answers the patient's safety, not a callback offered before.
+        events.append(SlotSet(CALLBACK_OFFERED, False))
         latest = slots.screening_from_entities(tracker.latest_message.get("entities") or [])
         decided = tracker.get_slot(slots.TRIAGE_LEVEL) is not None
         if latest.severity.decides and not decided:

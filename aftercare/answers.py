@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from aftercare.lexicon import compile_phrases, load
+from aftercare.spelling import mended
 from aftercare.symptoms import normalise
 
 
@@ -250,7 +251,8 @@ def about_the_body(text: str) -> bool:
     A reply that says the article does not cover it then carries the safety net; a question
     about anything else ("can I fly?") keeps the short answer.
     """
-    return bool(_body_words().search(normalise(text)))
+    written = normalise(text)
+    return bool(_body_words().search(written) or _body_words().search(mended(written)))
 
 
 @functools.cache

@@ -77,37 +77,65 @@ class Clinic:
 
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+_DAY_NAMES = {
+    **{day: index for index, day in enumerate(DAYS)},
+    **{day[:3]: index for index, day in enumerate(DAYS)},
+    "tues": 1,
+    "weds": 2,
+    "thur": 3,
+    "thurs": 3,
+}
+_DAY_GROUPS = {
+    "weekdays": range(5),
+    "weekends": range(5, 7),
+    "weekend": range(5, 7),
+    "daily": range(7),
+    "every day": range(7),
+}
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-"})
+_TIME = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?"
+_SPAN = re.compile(rf"^{_TIME}\s*(?:-|to)\s*{_TIME}$")
+_ENTRY = re.compile(r"^([a-z]+(?: day)?)(?:\s*(?:-|to)\s*([a-z]+))?\s*:?\s+(.+)$")
 
 
-def _day(name: str) -> int:
-    """Monday is 0; a day may be written in full or by its first three letters."""
-    name = name.strip().lower()
-    for index, day in enumerate(DAYS):
-        if name in (day, day[:3]):
-            return index
-    raise ValueError(f"opening hours: {name!r} is not a day of the week")
+def _days(first: str, last: str | None) -> list[int]:
+    """Monday is 0; a day in full or by its usual short forms, or a range of them."""
+    if first in _DAY_GROUPS and last is None:
+        return list(_DAY_GROUPS[first])
+    for name in (first, last):
+        if name is not None and name not in _DAY_NAMES:
+            raise ValueError(f"opening hours: {name!r} is not a day of the week")
+    start = _DAY_NAMES[first]
+    end = _DAY_NAMES[last] if last else start
+    return [(start + step) % 7 for step in range((end - start) % 7 + 1)]
 
 
-def _time(hours: str, minutes: str) -> time:
-    if int(hours) == 24 and int(minutes) == 0:
+def _time(hours: str, minutes: str | None, half: str | None) -> time:
+    hour, minute = int(hours), int(minutes or 0)
+    if half:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"opening hours: {hours}{half} is not a time of day")
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour == 24 and minute == 0:
         return time.max
-    if int(hours) > 23 or int(minutes) > 59:
+    if hour > 23 or minute > 59:
         raise ValueError(f"opening hours: {hours}:{minutes} is not a time of day")
-    return time(int(hours), int(minutes))
+    return time(hour, minute)
 
 
 def parse_opening_hours(text: str) -> dict[int, list[tuple[time, time]]]:
     """When the clinic is open, by weekday (Monday is 0), from its configured words.
 
-    Entries are separated by ``;``; each is a day or a range of days, then one or more spans
-    of ``HH:MM-HH:MM`` separated by ``,``: ``"monday to friday 09:00-18:00; saturday
-    10:00-13:00, 14:00-16:00"``. A day not named is closed; ``"closed"`` is never open.
+    Entries are separated by ``;``; each is a day, a range of days or ``weekdays``,
+    ``weekends``, ``daily``, then ``closed`` or one or more spans separated by ``,``:
+    ``"monday to friday 09:00-18:00; sat 10am-1pm, 2pm-4pm; sunday closed"``. A day not
+    named is closed; ``"closed"`` alone is never open.
 
     Raises:
-        ValueError: for a day, a time or a span that cannot be read, in words for the log.
+        ValueError: for a day, a time or a span that cannot be read, or no hours at all, in
+            words for the log.
     """
-    return _parsed_hours(text.strip().lower())
+    return _parsed_hours(text.strip().lower().translate(_DASHES))
 
 
 @functools.lru_cache(maxsize=8)
@@ -115,18 +143,24 @@ def _parsed_hours(text: str) -> dict[int, list[tuple[time, time]]]:
     opening: dict[int, list[tuple[time, time]]] = {}
     if text == "closed":
         return opening
+    if not text:
+        raise ValueError(
+            'opening hours: none given (write "closed" if the phone is never answered)'
+        )
     for entry in filter(None, (part.strip() for part in text.split(";"))):
-        found = re.match(r"^([a-z]+)(?:\s*(?:-|to)\s*([a-z]+))?\s+(.+)$", entry)
+        found = _ENTRY.match(entry)
         if not found:
             raise ValueError(f"opening hours: cannot read {entry!r}")
-        first = _day(found.group(1))
-        last = _day(found.group(2)) if found.group(2) else first
-        days = [(first + step) % 7 for step in range((last - first) % 7 + 1)]
+        days = _days(found.group(1), found.group(2))
+        if found.group(3).strip() == "closed":
+            for day in days:
+                opening.setdefault(day, [])
+            continue
         for span in found.group(3).split(","):
             times = _SPAN.match(span.strip())
             if not times:
                 raise ValueError(f"opening hours: cannot read the span {span.strip()!r}")
-            start, end = _time(*times.group(1, 2)), _time(*times.group(3, 4))
+            start, end = _time(*times.group(1, 2, 3)), _time(*times.group(4, 5, 6))
             if end <= start:
                 raise ValueError(f"opening hours: {span.strip()!r} ends before it starts")
             for day in days:
@@ -135,9 +169,11 @@ def _parsed_hours(text: str) -> dict[int, list[tuple[time, time]]]:
 
 
 def _written(value: Any) -> str:
-    """A file value as text; opening hours may be a mapping of days to spans."""
+    """A file value as text; opening hours may be a mapping of days to a span or a list."""
     if isinstance(value, Mapping):
-        return "; ".join(f"{day} {spans}" for day, spans in value.items())
+        return "; ".join(f"{day} {_written(spans)}" for day, spans in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
     return str(value)
 
 

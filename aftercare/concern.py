@@ -4,9 +4,8 @@ Plain Python, no Rasa import. The words are data (``aftercare/lexicon/crisis.yml
 sources); this reads them. A message is read whole, however long, and as mended when a word
 in it is misspelt ("sucidal", ``aftercare/spelling.py``): reading a few phrase lists is cheap,
 and a crisis in the middle of a long letter must not go unseen. Figures of speech ("this
-twitch is killing me") and denials ("I'm not suicidal") are set aside first; then the first
-level whose phrases match decides. A denial with nothing else is read as distress, so that
-the patient is still asked, gently.
+twitch is killing me") and denials ("I'm not suicidal, just asking") are set aside first;
+then the first level whose phrases match decides.
 """
 
 from __future__ import annotations
@@ -56,14 +55,18 @@ def _lexicon() -> tuple[re.Pattern[str], re.Pattern[str], dict[Concern, re.Patte
     return figures, denials, levels
 
 
+@functools.cache
+def _harm_words() -> re.Pattern[str]:
+    return compile_phrases(load("crisis")["figures_of_speech"]["harm_words"])
+
+
 def _read(text: str) -> Concern:
     figures, denials, levels = _lexicon()
-    text = figures.sub(_SET_ASIDE, text)
-    text, denied = denials.subn(_SET_ASIDE, text)
+    text = denials.sub(_SET_ASIDE, figures.sub(_SET_ASIDE, text))
     for level in _READ_ORDER:
         if levels[level].search(text):
             return level
-    return Concern.DISTRESS if denied else Concern.NONE
+    return Concern.NONE
 
 
 def assess(text: str) -> Concern:
@@ -86,13 +89,15 @@ def assess(text: str) -> Concern:
 
 
 def figurative(text: str) -> bool:
-    """Whether ``text`` uses a figure of speech about death or harm ("this twitch is killing me").
+    """Whether the only words of death or harm in ``text`` are figures of speech.
 
-    The intent classifier, which reads meaning, is not trusted with a crisis where the words
-    are a figure of speech and nothing else in them is a concern.
+    "This twitch is killing me": the intent classifier, which reads meaning, is not trusted
+    with a crisis there. "I wanna die. this twitch is killing me" is no figure of speech.
     """
-    figures, _, _ = _lexicon()
-    return bool(figures.search(normalise(text[:READ_CHARACTERS])))
+    figures, denials, _ = _lexicon()
+    written = normalise(text[:READ_CHARACTERS])
+    rest, found = figures.subn(_SET_ASIDE, written)
+    return bool(found) and not _harm_words().search(denials.sub(_SET_ASIDE, rest))
 
 
 def examples() -> dict[str, dict[str, list[str]]]:

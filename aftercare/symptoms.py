@@ -1408,7 +1408,9 @@ def _lexicon_rules() -> tuple[_Rule, ...]:
     for sign in load("signs")["signs"]:
         symptom = Symptom(sign["code"])
         unless = compile_phrases(sign["unless"]) if sign.get("unless") else None
-        readings: list[tuple[list[str], re.Pattern[str] | None]] = [(sign["phrases"], None)]
+        readings: list[tuple[list[str], re.Pattern[str] | None]] = []
+        if sign.get("phrases"):
+            readings.append((sign["phrases"], None))
         if sign.get("with_context"):
             context = compile_phrases(sign["with_context"]["context"])
             readings.append((sign["with_context"]["phrases"], context))

@@ -22,8 +22,9 @@ the same way when the conversation store could not use the database for this mes
 * a patient in crisis or distress (the message screener's ``crisis``, ``crisis_check`` and
   ``distress``) → the same reply as always (``utter_crisis``, ...), before anything else: it
   is a response from ``domain.yml``. The rule gives it before ``action_concern``; when that
-  action then fails (the clinic could not be told), the patient has had their reply and the
-  bot listens.
+  action or anything after it fails, a red flag or an emergency sign in the same message
+  still gets its fail-safe advice ("I want to end it all and I can't breathe"), and
+  otherwise the bot listens.
 
 After a red flag or an emergency the triage form is closed, so that nothing later can
 contradict the advice; otherwise the form stays where it was and goes on once the action
@@ -89,13 +90,12 @@ class ActionServerFailSafe(Policy):
             # that answers from the server alone (the article's surest answer).
             "answers": {"action_answer_question": "utter_faq"},
             # The reply to a concern for the patient's safety, by the screener's intent,
-            # whatever failed; and the action after it, whose failure needs no other reply.
+            # first whatever failed.
             "concerns": {
                 "crisis": "utter_crisis",
                 "crisis_check": "utter_crisis_check",
                 "distress": "utter_distress",
             },
-            "after_concern": "action_concern",
         }
 
     def __init__(
@@ -112,7 +112,6 @@ class ActionServerFailSafe(Policy):
         self._requests: dict[str, str] = dict(config["requests"])
         self._answers: dict[str, str] = dict(config["answers"])
         self._concerns: dict[str, str] = dict(config["concerns"])
-        self._after_concern: str = config["after_concern"]
         speedups.bound_action_wait(config["action_timeout"])
 
     def train(
@@ -149,21 +148,14 @@ class ActionServerFailSafe(Policy):
             or _session_start_failed(tracker)
             or (latest is not None and _failed(tracker, latest, domain))
         )
-        if failed and latest == self._after_concern:
-            logger.warning("Action '%s' failed; the patient has had the reply", latest)
-            return ACTION_LISTEN_NAME
+        message = tracker.latest_message
+        concern = self._concerns.get(message.intent.get("name") if message else "")
+        if concern is not None:
+            decided = self._for_concern(tracker, concern, failed, actions)
+            if decided is not _NOT_DECIDED:
+                return decided
         if failed:
-            message = tracker.latest_message
-            concern = self._concerns.get(message.intent.get("name") if message else "")
-            if concern is not None:
-                logger.warning("A step failed; answering the patient's safety first")
-                return concern
-            severity = severity_without_actions(
-                tracker.current_slot_values(),
-                message.entities if message else [],
-                message.intent.get("name") if message else None,
-                (message.text or "") if message else "",
-            )
+            severity = _message_severity(tracker)
             failure = "The conversation store" if storage_failed(tracker) else f"Action '{latest}'"
             logger.warning("%s failed; answering with the %s fail-safe", failure, severity)
             if severity is Severity.EXPECTED and latest in self._requests:
@@ -178,14 +170,6 @@ class ActionServerFailSafe(Policy):
             if tracker.active_loop_name or not said:
                 return self._responses[Severity.EXPECTED.value]
             return ACTION_LISTEN_NAME
-        if latest in self._concerns.values():
-            # A rule's reply, given as the turn began: its action comes next. Given by this
-            # policy after a failure: the patient has had it.
-            by_rule = len(actions) > 1 and actions[1] in (
-                ACTION_LISTEN_NAME,
-                ACTION_DEACTIVATE_LOOP_NAME,
-            )
-            return None if by_rule else ACTION_LISTEN_NAME
         if latest in self._responses.values() or latest in self._requests.values():
             closes_form = latest in (
                 self._responses[Severity.EMERGENCY.value],
@@ -197,6 +181,55 @@ class ActionServerFailSafe(Policy):
         if latest == ACTION_DEACTIVATE_LOOP_NAME and actions[-1] in self._responses.values():
             return ACTION_LISTEN_NAME
         return None
+
+    def _for_concern(
+        self,
+        tracker: DialogueStateTracker,
+        concern: str,
+        failed: bool,
+        actions: list[str | None],
+    ) -> str | None:
+        """The next action when the latest message is a concern for the patient's safety.
+
+        The concern's reply comes first, whatever failed. After it, when something failed (or
+        this policy gave it), a red flag or an emergency sign in the same message still gets
+        its advice ("I want to end it all and I can't breathe"); otherwise the bot listens.
+        The rules' own turn (reply, then ``action_concern``) is theirs to run.
+        """
+        said = _actions_this_turn(tracker)
+        if concern not in said:
+            if failed:
+                logger.warning("A step failed; answering the patient's safety first")
+                return concern
+            return None
+        latest = actions[0] if actions else None
+        if failed or (latest == concern and not _by_rule(actions)):
+            response = self._responses[_message_severity(tracker).value]
+            signed = response != self._responses[Severity.EXPECTED.value]
+            return response if signed and response not in said else ACTION_LISTEN_NAME
+        if latest == concern:
+            return None
+        return _NOT_DECIDED
+
+
+_NOT_DECIDED = "(not decided)"
+"""What :meth:`ActionServerFailSafe._for_concern` returns to leave the state to the rest."""
+
+
+def _actions_this_turn(tracker: DialogueStateTracker) -> set[str]:
+    """The names of the actions run since the patient's latest message."""
+    names: set[str] = set()
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name:
+            names.add(event.action_name)
+    return names
+
+
+def _by_rule(actions: list[str | None]) -> bool:
+    """Whether the latest action was a rule's first reply: right after the message came."""
+    return len(actions) > 1 and actions[1] in (ACTION_LISTEN_NAME, ACTION_DEACTIVATE_LOOP_NAME)
 
 
 def _latest_actions(tracker: DialogueStateTracker, count: int) -> list[str | None]:
@@ -223,6 +256,17 @@ def _session_start_failed(tracker: DialogueStateTracker) -> bool:
         and isinstance(events[-1], UserUttered)
         and isinstance(events[-2], ActionExecuted)
         and events[-2].action_name == ACTION_SESSION_START_NAME
+    )
+
+
+def _message_severity(tracker: DialogueStateTracker) -> Severity:
+    """The fail-safe's reading of what the patient has reported (``aftercare/failsafe.py``)."""
+    message = tracker.latest_message
+    return severity_without_actions(
+        tracker.current_slot_values(),
+        message.entities if message else [],
+        message.intent.get("name") if message else None,
+        (message.text or "") if message else "",
     )
 
 

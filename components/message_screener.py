@@ -25,8 +25,10 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   self-harm (``aftercare/concern.py``, words in ``aftercare/lexicon/crisis.yml``) becomes
   ``crisis`` whatever else it says; words that may mean it become ``crisis_check`` (ask
   gently), and so does a message the classifier reads as a crisis when the words do not make
-  it plain, unless it is a figure of speech ("this twitch is killing me"). Deep distress
-  becomes ``distress``, unless a red flag or an emergency sign in it decides the check. A
+  it plain, unless it is a figure of speech ("this twitch is killing me"); with a red flag or
+  an emergency sign beside them, ``crisis`` (the sign's check follows, so a question about
+  harm could not be answered). Deep distress becomes ``distress``, unless a red flag or an
+  emergency sign in it decides the check. A
   classifier's ``crisis`` or ``distress`` that the screen does not keep gives way to its
   next intent.
 * **A message mostly in a non-Latin script** (Chinese, Arabic, Cyrillic, ...) becomes
@@ -175,6 +177,10 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")
             concern = self._concern(message, text)
+            if concern is Concern.UNCLEAR and screening.severity.decides:
+                # A sign's check follows the reply, so no question about harm could be
+                # answered: the help lines, without asking.
+                concern = Concern.CRISIS
             if concern is not Concern.NONE and not (
                 concern is Concern.DISTRESS and screening.severity.decides
             ):
@@ -221,9 +227,19 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             # "no, my lips and tongue are fine": a denial in words the patterns don't know;
             # "what if my lid ever drooped?", "my friend couldn't breathe": no report.
             return screening
-        for entry in message.get(INTENT_RANKING_KEY) or []:
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        # The concern intents are judged apart (_concern): a sign's confidence is read among
+        # the other intents, so that "my vision was strange, my friend said to tell you" is
+        # no less a report for sounding worried.
+        concerns = sum(
+            float(e.get("confidence") or 0.0)
+            for e in ranking
+            if e.get("name") in self._config["classifier_concerns"]
+        )
+        for entry in ranking:
             code = self._config["concept_intents"].get(entry.get("name"))
-            if code is None or float(entry.get("confidence") or 0.0) < threshold:
+            confidence = float(entry.get("confidence") or 0.0) / max(1.0 - concerns, 1e-6)
+            if code is None or confidence < threshold:
                 continue
             symptom = Symptom(code)
             group = next(q for q in ScreeningQuestion if symptom in q.symptoms)

@@ -43,7 +43,7 @@ async def test_a_crisis_is_recorded_for_the_clinic_without_the_patients_words(
     tracker = tracker_for(text, intent=intent, active_loop=None)
     events = await ActionConcern().run(dispatcher, tracker, domain)
     found = Handover.configured().for_conversation("patient-1")
-    assert slots_set(events) == {"concern": concern}
+    assert slots_set(events) == {"concern": concern, "callback_offered": False}
     assert dispatcher.messages == []  # the rule has already given the reply
     if not recorded:
         assert found == []
@@ -53,7 +53,19 @@ async def test_a_crisis_is_recorded_for_the_clinic_without_the_patients_words(
     assert referral.summary.startswith("CRISIS")
     assert referral.findings == "thoughts of suicide or self-harm"
     assert referral.patient_words == ""
-    assert text not in referral.summary
+    assert text not in referral.summary + referral.findings
+
+
+async def test_a_crisis_is_recorded_once_a_conversation(
+    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict
+) -> None:
+    first = tracker_for("I want to end it all", intent="crisis", active_loop=None)
+    events = await ActionConcern().run(dispatcher, first, domain)
+    again = tracker_for(
+        "I really can't go on", intent="crisis", slots=slots_set(events), active_loop=None
+    )
+    await ActionConcern().run(dispatcher, again, domain)
+    assert len(Handover.configured().for_conversation("patient-1")) == 1
 
 
 async def test_a_concern_never_lowers_what_the_conversation_knew(
@@ -63,7 +75,7 @@ async def test_a_concern_never_lowers_what_the_conversation_knew(
         "I feel low", intent="distress", slots={"concern": "crisis"}, active_loop=None
     )
     events = await ActionConcern().run(dispatcher, tracker, domain)
-    assert slots_set(events) == {"concern": "crisis"}
+    assert slots_set(events)["concern"] == "crisis"
 
 
 @pytest.mark.parametrize(

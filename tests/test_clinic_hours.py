@@ -31,8 +31,15 @@ WEEKDAYS = "monday to friday 09:00-18:00"
             },
         ),
         ("sun 00:00-24:00", {6: [(time(0), time.max)]}),
-        ("", {}),
         ("closed", {}),
+        ("Mon–Fri 9am–6pm", {day: [(time(9), time(18))] for day in range(5)}),
+        ("tues to thurs 9.30am-5:30pm", {day: [(time(9, 30), time(17, 30))] for day in (1, 2, 3)}),
+        (
+            "weekdays 09:00-18:00; saturday closed",
+            {**{d: [(time(9), time(18))] for d in range(5)}, 5: []},
+        ),
+        ("monday to friday: 09:00-18:00", {day: [(time(9), time(18))] for day in range(5)}),
+        ("daily 12pm-1pm", {day: [(time(12), time(13))] for day in range(7)}),
         (
             "monday 09:00-12:00; ; tuesday 09:00-12:00",
             {0: [(time(9), time(12))], 1: [(time(9), time(12))]},
@@ -53,6 +60,9 @@ def test_opening_hours_are_read(text: str, expected: dict[int, list[tuple[time, 
         "monday 09:60-10:00",
         "monday",
         "09:00-18:00",
+        "",
+        "monday 13pm-2pm",
+        "weekdays to friday 09:00-18:00",
     ],
 )
 def test_opening_hours_that_cannot_work_stop_the_start(text: str) -> None:
@@ -72,9 +82,20 @@ def _values() -> dict[str, str]:
 
 def test_the_file_may_list_days_as_a_mapping_and_the_environment_wins() -> None:
     from_file = clinic.from_mapping(
-        {**_values(), "opening_hours": {"monday to friday": "09:00-18:00"}}, environ={}
+        {
+            **_values(),
+            "opening_hours": {
+                "monday to friday": ["09:00-13:00", "14:00-18:00"],
+                "saturday": "closed",
+            },
+        },
+        environ={},
     )
-    assert from_file.opening_hours == "monday to friday 09:00-18:00"
+    assert from_file.opening_hours == ("monday to friday 09:00-13:00, 14:00-18:00; saturday closed")
+    assert clinic.parse_opening_hours(from_file.opening_hours)[0] == [
+        (time(9), time(13)),
+        (time(14), time(18)),
+    ]
     from_env = clinic.from_mapping(
         {**_values(), "opening_hours": {"monday": "09:00-18:00"}},
         environ={"CLINIC_OPENING_HOURS": "saturday 10:00-12:00"},
@@ -104,6 +125,6 @@ def test_whether_the_clinic_is_open(moment: datetime, is_open: bool) -> None:
     assert weekdays.is_open(moment) is is_open
 
 
-def test_a_clinic_with_no_hours_is_never_open() -> None:
-    closed = clinic.Clinic(**{**TEST_CLINIC.__dict__, "opening_hours": ""})
+def test_a_closed_clinic_is_never_open() -> None:
+    closed = clinic.Clinic(**{**TEST_CLINIC.__dict__, "opening_hours": "closed"})
     assert not closed.is_open(datetime(2026, 11, 23, 12, 0, tzinfo=LONDON))

@@ -23,10 +23,19 @@ CRISIS, UNCLEAR, DISTRESS, NONE = Concern.CRISIS, Concern.UNCLEAR, Concern.DISTR
         ("I want to die of embarrassment", NONE),
         ("I want to die", CRISIS),
         ("I want to die my hair, is that ok after botox?", NONE),  # "dye", misspelt
-        # A denial is set aside, and read as distress: the patient is still asked.
-        ("I'm not suicidal", DISTRESS),
+        # A denial is set aside; what else the message says still counts.
+        ("I'm not suicidal lol, just asking about the twitch", NONE),
         ("I'm not suicidal but I don't want to be here any more", CRISIS),
-        ("I would never hurt myself, I'm just so fed up", DISTRESS),
+        ("I would never hurt myself, I just feel so hopeless", DISTRESS),
+        # Taken, not only thought of.
+        ("i took 30 paracetamol an hour ago", CRISIS),
+        ("I swallowed all my sleeping tablets", CRISIS),
+        # The article's advice, a medicine's dose and results questions are no concern.
+        ("how many paracetamol can I take for the pain after botox?", NONE),
+        ("I've been cutting out coffee like the article said", NONE),
+        ("I take sertraline for depression, is that ok with botox?", NONE),
+        ("my eye won't stop crying, it's so watery", NONE),
+        ("I can't keep going back and forth to the clinic", NONE),
         # Misspelt, and text-speak.
         ("i am so sucidal", CRISIS),
         ("honestly i might kil myself", CRISIS),
@@ -71,6 +80,9 @@ def test_a_long_letter_without_one_is_no_concern() -> None:
         ("dying to know when it settles", True),
         ("my eye is twitching", False),
         ("I want to end it all", False),
+        # A figure of speech beside other words of death is no figure of speech alone.
+        ("i wanna die. this twitch is killing me", False),
+        ("everything feels pointless, and this twitch is killing me", True),
     ],
 )
 def test_a_figure_of_speech_is_told(text: str, expected: bool) -> None:

@@ -313,14 +313,44 @@ def test_after_the_fail_safes_answer_it_listens_or_gives_the_notice(
     ],
 )
 @pytest.mark.parametrize("failed", ["triage_form", "callback_form", "action_answer_question"])
-def test_a_concern_gets_its_own_reply_whatever_failed(
-    policy: ActionServerFailSafe, rasa_domain: Domain, intent: str, expected: str, failed: str
+@pytest.mark.parametrize(
+    ("text", "then"),
+    [
+        # The concern's reply first; a sign in the same message still gets its advice.
+        ("I want to end it all and I can't breathe", ["utter_unavailable_emergency"]),
+        ("I want to end it all, my vision is blurry", ["utter_unavailable_red_flag"]),
+        ("I want to end it all", []),
+    ],
+)
+def test_a_concern_gets_its_own_reply_whatever_failed_then_a_signs_advice(
+    policy: ActionServerFailSafe,
+    rasa_domain: Domain,
+    intent: str,
+    expected: str,
+    failed: str,
+    text: str,
+    then: list[str],
 ) -> None:
-    # "I can't breathe and I want to end it all": the help lines come first all the same.
-    tracker = tracker_of(said("I can't breathe and I want to end it all", intent))
-    tracker.update(ActionExecuted(failed))
-    assert predicted(policy, tracker, rasa_domain) == expected
-    tracker.update(ActionExecuted(expected))
+    tracker = tracker_of(said(text, intent), ActionExecuted(failed))
+    for action in [expected, *then, "action_listen"]:
+        assert predicted(policy, tracker, rasa_domain) == action
+        tracker.update(ActionExecuted(action))
+
+
+def test_a_sign_told_with_a_crisis_gets_its_advice_when_the_check_after_it_fails(
+    policy: ActionServerFailSafe, rasa_domain: Domain
+) -> None:
+    # The rule gave the help lines, action_concern ran, the check it called for failed.
+    tracker = tracker_of(
+        said("I want to end it all and I can't breathe", "crisis"),
+        ActionExecuted("utter_crisis"),
+        BotUttered("I'm so sorry you're feeling like this ..."),
+        ActionExecuted("action_concern"),
+        SlotSet("concern", "crisis"),
+        ActionExecuted("triage_form"),
+    )
+    assert predicted(policy, tracker, rasa_domain) == "utter_unavailable_emergency"
+    tracker.update(ActionExecuted("utter_unavailable_emergency"))
     assert predicted(policy, tracker, rasa_domain) == "action_listen"
 
 
@@ -343,17 +373,24 @@ def test_the_rules_reply_to_a_concern_is_followed_by_its_action(
     assert predicted(policy, tracker, rasa_domain) == "(abstains)"
 
 
-def test_when_the_clinic_cannot_be_told_of_a_crisis_the_bot_listens(
-    policy: ActionServerFailSafe, rasa_domain: Domain
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I want to end it all", "action_listen"),
+        ("I want to end it all and I can't swallow", "utter_unavailable_emergency"),
+    ],
+)
+def test_when_the_clinic_cannot_be_told_of_a_crisis_the_patient_has_had_the_help_lines(
+    policy: ActionServerFailSafe, rasa_domain: Domain, text: str, expected: str
 ) -> None:
-    # The patient has had the help lines; action_concern left nothing behind it.
+    # action_concern left nothing behind it: the action server is down.
     tracker = tracker_of(
-        said("I want to end it all", "crisis"),
+        said(text, "crisis"),
         ActionExecuted("utter_crisis"),
         BotUttered("I'm so sorry you're feeling like this ..."),
         ActionExecuted("action_concern"),
     )
-    assert predicted(policy, tracker, rasa_domain) == "action_listen"
+    assert predicted(policy, tracker, rasa_domain) == expected
 
 
 # --- The clinic's details in every response (components/nlg.py) -------------------------

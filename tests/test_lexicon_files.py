@@ -4,6 +4,8 @@ file's own examples, each read as its file says it must be."""
 from __future__ import annotations
 
 import re
+from datetime import date
+from typing import Any
 
 import pytest
 
@@ -11,6 +13,9 @@ from aftercare.answers import about_the_body
 from aftercare.concern import Concern, assess, examples
 from aftercare.lexicon import compile_phrase, compile_phrases, load
 from aftercare.symptoms import Symptom, screen
+from aftercare.triage import Level, Report, decide
+
+TODAY = date(2026, 11, 24)
 
 # --- The phrase syntax ----------------------------------------------------------------------
 
@@ -75,6 +80,11 @@ def test_no_crisis_counter_example_is_read_as_that_level(level: str, text: str) 
     assert assess(text) is not Concern(level)
 
 
+@pytest.mark.parametrize("text", load("crisis")["ordinary"])
+def test_an_ordinary_message_is_no_concern_at_all(text: str) -> None:
+    assert assess(text) is Concern.NONE
+
+
 # --- aftercare/lexicon/signs.yml --------------------------------------------------------------
 
 
@@ -92,12 +102,25 @@ def test_no_sign_counter_example_is_screened_as_that_sign(symptom: Symptom, text
     assert symptom not in screen(text).present
 
 
-@pytest.mark.parametrize("sign", load("signs")["signs"], ids=lambda sign: sign["code"])
-def test_every_sign_names_its_source_severity_and_reply(sign: dict[str, object]) -> None:
-    symptom = Symptom(str(sign["code"]))
+LEVEL_OF_SEVERITY = {"emergency": Level.EMERGENCY, "red_flag": Level.URGENT}
+RESPONSE_OF_ADVICE = {
+    "sudden": "triage_emergency_sudden",
+    "filler": "triage_emergency_filler",
+    "infection": "triage_urgent",
+}
+
+
+@pytest.mark.parametrize(
+    "sign", load("signs")["signs"], ids=lambda sign: f"{sign['code']}-{sign['advice']}"
+)
+def test_every_sign_names_its_source_and_its_examples_get_its_level_and_reply(
+    sign: dict[str, Any],
+) -> None:
     assert str(sign["source"]).strip()
-    assert symptom.severity.value == sign["severity"]
-    assert symptom.advice == sign["advice"]
+    for text in sign["must"]:
+        decision = decide(Report(symptoms=screen(text).present), TODAY)
+        assert decision.level is LEVEL_OF_SEVERITY[sign["severity"]], text
+        assert decision.response == RESPONSE_OF_ADVICE[sign["advice"]], text
 
 
 # --- aftercare/lexicon/body.yml ---------------------------------------------------------------

@@ -320,3 +320,17 @@ def test_a_crisis_in_the_middle_of_a_long_letter_is_read() -> None:
     letter = "My eye has twitched a bit since Monday. " * 250
     letter = letter[:10_000] + " I don't want to be here any more. " + letter[10_000:]
     assert screened(letter, "faq").get("intent")["name"] == "crisis"
+
+
+def test_a_signs_confidence_is_read_apart_from_the_concern_intents() -> None:
+    text = "My vision was a bit strange last night, my friend said I should tell you"
+    message = ranked(
+        text, ("report_vision", 0.41), ("crisis", 0.22), ("faq", 0.12), ("distress", 0.1)
+    )
+    assert message.get("intent")["name"] == "report_symptom"
+    assert ("symptom", "vision_problem") in entities(message)
+
+
+def test_words_that_may_mean_a_crisis_beside_a_sign_get_the_help_lines_without_a_question() -> None:
+    text = "I can't take it anymore, my eyelid has dropped so much I can't open my eye"
+    assert screened(text, "report_symptom").get("intent")["name"] == "crisis"

@@ -11,6 +11,7 @@ straight apostrophes, "dont" read as "don't", "self-harm" as "self harm"):
 * ``{a|b c}``: one of the choices, each one word or more (``{kill|hurt} myself``);
 * ``[a|b c]``: the same, or nothing (``end my [own] life``);
 * ``~``: up to three other words (``better off ~ without me``);
+* ``#``: a number (``took # paracetamol``);
 * ``-{a|b}`` after a word: not when the next word is one of these (``can't go on
   -{holiday|a}``: "can't go on holiday" is no crisis).
 
@@ -74,6 +75,8 @@ def _token(token: str) -> tuple[str, bool]:
     """A token's pattern, and whether it may be left out."""
     if token == "~":
         return _GAP, True
+    if token == "#":
+        return r"\d+(?:[.,]\d+)?", False
     if token.startswith("-"):
         inner = token[2:-1] if token[1:2] == "{" else re.escape(token[1:])
         choices = (

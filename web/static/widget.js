@@ -169,7 +169,9 @@
       log.appendChild(renderMessage(message, index));
     });
     // After a crisis reply, the help line stays in view whatever comes next.
-    helpline.hidden = !state.messages.some(function (m) { return m.urgency === "crisis"; });
+    if (helpline) {
+      helpline.hidden = !state.messages.some(function (m) { return m.urgency === "crisis"; });
+    }
     log.scrollTop = log.scrollHeight;
   }
 
