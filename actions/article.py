@@ -20,7 +20,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from aftercare import slots
-from aftercare.answers import ANSWER_MIN_CONFIDENCE, about_the_body, answers_to_give
+from aftercare.answers import (
+    ANSWER_MIN_CONFIDENCE,
+    about_the_body,
+    answers_to_give,
+    beyond_the_article,
+)
 
 ANSWERS_SLOT = "article_answers"
 """Where ``action_answer_question`` records the answers it gave (``domain.yml``)."""
@@ -29,10 +34,15 @@ SAFETY_NET = "safety_net"
 
 
 def give_answers(dispatcher: CollectingDispatcher, tracker: Tracker, answers: list[str]) -> None:
-    """Says the article's answers, with the safety net after "not covered" about the body."""
+    """Says the article's answers, then the safety net where the article cannot be enough.
+
+    That is after "not covered" about the body, and after any answer to a change the article
+    says nothing about ("feeling a bit sick since this morning").
+    """
     for answer in answers:
         dispatcher.utter_message(response=answer)
-    if NOT_COVERED in answers and needs_safety_net(tracker):
+    text = tracker.latest_message.get("text") or ""
+    if (NOT_COVERED in answers and needs_safety_net(tracker)) or beyond_the_article(text):
         dispatcher.utter_message(response=SAFETY_NET)
 
 

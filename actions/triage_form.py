@@ -172,8 +172,9 @@ class ValidateTriageForm(FormValidationAction):
         tracker.slots.update(values)
         urgent = latest.severity.decides
         articles = article_answers(tracker)
-        if articles and reported and not urgent and (starting or asks_question(text)):
+        if reported and not urgent and (starting or asks_question(text)):
             give_answers(dispatcher, tracker, articles)
+        if articles and reported and not urgent and (starting or asks_question(text)):
             values.setdefault(
                 slots.SYMPTOM_DESCRIPTION, tracker.get_slot(slots.SYMPTOM_DESCRIPTION)
             )

@@ -255,6 +255,17 @@ def about_the_body(text: str) -> bool:
     return bool(_body_words().search(written) or _body_words().search(mended(written)))
 
 
+def beyond_the_article(text: str) -> bool:
+    """Whether ``text`` tells of a change the article says nothing about ("I feel sick")."""
+    written = normalise(text)
+    return bool(_beyond_words().search(written) or _beyond_words().search(mended(written)))
+
+
 @functools.cache
 def _body_words() -> re.Pattern[str]:
     return compile_phrases(load("body")["phrases"])
+
+
+@functools.cache
+def _beyond_words() -> re.Pattern[str]:
+    return compile_phrases(load("body")["beyond_the_article"])

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from aftercare.answers import about_the_body
+from aftercare.answers import about_the_body, beyond_the_article
 from aftercare.concern import Concern, assess, examples
 from aftercare.lexicon import compile_phrase, compile_phrases, load
 from aftercare.symptoms import Symptom, screen
@@ -134,3 +134,31 @@ def test_every_body_example_is_about_the_body(text: str) -> None:
 @pytest.mark.parametrize("text", load("body")["must_not"])
 def test_no_body_counter_example_is_about_the_body(text: str) -> None:
     assert not about_the_body(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "beyond"),
+    [
+        ("feeling a bit sick since this morning", True),
+        ("I've had a headache since the injections", True),
+        ("a tiny lump where the needle went in", True),
+        ("my forehead feels numb", True),
+        ("my eye keeps twitching", False),
+        ("a little bruise by my eye", False),
+        ("can I fly next week?", False),
+    ],
+)
+def test_a_change_the_article_says_nothing_about_is_told(text: str, beyond: bool) -> None:
+    assert beyond_the_article(text) is beyond
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"),
+    [
+        ("my vision has gone", True),
+        ("my vision has gone. help", True),
+        ("my vision has gone fuzzy", False),
+    ],
+)
+def test_a_phrase_can_end_at_the_end_of_a_clause(text: str, matches: bool) -> None:
+    assert bool(re.search(compile_phrase("vision has gone $"), text)) is matches

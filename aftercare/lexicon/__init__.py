@@ -12,6 +12,7 @@ straight apostrophes, "dont" read as "don't", "self-harm" as "self harm"):
 * ``[a|b c]``: the same, or nothing (``end my [own] life``);
 * ``~``: up to three other words (``better off ~ without me``);
 * ``#``: a number (``took # paracetamol``);
+* ``$`` at the end: the clause ends there (``my vision has gone $``: not "has gone fuzzy");
 * ``-{a|b}`` after a word: not when the next word is one of these (``can't go on
   -{holiday|a}``: "can't go on holiday" is no crisis).
 
@@ -75,6 +76,8 @@ def _token(token: str) -> tuple[str, bool]:
     """A token's pattern, and whether it may be left out."""
     if token == "~":
         return _GAP, True
+    if token == "$":
+        return r"(?=\s*(?:[.!?,;:\n]|$))", True
     if token == "#":
         return r"\d+(?:[.,]\d+)?", False
     if token.startswith("-"):
@@ -102,7 +105,7 @@ def _sequence(phrase: str) -> str:
     pattern = ""
     started = False
     for token_pattern, optional in parts:
-        if token_pattern == _GAP or token_pattern.startswith("(?!"):
+        if token_pattern == _GAP or token_pattern.startswith(("(?!", "(?=")):
             pattern += token_pattern
         elif optional and not started:
             pattern += rf"(?:{token_pattern}\s+)?"
