@@ -75,6 +75,7 @@ class Symptom(StrEnum):
     CHEST_PAIN = "chest_pain"
     FILLER_WARNING_SIGN = "filler_warning_sign"
     FEVER = "fever"
+    SUDDEN_SEVERE_HEADACHE = "sudden_severe_headache"
 
     @property
     def severity(self) -> Severity:
@@ -546,7 +547,10 @@ _RULES: list[_Rule] = [
         r"(?:wall|walls|railing|banister|bannister|furniture) to (?:get|stand|walk|stay|go|climb)|"
         rf"{_CANT}\s+{_G2}(?:lift|raise|hold up|hold|move|grip|use) "
         r"(?:up )?(?:my |both )?(?:arms?|legs?|head|hands?|neck|limbs|body)\b|"
-        rf"{_CANT}\s+{_G1}(?:hold (?:my |me )?(?:head )?up|stand up|stand|walk properly|"
+        # "can't stand" on its own legs, not "couldn't stand looking at it" (can't bear).
+        rf"{_CANT}\s+{_G1}(?:hold (?:my |me )?(?:head )?up|stand up|"
+        r"stand(?! (?:looking|the sight|the way|it|this|that|him|her|them|my|how|what|being|"
+        r"seeing|people|anyone|to)\b)|walk properly|"
         r"walk straight|climb (?:the )?stairs|get up|get out of bed)|"
         r"(?:no|zero|lost (?:all )?(?:my )?|lost all) ?strength\b(?! in (?:my |the )?(?:face|"
         r"forehead|brows?|eyebrows?|eye|eyes|eyelids?|lids?|frown))|"

@@ -7,7 +7,8 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   below the fallback threshold: "is blurry vision normal after botox?" is a report to
   triage, not a question to answer.
 * **A symptom of the patient's own starts the check.** A message that reports any symptom
-  the screen knows ("my lid looks heavy since friday, will it settle?") becomes a
+  the screen knows ("my lid looks heavy since friday, will it settle?"), or a change the
+  article says nothing about ("feeling a bit sick since this morning"), becomes a
   ``report_symptom`` unless the classifier read it as a yes, a no or a request (stop, a
   person, deletion). The response selector's answer stays on the message, so the triage
   form gives the article's answer first when the patient asked something.
@@ -54,7 +55,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, META
 from rasa.shared.nlu.training_data.message import Message
 
 from aftercare import spelling
-from aftercare.answers import yes_no
+from aftercare.answers import beyond_the_article, yes_no
 from aftercare.concern import Concern, assess, figurative
 from aftercare.slots import screening_entities
 from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend, aside, screen
@@ -171,12 +172,13 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             # A long message's screening, read in pieces by the channel, or the text's own.
             screening = prescreened(text, message.get(METADATA)) or screen(text)
-            screening = self._with_concepts(message, screening)
+            words = assess(text)
+            screening = self._with_concepts(message, screening, words is Concern.NONE)
             entities = self.add_extractor_name(screening_entities(screening, len(text)))
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")
-            concern = self._concern(message, text)
+            concern = self._concern(message, text, words)
             if concern is Concern.UNCLEAR and screening.severity.decides:
                 # A sign's check follows the reply, so no question about harm could be
                 # answered: the help lines, without asking.
@@ -188,10 +190,14 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 continue
             if intent in self._config["classifier_concerns"]:
                 intent = _give_way(message, set(self._config["classifier_concerns"]))
+            # A change the article says nothing about ("feeling a bit sick since this
+            # morning") is a symptom of its own, checked like the others; asked as a
+            # question, it keeps the article's answer and the safety net (actions/article.py).
+            other = intent != "faq" and beyond_the_article(classified_part(text))
             if (
                 screening.severity.decides
                 or self._is_concept(intent)
-                or (screening.present and not self._keeps(intent, text))
+                or ((screening.present or other) and not self._keeps(intent, text))
             ):
                 _set_intent(message, self._config["report_intent"])
             elif mostly_non_latin(classified_part(text)):
@@ -200,9 +206,8 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 _set_intent(message, self._config["fallback_intent"])
         return messages
 
-    def _concern(self, message: Message, text: str) -> Concern:
+    def _concern(self, message: Message, text: str, found: Concern) -> Concern:
         """The concern for the patient's safety: the words', or the classifier's if it is surer."""
-        found = assess(text)
         if found is not Concern.NONE:
             return found
         intent = message.get(INTENT) or {}
@@ -218,8 +223,15 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
     def _is_concept(self, intent: str | None) -> bool:
         return intent in self._config["concept_intents"]
 
-    def _with_concepts(self, message: Message, screening: Screening) -> Screening:
-        """The screening, with the signs the classifier is sure of and the screen did not deny."""
+    def _with_concepts(
+        self, message: Message, screening: Screening, apart_from_concerns: bool = True
+    ) -> Screening:
+        """The screening, with the signs the classifier is sure of and the screen did not deny.
+
+        ``apart_from_concerns``: a sign's confidence is read among the intents other than the
+        concern ones, unless the words tell a concern themselves ("I feel like a freak, the
+        kids are looking at me" is no less distress for the classifier's hint of a sign).
+        """
         threshold = self._config["concept_confidence"]
         added: set[Symptom] = set()
         text = classified_part(message.get(TEXT) or "").lower()  # what the classifier read
@@ -234,7 +246,7 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         concerns = sum(
             float(e.get("confidence") or 0.0)
             for e in ranking
-            if e.get("name") in self._config["classifier_concerns"]
+            if apart_from_concerns and e.get("name") in self._config["classifier_concerns"]
         )
         for entry in ranking:
             code = self._config["concept_intents"].get(entry.get("name"))
