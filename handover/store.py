@@ -13,11 +13,13 @@ cannot store in text.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
 import json
 import logging
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -100,12 +102,22 @@ class Line:
 
 @functools.lru_cache(maxsize=4)
 def engine_for(url: str) -> sa.engine.Engine:
-    """One engine per database, made on first use; the schema is created if missing."""
+    """One engine per database, made on first use; the schema is created if missing.
+
+    An SQLite file is made here, at first use, and never again by a connection: deleted while
+    the program runs, it stays missing (``aftercare/storage.py``: ``existing_file``).
+    """
     # No SQL values (a patient's words) in error messages; a dropped connection replaced.
-    engine = sa.create_engine(url, future=True, **storage.engine_options(url))
+    options = storage.engine_options(url)
+    path = sa.engine.make_url(url).database
+    if sa.engine.make_url(url).get_backend_name() == "sqlite" and path and path != ":memory:":
+        with contextlib.suppress(sqlite3.Error):  # else the first use says what is wrong
+            sqlite3.connect(path).close()  # the file, if there is none yet
+        options["creator"] = storage.existing_file(path)
+    engine = sa.create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", database.sqlite_pragmas)
-    storage.create_missing_tables(engine, metadata)  # a file deleted while running is made anew
+    storage.create_missing_tables(engine, metadata)  # a file made again by an operator
     metadata.create_all(engine)
     if engine.dialect.name == "sqlite":
         _add_autoincrement(engine)

@@ -170,7 +170,11 @@ sa.Table("notes", notes, sa.Column("words", sa.Text))
 
 
 def watched_engine(path: Path) -> sa.engine.Engine:
-    """A pooled engine as the conversation store has: watched pool, pragmas, tables."""
+    """A pooled engine as the conversation store has: watched pool, pragmas, tables.
+
+    The file is made first, as the store's start-up does: the pool never makes one.
+    """
+    sqlite3.connect(path).close()
     url = f"sqlite:///{path}"
     engine = sqlite_engine(path, **storage.engine_options(url, **storage.sqlite_pool(url)))
     storage.create_missing_tables(engine, notes)
@@ -182,7 +186,9 @@ def count_notes(engine: sa.engine.Engine) -> int:
         return int(connection.execute(sa.text("SELECT count(*) FROM notes")).scalar_one())
 
 
-def test_a_deleted_file_is_noticed_and_made_again_with_its_tables(tmp_path: Path) -> None:
+def test_a_deleted_file_stays_missing_until_it_is_made_again_then_gets_its_tables(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "conversations.db"
     engine = watched_engine(path)
     with engine.begin() as connection:
@@ -193,17 +199,39 @@ def test_a_deleted_file_is_noticed_and_made_again_with_its_tables(tmp_path: Path
     with pytest.raises(storage.FileChanged) as changed:
         count_notes(engine)
     assert changed.value.problem is Problem.MISSING
-    assert health.run(lambda: count_notes(engine)) == 0  # a new file, with its table
-    assert path.exists()
+    for _ in range(3):  # neither a use nor a health check makes the file again
+        with pytest.raises(sa.exc.OperationalError) as raised:
+            health.run(lambda: count_notes(engine))
+        assert storage.problem_of(raised.value) is Problem.MISSING
+        assert health.probe() is Problem.MISSING
+        assert not path.exists()
+    sqlite3.connect(path).close()  # an operator (or the start-up) makes it again
+    assert health.run(lambda: count_notes(engine)) == 0  # with its table
+    assert health.probe() is None
+
+
+@pytest.mark.parametrize("deleted_before", ["a health check", "a read"])
+def test_a_health_check_never_makes_the_database(tmp_path: Path, deleted_before: str) -> None:
+    path = tmp_path / "conversations.db"
+    engine = watched_engine(path)
+    count_notes(engine)
+    health = storage.DatabaseHealth("test", engine)
+    path.unlink()
+    if deleted_before == "a read":
+        with pytest.raises(sa.exc.SQLAlchemyError):
+            health.run(lambda: count_notes(engine))
+    assert health.probe() is Problem.MISSING
+    assert not path.exists()
 
 
 IMMUTABLE_SCRIPT = """
-import subprocess, sys
+import sqlite3, subprocess, sys
 from pathlib import Path
 import sqlalchemy as sa
 sys.path.insert(0, {root!r})
 from aftercare import database, storage
 path = Path({path!r})
+sqlite3.connect(path).close()  # as the start-up makes it: the pool never makes a file
 url = f"sqlite:///{{path}}"
 pool = storage.sqlite_pool(url) if {watched} else {{"poolclass": sa.pool.QueuePool}}
 engine = sa.create_engine(url, **pool)
@@ -502,6 +530,10 @@ async def test_the_staff_view_and_the_referrals_survive_a_deleted_database(
     for file in tmp_path.glob("referrals.db*"):
         file.unlink()
     async with TestClient(TestServer(staff.create_app(store, PASSWORD))) as client:
+        response = await client.get("/", headers=login())  # missing, and not made again
+        assert response.status == 503 and "The database is missing" in await response.text()
+        assert not path.exists()
+        sqlite3.connect(path).close()  # an operator makes it again
         response = await client.get("/", headers=login())
         assert response.status == 200 and "Referrals (0 open)" in await response.text()
     assert refer(store, "after-deletion") >= 1  # no "no such table: referrals"
@@ -639,24 +671,39 @@ async def test_over_socketio_too_the_fail_safe_answers_while_the_database_is_rea
 
 
 @pytest.mark.servers
-def test_sqlite_deleted_while_running_gives_the_fail_safe_then_a_new_database(
+def test_sqlite_deleted_while_running_stays_a_fault_through_health_checks_until_made_again(
     sqlite_servers: Servers, small_disk: Path, sender: str
 ) -> None:
-    bot = sqlite_servers.bot
-    assert "Do you have any trouble breathing" in say(bot, sender, "my eye is twitching")[-1]
+    """Issue 23, hole 1: a health check made a new empty file, and the "yes" was lost."""
+    bot, path = sqlite_servers.bot, small_disk / "conversations.db"
+    first = say(bot, sender, "my eyelid keeps twitching, had the jabs about 10 days ago")
+    assert "Do you have any trouble breathing" in first[-1]
     for file in small_disk.glob("conversations.db*"):
         file.unlink()
-    reply = say(bot, sender, "yes")
-    assert EMERGENCY in reply[-1]  # judged with the state the store kept in memory
+    for _ in range(3):  # a monitor polling
+        assert health(sqlite_servers) == (503, {"database": "missing"})
+    assert not path.exists()
+    reply = say(bot, sender, "yes")  # to the emergency question asked before the deletion
+    assert EMERGENCY in reply[-1]
     assert "ERROR    aftercare.storage  - The conversations database is missing" in (
         rasa_log(sqlite_servers)
     )
+    time.sleep(storage.RETRY_SECONDS + 0.5)
+    assert health(sqlite_servers) == (503, {"database": "missing"})
+    assert not path.exists()
+    # An operator makes it again: any `python -m handover` command does.
+    subprocess.run(
+        [str(PYTHON), "-m", "handover", "list"],
+        env=sqlite_servers.env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     wait_until(lambda: healthy(sqlite_servers))
-    assert (small_disk / "conversations.db").exists()
     # A new conversation works in full: the triage, and the referral in the new file.
     later = f"{sender}-later"
     assert RED_FLAG in say(bot, later, "my vision has been blurry since my botox")[0]
-    referrals = Handover(sa.create_engine(f"sqlite:///{small_disk / 'conversations.db'}"))
+    referrals = Handover(sa.create_engine(f"sqlite:///{path}"))
     assert [r.conversation_id for r in referrals.for_conversation(later)] == [later]
 
 
