@@ -8,6 +8,9 @@ shared conversation called "default". This subclass keeps Rasa's route
 * answers **400** with a short JSON error to a body that is not a JSON object, a missing or
   non-text ``sender`` (at most ``max_sender_length`` characters), a ``message`` that is not
   text, or ``metadata`` that is not an object;
+* answers **400** to a ``sender`` in the socket.io channel's namespace (``socketio-...``,
+  ``components/session_tokens.py``): a conversation belongs to the channel that started it,
+  and a widget's conversation is joined with its token only;
 * hands Rasa at most ``max_characters`` (20,000) of a message, so that a 1 MB body costs no
   more than a long letter; the NLU's message screener answers anything over 1,000 characters
   by asking for a sentence or two, after screening it for red flags (a long letter is screened
@@ -38,6 +41,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from aftercare import config
+from components import session_tokens
 from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.long_messages import with_screening
 from components.ratelimit import SenderRateLimit
@@ -107,6 +111,11 @@ class RestInput(rest.RestInput):
             raise InvalidMessage('"sender" must be a non-empty string')
         if len(sender) > self.max_sender_length:
             raise InvalidMessage(f'"sender" is longer than {self.max_sender_length} characters')
+        if session_tokens.is_socketio_conversation(sender):
+            raise InvalidMessage(
+                f'"sender" may not start with "{session_tokens.CONVERSATION_PREFIX}": those are '
+                "the chat widget's conversations"
+            )
         if not isinstance(text, str):
             raise InvalidMessage('"message" must be a string')
         if metadata is not None and not isinstance(metadata, dict):

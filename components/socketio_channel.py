@@ -11,6 +11,8 @@ refuses a connection whose browser ``Origin`` is not one of the clinic's website
 * A connection talks in the session it asked for with ``session_request``, or in its own when
   it asked for none. Rasa's handler takes whatever ``session_id`` a message names, so a client
   could write into another patient's conversation, and it drops a message without one unanswered.
+* A conversation's id is in the socket.io channel's namespace (``socketio-...``), which the
+  REST channel refuses: a REST client cannot address it (``components/session_tokens.py``).
 * A session is joined with its token only (``components/session_tokens.py``): the
   ``session_confirm`` of a new session carries ``{"session_id": ..., "session_token": ...}``,
   and a ``session_request`` naming an id without its token gets a new session. Rasa would put
@@ -35,7 +37,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -65,6 +66,11 @@ MAX_PACKET_LENGTH = 1_000_000
 MessageHandler = Callable[[str, dict[str, Any]], Awaitable[None]]
 TOO_LONG_RESPONSE = "utter_default"
 """The answer to a message too large to read: the one to any message over 1,000 characters."""
+
+
+def own_conversation(sid: str) -> str:
+    """The conversation of a connection that asked for no session: its own, in the namespace."""
+    return session_tokens.CONVERSATION_PREFIX + sid
 
 
 class SocketIOInput(socketio.SocketIOInput):
@@ -129,9 +135,10 @@ class SocketIOInput(socketio.SocketIOInput):
             session_id = (
                 requested
                 if isinstance(requested, str)
-                and 0 < len(requested) <= MAX_SESSION_ID
+                and len(requested) <= MAX_SESSION_ID
+                and session_tokens.is_socketio_conversation(requested)
                 and tokens.check(requested, data.get("session_token"))
-                else uuid.uuid4().hex
+                else session_tokens.new_conversation_id()
             )
             if requested and session_id != requested:
                 logger.info("A socket.io session was asked for without its token: a new one")
@@ -160,7 +167,7 @@ class SocketIOInput(socketio.SocketIOInput):
                 data[self.metadata_key] = {}
             # The conversation is the one this connection asked for (Rasa would take any
             # session_id the client names, or drop a message without one); else its own.
-            sender = self._sessions.get(sid, sid)
+            sender = self._sessions.get(sid, own_conversation(sid))
             data["session_id"] = sender
             if not self.rate_limit.allow(sender):
                 logger.warning("Rate limit: a message from one sender was not processed")
@@ -182,7 +189,7 @@ class SocketIOInput(socketio.SocketIOInput):
             sid = sio.manager.sid_from_eio_sid(eio_sid, namespace)
             if sid is None:
                 return
-            sender = self._sessions.get(sid, sid)
+            sender = self._sessions.get(sid, own_conversation(sid))
             logger.warning("A socket.io message of %d characters was not read", len(data))
             if self.rate_limit.allow(sender):
                 await self._say(sid, sender, TOO_LONG_RESPONSE)

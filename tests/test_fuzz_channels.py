@@ -248,3 +248,34 @@ def test_a_client_cannot_write_into_another_patients_conversation(
 
 def test_a_1_mb_socketio_message_is_answered(client: Client) -> None:
     assert client.reply_to({"message": "x" * 900_000})
+
+
+# --- Across the channels ---------------------------------------------------------------------
+
+
+def test_a_rest_sender_cannot_address_a_socketio_conversation(
+    servers: Servers, webhook: str
+) -> None:
+    """Issue 23, hole 2: a widget's conversation id, sent over REST, read it back and erased it."""
+    widget = Client(servers)
+    try:
+        widget.sio.emit("session_request", {})
+        session = widget.session.get(timeout=TIMEOUT)["session_id"]
+        widget.reply_to({"message": "my eyelid keeps twitching since my botox"})
+        for text in ("any time", "delete my data", "yes"):
+            response = post(webhook, {"sender": session, "message": text})
+            assert response.status_code == 400, response.text
+            assert "sender" in response.json()["error"]
+        events = servers.bot.tracker(session)["events"]
+        said = [event["text"] for event in events if event["event"] == "user"]
+        assert said == ["my eyelid keeps twitching since my botox"]
+        assert widget.reply_to({"message": "no"})  # the widget's conversation goes on
+    finally:
+        widget.sio.disconnect()
+
+
+@FUZZ
+@given(rest=ANY_TEXT.map(lambda text: "socketio-" + text[:150]))
+def test_no_rest_sender_is_in_the_socketio_namespace(webhook: str, rest: str) -> None:
+    response = post(webhook, {"sender": rest, "message": "hello"})
+    assert response.status_code == 400 and "sender" in response.json()["error"]
