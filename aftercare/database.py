@@ -239,8 +239,12 @@ def drop_old_copies(engine: sa.engine.Engine) -> bool:
     """
     if engine.dialect.name != "sqlite":
         return True
-    with engine.connect() as connection:
-        busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    try:
+        with engine.connect() as connection:
+            busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    except sa.exc.OperationalError as error:  # a full disk: the log is emptied next time
+        logger.warning("The SQLite write-ahead log could not be emptied now: %s", type(error))
+        return False
     if busy:
         logger.warning("The SQLite write-ahead log could not be emptied now: a reader was busy")
     return not busy

@@ -16,8 +16,10 @@ shared conversation called "default". This subclass keeps Rasa's route
   by asking for a sentence or two, after screening it for red flags (a long letter is screened
   here, in pieces, so that other patients are answered meanwhile: ``long_messages.py``);
 * answers **429**, with ``Retry-After`` and the domain's ``utter_rate_limited`` as the reply,
-  to a sender's message beyond ``messages_per_minute`` (0: no limit). The message is not
-  processed, so a flood costs the server almost nothing.
+  to a sender's message beyond ``messages_per_minute`` or ``bytes_per_minute`` (its text's
+  UTF-8 bytes), or beyond ``address_messages_per_minute`` or ``address_bytes_per_minute``
+  of all senders from its address (0: no such limit; ``components/ratelimit.py``). The
+  message is not processed, so a flood costs the server almost nothing.
 
 Rasa's ``?stream=true`` variant of the route is not offered.
 
@@ -44,7 +46,7 @@ from aftercare import config
 from components import session_tokens
 from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.long_messages import with_screening
-from components.ratelimit import SenderRateLimit
+from components.ratelimit import ClientRateLimit, SenderRateLimit
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,32 @@ MAX_CHARACTERS = 20_000
 """The longest message handed to Rasa, by default (both channels)."""
 MESSAGES_PER_MINUTE = 30
 """A sender's rate limit, by default (both channels)."""
+BYTES_PER_MINUTE = 100_000
+"""A sender's bytes of text a minute, by default (both channels): five letters of 20,000."""
+ADDRESS_MESSAGES_PER_MINUTE = 0
+"""All senders' messages from one address, by default: none (a clinic's network, a proxy)."""
+ADDRESS_BYTES_PER_MINUTE = 1_000_000
+"""All senders' bytes of text from one address a minute, by default (both channels)."""
+
+
+def rate_limit(
+    messages_per_minute: int,
+    bytes_per_minute: int,
+    address_messages_per_minute: int,
+    address_bytes_per_minute: int,
+) -> ClientRateLimit:
+    """A channel's rate limit: per sender and per address, messages and bytes."""
+    return ClientRateLimit(
+        SenderRateLimit(int(messages_per_minute), bytes_per_minute=int(bytes_per_minute)),
+        SenderRateLimit(
+            int(address_messages_per_minute), bytes_per_minute=int(address_bytes_per_minute)
+        ),
+    )
+
+
+def text_bytes(text: str) -> int:
+    """What a message's text weighs for the rate limit: its UTF-8 bytes."""
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 async def rate_limited_reply(agent: Any, sender: str, channel: str) -> str:
@@ -73,6 +101,11 @@ def checked(credentials: dict[str, Any] | None, channel: str) -> dict[str, Any]:
     return settings
 
 
+def client_address(request: Request) -> str:
+    """The client's address: Sanic's, from a trusted proxy's headers when it is configured so."""
+    return str(request.remote_addr or request.ip)
+
+
 class InvalidMessage(ValueError):
     """A request that is not a message this channel accepts; the text says why."""
 
@@ -86,11 +119,19 @@ class RestInput(rest.RestInput):
         max_sender_length: int = 200,
         messages_per_minute: int = MESSAGES_PER_MINUTE,
         messages_at_once: int = MESSAGES_AT_ONCE,
+        bytes_per_minute: int = BYTES_PER_MINUTE,
+        address_messages_per_minute: int = ADDRESS_MESSAGES_PER_MINUTE,
+        address_bytes_per_minute: int = ADDRESS_BYTES_PER_MINUTE,
     ) -> None:
-        """Message and sender length caps, rate limit, messages Rasa works on at once."""
+        """Message and sender length caps, rate limits, messages Rasa works on at once."""
         self.max_characters = int(max_characters)
         self.max_sender_length = int(max_sender_length)
-        self.rate_limit = SenderRateLimit(int(messages_per_minute))
+        self.rate_limit = rate_limit(
+            messages_per_minute,
+            bytes_per_minute,
+            address_messages_per_minute,
+            address_bytes_per_minute,
+        )
         self.line = MessageLine(int(messages_at_once))
 
     @classmethod
@@ -136,9 +177,10 @@ class RestInput(rest.RestInput):
                 sender, text, metadata = self.parse(request)
             except InvalidMessage as error:
                 return response.json({"error": str(error)}, status=400)
-            if not self.rate_limit.allow(sender):
+            address = client_address(request)
+            if not self.rate_limit.allow(sender, address, text_bytes(text)):
                 logger.warning("Rate limit: a message from one sender was not processed")
-                return await self._rate_limited(request, sender)
+                return await self._rate_limited(request, sender, address)
             collector = CollectingOutputChannel()
             try:
                 async with self.line.turn(sender):
@@ -158,10 +200,10 @@ class RestInput(rest.RestInput):
 
         return webhook
 
-    async def _rate_limited(self, request: Request, sender: str) -> HTTPResponse:
+    async def _rate_limited(self, request: Request, sender: str, address: str) -> HTTPResponse:
         """429, with the domain's reply for it, filled in by the server's NLG."""
         text = await rate_limited_reply(request.app.ctx.agent, sender, self.name())
-        retry = self.rate_limit.retry_after(sender)
+        retry = self.rate_limit.retry_after(sender, address)
         return response.json(
             [{"recipient_id": sender, "text": text}],
             status=429,

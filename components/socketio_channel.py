@@ -24,7 +24,8 @@ refuses a connection whose browser ``Origin`` is not one of the clinic's website
   one longer than ``MAX_PACKET_LENGTH`` (1 MB) is answered without being decoded.
 * Rasa's handler is handed what it can digest when a client sends a number, null, no object
   at all or metadata that is not an object, and at most ``max_characters`` of a message.
-* The same per-sender rate limit as the REST channel (``messages_per_minute``; the reply is the
+* The same rate limits as the REST channel, per sender and per address, by messages and by
+  bytes (``messages_per_minute``, ``bytes_per_minute``, ``address_...``; the reply is the
   domain's ``utter_rate_limited``).
 
 The CORS headers that let the allowed page read the replies come from Rasa's own ``--cors``
@@ -49,12 +50,16 @@ from aftercare import clinic
 from components import session_tokens
 from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.long_messages import with_screening
-from components.ratelimit import SenderRateLimit
 from components.rest_channel import (
+    ADDRESS_BYTES_PER_MINUTE,
+    ADDRESS_MESSAGES_PER_MINUTE,
+    BYTES_PER_MINUTE,
     MAX_CHARACTERS,
     MESSAGES_PER_MINUTE,
     RATE_LIMITED_RESPONSE,
     checked,
+    rate_limit,
+    text_bytes,
 )
 
 logger = logging.getLogger(__name__)
@@ -68,6 +73,17 @@ TOO_LONG_RESPONSE = "utter_default"
 """The answer to a message too large to read: the one to any message over 1,000 characters."""
 
 
+LIMITS = {
+    "max_characters": MAX_CHARACTERS,
+    "messages_per_minute": MESSAGES_PER_MINUTE,
+    "messages_at_once": MESSAGES_AT_ONCE,
+    "bytes_per_minute": BYTES_PER_MINUTE,
+    "address_messages_per_minute": ADDRESS_MESSAGES_PER_MINUTE,
+    "address_bytes_per_minute": ADDRESS_BYTES_PER_MINUTE,
+}
+"""The channel's own settings in ``credentials.yml``, and their defaults (as REST's)."""
+
+
 def own_conversation(sid: str) -> str:
     """The conversation of a connection that asked for no session: its own, in the namespace."""
     return session_tokens.CONVERSATION_PREFIX + sid
@@ -79,30 +95,37 @@ class SocketIOInput(socketio.SocketIOInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Rasa's settings; the limits are Rasa's defaults until ``limit`` sets them."""
         super().__init__(*args, **kwargs)
-        self.limit(
-            max_characters=MAX_CHARACTERS,
-            messages_per_minute=MESSAGES_PER_MINUTE,
-            messages_at_once=MESSAGES_AT_ONCE,
-        )
+        self.limit(**LIMITS)
         self._app: Sanic | None = None
         self._sessions: dict[str, str] = {}
         """The session id each connected client asked for, by socket.io connection id."""
+        self._addresses: dict[str, str] = {}
+        """The address of each connected client, by socket.io connection id."""
 
-    def limit(self, max_characters: int, messages_per_minute: int, messages_at_once: int) -> None:
-        """Message length cap, rate limit, messages Rasa works on at once (admission.py)."""
+    def limit(
+        self,
+        max_characters: int,
+        messages_per_minute: int,
+        messages_at_once: int,
+        bytes_per_minute: int,
+        address_messages_per_minute: int,
+        address_bytes_per_minute: int,
+    ) -> None:
+        """Message length cap, rate limits, messages Rasa works on at once (admission.py)."""
         self.max_characters = int(max_characters)
-        self.rate_limit = SenderRateLimit(int(messages_per_minute))
+        self.rate_limit = rate_limit(
+            messages_per_minute,
+            bytes_per_minute,
+            address_messages_per_minute,
+            address_bytes_per_minute,
+        )
         self.line = MessageLine(int(messages_at_once))
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SocketIOInput:
         """Rasa's keys, plus ``max_characters``, ``messages_per_minute``, ``messages_at_once``."""
         settings = checked(credentials, f"{cls.__module__}.{cls.__name__}")
-        limits = {
-            "max_characters": settings.pop("max_characters", MAX_CHARACTERS),
-            "messages_per_minute": settings.pop("messages_per_minute", MESSAGES_PER_MINUTE),
-            "messages_at_once": settings.pop("messages_at_once", MESSAGES_AT_ONCE),
-        }
+        limits = {key: settings.pop(key, default) for key, default in LIMITS.items()}
         channel = super().from_credentials(settings)
         assert isinstance(channel, SocketIOInput)
         channel.limit(**limits)
@@ -125,6 +148,9 @@ class SocketIOInput(socketio.SocketIOInput):
             if origin is not None and origin.rstrip("/") not in origins:
                 logger.warning("Refused a socket.io connection from origin %s", origin)
                 return False
+            request = environ.get("sanic.request")  # engine.io's REMOTE_ADDR is always loopback
+            address = request.remote_addr or request.ip if request is not None else None
+            self._addresses[sid] = str(address or environ.get("REMOTE_ADDR", ""))
             return await rasa_connect(sid, environ, auth)
 
         async def session_request(sid: str, data: Any = None) -> None:
@@ -153,6 +179,7 @@ class SocketIOInput(socketio.SocketIOInput):
 
         async def disconnect(sid: str) -> None:
             self._sessions.pop(sid, None)
+            self._addresses.pop(sid, None)
 
         async def handle_message(sid: str, data: Any = None) -> None:
             # A client can send anything: Rasa's handler needs a dict, a text (a number or
@@ -169,7 +196,8 @@ class SocketIOInput(socketio.SocketIOInput):
             # session_id the client names, or drop a message without one); else its own.
             sender = self._sessions.get(sid, own_conversation(sid))
             data["session_id"] = sender
-            if not self.rate_limit.allow(sender):
+            address = self._addresses.get(sid, "")
+            if not self.rate_limit.allow(sender, address, text_bytes(data["message"])):
                 logger.warning("Rate limit: a message from one sender was not processed")
                 await self._say(sid, sender, RATE_LIMITED_RESPONSE)
                 return
@@ -191,7 +219,7 @@ class SocketIOInput(socketio.SocketIOInput):
                 return
             sender = self._sessions.get(sid, own_conversation(sid))
             logger.warning("A socket.io message of %d characters was not read", len(data))
-            if self.rate_limit.allow(sender):
+            if self.rate_limit.allow(sender, self._addresses.get(sid, "")):
                 await self._say(sid, sender, TOO_LONG_RESPONSE)
             else:
                 await self._say(sid, sender, RATE_LIMITED_RESPONSE)

@@ -330,16 +330,52 @@ class Handover:
 
     def erase_conversation(self, conversation_id: str) -> int:
         """Deletes a conversation's referrals and its stored events; how many rows in all."""
-        deleted = self._erase(conversation_id)
-        database.drop_old_copies(self.engine)
-        return deleted
+        return self.erase(conversation_id)[0]
 
-    def _erase(self, conversation_id: str) -> int:
-        with self._begin() as connection:
-            result = connection.execute(
-                referrals.delete().where(referrals.c.conversation_id == conversation_id)
-            )
-            return int(result.rowcount) + database.erase_conversation(connection, conversation_id)
+    def erase(self, conversation_id: str) -> tuple[int, bool]:
+        """Deletes a conversation's referrals and events: how many rows, and the space zeroed.
+
+        Works on a full disk too (``python -m handover erase`` is how an operator frees
+        it): the delete comes first, then the checkpoint that empties SQLite's log. When the
+        disk is too full for the delete to zero what it frees (``secure_delete``), the rows
+        are deleted without that, which writes a few pages only, and the second value is
+        False: old copies stay in the file's free space (and in the log until a checkpoint
+        has room; docs/operations.md says what to run). Raises only if even that fails.
+        """
+        try:
+            deleted = self._erase(conversation_id)
+        except sa.exc.OperationalError as error:
+            if not self._disk_full(error):
+                raise
+            logger.warning("The disk is full: erasing without overwriting the freed space")
+            deleted = self._erase(conversation_id, zero_freed=False)
+            database.drop_old_copies(self.engine)
+            return deleted, False
+        database.drop_old_copies(self.engine)
+        return deleted, True
+
+    def _disk_full(self, error: BaseException) -> bool:
+        path = storage.sqlite_path(self.engine)
+        return storage.problem_of(error) is storage.Problem.FULL or (
+            path is not None and storage.file_problem(path) is storage.Problem.FULL
+        )
+
+    def _erase(self, conversation_id: str, zero_freed: bool = True) -> int:
+        with self.engine.connect() as connection:
+            if not zero_freed:
+                connection.exec_driver_sql("PRAGMA secure_delete=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    result = connection.execute(
+                        referrals.delete().where(referrals.c.conversation_id == conversation_id)
+                    )
+                    erased = database.erase_conversation(connection, conversation_id)
+                    return int(result.rowcount) + erased
+            finally:
+                if not zero_freed:
+                    connection.exec_driver_sql("PRAGMA secure_delete=ON")
+                    connection.commit()
 
     def forget_unconfirmed_contact(self, now: datetime, hours: float) -> int:
         """Forgets contact details never confirmed in conversations idle for ``hours``.

@@ -169,7 +169,7 @@ def test_a_channel_with_a_bad_limit_is_not_built(
 
 def test_a_channel_with_good_limits_is_built() -> None:
     channel = RestInput.from_credentials({"messages_per_minute": 5, "messages_at_once": 0})
-    assert channel.rate_limit.per_minute == 5
+    assert channel.rate_limit.sender.per_minute == 5
 
 
 def test_the_tracker_store_refuses_a_malformed_database_url(

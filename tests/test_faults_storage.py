@@ -498,6 +498,93 @@ def test_rasas_warnings_about_a_typed_command_lose_the_patients_words(message: s
     assert "could not read a message starting with '/'" in record.getMessage()
 
 
+# --- Erasing on a full disk (python -m handover erase) ---------------------------------------
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MB file system of its own (tmpfs), to be filled."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {made.stderr!r}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def fill(path: Path, keep_free: int) -> sqlite3.Connection:
+    """The Rasa server's connection, having written 110 KB rows until ``keep_free`` bytes are left.
+
+    The conversation store stops writing with less than 1 MB free (storage.MIN_FREE_BYTES).
+    """
+    server = sqlite3.connect(path, isolation_level=None)
+    server.execute("PRAGMA journal_mode=WAL")
+    server.execute("PRAGMA secure_delete=ON")
+    server.execute(
+        "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"
+    )
+    for number in itertools.count():
+        free = shutil.disk_usage(path.parent).free
+        if free < keep_free + 200_000:
+            break
+        try:
+            server.execute(
+                "INSERT INTO events (sender_id, data) VALUES (?, ?)",
+                (f"filler-{number % 3}", "Zebrafinch " * 10_000),
+            )
+        except sqlite3.OperationalError as error:
+            assert "full" in str(error)
+            break
+    return server
+
+
+def erase(path: Path, conversation_id: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(PYTHON), "-m", "handover", "erase", conversation_id],
+        env={"AFTERCARE_DATABASE_URL": f"sqlite:///{path}", "PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_erasure_works_on_a_disk_the_conversation_store_found_full(tiny_disk: Path) -> None:
+    """Issue 23, hole 3: with the disk full, `python -m handover erase` failed, "disk is full"."""
+    path = tiny_disk / "conversations.db"
+    refer(Handover(engine_for(f"sqlite:///{path}")), "filler-0")
+    server = fill(path, keep_free=storage.MIN_FREE_BYTES // 2)
+    assert storage.file_problem(str(path)) is Problem.FULL
+    run = erase(path, "filler-0")
+    assert run.returncode == 0, run.stderr
+    assert "Deleted" in run.stdout and "Traceback" not in run.stderr
+    left = server.execute("SELECT count(*) FROM events WHERE sender_id = 'filler-0'").fetchone()
+    assert left == (0,)
+    assert server.execute("SELECT count(*) FROM referrals").fetchone() == (0,)
+    server.close()
+
+
+def test_erasure_on_a_disk_with_no_byte_left_fails_in_one_line(tiny_disk: Path) -> None:
+    path = tiny_disk / "conversations.db"
+    refer(Handover(engine_for(f"sqlite:///{path}")), "filler-0")
+    server = fill(path, keep_free=0)
+    subprocess.run(["dd", "if=/dev/zero", f"of={tiny_disk / 'filler'}", "bs=4k"], check=False)
+    run = erase(path, "filler-0")
+    if run.returncode == 0:  # the log had room enough left in its last block
+        assert "Deleted" in run.stdout
+    else:
+        assert run.returncode == 1 and "Traceback" not in run.stderr
+        assert run.stderr.splitlines()[-1] == (
+            "python -m handover: conversation filler-0 was not erased: the database is full"
+        )
+    server.close()
+
+
 # --- The staff view (handover/staff.py) ------------------------------------------------------
 
 

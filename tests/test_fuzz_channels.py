@@ -279,3 +279,39 @@ def test_a_rest_sender_cannot_address_a_socketio_conversation(
 def test_no_rest_sender_is_in_the_socketio_namespace(webhook: str, rest: str) -> None:
     response = post(webhook, {"sender": rest, "message": "hello"})
     assert response.status_code == 400 and "sender" in response.json()["error"]
+
+
+# --- What a client can make the server store (issue 23, hole 3) ----------------------------
+
+
+def stored_bytes(servers: Servers) -> int:
+    return sum(path.stat().st_size for path in servers.workdir.glob("conversations.db*"))
+
+
+@pytest.mark.parametrize("channel", ["REST", "socket.io"])
+def test_huge_metadata_is_not_stored(servers: Servers, webhook: str, channel: str) -> None:
+    """One 30 MB request made 105 MB of database and 90 MB of log: metadata is dropped."""
+    metadata = {"filler": "Zebrafinch " * 300_000, "nested": {"a": ["b" * 1000] * 300}}
+    before = stored_bytes(servers)
+    if channel == "REST":
+        sender = new_sender()
+        assert_replied(post(webhook, {"sender": sender, "message": "hello", "metadata": metadata}))
+    else:
+        widget = Client(servers)
+        try:
+            widget.sio.emit("session_request", {})
+            sender = widget.session.get(timeout=TIMEOUT)["session_id"]
+            assert widget.reply_to({"message": "hello", "customData": metadata})
+        finally:
+            widget.sio.disconnect()
+    tracker = servers.bot.tracker(sender)
+    assert "Zebrafinch" not in json.dumps(tracker)
+    assert stored_bytes(servers) - before < 1_000_000
+
+
+def test_a_sender_of_long_letters_is_held_back_by_bytes(webhook: str) -> None:
+    """Five letters of 20,000 characters a minute; the sixth gets 429, another sender not."""
+    sender, letter = new_sender(), "my eye twitches. " * 1176
+    statuses = [post(webhook, {"sender": sender, "message": letter}).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert_replied(post(webhook, {"sender": new_sender(), "message": letter}))
