@@ -7,7 +7,8 @@ shared conversation called "default". This subclass keeps Rasa's route
 
 * answers **400** with a short JSON error to a body that is not a JSON object, a missing or
   non-text ``sender`` (at most ``max_sender_length`` characters), a ``message`` that is not
-  text, or ``metadata`` that is not an object;
+  text, a sender or message that is not valid Unicode (a lone surrogate, which no database
+  or UTF-8 encoder takes), or ``metadata`` that is not an object;
 * answers **400** to a ``sender`` in the socket.io channel's namespace (``socketio-...``,
   ``components/session_tokens.py``): a conversation belongs to the channel that started it,
   and a widget's conversation is joined with its token only;
@@ -43,6 +44,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from aftercare import config
+from aftercare import text as text_check
 from components import session_tokens
 from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.long_messages import with_screening
@@ -150,6 +152,8 @@ class RestInput(rest.RestInput):
         sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
         if not isinstance(sender, str) or not sender.strip():
             raise InvalidMessage('"sender" must be a non-empty string')
+        if not text_check.is_unicode(sender):
+            raise InvalidMessage('"sender" is not valid Unicode text (a lone surrogate)')
         if len(sender) > self.max_sender_length:
             raise InvalidMessage(f'"sender" is longer than {self.max_sender_length} characters')
         if session_tokens.is_socketio_conversation(sender):
@@ -159,6 +163,8 @@ class RestInput(rest.RestInput):
             )
         if not isinstance(text, str):
             raise InvalidMessage('"message" must be a string')
+        if not text_check.is_unicode(text):
+            raise InvalidMessage('"message" is not valid Unicode text (a lone surrogate)')
         if metadata is not None and not isinstance(metadata, dict):
             raise InvalidMessage('"metadata" must be an object')
         return sender, text[: self.max_characters], metadata

@@ -23,7 +23,8 @@ refuses a connection whose browser ``Origin`` is not one of the clinic's website
   message of up to Sanic's ``REQUEST_MAX_SIZE`` (100 MB, as for any HTTP request) arrives, and
   one longer than ``MAX_PACKET_LENGTH`` (1 MB) is answered without being decoded.
 * Rasa's handler is handed what it can digest when a client sends a number, null, no object
-  at all or metadata that is not an object, and at most ``max_characters`` of a message.
+  at all or metadata that is not an object, and at most ``max_characters`` of a message, a
+  lone surrogate in it replaced by U+FFFD (no database or UTF-8 encoder takes one).
 * The same rate limits as the REST channel, per sender and per address, by messages and by
   bytes (``messages_per_minute``, ``bytes_per_minute``, ``address_...``; the reply is the
   domain's ``utter_rate_limited``).
@@ -47,6 +48,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 
 from aftercare import clinic
+from aftercare.text import mended
 from components import session_tokens
 from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.long_messages import with_screening
@@ -189,7 +191,8 @@ class SocketIOInput(socketio.SocketIOInput):
             message = data.get("message")
             if not isinstance(message, str):
                 message = "" if message is None else str(message)
-            data["message"] = message[: self.max_characters]
+            # A lone surrogate, which nothing can store, becomes U+FFFD: the rest is read.
+            data["message"] = mended(message[: self.max_characters])
             if not isinstance(data.get(self.metadata_key), dict):
                 data[self.metadata_key] = {}
             # The conversation is the one this connection asked for (Rasa would take any

@@ -874,3 +874,29 @@ def test_postgresql_cut_off_under_load_gives_every_patient_an_answer_then_recove
     assert RED_FLAG in say(bot, after, "my vision has been blurry since my botox")[0]
     referrals = Handover(sa.create_engine(servers.env["AFTERCARE_DATABASE_URL"]))
     assert [r.conversation_id for r in referrals.for_conversation(after)] == [after]
+
+
+# --- Rasa's in-memory fallback is never reached (issue 23, hole 4) -------------------------
+
+
+async def test_a_turn_sql_cannot_hold_takes_the_fail_safe_not_rasas_memory(
+    tmp_path: Path, rasa_domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sender id with a lone surrogate: Rasa's FailSafeTrackerStore fell back to memory."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    monkeypatch.setenv("AFTERCARE_DATABASE_URL", f"sqlite:///{tmp_path / 'conversations.db'}")
+    store = FailSafeSQLTrackerStore(rasa_domain, max_turns=1)
+    wrapped = FailSafeTrackerStore(store)  # as Rasa wraps every tracker store
+    sender = "x\ud800"
+    tracker = await wrapped.retrieve(sender)
+    assert tracker is not None and storage_failed(tracker)  # read: this turn's fail-safe
+    await wrapped.save(first_turn(sender, rasa_domain))  # cannot be written: never raises
+    again = await wrapped.retrieve(sender)
+    assert again is not None and storage_failed(again)
+    assert again.get_slot("requested_slot") == "screen_emergency"  # the question being answered
+    assert wrapped._fallback_tracker_store is None  # Rasa's in-memory store never made
+    assert store.health.problem is None  # one conversation's fault is not the database's
+    await wrapped.save(first_turn("healthy-1", rasa_domain))  # the others are stored
+    healthy = await wrapped.retrieve("healthy-1")
+    assert healthy is not None and not storage_failed(healthy)
