@@ -45,6 +45,7 @@ from typing import Any
 from rasa.core.channels import socketio
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, Sanic
 
 from aftercare import clinic
@@ -128,6 +129,13 @@ class SocketIOInput(socketio.SocketIOInput):
         """Rasa's keys, plus ``max_characters``, ``messages_per_minute``, ``messages_at_once``."""
         settings = checked(credentials, f"{cls.__module__}.{cls.__name__}")
         limits = {key: settings.pop(key, default) for key, default in LIMITS.items()}
+        try:  # the session key, read (or made) at start: a short one is one line, not a traceback
+            session_tokens.configured()
+        except ValueError as error:
+            raise RasaException(
+                f"The socket.io session key ({session_tokens.KEY_VARIABLE}, or the file "
+                f"{session_tokens.FILE_VARIABLE}): {error}"
+            ) from error
         channel = super().from_credentials(settings)
         assert isinstance(channel, SocketIOInput)
         channel.limit(**limits)

@@ -125,11 +125,15 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         self._loaded: dict[int, _Loaded] = {}
         self._schema_checked = False
         url = os.environ.get(database.URL_VARIABLE)
-        if url:
-            try:
+        try:
+            if url:
                 kwargs.update(database.tracker_store_arguments(url))
-            except ConfigError as error:  # Rasa prints its own errors without a traceback
-                raise RasaException(str(error)) from error
+            elif kwargs.get("dialect", "sqlite") == "sqlite" and kwargs.get("db"):
+                url = f"sqlite:///{kwargs['db']}"
+            if url:
+                database.check_folder(url)
+        except ConfigError as error:  # Rasa prints its own errors without a traceback
+            raise RasaException(str(error)) from error
         super().__init__(domain, **kwargs)
         engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
         # Both databases: no SQL values (a patient's words) in error messages, and a dropped

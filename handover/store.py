@@ -187,7 +187,7 @@ class Handover:
     @classmethod
     def configured(cls) -> Handover:
         """The hand-over store of the configured database."""
-        return cls(engine_for(database.database_url()))
+        return cls(engine_for(database.check_folder(database.database_url())))
 
     @contextmanager
     def _begin(self) -> Iterator[sa.engine.Connection]:

@@ -314,7 +314,7 @@ def test_a_bad_channel_limit_stops_the_server_at_start_in_one_line(
             "or sqlite:///",
         ),
         (  # issue 23: Rasa's traceback printed this one, password and all
-            "postgresql://clinic:secret@127.0.0.1:port/aftercare",
+            "clinic:secret@127.0.0.1:5432/aftercare",
             "AFTERCARE_DATABASE_URL is not a database URL",
         ),
         (  # issue 23: Rasa kept running, every patient on the fail-safe
