@@ -45,7 +45,7 @@ from sanic.response import HTTPResponse
 
 from aftercare import config
 from aftercare import text as text_check
-from components import session_tokens
+from components import log_privacy, session_tokens
 from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.long_messages import with_screening
 from components.ratelimit import ClientRateLimit, SenderRateLimit
@@ -172,6 +172,7 @@ class RestInput(rest.RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's REST routes: ``GET /`` (health) and ``POST /webhook``."""
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        log_privacy.install()  # whatever started the server (components/log_privacy.py)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

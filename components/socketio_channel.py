@@ -50,7 +50,7 @@ from sanic import Blueprint, Sanic
 
 from aftercare import clinic
 from aftercare.text import mended
-from components import session_tokens
+from components import log_privacy, session_tokens
 from components.admission import MESSAGES_AT_ONCE, MessageLine
 from components.long_messages import with_screening
 from components.rest_channel import (
@@ -144,6 +144,7 @@ class SocketIOInput(socketio.SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint; connections from other sites' pages are refused."""
         blueprint = super().blueprint(on_new_message)
+        log_privacy.install()  # whatever started the server (components/log_privacy.py)
         if self.sio is None:  # pragma: no cover - super().blueprint always sets it
             raise RuntimeError("Rasa's socket.io channel did not create its server")
         namespace = self.namespace or "/"
