@@ -16,7 +16,9 @@ refuses a connection whose browser ``Origin`` is not one of the clinic's website
 * A session is joined with its token only (``components/session_tokens.py``): the
   ``session_confirm`` of a new session carries ``{"session_id": ..., "session_token": ...}``,
   and a ``session_request`` naming an id without its token gets a new session. Rasa would put
-  the client into the named conversation, to see its replies live and write into it.
+  the client into the named conversation, to see its replies live and write into it. A token
+  lasts 24 hours, and ends with its conversation: once it is erased ("delete my data", the
+  retention) the id and token get a new session.
 * A message too large to read gets the domain's ``utter_default`` ("a sentence or two works
   best", the message screener's answer to a long message), and the connection stays up.
   Rasa's server dropped the connection without a word at engine.io's and Sanic's 1 MB; now a
@@ -177,6 +179,9 @@ class SocketIOInput(socketio.SocketIOInput):
                 and tokens.check(requested, data.get("session_token"))
                 else session_tokens.new_conversation_id()
             )
+            if session_id == requested and not await self._kept(session_id):
+                # Erased ("delete my data", the retention): its token ends with it.
+                session_id = session_tokens.new_conversation_id()
             if requested and session_id != requested:
                 logger.info("A socket.io session was asked for without its token: a new one")
             previous = self._sessions.get(sid)
@@ -253,6 +258,12 @@ class SocketIOInput(socketio.SocketIOInput):
         self.sio.eio.on("message", engineio_message)
         logger.info("socket.io channel accepts the origins %s", ", ".join(origins))
         return blueprint
+
+    async def _kept(self, conversation_id: str) -> bool:
+        """Whether the conversation is still stored (or the store cannot tell: then yes)."""
+        if self._app is None:  # pragma: no cover - set at server start
+            return True
+        return bool(await self._app.ctx.agent.tracker_store.exists(conversation_id))
 
     async def _say(self, sid: str, sender: str, response: str) -> None:
         """A response of the domain, filled in by the server's NLG, to one client."""
