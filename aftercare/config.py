@@ -20,6 +20,9 @@ CHANNEL_LIMITS = {
     "max_characters": 1,
     "max_sender_length": 1,
     "messages_per_minute": 0,  # 0: no rate limit
+    "bytes_per_minute": 0,  # of a sender's text; 0: no limit
+    "address_messages_per_minute": 0,  # of all senders from one address; 0: no limit
+    "address_bytes_per_minute": 0,
     "messages_at_once": 0,  # 0: no line
 }
 """The channels' numeric settings in ``credentials.yml``."""

@@ -81,11 +81,13 @@ def check_url(url: str) -> str:
     """
     try:
         parsed = sa.engine.make_url(url)
-    except (sa.exc.ArgumentError, ValueError) as error:
+    except (sa.exc.ArgumentError, ValueError):
+        # Not chained: SQLAlchemy's message quotes the URL, password and all, and a traceback
+        # (Rasa's, Sanic's) would print it.
         raise ConfigError(
             f"{URL_VARIABLE} is not a database URL: write it as "
             "postgresql://user@host:5432/aftercare or sqlite:///conversations.db"
-        ) from error
+        ) from None
     if parsed.get_backend_name() not in BACKENDS:
         raise ConfigError(
             f"{URL_VARIABLE} starts with {parsed.drivername}://; it must start with "
@@ -105,6 +107,23 @@ def check_url(url: str) -> str:
         )
     if parsed.port is not None and not 0 < parsed.port < 65536:
         raise ConfigError(f"{URL_VARIABLE} has the port {parsed.port}; a port is 1 to 65535")
+    return url
+
+
+def check_folder(url: str) -> str:
+    """``url`` if its SQLite file's folder exists (or it is not SQLite); else a ConfigError.
+
+    SQLite makes a missing file, never a missing folder: without this the Rasa server started
+    and answered every patient with the fail-safe. Read at a program's start, not by
+    :func:`check_url`, which judges the URL alone.
+    """
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        folder = os.path.dirname(os.path.abspath(parsed.database))
+        if not os.path.isdir(folder):
+            raise ConfigError(
+                f"{URL_VARIABLE} names an SQLite file in a folder that does not exist: {folder}"
+            )
     return url
 
 
@@ -239,8 +258,12 @@ def drop_old_copies(engine: sa.engine.Engine) -> bool:
     """
     if engine.dialect.name != "sqlite":
         return True
-    with engine.connect() as connection:
-        busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    try:
+        with engine.connect() as connection:
+            busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    except sa.exc.OperationalError as error:  # a full disk: the log is emptied next time
+        logger.warning("The SQLite write-ahead log could not be emptied now: %s", type(error))
+        return False
     if busy:
         logger.warning("The SQLite write-ahead log could not be emptied now: a reader was busy")
     return not busy

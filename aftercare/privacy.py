@@ -61,8 +61,10 @@ def unconfirmed(events: Sequence[Mapping[str, Any]]) -> list[Span]:
 
     A span starts when the callback form starts (``active_loop`` ``callback_form``) and ends
     with the patient's confirmation (not a span then), with ``action_discard_callback`` or
-    ``action_triage``, or with a new session or a restart. Only ``event`` and ``name`` of each
-    event are read.
+    ``action_triage`` that ran, or with a new session or a restart. An action that failed
+    (the action server down or frozen: nothing follows it but the next action) ends nothing:
+    the details are still in the form's slots, and a "no" after it must reach them too. Only
+    ``event`` and ``name`` of each event are read.
     """
     spans: list[Span] = []
     start: int | None = None
@@ -71,14 +73,20 @@ def unconfirmed(events: Sequence[Mapping[str, Any]]) -> list[Span]:
         if start is None:
             if kind == "active_loop" and name == FORM:
                 start = index
-        elif kind == "action" and name == CONFIRMED:
+        elif kind == "action" and name == CONFIRMED and _ran(events, index):
             start = None
-        elif (kind == "action" and name in ABANDONED) or kind in ENDS:
+        elif (kind == "action" and name in ABANDONED and _ran(events, index)) or kind in ENDS:
             spans.append(Span(start, index))
             start = None
     if start is not None:
         spans.append(Span(start, len(events) - 1, open=True))
     return spans
+
+
+def _ran(events: Sequence[Mapping[str, Any]], index: int) -> bool:
+    """Whether the action at ``index`` ran: an action that ran leaves events right after it."""
+    following = events[index + 1] if index + 1 < len(events) else None
+    return following is not None and following.get("event") != "action"
 
 
 def redact(event: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -22,6 +22,7 @@ import logging
 import os
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
@@ -145,13 +146,13 @@ def file_state(path: str) -> FileState | None:
 def file_problem(path: str) -> Problem | None:
     """What is wrong with the SQLite file at ``path`` as the file system shows it, if anything.
 
-    A file that is not there is no problem while its folder may be written: the next
-    connection makes it.
+    A file that is not there is missing: once a program has started, no connection makes it
+    again (:func:`existing_file`).
     """
     state = file_state(path)
     folder = os.path.dirname(path) or "."
     if state is None:
-        return None if os.access(folder, os.W_OK) else Problem.MISSING
+        return Problem.MISSING
     if not state.writable:
         return Problem.READ_ONLY
     stat = os.statvfs(folder)
@@ -188,10 +189,11 @@ class SQLiteFilePool(sa.pool.QueuePool):
 
     So when the file was deleted or replaced since the pool's connections were opened, they
     are closed (SQLite does not checkpoint a moved file on close) and the next one opens
-    what is at the path now, a new empty file if there is none: :class:`FileChanged`
-    (missing). When the file (or its ``-wal``, ``-shm`` or folder) may no longer be written,
-    the connections are put aside, unclosed and unused, and none is opened until it may be
-    written again (a new one would share their mapping): :class:`FileChanged` (read-only).
+    what is at the path now, none while there is none (:func:`existing_file`):
+    :class:`FileChanged` (missing). When the file (or its ``-wal``, ``-shm`` or folder) may no
+    longer be written, the connections are put aside, unclosed and unused, and none is opened
+    until it may be written again (a new one would share their mapping): :class:`FileChanged`
+    (read-only).
     """
 
     def __init__(self, creator: Any, sqlite_file: str | None = None, **options: Any) -> None:
@@ -266,24 +268,36 @@ class SQLiteFilePool(sa.pool.QueuePool):
             self._kept_open.pop().close()
 
 
-def sqlite_pool(engine_url: str | sa.engine.URL) -> dict[str, Any]:
-    """``create_engine`` options for a watched pool of connections to an SQLite file.
+def existing_file(path: str) -> Callable[[], sqlite3.Connection]:
+    """``create_engine(creator=...)``: connections to the SQLite file at ``path``, never a new one.
 
-    A connection may be used by another thread than the one that opened it, one at a time.
+    SQLite makes a missing file when it opens a path; then a database deleted while the servers
+    run would come back empty at the next connection (a health check's included), the fault
+    hidden and every conversation in it forgotten. Opened with ``mode=rw`` a missing file is
+    an error instead (``SQLITE_CANTOPEN``: missing) until the start-up or an operator makes it
+    (docs/operations.md). A connection may be used by another thread than the one that opened
+    it, one at a time.
     """
-    database = sa.engine.make_url(engine_url).database or ""
-    return {
-        "poolclass": SQLiteFilePool,
-        "sqlite_file": os.path.abspath(database),
-        "connect_args": {"check_same_thread": False},
-    }
+    uri = f"file:{urllib.parse.quote(os.path.abspath(path))}?mode=rw"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    return connect
+
+
+def sqlite_pool(engine_url: str | sa.engine.URL) -> dict[str, Any]:
+    """``create_engine`` options for a watched pool of connections to an existing SQLite file."""
+    path = os.path.abspath(sa.engine.make_url(engine_url).database or "")
+    return {"poolclass": SQLiteFilePool, "sqlite_file": path, "creator": existing_file(path)}
 
 
 def create_missing_tables(engine: sa.engine.Engine, metadata: sa.MetaData) -> None:
     """Every new connection to the engine's SQLite file creates the tables it lacks.
 
-    A file deleted while the servers run is made again, empty, by the next connection; without
-    this its tables ("no such table: referrals") would only come back with a restart.
+    A file deleted while the servers run and made again by an operator (or another program's
+    start-up) is empty; without this its tables ("no such table: referrals") would only come
+    back with a restart.
     """
     if sqlite_path(engine) is None:
         return
@@ -335,7 +349,7 @@ class DatabaseHealth:
         if problem is not None:
             self._note(problem)
             return problem
-        if path is not None and self.problem in (Problem.READ_ONLY, Problem.FULL):
+        if path is not None and self.problem in (Problem.READ_ONLY, Problem.FULL, Problem.MISSING):
             self.succeeded()  # the file shows it is over
         if self.problem is not None and self.clock() - self._seen_at < RETRY_SECONDS:
             return self.problem

@@ -1,11 +1,21 @@
-"""Reading a very long message in part: its head and its tail.
+"""Reading a very long message in part: its head and its tail; text that is not Unicode.
 
 The screen, the date reader and the NLU's featurizers each read a bounded part of a message,
 so that the work on it stays bounded however long it is; a long story often says what is
 wrong now at its end, so the part is its start and its end.
+
+JSON can carry a lone surrogate (an escape of U+D800 to U+DFFF alone), which Python keeps in
+a ``str`` but no UTF-8 encoder takes: the database refused such a sender id, and
+``action_triage`` such a message.
+The channels check the text they are given with :func:`is_unicode` (REST answers 400) or
+mend it with :func:`mended` (socket.io).
 """
 
 from __future__ import annotations
+
+import re
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _CUT_WITHIN = 100
 """How far back (or on) from a cut a white space is looked for, so as not to cut a word."""
@@ -26,3 +36,17 @@ def head_and_tail(text: str, head: int, tail: int) -> str:
     space = end.find(" ", 0, _CUT_WITHIN)
     end = end[space + 1 :] if space >= 0 else end
     return f"{start}\n{end}" if end else start
+
+
+def is_unicode(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: no lone surrogate in it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def mended(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, the replacement character."""
+    return _SURROGATE.sub("\ufffd", text)

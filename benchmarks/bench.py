@@ -45,7 +45,13 @@ from tools.servers import RASA, ROOT, Bot, running_bot
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 # Simulated patients send faster than people type: no per-sender rate limit here.
-UNLIMITED = {"components.rest_channel.RestInput": {"messages_per_minute": 0}}
+UNLIMITED = {
+    "components.rest_channel.RestInput": {
+        "messages_per_minute": 0,
+        "bytes_per_minute": 0,
+        "address_bytes_per_minute": 0,
+    }
+}
 
 # One patient's conversation: three triage outcomes and a few questions, as patients write.
 CONVERSATION = [

@@ -13,12 +13,23 @@ happened without the message. ``logging.yml`` (the Rasa server's ``--logging-con
 puts it on the two loggers these come through; :func:`patient_text_filter`, its factory there,
 also sends Python's warnings into logging (``logging.captureWarnings``), or they would go to
 stderr past every filter.
+
+``logging.yml`` alone depended on the launcher: Rasa's own ``rasa`` command reads the file
+before the project's folder is on ``sys.path``, cannot import the filter, and goes on without
+it (the error only at DEBUG), so the message reached the log word for word. So the channels
+also :func:`install` it when the server builds them, whatever started it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+
+LOGGERS = (
+    "py.warnings",  # Python's warnings: "Failed to parse arguments in line '<the message>'"
+    "rasa.shared.core.training_data.story_reader.yaml_story_reader",  # message.parsing.failed
+)
+"""The loggers Rasa's warnings about a typed command come through (``logging.yml``'s too)."""
 
 WITHHELD = (
     "Rasa could not read a message starting with '/' as a command and took it as text "
@@ -50,3 +61,12 @@ def patient_text_filter() -> PatientTextFilter:
     """The filter for ``logging.yml``; Python's warnings go through logging from now on."""
     logging.captureWarnings(True)
     return PatientTextFilter()
+
+
+def install() -> None:
+    """Puts the filter on :data:`LOGGERS` (once) and sends Python's warnings into logging."""
+    logging.captureWarnings(True)
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, PatientTextFilter) for existing in logger.filters):
+            logger.addFilter(PatientTextFilter())

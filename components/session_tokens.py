@@ -19,7 +19,15 @@ Rasa servers behind nginx agree if they share the key. The key is, in this order
   on one machine (``tools/cluster.py``) agree on it: the file is published whole or not at
   all, and the first one wins.
 
-A new key ends every open session: the widgets then start new conversations.
+A new key ends every open session: the widgets then start new conversations. A token lasts
+:data:`LIFETIME_SECONDS` from when it was given (each new connection gets a fresh one); it
+carries its end, ``<end>.<HMAC of the id and the end>``, so nothing needs to be kept.
+
+**The channels' conversations are apart.** A socket.io conversation's id always starts with
+:data:`CONVERSATION_PREFIX` (:func:`new_conversation_id`) and the REST channel refuses a
+sender that does (``components/rest_channel.py``): the ids are shown to staff and are not
+secrets, and without this a REST client naming one read back and erased a widget's
+conversation.
 """
 
 from __future__ import annotations
@@ -30,6 +38,8 @@ import hmac
 import os
 import secrets
 import tempfile
+import time
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -38,6 +48,20 @@ FILE_VARIABLE = "AFTERCARE_SESSION_KEY_FILE"
 DEFAULT_FILE = "session.key"
 MIN_KEY_CHARACTERS = 32
 _PURPOSE = b"aftercare socket.io session\0"
+LIFETIME_SECONDS = 24 * 3600
+"""How long a token lets its client join its session again."""
+CONVERSATION_PREFIX = "socketio-"
+"""How every socket.io conversation's id starts; no REST sender may start so."""
+
+
+def new_conversation_id() -> str:
+    """A new socket.io conversation's id: the prefix and 32 random hex digits."""
+    return CONVERSATION_PREFIX + uuid.uuid4().hex
+
+
+def is_socketio_conversation(conversation_id: str) -> bool:
+    """Whether the id is in the socket.io channel's namespace."""
+    return conversation_id.startswith(CONVERSATION_PREFIX)
 
 
 class SessionTokens:
@@ -49,16 +73,25 @@ class SessionTokens:
             raise ValueError(f"the session key must have at least {MIN_KEY_CHARACTERS} characters")
         self._key = key.encode("utf-8")
 
-    def issue(self, session_id: str) -> str:
-        """The token a client needs to join ``session_id`` again."""
-        message = _PURPOSE + session_id.encode("utf-8", "surrogatepass")
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+    def issue(self, session_id: str, now: float | None = None) -> str:
+        """The token a client needs to join ``session_id`` again, for :data:`LIFETIME_SECONDS`."""
+        end = int(time.time() if now is None else now) + LIFETIME_SECONDS
+        return f"{end}.{self._mac(session_id, end)}"
 
-    def check(self, session_id: str, token: object) -> bool:
-        """Whether ``token`` is the one for ``session_id`` (in constant time)."""
+    def check(self, session_id: str, token: object, now: float | None = None) -> bool:
+        """Whether ``token`` is the one for ``session_id`` and still lasts (in constant time)."""
         if not isinstance(token, str) or not token.isascii():
             return False
-        return hmac.compare_digest(self.issue(session_id), token)
+        end, _, mac = token.partition(".")
+        if not end.isdigit() or len(end) > 12:
+            return False
+        if int(end) < (time.time() if now is None else now):
+            return False
+        return hmac.compare_digest(self._mac(session_id, int(end)), mac)
+
+    def _mac(self, session_id: str, end: int) -> str:
+        message = _PURPOSE + session_id.encode("utf-8", "surrogatepass") + b"\0" + str(end).encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
 
 def configured(environ: Mapping[str, str] = os.environ) -> SessionTokens:

@@ -83,9 +83,24 @@ class FailSafeSQLTrackerStore(BoundedSQLTrackerStore):
         self.health = storage.DatabaseHealth("conversations", self.engine)
         self._unsaved: OrderedDict[str, DialogueStateTracker] = OrderedDict()
         self._states: OrderedDict[str, list[Event]] = OrderedDict()
+        self._unstorable: OrderedDict[str, bool] = OrderedDict()
+        """Conversations whose latest turn could not be stored for a reason of its own."""
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        """The conversation, marked when the database cannot be used for this turn."""
+        """The conversation, marked when the database cannot be used for this turn.
+
+        Never raises: Rasa's ``FailSafeTrackerStore`` would start the conversation anew.
+        """
+        try:
+            return await self._retrieve_turn(sender_id)
+        except Exception as error:  # not the database's: this conversation's turn alone
+            logger.error("A conversation could not be read (%s)", type(error).__name__)
+            return self._marked(sender_id, None, storage.Problem.FAILING)
+
+    async def _retrieve_turn(self, sender_id: str) -> DialogueStateTracker | None:
+        if self._unstorable.pop(sender_id, None):  # what is stored is behind: the state in memory
+            logger.warning("A conversation's last turn was not stored: the fail-safe answers")
+            return self._marked(sender_id, None, storage.Problem.FAILING)
         problem = self.health.current()
         if problem is None and sender_id in self._unsaved:
             problem = await self._write_unsaved(sender_id)
@@ -103,7 +118,13 @@ class FailSafeSQLTrackerStore(BoundedSQLTrackerStore):
         return self._marked(sender_id, tracker, problem)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Stores the turn; keeps it in memory if the database fails; a marked turn is not kept."""
+        """Stores the turn; keeps it in memory if the database fails; a marked turn is not kept.
+
+        Never raises: Rasa's ``FailSafeTrackerStore`` would keep the turn in its in-memory
+        store, where every later turn starts the conversation anew and memory grows for ever.
+        An error that is not the database's (a turn SQL cannot hold) is logged, and the
+        conversation's state kept in memory answers its next turn with the fail-safe.
+        """
         _remember(self._states, tracker.sender_id, state_as_events(tracker))
         if any(is_mark(event) for event in tracker.events):
             return
@@ -113,8 +134,12 @@ class FailSafeSQLTrackerStore(BoundedSQLTrackerStore):
             problem = self.health.failed(error, "Saving a conversation")
             logger.error("A conversation's turn could not be saved (%s): kept in memory", problem)
             _remember(self._unsaved, tracker.sender_id, tracker)
+        except Exception as error:  # not the database's: this conversation alone
+            logger.error("A conversation's turn could not be saved (%s)", type(error).__name__)
+            _remember(self._unstorable, tracker.sender_id, True)
         else:
             self._unsaved.pop(tracker.sender_id, None)
+            self._unstorable.pop(tracker.sender_id, None)
             self.health.succeeded()
 
     async def _read(self, sender_id: str) -> DialogueStateTracker | None:

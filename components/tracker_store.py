@@ -38,6 +38,7 @@ from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
     Event,
+    Restarted,
     SessionStarted,
     SlotSet,
     UserUttered,
@@ -124,11 +125,15 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         self._loaded: dict[int, _Loaded] = {}
         self._schema_checked = False
         url = os.environ.get(database.URL_VARIABLE)
-        if url:
-            try:
+        try:
+            if url:
                 kwargs.update(database.tracker_store_arguments(url))
-            except ConfigError as error:  # Rasa prints its own errors without a traceback
-                raise RasaException(str(error)) from error
+            elif kwargs.get("dialect", "sqlite") == "sqlite" and kwargs.get("db"):
+                url = f"sqlite:///{kwargs['db']}"
+            if url:
+                database.check_folder(url)
+        except ConfigError as error:  # Rasa prints its own errors without a traceback
+            raise RasaException(str(error)) from error
         super().__init__(domain, **kwargs)
         engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
         # Both databases: no SQL values (a patient's words) in error messages, and a dropped
@@ -246,8 +251,9 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         A turn that sets ``erase_conversation`` ("delete my data") erases the conversation
         instead: its events and checkpoint are deleted and nothing of the turn is stored. A
         turn that sets ``forget_contact_details`` (a callback refused, stopped, or left in the
-        last session) is stored, then the events and checkpoint that hold the contact details
-        are rewritten without them. Either way no old copy stays in SQLite's files.
+        last session), or that restarts the conversation ("/restart"), is stored, then the
+        events and checkpoint that hold contact details never confirmed are rewritten without
+        them. Either way no old copy stays in SQLite's files.
         """
         await self.stream_events(tracker)
         with self._connection() as connection:
@@ -262,7 +268,8 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
                     rows = [self._row(tracker.sender_id, event) for event in new_events]
                     connection.execute(self._statements.insert_event, rows)
                 self._advance_checkpoint(connection, tracker, checkpoint, new_events)
-                if _sets(new_events, database.FORGET_SLOT):
+                restarted = any(isinstance(event, Restarted) for event in new_events)
+                if restarted or _sets(new_events, database.FORGET_SLOT):
                     rewritten = database.forget_unconfirmed_contact(connection, tracker.sender_id)
         if erase or rewritten:
             database.drop_old_copies(self.engine)

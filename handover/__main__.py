@@ -21,7 +21,10 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from aftercare import config
+from aftercare.storage import problem_of
 from handover.store import Handover, to_csv
 
 UNCONFIRMED_HOURS = 24
@@ -96,8 +99,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         forgotten = store.forget_unconfirmed_contact(now, args.unconfirmed_hours)
         print(f"Forgot unconfirmed contact details in {forgotten} conversation(s)")
     elif args.command == "erase":
-        deleted = store.erase_conversation(args.conversation_id)
+        try:
+            deleted, zeroed = store.erase(args.conversation_id)
+        except SQLAlchemyError as error:
+            print(
+                f"{parser.prog}: conversation {args.conversation_id} was not erased: the "
+                f"database is {problem_of(error)}",
+                file=sys.stderr,
+            )
+            return 1
         print(f"Deleted {deleted} row(s) of conversation {args.conversation_id}")
+        if not zeroed:
+            print(
+                "The disk is full: old copies stay in the database's free space and log; "
+                "once there is room, run `sqlite3 <file> VACUUM` with the servers stopped",
+                file=sys.stderr,
+            )
     return 0
 
 

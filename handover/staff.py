@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from aiohttp import web
 
+from aftercare import config
 from aftercare.storage import problem_of
 from handover.store import Handover, Line, Referral, to_csv
 
@@ -232,7 +233,12 @@ async def export_csv(request: web.Request) -> web.Response:
     return web.Response(
         text=to_csv(rows),
         content_type="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="referrals.csv"'},
+        headers={
+            "Content-Disposition": 'attachment; filename="referrals.csv"',
+            # Names and phones: kept by no cache, and never read as anything but CSV.
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
@@ -257,12 +263,18 @@ def main() -> None:
     """``python -m handover.staff [--host H] [--port P]``."""
     parser = argparse.ArgumentParser(description="The clinic staff's view of referrals.")
     parser.add_argument("--host", default="localhost")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("STAFF_PORT", "8081")))
+    parser.add_argument("--port", type=int)
     args = parser.parse_args()
     try:
+        port = args.port or config.whole_number(
+            os.environ.get("STAFF_PORT", "8081"), "STAFF_PORT", 1
+        )
+        if port > 65535:
+            raise config.ConfigError(f"STAFF_PORT must be a port, 1 to 65535, not {port}")
         app = create_app(Handover.configured(), os.environ.get("STAFF_PASSWORD"))
-    except ValueError as error:
+    except ValueError as error:  # a ConfigError too: one line, exit status 1
         raise SystemExit(str(error)) from error
+    args.port = port
     print(f"Staff view: http://{args.host}:{args.port}/", flush=True)
     web.run_app(app, host=args.host, port=args.port, print=None)
 

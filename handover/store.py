@@ -13,11 +13,13 @@ cannot store in text.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
 import json
 import logging
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -100,12 +102,22 @@ class Line:
 
 @functools.lru_cache(maxsize=4)
 def engine_for(url: str) -> sa.engine.Engine:
-    """One engine per database, made on first use; the schema is created if missing."""
+    """One engine per database, made on first use; the schema is created if missing.
+
+    An SQLite file is made here, at first use, and never again by a connection: deleted while
+    the program runs, it stays missing (``aftercare/storage.py``: ``existing_file``).
+    """
     # No SQL values (a patient's words) in error messages; a dropped connection replaced.
-    engine = sa.create_engine(url, future=True, **storage.engine_options(url))
+    options = storage.engine_options(url)
+    path = sa.engine.make_url(url).database
+    if sa.engine.make_url(url).get_backend_name() == "sqlite" and path and path != ":memory:":
+        with contextlib.suppress(sqlite3.Error):  # else the first use says what is wrong
+            sqlite3.connect(path).close()  # the file, if there is none yet
+        options["creator"] = storage.existing_file(path)
+    engine = sa.create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", database.sqlite_pragmas)
-    storage.create_missing_tables(engine, metadata)  # a file deleted while running is made anew
+    storage.create_missing_tables(engine, metadata)  # a file made again by an operator
     metadata.create_all(engine)
     if engine.dialect.name == "sqlite":
         _add_autoincrement(engine)
@@ -175,7 +187,7 @@ class Handover:
     @classmethod
     def configured(cls) -> Handover:
         """The hand-over store of the configured database."""
-        return cls(engine_for(database.database_url()))
+        return cls(engine_for(database.check_folder(database.database_url())))
 
     @contextmanager
     def _begin(self) -> Iterator[sa.engine.Connection]:
@@ -318,16 +330,52 @@ class Handover:
 
     def erase_conversation(self, conversation_id: str) -> int:
         """Deletes a conversation's referrals and its stored events; how many rows in all."""
-        deleted = self._erase(conversation_id)
-        database.drop_old_copies(self.engine)
-        return deleted
+        return self.erase(conversation_id)[0]
 
-    def _erase(self, conversation_id: str) -> int:
-        with self._begin() as connection:
-            result = connection.execute(
-                referrals.delete().where(referrals.c.conversation_id == conversation_id)
-            )
-            return int(result.rowcount) + database.erase_conversation(connection, conversation_id)
+    def erase(self, conversation_id: str) -> tuple[int, bool]:
+        """Deletes a conversation's referrals and events: how many rows, and the space zeroed.
+
+        Works on a full disk too (``python -m handover erase`` is how an operator frees
+        it): the delete comes first, then the checkpoint that empties SQLite's log. When the
+        disk is too full for the delete to zero what it frees (``secure_delete``), the rows
+        are deleted without that, which writes a few pages only, and the second value is
+        False: old copies stay in the file's free space (and in the log until a checkpoint
+        has room; docs/operations.md says what to run). Raises only if even that fails.
+        """
+        try:
+            deleted = self._erase(conversation_id)
+        except sa.exc.OperationalError as error:
+            if not self._disk_full(error):
+                raise
+            logger.warning("The disk is full: erasing without overwriting the freed space")
+            deleted = self._erase(conversation_id, zero_freed=False)
+            database.drop_old_copies(self.engine)
+            return deleted, False
+        database.drop_old_copies(self.engine)
+        return deleted, True
+
+    def _disk_full(self, error: BaseException) -> bool:
+        path = storage.sqlite_path(self.engine)
+        return storage.problem_of(error) is storage.Problem.FULL or (
+            path is not None and storage.file_problem(path) is storage.Problem.FULL
+        )
+
+    def _erase(self, conversation_id: str, zero_freed: bool = True) -> int:
+        with self.engine.connect() as connection:
+            if not zero_freed:
+                connection.exec_driver_sql("PRAGMA secure_delete=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    result = connection.execute(
+                        referrals.delete().where(referrals.c.conversation_id == conversation_id)
+                    )
+                    erased = database.erase_conversation(connection, conversation_id)
+                    return int(result.rowcount) + erased
+            finally:
+                if not zero_freed:
+                    connection.exec_driver_sql("PRAGMA secure_delete=ON")
+                    connection.commit()
 
     def forget_unconfirmed_contact(self, now: datetime, hours: float) -> int:
         """Forgets contact details never confirmed in conversations idle for ``hours``.

@@ -11,6 +11,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false
+
+# A setting that cannot work stops here, in one line, before anything starts.
+for setting in RASA_PORT ACTIONS_PORT WEB_PORT STAFF_PORT; do
+  value=${!setting:-}
+  if [ -n "$value" ] && ! { [[ $value =~ ^[0-9]{1,5}$ ]] && ((10#$value >= 1 && 10#$value <= 65535)); }; then
+    echo "scripts/run.sh: $setting must be a port, 1 to 65535, not '$value'" >&2
+    exit 1
+  fi
+done
+if [ -n "${STAFF_PASSWORD:-}" ] && [ "${#STAFF_PASSWORD}" -lt 12 ]; then
+  echo "scripts/run.sh: STAFF_PASSWORD must have at least 12 characters (or leave it unset)" >&2
+  exit 1
+fi
+
 scripts/setup.sh
 scripts/train.sh
 

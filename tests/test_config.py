@@ -169,7 +169,7 @@ def test_a_channel_with_a_bad_limit_is_not_built(
 
 def test_a_channel_with_good_limits_is_built() -> None:
     channel = RestInput.from_credentials({"messages_per_minute": 5, "messages_at_once": 0})
-    assert channel.rate_limit.per_minute == 5
+    assert channel.rate_limit.sender.per_minute == 5
 
 
 def test_the_tracker_store_refuses_a_malformed_database_url(
@@ -201,3 +201,42 @@ async def test_the_actions_log_a_bad_database_url_in_one_line_and_go_on(
     assert all(
         "AFTERCARE_DATABASE_URL starts with postgres://" in r.getMessage() for r in caplog.records
     )
+
+
+@pytest.mark.parametrize("port", ["abc", "0", "70000", "80.5"])
+def test_a_staff_port_that_cannot_work_is_one_line(port: str) -> None:
+    """Issue 23: STAFF_PORT=abc was a traceback."""
+    env = {"STAFF_PORT": port, "STAFF_PASSWORD": "a long enough password"}
+    done = run("handover.staff", env=env)
+    assert done.returncode == 1, done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert "STAFF_PORT" in line and port in line
+
+
+def test_an_sqlite_file_in_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    """Issue 23: the Rasa server kept running; the CLI and the staff view say it too."""
+    url = f"sqlite:///{tmp_path / 'no' / 'such' / 'conversations.db'}"
+    with pytest.raises(ConfigError, match="folder that does not exist"):
+        database.check_folder(url)
+    assert database.check_folder(f"sqlite:///{tmp_path / 'conversations.db'}")
+    assert database.check_folder("postgresql://postgres@127.0.0.1/aftercare")
+    env = {"AFTERCARE_DATABASE_URL": url, "STAFF_PASSWORD": "a long enough password"}
+    for module, args, status in [("handover", ["list"], 2), ("handover.staff", ["--port", "1"], 1)]:
+        done = run(module, *args, env=env)
+        assert done.returncode == status, done.stderr
+        [line] = done.stderr.strip().splitlines()
+        assert "folder that does not exist" in line
+
+
+def test_the_socketio_channel_refuses_a_short_session_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AFTERCARE_SESSION_KEY", "too short")
+    with pytest.raises(RasaException, match="at least 32 characters"):
+        SocketIOInput.from_credentials({})
+
+
+@pytest.mark.parametrize("url", ["clinic:secret@127.0.0.1:5432/aftercare", "sqlite:/x.db"])
+def test_a_url_that_is_no_url_is_refused_without_the_parsers_message(url: str) -> None:
+    """Issue 23: chained, SQLAlchemy's message (the URL, password and all) reached a traceback."""
+    with pytest.raises(ConfigError) as error:
+        database.check_url(url)
+    assert error.value.__cause__ is None and error.value.__suppress_context__

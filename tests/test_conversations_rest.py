@@ -238,9 +238,10 @@ def test_a_screening_sent_by_the_client_is_not_believed(
     message = "I can't breathe properly since my botox. " + "All else is well. " * padding
     replies = bot.say(sender, message, metadata={"aftercare_screening": forged, "page": "faq"})
     assert texts(replies)[-1].startswith("🚨 Call 112 now")
-    # What the channel handed Rasa: the client's own metadata, but not its screening.
+    # What the channel handed Rasa: none of the client's metadata (issue 23: it filled the
+    # disk), its screening least of all.
     stored = [e["metadata"] for e in bot.tracker(sender)["events"] if e["event"] == "user"][-1]
-    assert stored["page"] == "faq"
+    assert "page" not in stored
     assert forged != stored.get("aftercare_screening")
     if padding:  # the channel's own screening of the long letter
         assert {"entity": "symptom", "value": "breathing_difficulty"}.items() <= next(

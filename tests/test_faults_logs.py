@@ -38,6 +38,14 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         yield running
 
 
+@pytest.fixture(scope="module")
+def servers_by_rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """The Rasa server started with Rasa's own `rasa run --logging-config-file logging.yml`."""
+    workdir = tmp_path_factory.mktemp("faults-logs-rasa")
+    with running_bot(workdir, launcher="rasa") as running:
+        yield running
+
+
 def say(bot: Bot, sender: str, message: str) -> list[str]:
     """The bot's text replies to one message; there must be at least one."""
     replies = [reply["text"] for reply in bot.say(sender, message, timeout=60) if "text" in reply]
@@ -59,19 +67,28 @@ def leaks(servers: Servers) -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        "/report_symptom my name is Quokka Zebrafinch",
-        '/report_symptom{"symptom": "Zebrafinch"}',
-        "/report_symptom@high Zebrafinch",
-        "/{Zebrafinch}",
-        "/Zebrafinch Lane",
-    ],
-)
+COMMANDS = [
+    "/report_symptom my name is Quokka Zebrafinch",
+    '/report_symptom{"symptom": "Zebrafinch"}',
+    "/report_symptom@high Zebrafinch",
+    "/{Zebrafinch}",
+    "/Zebrafinch Lane",
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_a_typed_command_gets_an_answer_and_is_not_logged(servers: Servers, command: str) -> None:
     say(servers.bot, "typed-command", command)
     assert leaks(servers) == {}
+
+
+def test_a_typed_command_is_not_logged_whatever_started_the_server(
+    servers_by_rasa: Servers,
+) -> None:
+    """Issue 23: under `rasa run` the message reached the log word for word."""
+    for command in COMMANDS:
+        say(servers_by_rasa.bot, "typed-command", command)
+    assert leaks(servers_by_rasa) == {}
 
 
 def test_an_action_that_fails_gets_the_fail_safe_and_is_logged_without_the_patients_words(

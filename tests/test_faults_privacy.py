@@ -168,6 +168,52 @@ def test_a_callback_left_half_way_is_forgotten_by_the_retention_command(
     nowhere(bot, handover, sender, QUENTIN)
 
 
+# --- Whatever failed in between (issue 23, hole 5) ------------------------------------------
+
+UNAVAILABLE = "can't check that right now"
+
+
+def frozen(servers: Servers, sender: str, message: str) -> list[str]:
+    """``message`` said while the action server is frozen (SIGSTOP): the fail-safe answers."""
+    servers.pause_actions()
+    try:
+        said = talk(servers.bot, sender, message)
+    finally:
+        servers.resume_actions()
+    assert UNAVAILABLE in said[-1]
+    return said
+
+
+def test_a_no_after_a_no_the_frozen_action_server_missed_keeps_nothing(
+    servers: Servers, bot: Bot, handover: Handover, sender: str
+) -> None:
+    """The span rewritten ended at the failed discard: a checkpoint after it kept the details."""
+    talk(bot, sender, RED_FLAG, *GIVEN)  # at the read-back
+    frozen(servers, sender, "no")
+    said = talk(bot, sender, "no")
+    assert NOTHING_KEPT in said[-1]
+    nowhere(bot, handover, sender, QUENTIN)
+
+
+def test_a_no_the_frozen_action_server_missed_is_forgotten_by_the_retention_command(
+    servers: Servers, bot: Bot, handover: Handover, sender: str
+) -> None:
+    talk(bot, sender, RED_FLAG, *GIVEN)
+    frozen(servers, sender, "no")
+    talk(bot, sender, "thanks", "can I drink coffee?")  # and the patient leaves
+    handover.forget_unconfirmed_contact(datetime.now(UTC) + timedelta(hours=25), hours=24)
+    nowhere(bot, handover, sender, QUENTIN)
+
+
+def test_a_restart_in_the_middle_of_the_callback_keeps_nothing(
+    bot: Bot, handover: Handover, sender: str
+) -> None:
+    talk(bot, sender, RED_FLAG, *GIVEN[:3])
+    talk(bot, sender, "/restart")
+    nowhere(bot, handover, sender, QUENTIN)
+    assert "Hello" in talk(bot, sender, "hello")[0]  # and the conversation goes on
+
+
 def test_a_nul_character_in_the_patients_words_still_writes_the_referral(
     bot: Bot, handover: Handover, sender: str
 ) -> None:
@@ -259,11 +305,34 @@ def test_a_bad_channel_limit_stops_the_server_at_start_in_one_line(
     assert "Traceback" not in log
 
 
-def test_a_malformed_database_url_stops_the_server_at_start(tmp_path: Path) -> None:
-    url = "postgres://clinic:secret@127.0.0.1:5432/aftercare"
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        (
+            "postgres://clinic:secret@127.0.0.1:5432/aftercare",
+            "AFTERCARE_DATABASE_URL starts with postgres://; it must start with postgresql:// "
+            "or sqlite:///",
+        ),
+        (  # issue 23: Rasa's traceback printed this one, password and all
+            "clinic:secret@127.0.0.1:5432/aftercare",
+            "AFTERCARE_DATABASE_URL is not a database URL",
+        ),
+        (  # issue 23: Rasa kept running, every patient on the fail-safe
+            "sqlite:////no/such/folder/conversations.db",
+            "AFTERCARE_DATABASE_URL names an SQLite file in a folder that does not exist",
+        ),
+    ],
+)
+def test_a_database_url_that_cannot_work_stops_the_server_at_start(
+    tmp_path: Path, url: str, says: str
+) -> None:
     log = failed_start(Servers(tmp_path, env={"AFTERCARE_DATABASE_URL": url}))
-    assert (
-        "AFTERCARE_DATABASE_URL starts with postgres://; it must start with postgresql:// "
-        "or sqlite:///" in log
-    )
+    assert says in log
     assert "secret" not in log
+
+
+def test_a_short_session_key_stops_the_server_at_start_in_one_line(tmp_path: Path) -> None:
+    """Issue 23: a 56-line traceback."""
+    log = failed_start(Servers(tmp_path, env={"AFTERCARE_SESSION_KEY": "too short"}))
+    assert "the session key must have at least 32 characters" in log
+    assert "Traceback" not in log

@@ -170,7 +170,11 @@ sa.Table("notes", notes, sa.Column("words", sa.Text))
 
 
 def watched_engine(path: Path) -> sa.engine.Engine:
-    """A pooled engine as the conversation store has: watched pool, pragmas, tables."""
+    """A pooled engine as the conversation store has: watched pool, pragmas, tables.
+
+    The file is made first, as the store's start-up does: the pool never makes one.
+    """
+    sqlite3.connect(path).close()
     url = f"sqlite:///{path}"
     engine = sqlite_engine(path, **storage.engine_options(url, **storage.sqlite_pool(url)))
     storage.create_missing_tables(engine, notes)
@@ -182,7 +186,9 @@ def count_notes(engine: sa.engine.Engine) -> int:
         return int(connection.execute(sa.text("SELECT count(*) FROM notes")).scalar_one())
 
 
-def test_a_deleted_file_is_noticed_and_made_again_with_its_tables(tmp_path: Path) -> None:
+def test_a_deleted_file_stays_missing_until_it_is_made_again_then_gets_its_tables(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "conversations.db"
     engine = watched_engine(path)
     with engine.begin() as connection:
@@ -193,17 +199,39 @@ def test_a_deleted_file_is_noticed_and_made_again_with_its_tables(tmp_path: Path
     with pytest.raises(storage.FileChanged) as changed:
         count_notes(engine)
     assert changed.value.problem is Problem.MISSING
-    assert health.run(lambda: count_notes(engine)) == 0  # a new file, with its table
-    assert path.exists()
+    for _ in range(3):  # neither a use nor a health check makes the file again
+        with pytest.raises(sa.exc.OperationalError) as raised:
+            health.run(lambda: count_notes(engine))
+        assert storage.problem_of(raised.value) is Problem.MISSING
+        assert health.probe() is Problem.MISSING
+        assert not path.exists()
+    sqlite3.connect(path).close()  # an operator (or the start-up) makes it again
+    assert health.run(lambda: count_notes(engine)) == 0  # with its table
+    assert health.probe() is None
+
+
+@pytest.mark.parametrize("deleted_before", ["a health check", "a read"])
+def test_a_health_check_never_makes_the_database(tmp_path: Path, deleted_before: str) -> None:
+    path = tmp_path / "conversations.db"
+    engine = watched_engine(path)
+    count_notes(engine)
+    health = storage.DatabaseHealth("test", engine)
+    path.unlink()
+    if deleted_before == "a read":
+        with pytest.raises(sa.exc.SQLAlchemyError):
+            health.run(lambda: count_notes(engine))
+    assert health.probe() is Problem.MISSING
+    assert not path.exists()
 
 
 IMMUTABLE_SCRIPT = """
-import subprocess, sys
+import sqlite3, subprocess, sys
 from pathlib import Path
 import sqlalchemy as sa
 sys.path.insert(0, {root!r})
 from aftercare import database, storage
 path = Path({path!r})
+sqlite3.connect(path).close()  # as the start-up makes it: the pool never makes a file
 url = f"sqlite:///{{path}}"
 pool = storage.sqlite_pool(url) if {watched} else {{"poolclass": sa.pool.QueuePool}}
 engine = sa.create_engine(url, **pool)
@@ -470,6 +498,93 @@ def test_rasas_warnings_about_a_typed_command_lose_the_patients_words(message: s
     assert "could not read a message starting with '/'" in record.getMessage()
 
 
+# --- Erasing on a full disk (python -m handover erase) ---------------------------------------
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MB file system of its own (tmpfs), to be filled."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {made.stderr!r}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def fill(path: Path, keep_free: int) -> sqlite3.Connection:
+    """The Rasa server's connection, having written 110 KB rows until ``keep_free`` bytes are left.
+
+    The conversation store stops writing with less than 1 MB free (storage.MIN_FREE_BYTES).
+    """
+    server = sqlite3.connect(path, isolation_level=None)
+    server.execute("PRAGMA journal_mode=WAL")
+    server.execute("PRAGMA secure_delete=ON")
+    server.execute(
+        "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"
+    )
+    for number in itertools.count():
+        free = shutil.disk_usage(path.parent).free
+        if free < keep_free + 200_000:
+            break
+        try:
+            server.execute(
+                "INSERT INTO events (sender_id, data) VALUES (?, ?)",
+                (f"filler-{number % 3}", "Zebrafinch " * 10_000),
+            )
+        except sqlite3.OperationalError as error:
+            assert "full" in str(error)
+            break
+    return server
+
+
+def erase(path: Path, conversation_id: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(PYTHON), "-m", "handover", "erase", conversation_id],
+        env={"AFTERCARE_DATABASE_URL": f"sqlite:///{path}", "PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_erasure_works_on_a_disk_the_conversation_store_found_full(tiny_disk: Path) -> None:
+    """Issue 23, hole 3: with the disk full, `python -m handover erase` failed, "disk is full"."""
+    path = tiny_disk / "conversations.db"
+    refer(Handover(engine_for(f"sqlite:///{path}")), "filler-0")
+    server = fill(path, keep_free=storage.MIN_FREE_BYTES // 2)
+    assert storage.file_problem(str(path)) is Problem.FULL
+    run = erase(path, "filler-0")
+    assert run.returncode == 0, run.stderr
+    assert "Deleted" in run.stdout and "Traceback" not in run.stderr
+    left = server.execute("SELECT count(*) FROM events WHERE sender_id = 'filler-0'").fetchone()
+    assert left == (0,)
+    assert server.execute("SELECT count(*) FROM referrals").fetchone() == (0,)
+    server.close()
+
+
+def test_erasure_on_a_disk_with_no_byte_left_fails_in_one_line(tiny_disk: Path) -> None:
+    path = tiny_disk / "conversations.db"
+    refer(Handover(engine_for(f"sqlite:///{path}")), "filler-0")
+    server = fill(path, keep_free=0)
+    subprocess.run(["dd", "if=/dev/zero", f"of={tiny_disk / 'filler'}", "bs=4k"], check=False)
+    run = erase(path, "filler-0")
+    if run.returncode == 0:  # the log had room enough left in its last block
+        assert "Deleted" in run.stdout
+    else:
+        assert run.returncode == 1 and "Traceback" not in run.stderr
+        assert run.stderr.splitlines()[-1] == (
+            "python -m handover: conversation filler-0 was not erased: the database is full"
+        )
+    server.close()
+
+
 # --- The staff view (handover/staff.py) ------------------------------------------------------
 
 
@@ -502,6 +617,10 @@ async def test_the_staff_view_and_the_referrals_survive_a_deleted_database(
     for file in tmp_path.glob("referrals.db*"):
         file.unlink()
     async with TestClient(TestServer(staff.create_app(store, PASSWORD))) as client:
+        response = await client.get("/", headers=login())  # missing, and not made again
+        assert response.status == 503 and "The database is missing" in await response.text()
+        assert not path.exists()
+        sqlite3.connect(path).close()  # an operator makes it again
         response = await client.get("/", headers=login())
         assert response.status == 200 and "Referrals (0 open)" in await response.text()
     assert refer(store, "after-deletion") >= 1  # no "no such table: referrals"
@@ -639,24 +758,39 @@ async def test_over_socketio_too_the_fail_safe_answers_while_the_database_is_rea
 
 
 @pytest.mark.servers
-def test_sqlite_deleted_while_running_gives_the_fail_safe_then_a_new_database(
+def test_sqlite_deleted_while_running_stays_a_fault_through_health_checks_until_made_again(
     sqlite_servers: Servers, small_disk: Path, sender: str
 ) -> None:
-    bot = sqlite_servers.bot
-    assert "Do you have any trouble breathing" in say(bot, sender, "my eye is twitching")[-1]
+    """Issue 23, hole 1: a health check made a new empty file, and the "yes" was lost."""
+    bot, path = sqlite_servers.bot, small_disk / "conversations.db"
+    first = say(bot, sender, "my eyelid keeps twitching, had the jabs about 10 days ago")
+    assert "Do you have any trouble breathing" in first[-1]
     for file in small_disk.glob("conversations.db*"):
         file.unlink()
-    reply = say(bot, sender, "yes")
-    assert EMERGENCY in reply[-1]  # judged with the state the store kept in memory
+    for _ in range(3):  # a monitor polling
+        assert health(sqlite_servers) == (503, {"database": "missing"})
+    assert not path.exists()
+    reply = say(bot, sender, "yes")  # to the emergency question asked before the deletion
+    assert EMERGENCY in reply[-1]
     assert "ERROR    aftercare.storage  - The conversations database is missing" in (
         rasa_log(sqlite_servers)
     )
+    time.sleep(storage.RETRY_SECONDS + 0.5)
+    assert health(sqlite_servers) == (503, {"database": "missing"})
+    assert not path.exists()
+    # An operator makes it again: any `python -m handover` command does.
+    subprocess.run(
+        [str(PYTHON), "-m", "handover", "list"],
+        env=sqlite_servers.env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     wait_until(lambda: healthy(sqlite_servers))
-    assert (small_disk / "conversations.db").exists()
     # A new conversation works in full: the triage, and the referral in the new file.
     later = f"{sender}-later"
     assert RED_FLAG in say(bot, later, "my vision has been blurry since my botox")[0]
-    referrals = Handover(sa.create_engine(f"sqlite:///{small_disk / 'conversations.db'}"))
+    referrals = Handover(sa.create_engine(f"sqlite:///{path}"))
     assert [r.conversation_id for r in referrals.for_conversation(later)] == [later]
 
 
@@ -740,3 +874,29 @@ def test_postgresql_cut_off_under_load_gives_every_patient_an_answer_then_recove
     assert RED_FLAG in say(bot, after, "my vision has been blurry since my botox")[0]
     referrals = Handover(sa.create_engine(servers.env["AFTERCARE_DATABASE_URL"]))
     assert [r.conversation_id for r in referrals.for_conversation(after)] == [after]
+
+
+# --- Rasa's in-memory fallback is never reached (issue 23, hole 4) -------------------------
+
+
+async def test_a_turn_sql_cannot_hold_takes_the_fail_safe_not_rasas_memory(
+    tmp_path: Path, rasa_domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sender id with a lone surrogate: Rasa's FailSafeTrackerStore fell back to memory."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    monkeypatch.setenv("AFTERCARE_DATABASE_URL", f"sqlite:///{tmp_path / 'conversations.db'}")
+    store = FailSafeSQLTrackerStore(rasa_domain, max_turns=1)
+    wrapped = FailSafeTrackerStore(store)  # as Rasa wraps every tracker store
+    sender = "x\ud800"
+    tracker = await wrapped.retrieve(sender)
+    assert tracker is not None and storage_failed(tracker)  # read: this turn's fail-safe
+    await wrapped.save(first_turn(sender, rasa_domain))  # cannot be written: never raises
+    again = await wrapped.retrieve(sender)
+    assert again is not None and storage_failed(again)
+    assert again.get_slot("requested_slot") == "screen_emergency"  # the question being answered
+    assert wrapped._fallback_tracker_store is None  # Rasa's in-memory store never made
+    assert store.health.problem is None  # one conversation's fault is not the database's
+    await wrapped.save(first_turn("healthy-1", rasa_domain))  # the others are stored
+    healthy = await wrapped.retrieve("healthy-1")
+    assert healthy is not None and not storage_failed(healthy)

@@ -94,8 +94,8 @@ def test_any_text_gets_a_reply(webhook: str, text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["\x00\x01\x02\x1b[31m", "\ud800 lone surrogate", "\u202e\u200b\ufeff", "/restart", "/0{}"],
-    ids=["control characters", "lone surrogate", "invisible", "a command", "a bad command"],
+    ["\x00\x01\x02\x1b[31m", "\u202e\u200b\ufeff", "/restart", "/0{}"],
+    ids=["control characters", "invisible", "a command", "a bad command"],
 )
 def test_odd_text_gets_a_reply(webhook: str, text: str) -> None:
     assert_replied(post(webhook, {"sender": new_sender(), "message": text}))
@@ -248,3 +248,120 @@ def test_a_client_cannot_write_into_another_patients_conversation(
 
 def test_a_1_mb_socketio_message_is_answered(client: Client) -> None:
     assert client.reply_to({"message": "x" * 900_000})
+
+
+# --- Across the channels ---------------------------------------------------------------------
+
+
+def test_a_rest_sender_cannot_address_a_socketio_conversation(
+    servers: Servers, webhook: str
+) -> None:
+    """Issue 23, hole 2: a widget's conversation id, sent over REST, read it back and erased it."""
+    widget = Client(servers)
+    try:
+        widget.sio.emit("session_request", {})
+        session = widget.session.get(timeout=TIMEOUT)["session_id"]
+        widget.reply_to({"message": "my eyelid keeps twitching since my botox"})
+        for text in ("any time", "delete my data", "yes"):
+            response = post(webhook, {"sender": session, "message": text})
+            assert response.status_code == 400, response.text
+            assert "sender" in response.json()["error"]
+        events = servers.bot.tracker(session)["events"]
+        said = [event["text"] for event in events if event["event"] == "user"]
+        assert said == ["my eyelid keeps twitching since my botox"]
+        assert widget.reply_to({"message": "no"})  # the widget's conversation goes on
+    finally:
+        widget.sio.disconnect()
+
+
+@FUZZ
+@given(rest=ANY_TEXT.map(lambda text: "socketio-" + text[:150]))
+def test_no_rest_sender_is_in_the_socketio_namespace(webhook: str, rest: str) -> None:
+    response = post(webhook, {"sender": rest, "message": "hello"})
+    assert response.status_code == 400 and "sender" in response.json()["error"]
+
+
+# --- What a client can make the server store (issue 23, hole 3) ----------------------------
+
+
+def stored_bytes(servers: Servers) -> int:
+    return sum(path.stat().st_size for path in servers.workdir.glob("conversations.db*"))
+
+
+@pytest.mark.parametrize("channel", ["REST", "socket.io"])
+def test_huge_metadata_is_not_stored(servers: Servers, webhook: str, channel: str) -> None:
+    """One 30 MB request made 105 MB of database and 90 MB of log: metadata is dropped."""
+    metadata = {"filler": "Zebrafinch " * 300_000, "nested": {"a": ["b" * 1000] * 300}}
+    before = stored_bytes(servers)
+    if channel == "REST":
+        sender = new_sender()
+        assert_replied(post(webhook, {"sender": sender, "message": "hello", "metadata": metadata}))
+    else:
+        widget = Client(servers)
+        try:
+            widget.sio.emit("session_request", {})
+            sender = widget.session.get(timeout=TIMEOUT)["session_id"]
+            assert widget.reply_to({"message": "hello", "customData": metadata})
+        finally:
+            widget.sio.disconnect()
+    tracker = servers.bot.tracker(sender)
+    assert "Zebrafinch" not in json.dumps(tracker)
+    assert stored_bytes(servers) - before < 1_000_000
+
+
+def test_a_sender_of_long_letters_is_held_back_by_bytes(webhook: str) -> None:
+    """Five letters of 20,000 characters a minute; the sixth gets 429, another sender not."""
+    sender, letter = new_sender(), "my eye twitches. " * 1176
+    statuses = [post(webhook, {"sender": sender, "message": letter}).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert_replied(post(webhook, {"sender": new_sender(), "message": letter}))
+
+
+# --- Lone surrogates at the door (issue 23, hole 4) ------------------------------------------
+
+# One at a time: JSON reads a high and a low escape side by side as one character.
+LONE_SURROGATES = st.characters(categories=["Cs"])
+
+
+@pytest.mark.parametrize("message", ["my vision is blurry since my botox", "yes"])
+def test_a_sender_with_a_lone_surrogate_gets_a_400(webhook: str, message: str) -> None:
+    """It was never stored: every turn started anew in Rasa's memory, and "yes" was lost."""
+    response = post(webhook, {"sender": "x\ud800", "message": message})
+    assert response.status_code == 400
+    assert response.json()["error"] == '"sender" is not valid Unicode text (a lone surrogate)'
+
+
+@FUZZ
+@given(text=ANY_TEXT, surrogates=LONE_SURROGATES, where=st.sampled_from(["sender", "message"]))
+def test_a_lone_surrogate_anywhere_gets_a_400(
+    webhook: str, text: str, surrogates: str, where: str
+) -> None:
+    body = {"sender": new_sender(), "message": text}
+    body[where] = body[where][:50] + surrogates + body[where][50:]
+    response = post(webhook, body)
+    assert response.status_code == 400 and where in response.json()["error"]
+
+
+def test_a_lone_surrogate_over_socketio_is_mended_and_the_red_flag_read(
+    servers: Servers, client: Client
+) -> None:
+    """A red flag with a lone surrogate made action_triage fail: no referral was written."""
+    widget = Client(servers)
+    try:
+        widget.sio.emit("session_request", {})
+        session = widget.session.get(timeout=TIMEOUT)["session_id"]
+        assert widget.reply_to({"message": "my vision is blurry since my botox \ud800"})
+        deadline = time.monotonic() + TIMEOUT  # the turn is stored once all its replies are out
+        said: list[str] = []
+        while not said:
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+            events = servers.bot.tracker(session)["events"]
+            said = [event["text"] for event in events if event["event"] == "user"]
+        assert said == ["my vision is blurry since my botox \ufffd"]
+        levels = [
+            e["value"] for e in events if e["event"] == "slot" and e["name"] == "triage_level"
+        ]
+        assert levels[-1] == "urgent"
+    finally:
+        widget.sio.disconnect()

@@ -45,13 +45,15 @@ def ev(kind: str, name: str | None = None) -> dict[str, Any]:
 FORM_ON = ev("active_loop", "callback_form")
 DISCARD = ev("action", "action_discard_callback")
 SAVE = ev("action", "action_save_callback")
+BOT = ev("bot")
+FAIL_SAFE = ev("action", "utter_unavailable")
 
 
 @pytest.mark.parametrize(
     ("events", "spans"),
     [
         pytest.param(
-            [ev("user"), FORM_ON, ev("slot", "callback_name"), ev("user"), ev("bot"), DISCARD],
+            [ev("user"), FORM_ON, ev("slot", "callback_name"), ev("user"), ev("bot"), DISCARD, BOT],
             [Span(1, 5)],
             id="refused",
         ),
@@ -70,15 +72,32 @@ SAVE = ev("action", "action_save_callback")
         ),
         pytest.param([ev("user"), DISCARD], [], id="offer declined, no form"),
         pytest.param(
-            [FORM_ON, SAVE, ev("user"), FORM_ON, ev("user"), DISCARD],
+            [FORM_ON, SAVE, ev("user"), FORM_ON, ev("user"), DISCARD, BOT],
             [Span(3, 5)],
             id="confirmed, then another refused",
         ),
         pytest.param(
-            [FORM_ON, ev("active_loop"), ev("user"), FORM_ON, DISCARD],
+            [FORM_ON, ev("active_loop"), ev("user"), FORM_ON, DISCARD, BOT],
             [Span(0, 4)],
             id="delete my data called off, then the form again",
         ),
+        # Issue 23, hole 5: an action that failed (the action server frozen) ends nothing.
+        pytest.param(
+            [FORM_ON, ev("user"), DISCARD, FAIL_SAFE, BOT, ev("user"), DISCARD, BOT],
+            [Span(0, 6)],
+            id="a discard that failed, then one that ran",
+        ),
+        pytest.param(
+            [FORM_ON, ev("user"), DISCARD, FAIL_SAFE, BOT],
+            [Span(0, 4, open=True)],
+            id="a discard that failed, then left",
+        ),
+        pytest.param(
+            [FORM_ON, ev("user"), SAVE, FAIL_SAFE, BOT, ev("user"), DISCARD, BOT],
+            [Span(0, 6)],
+            id="a confirmation that failed, then a no",
+        ),
+        pytest.param([FORM_ON, ev("user"), DISCARD], [Span(0, 2, open=True)], id="the last event"),
     ],
 )
 def test_the_spans_of_unconfirmed_details(events: list[dict[str, Any]], spans: list[Span]) -> None:

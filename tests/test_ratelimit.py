@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.ratelimit import SenderRateLimit
+from components.ratelimit import ClientRateLimit, SenderRateLimit
 
 
 class Clock:
@@ -73,3 +73,50 @@ def test_thousands_of_senders_are_forgotten_once_idle(clock: Clock) -> None:
     clock.now += 61
     limit.allow("anna")
     assert len(limit) == 1
+
+
+# --- Bytes, and per address (issue 23, hole 3: a few large messages filled the disk) ---------
+
+
+@pytest.mark.parametrize(
+    ("sizes", "allowed"),
+    [
+        ([40_000, 40_000, 20_000], [True, True, True]),  # exactly the budget
+        ([40_000, 40_000, 20_001], [True, True, False]),
+        ([150_000, 1], [True, False]),  # one message over the budget alone passes, then none
+        ([100_000, 0], [True, True]),  # an empty message weighs nothing
+    ],
+)
+def test_a_sender_may_send_the_bytes_of_a_minute_and_no_more(
+    clock: Clock, sizes: list[int], allowed: list[bool]
+) -> None:
+    limit = SenderRateLimit(0, clock, bytes_per_minute=100_000)
+    assert [limit.allow("anna", size) for size in sizes] == allowed
+
+
+def test_the_bytes_come_back_after_a_minute(clock: Clock) -> None:
+    limit = SenderRateLimit(0, clock, bytes_per_minute=100)
+    assert limit.allow("anna", 100)
+    assert not limit.allow("anna", 1)
+    assert limit.retry_after("anna") == 60
+    clock.now += 60
+    assert limit.allow("anna", 100)
+
+
+def test_many_senders_from_one_address_are_held_back_together(clock: Clock) -> None:
+    limit = ClientRateLimit(
+        SenderRateLimit(30, clock, bytes_per_minute=100_000),
+        SenderRateLimit(0, clock, bytes_per_minute=300_000),
+    )
+    allowed = [limit.allow(f"sender-{n}", "203.0.113.9", 80_000) for n in range(5)]
+    assert allowed == [True, True, True, False, False]
+    assert limit.retry_after("sender-4", "203.0.113.9") == 60
+    assert limit.allow("anna", "198.51.100.1", 80_000)  # another address is not held back
+
+
+def test_one_senders_flood_does_not_use_up_its_address(clock: Clock) -> None:
+    limit = ClientRateLimit(SenderRateLimit(3, clock), SenderRateLimit(10, clock))
+    for _ in range(100):
+        limit.allow("flood", "192.0.2.1")
+    assert all(limit.allow(f"neighbour-{n}", "192.0.2.1") for n in range(7))
+    assert not limit.allow("one-too-many", "192.0.2.1")

@@ -165,3 +165,30 @@ def test_no_patient_text_in_the_logs(run_script: Copy) -> None:
     assert {log.name for log in logs} == {"run.out", "actions.log", "web.log"}
     for log in logs:
         assert "Zebrafinch" not in log.read_text(errors="replace"), log
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        (
+            {"STAFF_PASSWORD": "short"},
+            "STAFF_PASSWORD must have at least 12 characters (or leave it unset)",
+        ),
+        ({"STAFF_PORT": "abc"}, "STAFF_PORT must be a port, 1 to 65535, not 'abc'"),
+        ({"RASA_PORT": "70000"}, "RASA_PORT must be a port, 1 to 65535, not '70000'"),
+    ],
+)
+def test_a_setting_that_cannot_work_stops_the_script_in_one_line(
+    env: dict[str, str], says: str
+) -> None:
+    """Issue 23: with a short STAFF_PASSWORD the console still printed the staff view's URL."""
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "run.sh")],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [f"scripts/run.sh: {says}"]
+    assert "Staff view" not in done.stdout

@@ -7,7 +7,9 @@ same events (none lost, none doubled) and the same decision as one server alone.
 
 from __future__ import annotations
 
+import http.client
 import itertools
+import json
 import queue
 import re
 import uuid
@@ -169,3 +171,39 @@ def test_the_widget_reaches_a_server_through_nginx(cluster: Cluster) -> None:
         assert "Do you have any trouble breathing" in texts[-1]
     finally:
         client.disconnect()
+
+
+def post_from(address: str, port: int, body: dict[str, Any]) -> int:
+    """POSTs a message to nginx from the local ``address`` (127.0.0.x); the HTTP status."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=60, source_address=(address, 0)
+    )
+    try:
+        headers = {"Content-Type": "application/json"}
+        connection.request("POST", "/webhooks/rest/webhook", json.dumps(body), headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_the_per_address_limit_counts_each_client_behind_nginx(
+    tmp_path_factory: pytest.TempPathFactory, postgres_url: str
+) -> None:
+    """Issue 23: per address, but behind nginx every client had nginx's address."""
+    limits = {"messages_per_minute": 0, "bytes_per_minute": 0, "address_bytes_per_minute": 50_000}
+    with running_cluster(
+        tmp_path_factory.mktemp("cluster-addresses"),
+        1,
+        postgres_url,
+        REDIS_URL,
+        key_prefix=f"test{uuid.uuid4().hex}",
+        channels={"components.rest_channel.RestInput": limits},
+    ) as running:
+        letter = "my eye twitches. " * 1176  # 19,992 bytes
+
+        def send(address: str) -> int:
+            return post_from(address, running.port, {"sender": sender("letter"), "message": letter})
+
+        assert [send("127.0.0.1") for _ in range(3)] == [200, 200, 429]
+        assert send("127.0.0.2") == 200  # another client is not held back
+        assert send("127.0.0.1") == 429

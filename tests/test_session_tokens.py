@@ -28,6 +28,31 @@ def test_anything_else_is_no_token(token: object) -> None:
     assert not SessionTokens(KEY).check(uuid.uuid4().hex, token)
 
 
+def test_a_token_ends_after_its_lifetime() -> None:
+    tokens, session = SessionTokens(KEY), session_tokens.new_conversation_id()
+    token = tokens.issue(session, now=1_000_000)
+    assert tokens.check(session, token, now=1_000_000 + session_tokens.LIFETIME_SECONDS)
+    assert not tokens.check(session, token, now=1_000_001 + session_tokens.LIFETIME_SECONDS)
+    end, _, mac = token.partition(".")
+    assert not tokens.check(session, f"{int(end) + 3600}.{mac}", now=1_000_000)  # a forged end
+
+
+@pytest.mark.parametrize(
+    ("conversation_id", "socketio"),
+    [
+        (session_tokens.new_conversation_id(), True),
+        ("socketio-anything", True),
+        ("anna", False),
+        (uuid.uuid4().hex, False),  # an id of the widget from before the namespace
+        ("SocketIO-x", False),  # another conversation: ids are case-sensitive
+    ],
+)
+def test_socketio_conversations_have_a_namespace_of_their_own(
+    conversation_id: str, socketio: bool
+) -> None:
+    assert session_tokens.is_socketio_conversation(conversation_id) is socketio
+
+
 def test_another_key_makes_other_tokens() -> None:
     session = uuid.uuid4().hex
     assert not SessionTokens("x" * 32).check(session, SessionTokens(KEY).issue(session))

@@ -205,6 +205,21 @@ async def test_a_conversation_id_alone_does_not_join_the_conversation(
     await intruder.client.disconnect()
 
 
+async def test_a_token_ends_when_its_conversation_is_erased(servers: Servers) -> None:
+    """Issue 23: a session's token still joined it after "delete my data"."""
+    first = Patient(servers)
+    await first.connect()
+    assert first.session_id.startswith("socketio-")
+    await first.say("my eyelid keeps twitching since my botox")
+    await first.say("delete my data")
+    await first.say("yes")
+    await first.client.disconnect()
+    again = first.again()  # with the id and the token the widget kept
+    await again.connect()
+    assert again.session_id != first.session_id
+    await again.client.disconnect()
+
+
 @pytest.mark.parametrize("transport", ["polling", "websocket"])
 async def test_an_oversize_message_gets_a_clear_reply_and_the_connection_stays_up(
     servers: Servers, transport: str

@@ -125,6 +125,9 @@ async def test_the_csv_export(client: TestClient, store: Handover) -> None:
     response = await client.get("/referrals.csv", headers=login())
     assert response.status == 200
     assert response.headers["Content-Type"].startswith("text/csv")
+    # Names and phones (issue 23): kept by no cache, never sniffed as another type.
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     text = await response.text()
     assert text.splitlines()[0].startswith("id,created_at,level,summary")
     assert len(text.splitlines()) == 2

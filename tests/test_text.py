@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftercare.text import head_and_tail
+from aftercare.text import head_and_tail, is_unicode, mended
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,20 @@ def test_a_very_long_text_is_read_in_bounded_parts() -> None:
     part = head_and_tail(text, 8_000, 2_000)
     assert len(part) <= 10_001
     assert part.startswith("word ") and part.endswith("word ")
+
+
+@pytest.mark.parametrize(
+    ("text", "unicode", "mended_text"),
+    [
+        ("my eye is twitching", True, "my eye is twitching"),
+        ("", True, ""),
+        ("caf\u00e9 \U0001f600 \u202e", True, "caf\u00e9 \U0001f600 \u202e"),
+        ("x\ud800", False, "x\ufffd"),  # issue 23, hole 4: never stored
+        ("\udfff I can't breathe", False, "\ufffd I can't breathe"),
+        ("\ud83d\ude00", False, "\ufffd\ufffd"),  # a pair of escapes Python keeps apart
+    ],
+)
+def test_text_that_is_not_unicode(text: str, unicode: bool, mended_text: str) -> None:
+    assert is_unicode(text) is unicode
+    assert mended(text) == mended_text
+    assert is_unicode(mended(text))

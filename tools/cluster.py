@@ -117,6 +117,9 @@ class Cluster:
         self.origin = env.setdefault("CLINIC_WEBSITE_ORIGIN", f"http://localhost:{free_port()}")
         # ... and the same socket.io sessions: one key file (components/session_tokens.py).
         env.setdefault("AFTERCARE_SESSION_KEY_FILE", str(workdir / "session.key"))
+        # The client's address is nginx's X-Forwarded-For (deploy/nginx.conf): Sanic trusts it
+        # from one proxy, for the channels' per-address rate limit.
+        env.setdefault("SANIC_PROXIES_COUNT", "1")
         lock_store = redis_lock_store(redis_url, key_prefix)
         self.nodes = [
             Servers(

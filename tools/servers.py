@@ -137,6 +137,7 @@ class Servers:
         lock_store: dict[str, Any] | None = None,
         token: str | None = "e2e-token",
         actions_package: str = "actions",
+        launcher: str = "speedups",
     ) -> None:
         """Chooses ports and writes the run's endpoints and credentials files.
 
@@ -145,8 +146,10 @@ class Servers:
         ``channels`` overrides channels' settings in credentials.yml (e.g. the rate limit);
         ``lock_store`` is endpoints.yml's lock store (Rasa's in-memory one if None);
         ``token`` switches the HTTP API on with that token (None: off);
-        ``actions_package`` is the action server's package (tests/faulty_actions.py in a test).
+        ``actions_package`` is the action server's package (tests/faulty_actions.py in a test);
+        ``launcher`` starts the Rasa server with ``python -m speedups`` or Rasa's own ``rasa``.
         """
+        self.launcher = launcher
         if not MODEL.exists():
             raise RuntimeError(f"No trained model at {MODEL}: run `make model` first.")
         workdir.mkdir(parents=True, exist_ok=True)
@@ -202,15 +205,18 @@ class Servers:
     def start_rasa(self) -> None:
         """Starts the Rasa server (REST and socket.io, HTTP API with a token) and waits for it."""
         api = ["--enable-api", "--auth-token", self.token] if self.token else []
+        # As scripts/run.sh starts it; launcher "rasa": Rasa's own command, as an operator may.
+        speedups = self.launcher == "speedups"
         self.rasa = self._spawn(
             "rasa",
             [
-                "-m", "speedups", "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
+                *(["-m", "speedups"] if speedups else []), "run",
+                "--model", str(MODEL), "--endpoints", str(self.endpoints),
                 "--credentials", str(self.credentials), "--port", str(self.rasa_port),
                 "--logging-config-file", str(ROOT / "logging.yml"),
                 *api, "--cors", *self.env["CLINIC_WEBSITE_ORIGIN"].split(","),
             ],
-            program=PYTHON,
+            program=PYTHON if speedups else RASA,
         )  # fmt: skip
         wait_for(f"http://localhost:{self.rasa_port}/", self.rasa, self.workdir / "rasa.log")
 
@@ -262,9 +268,12 @@ def running_bot(
     page: bool = False,
     channels: dict[str, dict[str, Any]] | None = None,
     actions_package: str = "actions",
+    launcher: str = "speedups",
 ) -> Iterator[Servers]:
     """Starts both servers (and the clinic page), yields them, and stops them in any case."""
-    servers = Servers(workdir, tracker_store, env, channels, actions_package=actions_package)
+    servers = Servers(
+        workdir, tracker_store, env, channels, actions_package=actions_package, launcher=launcher
+    )
     try:
         servers.start_actions()
         servers.start_rasa()
