@@ -25,8 +25,9 @@ It runs last in the pipeline, after the intent classifier and the fallback class
 * **A patient's safety before anything else.** A message that tells of thoughts of suicide or
   self-harm (``aftercare/concern.py``, words in ``aftercare/lexicon/crisis.yml``) becomes
   ``crisis`` whatever else it says; words that may mean it become ``crisis_check`` (ask
-  gently), and so does a message the classifier reads as a crisis when the words do not make
-  it plain, unless it is a figure of speech ("this twitch is killing me"); with a red flag or
+  gently); a concern only the classifier reads (its intent ``concern``) becomes ``distress``
+  (help offered, the help line, a gentle question), unless it is a figure of speech ("this
+  twitch is killing me"). With a red flag or
   an emergency sign beside them, ``crisis`` (the sign's check follows, so a question about
   harm could not be answered). Deep distress becomes ``distress``, unless a red flag or an
   emergency sign in it decides the check. A
@@ -137,13 +138,9 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 Concern.UNCLEAR.value: "crisis_check",
                 Concern.DISTRESS.value: "distress",
             },
-            # The classifier's intents for them, and the confidence it needs for distress (a
-            # crisis the classifier reads is always asked about, gently).
-            "classifier_concerns": {
-                "crisis": Concern.UNCLEAR.value,
-                "distress": Concern.DISTRESS.value,
-            },
-            "distress_confidence": 0.5,
+            # The classifier's intent for a concern, and how it is met when the words do not
+            # tell its level: as distress (help offered, the help line, a gentle question).
+            "classifier_concerns": {"concern": Concern.DISTRESS.value},
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -213,10 +210,6 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         intent = message.get(INTENT) or {}
         classified = self._config["classifier_concerns"].get(intent.get("name"))
         if classified is None or figurative(text):
-            return Concern.NONE
-        if classified == Concern.DISTRESS.value and (
-            float(intent.get("confidence") or 0.0) < self._config["distress_confidence"]
-        ):
             return Concern.NONE
         return Concern(classified)
 

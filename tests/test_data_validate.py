@@ -7,6 +7,7 @@ import pytest
 from components.failsafe import ActionServerFailSafe
 from components.message_screener import MessageScreener
 from tools.data_validate import (
+    CLASSIFIER_ONLY_INTENTS,
     FAIL_SAFE_RETRIEVAL,
     SCREENER_INTENTS,
     SCREENER_ONLY_INTENTS,
@@ -54,5 +55,6 @@ def test_the_expected_names_exist() -> None:
     concern_intents = MessageScreener.get_default_config()["concern_intents"].values()
     classifier_concerns = MessageScreener.get_default_config()["classifier_concerns"]
     assert set(concern_intents) - set(classifier_concerns) == SCREENER_ONLY_INTENTS
+    assert set(classifier_concerns) == CLASSIFIER_ONLY_INTENTS
     fail_safe_answers = ActionServerFailSafe.get_default_config()["answers"].values()
     assert set(fail_safe_answers) >= FAIL_SAFE_RETRIEVAL

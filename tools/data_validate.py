@@ -38,8 +38,10 @@ FAIL_SAFE_RETRIEVAL = frozenset({"utter_faq"})
 SCREENER_INTENTS = frozenset(
     {"report_eyelid", "report_vision", "report_injection_site", "report_emergency"}
 )
+# The classifier's concern, which the screener always renames (components/message_screener.py).
+CLASSIFIER_ONLY_INTENTS = frozenset({"concern"})
 # Intents only the message screener gives (components/message_screener.py): it has no examples.
-SCREENER_ONLY_INTENTS = frozenset({"crisis_check"})
+SCREENER_ONLY_INTENTS = frozenset({"crisis", "crisis_check", "distress"})
 _NOT_IN_NLU = re.compile(
     r"^The intent '([^']+)' is listed in the domain file, "
     r"but is not found in the NLU training data\.$"
@@ -67,7 +69,7 @@ def is_expected(warning: str) -> bool:
             or (name in FAIL_SAFE_RETRIEVAL)
         )
     if intent := _UNUSED_INTENT.match(warning):
-        return intent.group(1) in SCREENER_INTENTS
+        return intent.group(1) in SCREENER_INTENTS | CLASSIFIER_ONLY_INTENTS
     if intent := _NOT_IN_NLU.match(warning):
         return intent.group(1) in SCREENER_ONLY_INTENTS
     return False
