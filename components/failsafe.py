@@ -19,6 +19,10 @@ the same way when the conversation store could not use the database for this mes
   patient's word, and never silently dropped;
 * a question about the article → Rasa's own ``utter_faq``: the surest answer, from the server
   alone; then, in the middle of the check, ``utter_unavailable``, as the check cannot go on;
+* the first message of a new conversation, whose session start (the action server's) failed:
+  a greeting, an article question or another message the rules answer from ``domain.yml``
+  gets the same reply as always (``first_replies``), since no rule can match a conversation
+  that never started; anything else, the fail-safe by severity;
 * a patient in crisis or distress (the message screener's ``crisis``, ``crisis_check`` and
   ``distress``) → the same reply as always (``utter_crisis``, ...), before anything else: it
   is a response from ``domain.yml``. The rule gives it before ``action_concern``; when that
@@ -89,6 +93,19 @@ class ActionServerFailSafe(Policy):
             # Instead of the ``expected`` response, after these actions failed: a Rasa action
             # that answers from the server alone (the article's surest answer).
             "answers": {"action_answer_question": "utter_faq"},
+            # The first message of a conversation whose session start failed, by its intent:
+            # the reply the rules give from domain.yml (data/rules/conversation.yml).
+            "first_replies": {
+                "greet": "utter_greet",
+                "goodbye": "utter_goodbye",
+                "thank": "utter_you_are_welcome",
+                "bot_challenge": "utter_iamabot",
+                "ask_human": "utter_contact_clinic",
+                "out_of_scope": "utter_out_of_scope",
+                "non_english": "utter_non_english",
+                "nlu_fallback": "utter_default",
+                "faq": "utter_faq",
+            },
             # The reply to a concern for the patient's safety, by the screener's intent,
             # first whatever failed.
             "concerns": {
@@ -112,6 +129,7 @@ class ActionServerFailSafe(Policy):
         self._requests: dict[str, str] = dict(config["requests"])
         self._answers: dict[str, str] = dict(config["answers"])
         self._concerns: dict[str, str] = dict(config["concerns"])
+        self._first_replies: dict[str, str] = dict(config["first_replies"])
         speedups.bound_action_wait(config["action_timeout"])
 
     def train(
@@ -154,6 +172,12 @@ class ActionServerFailSafe(Policy):
             decided = self._for_concern(tracker, concern, failed, actions)
             if decided is not _NOT_DECIDED:
                 return decided
+        if _session_start_failed(tracker):
+            severity = _message_severity(tracker)
+            reply = self._first_replies.get(message.intent.get("name") if message else "")
+            if severity is Severity.EXPECTED and reply is not None:
+                logger.warning("The session could not start; answering from the domain")
+                return reply
         if failed:
             severity = _message_severity(tracker)
             failure = "The conversation store" if storage_failed(tracker) else f"Action '{latest}'"
@@ -163,6 +187,11 @@ class ActionServerFailSafe(Policy):
             if severity is Severity.EXPECTED and latest in self._answers:
                 return self._answers[latest]
             return self._responses[severity.value]
+        answered_first = (
+            latest in self._first_replies.values() and latest not in self._answers.values()
+        )
+        if answered_first and _first_message(tracker):
+            return ACTION_LISTEN_NAME
         if latest in self._answers.values():
             # Answered from the server; a check under way cannot go on without the actions,
             # and an answer that said nothing (no prediction to answer with) is no answer.
@@ -268,6 +297,18 @@ def _message_severity(tracker: DialogueStateTracker) -> Severity:
         message.intent.get("name") if message else None,
         (message.text or "") if message else "",
     )
+
+
+def _first_message(tracker: DialogueStateTracker) -> bool:
+    """Whether the patient's latest message came right after a session start that failed."""
+    events = list(tracker.events)
+    for index in range(len(events) - 1, 0, -1):
+        if isinstance(events[index], UserUttered):
+            before = events[index - 1]
+            return isinstance(before, ActionExecuted) and (
+                before.action_name == ACTION_SESSION_START_NAME
+            )
+    return False
 
 
 def _failed(tracker: DialogueStateTracker, action_name: str, domain: Domain) -> bool:

@@ -190,7 +190,13 @@ def test_otherwise_it_leaves_the_decision_to_the_other_policies(
             "report_symptom",
             "utter_unavailable_red_flag",
         ),
-        ("hello", "greet", "utter_unavailable"),
+        # Replies the rules give from the domain: the same as always.
+        ("hello", "greet", "utter_greet"),
+        ("are you a bot?", "bot_challenge", "utter_iamabot"),
+        ("can I talk to a person?", "ask_human", "utter_contact_clinic"),
+        ("asdfgh", "nlu_fallback", "utter_default"),
+        # Anything else: the plain fail-safe.
+        ("5 days ago", "inform", "utter_unavailable"),
     ],
 )
 def test_a_first_message_after_a_failed_session_start_gets_the_fail_safe(
@@ -210,6 +216,18 @@ def test_after_a_request_could_not_be_done_it_listens_for_the_yes(
     policy: ActionServerFailSafe, rasa_domain: Domain, response: str
 ) -> None:
     tracker = tracker_of(said("yes", "affirm"), ActionExecuted(response))
+    assert predicted(policy, tracker, rasa_domain) == "action_listen"
+
+
+def test_a_first_question_after_a_failed_session_start_gets_the_articles_answer(
+    policy: ActionServerFailSafe, rasa_domain: Domain
+) -> None:
+    tracker = DialogueStateTracker.from_events(
+        "patient", [ActionExecuted("action_session_start"), said("can I drink coffee?", "faq")]
+    )
+    assert predicted(policy, tracker, rasa_domain) == "utter_faq"
+    tracker.update(ActionExecuted("utter_faq"))
+    tracker.update(BotUttered("It's best to avoid coffee ..."))
     assert predicted(policy, tracker, rasa_domain) == "action_listen"
 
 

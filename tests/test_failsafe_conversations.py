@@ -150,6 +150,19 @@ def test_the_first_message_of_a_new_conversation_gets_the_fail_safe(
     assert "coffee" in say(bot, sender, "can I drink coffee?")[0]
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [("hello", "aftercare assistant of Test Clinic"), ("can I drink coffee?", "coffee")],
+)
+def test_a_first_greeting_or_question_is_answered_as_usual_with_the_action_server_down(
+    servers_up: Servers, sender: str, message: str, expected: str
+) -> None:
+    bot = servers_up.bot
+    servers_up.stop_actions()  # action_session_start fails too
+    [reply] = say(bot, sender, message)
+    assert expected in reply and UNAVAILABLE not in reply
+
+
 def test_a_frozen_action_server_gets_the_fail_safe_within_seconds(
     servers_up: Servers, sender: str
 ) -> None:
