@@ -130,15 +130,20 @@ def ranking(*answers: tuple[str, float]) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("text", "answer", "net"),
     [
+        # "Not covered" about the body, and not.
         ("I've had a headache since my botox, is that normal?", "faq/not_covered", True),
         ("my cheek feels numb, what should I do?", "faq/not_covered", True),
         ("can I fly after botox?", "faq/not_covered", False),
         ("can I wear make-up tomorrow?", "faq/not_covered", False),
-        # An answer from the article: no safety net needed beside it.
+        # A change the article says nothing about: the net, whatever the answer.
+        ("feeling a bit sick since my appointment this morning", "faq/facial_expressions", True),
+        ("a small itchy rash near where they injected", "faq/swelling_bruising", True),
+        # One it names, or a question it answers: its answer alone.
+        ("a little bruise near my eye, how long will it last?", "faq/swelling_bruising", False),
         ("my eye is twitching, can I drink coffee?", "faq/caffeine", False),
     ],
 )
-async def test_not_covered_about_the_body_carries_the_safety_net(
+async def test_the_safety_net_follows_where_the_article_cannot_be_enough(
     tracker_for: TrackerFactory,
     dispatcher: CollectingDispatcher,
     domain: DomainDict,
@@ -152,27 +157,3 @@ async def test_not_covered_about_the_body_carries_the_safety_net(
     expected = [f"utter_{answer}", *(["safety_net"] if net else [])]
     assert responses(dispatcher) == expected
     assert all(name in domain["responses"] for name in expected)
-
-
-@pytest.mark.parametrize(
-    ("text", "answer", "net"),
-    [
-        # A change the article says nothing about: the net, whatever the answer.
-        ("feeling a bit sick since my appointment this morning", "faq/facial_expressions", True),
-        ("a small itchy rash near where they injected", "faq/swelling_bruising", True),
-        # One it names: its answer alone.
-        ("a little bruise near my eye, how long will it last?", "faq/swelling_bruising", False),
-    ],
-)
-async def test_a_change_the_article_does_not_name_gets_the_safety_net_whatever_the_answer(
-    tracker_for: TrackerFactory,
-    dispatcher: CollectingDispatcher,
-    domain: DomainDict,
-    text: str,
-    answer: str,
-    net: bool,
-) -> None:
-    tracker = tracker_for(text, intent="faq", active_loop=None)
-    tracker.latest_message["response_selector"] = ranking((answer, 0.9))
-    await ActionAnswerQuestion().run(dispatcher, tracker, domain)
-    assert responses(dispatcher) == [f"utter_{answer}", *(["safety_net"] if net else [])]
