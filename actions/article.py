@@ -7,8 +7,10 @@ server is down, the fail-safe policy lets Rasa's own ``utter_faq`` give the sure
 (``components/failsafe.py``).
 
 When an answer says the article does not cover something and the message is about the body
-("I've had a headache since my botox"), the safety net follows it (``safety_net``: sudden,
-severe or worse, call the clinic now, or NHS 111 when it is closed; 999 in an emergency).
+("I've had a headache since my botox"), or the message tells a change the article says
+nothing about ("feeling a bit sick"), the safety net follows (``safety_net``: sudden, severe
+or worse, call the clinic now, or NHS 111 when it is closed; 999 in an emergency). The NLU
+reads that (the ``symptom`` and ``body_change`` entities), not this action.
 """
 
 from __future__ import annotations
@@ -20,12 +22,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from aftercare import slots
-from aftercare.answers import (
-    ANSWER_MIN_CONFIDENCE,
-    about_the_body,
-    answers_to_give,
-    beyond_the_article,
-)
+from aftercare.answers import ANSWER_MIN_CONFIDENCE, answers_to_give
 
 ANSWERS_SLOT = "article_answers"
 """Where ``action_answer_question`` records the answers it gave (``domain.yml``)."""
@@ -41,15 +38,11 @@ def give_answers(dispatcher: CollectingDispatcher, tracker: Tracker, answers: li
     """
     for answer in answers:
         dispatcher.utter_message(response=answer)
-    text = tracker.latest_message.get("text") or ""
-    if (NOT_COVERED in answers and needs_safety_net(tracker)) or beyond_the_article(text):
+    entities = tracker.latest_message.get("entities") or []
+    change = slots.body_change_from_entities(entities)
+    about_the_body = bool(slots.screening_from_entities(entities).present) or bool(change)
+    if (NOT_COVERED in answers and about_the_body) or slots.BEYOND_THE_ARTICLE in change:
         dispatcher.utter_message(response=SAFETY_NET)
-
-
-def needs_safety_net(tracker: Tracker) -> bool:
-    """Whether the latest message tells of a change in the body: a symptom, or its words."""
-    latest = slots.screening_from_entities(tracker.latest_message.get("entities") or [])
-    return bool(latest.present) or about_the_body(tracker.latest_message.get("text") or "")
 
 
 def article_answers(tracker: Tracker, least: float = ANSWER_MIN_CONFIDENCE) -> list[str]:

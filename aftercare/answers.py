@@ -255,6 +255,12 @@ def about_the_body(text: str) -> bool:
     return bool(_body_words().search(written) or _body_words().search(mended(written)))
 
 
+def warm_up() -> None:
+    """Reads and compiles the body's words now rather than on the first message."""
+    _body_words()
+    _beyond_words()
+
+
 def beyond_the_article(text: str) -> bool:
     """Whether ``text`` tells of a change the article says nothing about ("I feel sick")."""
     written = normalise(text)

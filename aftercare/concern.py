@@ -88,6 +88,12 @@ def assess(text: str) -> Concern:
     return max(found, _read(fixed), key=lambda concern: concern.rank)
 
 
+def warm_up() -> None:
+    """Reads and compiles the lexicon now rather than on the first message."""
+    _lexicon()
+    _harm_words()
+
+
 def figurative(text: str) -> bool:
     """Whether the only words of death or harm in ``text`` are figures of speech.
 

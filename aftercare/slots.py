@@ -55,6 +55,27 @@ def screening_entities(screening: Screening, length: int) -> list[dict[str, Any]
     ]
 
 
+BODY_CHANGE = "body_change"
+"""The NLU entity that tells a change in the body: ``about_the_body``, or
+``beyond_the_article`` when the article says nothing about it (``aftercare/answers.py``)."""
+ABOUT_THE_BODY = "about_the_body"
+BEYOND_THE_ARTICLE = "beyond_the_article"
+
+
+def body_change_entities(about: bool, beyond: bool, length: int) -> list[dict[str, Any]]:
+    """What the message tells of a change in the body, as NLU entities spanning all of it."""
+    values = [ABOUT_THE_BODY] * (about or beyond) + [BEYOND_THE_ARTICLE] * beyond
+    return [
+        {"entity": BODY_CHANGE, "value": value, "start": 0, "end": length, "confidence": 1.0}
+        for value in values
+    ]
+
+
+def body_change_from_entities(entities: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """The ``body_change`` values the NLU attached to a message."""
+    return frozenset(str(e.get("value")) for e in entities if e.get("entity") == BODY_CHANGE)
+
+
 def screening_from_entities(entities: Iterable[Mapping[str, Any]]) -> Screening:
     """The screening the NLU component attached to a message (see :func:`screening_entities`)."""
     present: list[str] = []

@@ -1396,6 +1396,12 @@ class _LexiconSign:
 _NOT_A_LEXICON_SIGN = _LexiconSign(Severity.EXPECTED)
 
 
+def warm_up() -> None:
+    """Reads and compiles the signs of ``aftercare/lexicon/signs.yml`` now, not on first use."""
+    lexicon_signs()
+    _lexicon_rules()
+
+
 @functools.cache
 def lexicon_signs() -> dict[Symptom, _LexiconSign]:
     """The signs of ``aftercare/lexicon/signs.yml``, by symptom."""

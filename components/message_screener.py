@@ -20,8 +20,10 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   what the screen found. Those intents always leave here as ``report_symptom``.
 * **Symptoms as entities**, for the triage form to read: ``symptom`` (reported, e.g.
   ``blurred_vision``), ``denied_symptom`` ("no blurred vision") and ``trend``
-  (``improving``/``not_improving``). The screening is plain Python in
-  ``aftercare/symptoms.py``; the entity format is in ``aftercare/slots.py``, beside its reader.
+  (``improving``/``not_improving``); and ``body_change`` (``about_the_body``,
+  ``beyond_the_article``), for the safety net after an answer (``actions/article.py``). The
+  screening is plain Python in ``aftercare/symptoms.py``; the entity format is in
+  ``aftercare/slots.py``, beside its reader.
 * **A patient's safety before anything else.** A message that tells of thoughts of suicide or
   self-harm (``aftercare/concern.py``, words in ``aftercare/lexicon/crisis.yml``) becomes
   ``crisis`` whatever else it says; words that may mean it become ``crisis_check`` (ask
@@ -55,10 +57,10 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from aftercare import spelling
-from aftercare.answers import beyond_the_article, yes_no
+from aftercare import answers, concern, spelling, symptoms
+from aftercare.answers import about_the_body, beyond_the_article, yes_no
 from aftercare.concern import Concern, assess, figurative
-from aftercare.slots import screening_entities
+from aftercare.slots import body_change_entities, screening_entities
 from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend, aside, screen
 from components.long_messages import classified_part, prescreened
 
@@ -155,12 +157,16 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> MessageScreener:
-        """Creates the component (it has nothing to train), with the speller's dictionary read.
+        """Creates the component (it has nothing to train), with its word lists read.
 
-        The screen mends misspelt words (``aftercare/spelling.py``); reading the dictionary
-        here, as the model loads, spares the first patient the wait.
+        The screen mends misspelt words (``aftercare/spelling.py``) and reads the lexicon
+        files (``aftercare/lexicon/``); reading them here, as the model loads, spares the
+        first patient the wait, and a file that cannot be read stops the start.
         """
         spelling.warm_up()
+        symptoms.warm_up()
+        concern.warm_up()
+        answers.warm_up()
         return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -171,7 +177,12 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             screening = prescreened(text, message.get(METADATA)) or screen(text)
             words = assess(text)
             screening = self._with_concepts(message, screening, words is Concern.NONE)
-            entities = self.add_extractor_name(screening_entities(screening, len(text)))
+            read = classified_part(text)
+            beyond = beyond_the_article(read)
+            entities = self.add_extractor_name(
+                screening_entities(screening, len(text))
+                + body_change_entities(about_the_body(read), beyond, len(text))
+            )
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")
@@ -190,7 +201,7 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             # A change the article says nothing about ("feeling a bit sick since this
             # morning") is a symptom of its own, checked like the others; asked as a
             # question, it keeps the article's answer and the safety net (actions/article.py).
-            other = intent != "faq" and beyond_the_article(classified_part(text))
+            other = intent != "faq" and beyond
             if (
                 screening.severity.decides
                 or self._is_concept(intent)

@@ -26,7 +26,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from aftercare import clinic, database
-from aftercare.slots import screening_entities
+from aftercare.answers import about_the_body, beyond_the_article
+from aftercare.slots import body_change_entities, screening_entities
 from aftercare.summary import summarise
 from aftercare.symptoms import screen
 from components.tracker_store import BoundedSQLTrackerStore
@@ -105,9 +106,11 @@ def domain() -> DomainDict:
 def user_event(
     text: str, intent: str, entities: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
-    """A user message as Rasa records it, with the symptom screen's entities by default."""
+    """A user message as Rasa records it, with the message screener's entities by default."""
     if entities is None:
-        entities = screening_entities(screen(text), len(text))
+        entities = screening_entities(screen(text), len(text)) + body_change_entities(
+            about_the_body(text), beyond_the_article(text), len(text)
+        )
     return {
         "event": "user",
         "text": text,

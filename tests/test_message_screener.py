@@ -35,7 +35,11 @@ def test_a_red_flag_becomes_a_report_whatever_the_classifier_said(text: str, int
 def test_a_denied_red_flag_keeps_the_classifiers_intent() -> None:
     message = screened("no blurred vision, just a twitch", "report_symptom", 0.8)
     assert message.get("intent") == {"name": "report_symptom", "confidence": 0.8}
-    assert entities(message) == {("symptom", "twitching"), ("denied_symptom", "blurred_vision")}
+    assert entities(message) == {
+        ("symptom", "twitching"),
+        ("denied_symptom", "blurred_vision"),
+        ("body_change", "about_the_body"),
+    }
 
 
 def test_a_plain_question_is_left_alone() -> None:
@@ -333,3 +337,25 @@ def test_a_signs_confidence_is_read_apart_from_the_concern_intents() -> None:
 def test_words_that_may_mean_a_crisis_beside_a_sign_get_the_help_lines_without_a_question() -> None:
     text = "I can't take it anymore, my eyelid has dropped so much I can't open my eye"
     assert screened(text, "report_symptom").get("intent")["name"] == "crisis"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("feeling a bit sick since this morning", {"about_the_body", "beyond_the_article"}),
+        ("my eyelid droops a little", {"about_the_body"}),
+        ("can I fly next week?", set()),
+    ],
+)
+def test_a_change_in_the_body_is_an_entity_for_the_safety_net(
+    text: str, expected: set[str]
+) -> None:
+    found = {value for kind, value in entities(screened(text, "faq")) if kind == "body_change"}
+    assert found == expected
+
+
+def test_a_change_the_article_does_not_name_starts_the_check_unless_asked() -> None:
+    assert screened("feeling a bit sick since this morning", "inform").get("intent")["name"] == (
+        "report_symptom"
+    )
+    assert screened("can botox make you feel sick?", "faq").get("intent")["name"] == "faq"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tools.servers import PYTHON, ROOT, free_port
+from tools.servers import ALWAYS_OPEN, PYTHON, ROOT, free_port
 
 pytestmark = pytest.mark.servers
 
@@ -67,6 +67,8 @@ class Copy:
             "ACTIONS_PORT": str(self.actions_port),
             "WEB_PORT": str(free_port()),
             "STAFF_PORT": str(free_port()),
+            # The replies do not change with the hour the tests run at (tools/servers.py).
+            "CLINIC_OPENING_HOURS": ALWAYS_OPEN,
         }
         with self.output.open("wb") as out:
             return subprocess.Popen(
