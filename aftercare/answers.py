@@ -245,26 +245,41 @@ def read_unclear(unclear_so_far: int, safe_value: bool) -> Reading:
     return Reading(None, unclear)
 
 
-def about_the_body(text: str) -> bool:
-    """Whether ``text`` tells of a change in the body (``aftercare/lexicon/body.yml``).
+@dataclass(frozen=True)
+class BodyChange:
+    """What a message tells of a change in the body (``aftercare/lexicon/body.yml``)."""
 
-    A reply that says the article does not cover it then carries the safety net; a question
-    about anything else ("can I fly?") keeps the short answer.
-    """
+    about: bool
+    """It is about the body: "not covered" then carries the safety net ("can I fly?" not)."""
+    beyond: bool
+    """It tells a change the article says nothing about ("I feel sick"): the net follows any
+    answer."""
+
+
+def body_change(text: str) -> BodyChange:
+    """What ``text`` tells of a change in the body, read as written and as mended."""
     written = normalise(text)
-    return bool(_body_words().search(written) or _body_words().search(mended(written)))
+    readings = (written, mended(written))
+    return BodyChange(
+        about=any(_body_words().search(reading) for reading in readings),
+        beyond=any(_beyond_words().search(reading) for reading in readings),
+    )
+
+
+def about_the_body(text: str) -> bool:
+    """Whether ``text`` tells of a change in the body (:class:`BodyChange`)."""
+    return body_change(text).about
+
+
+def beyond_the_article(text: str) -> bool:
+    """Whether ``text`` tells of a change the article says nothing about (:class:`BodyChange`)."""
+    return body_change(text).beyond
 
 
 def warm_up() -> None:
     """Reads and compiles the body's words now rather than on the first message."""
     _body_words()
     _beyond_words()
-
-
-def beyond_the_article(text: str) -> bool:
-    """Whether ``text`` tells of a change the article says nothing about ("I feel sick")."""
-    written = normalise(text)
-    return bool(_beyond_words().search(written) or _beyond_words().search(mended(written)))
 
 
 @functools.cache

@@ -58,7 +58,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, META
 from rasa.shared.nlu.training_data.message import Message
 
 from aftercare import answers, concern, spelling, symptoms
-from aftercare.answers import about_the_body, beyond_the_article, yes_no
+from aftercare.answers import body_change, yes_no
 from aftercare.concern import Concern, assess, figurative
 from aftercare.slots import body_change_entities, screening_entities
 from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend, aside, screen
@@ -177,11 +177,10 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             screening = prescreened(text, message.get(METADATA)) or screen(text)
             words = assess(text)
             screening = self._with_concepts(message, screening, words is Concern.NONE)
-            read = classified_part(text)
-            beyond = beyond_the_article(read)
+            change = body_change(classified_part(text))
             entities = self.add_extractor_name(
                 screening_entities(screening, len(text))
-                + body_change_entities(about_the_body(read), beyond, len(text))
+                + body_change_entities(change.about, change.beyond, len(text))
             )
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
@@ -201,7 +200,7 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             # A change the article says nothing about ("feeling a bit sick since this
             # morning") is a symptom of its own, checked like the others; asked as a
             # question, it keeps the article's answer and the safety net (actions/article.py).
-            other = intent != "faq" and beyond
+            other = intent != "faq" and change.beyond
             if (
                 screening.severity.decides
                 or self._is_concept(intent)

@@ -26,7 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from aftercare import clinic, database
-from aftercare.answers import about_the_body, beyond_the_article
+from aftercare.answers import body_change
 from aftercare.slots import body_change_entities, screening_entities
 from aftercare.summary import summarise
 from aftercare.symptoms import screen
@@ -108,8 +108,9 @@ def user_event(
 ) -> dict[str, Any]:
     """A user message as Rasa records it, with the message screener's entities by default."""
     if entities is None:
+        change = body_change(text)
         entities = screening_entities(screen(text), len(text)) + body_change_entities(
-            about_the_body(text), beyond_the_article(text), len(text)
+            change.about, change.beyond, len(text)
         )
     return {
         "event": "user",

@@ -16,7 +16,8 @@ import pytest
 
 from handover.store import Handover, Referral, engine_for
 from tests.conftest import servers_for_test_clinic
-from tools.servers import Bot, Servers, running_bot
+from tests.test_failsafe_conversations import say
+from tools.servers import Servers, running_bot
 
 pytestmark = pytest.mark.servers
 
@@ -42,12 +43,6 @@ def servers_up(servers: Servers) -> Iterator[Servers]:
 @pytest.fixture
 def sender() -> str:
     return f"concern-{next(_senders)}"
-
-
-def say(bot: Bot, sender: str, message: str) -> list[str]:
-    replies = [reply["text"] for reply in bot.say(sender, message) if "text" in reply]
-    assert replies, f"no reply to {message!r}"
-    return replies
 
 
 def records(servers: Servers, sender: str) -> list[Referral]:
