@@ -38,6 +38,7 @@ CONCERN_OF_INTENT = {
     "crisis": Concern.CRISIS,
     "crisis_check": Concern.UNCLEAR,
     "distress": Concern.DISTRESS,
+    "distress_with_sign": Concern.DISTRESS,
 }
 CRISIS_INTENTS = frozenset({"crisis"})
 """The latest message tells of a crisis in so many words."""

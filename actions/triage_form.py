@@ -26,7 +26,7 @@ from aftercare.dates import DateProblem, parse_treatment_date, treatment_date_in
 from aftercare.symptoms import Screening, ScreeningQuestion, Trend
 from aftercare.triage import questions_needed
 
-CONCERN_INTENTS = frozenset({"crisis", "crisis_check", "distress"})
+CONCERN_INTENTS = frozenset({"crisis", "crisis_check", "distress", "distress_with_sign"})
 """A patient's safety comes first: the rules answer it, and the check stops."""
 
 INTERRUPTING_INTENTS = frozenset(

@@ -260,9 +260,10 @@ def body_change(text: str) -> BodyChange:
     """What ``text`` tells of a change in the body, read as written and as mended."""
     written = normalise(text)
     readings = (written, mended(written))
+    beyond = any(_beyond_words().search(reading) for reading in readings)
     return BodyChange(
-        about=any(_body_words().search(reading) for reading in readings),
-        beyond=any(_beyond_words().search(reading) for reading in readings),
+        about=beyond or any(_body_words().search(reading) for reading in readings),
+        beyond=beyond,
     )
 
 

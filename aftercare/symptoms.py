@@ -294,8 +294,62 @@ _CLAUSE_WINDOW = 200
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
-def _aside(text: str, start: int, end: int) -> bool:
-    """Whether the sign from ``start`` to ``end`` is someone else's, or only supposed."""
+_AGE_ASIDE = re.compile(r"[(,]\s*\d{1,3}\s*[),]")
+
+
+@functools.cache
+def _treated() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    people = load("people")
+    return (
+        compile_phrases(people["treated_other"]["phrases"]),
+        compile_phrases(people["treated_self"]["phrases"]),
+        compile_phrases(people["long_ago"]["phrases"]),
+    )
+
+
+def for_someone_treated(text: str) -> bool:
+    """Whether ``text`` is written for another person who had the treatment, not the writer.
+
+    A parent, partner or carer's report of that person's signs is a report
+    (``aftercare/lexicon/people.yml``): "my daughter had botox on Tuesday and tonight her
+    words are slurred".
+    """
+    other, own, long_ago = _treated()
+    # "my daughter (24) had botox", "my son, 19, had his done"
+    text = _AGE_ASIDE.sub(" ", normalise(text))
+    return bool(other.search(text)) and not (own.search(text) or long_ago.search(text))
+
+
+# A carer's words for the person treated, as that person's own: "her words are slurred",
+# "she can't lift her arms". The screen's patterns are written in the first person.
+_SUBJECT = r"\b(?:she|he)"
+_IN_FIRST_PERSON = tuple(
+    (re.compile(pattern), words)
+    for pattern, words in (
+        (_SUBJECT + r" (?:has|'s) (?=(?:got|been|become|had|gone|started|lost)\b)", "i have "),
+        (_SUBJECT + r" (?:is|'s)\b", "i am"),
+        (r"\b(?:she's|he's)\b", "i'm"),
+        (_SUBJECT + r" has\b", "i have"),
+        (_SUBJECT + r"\b", "i"),
+        (r"\b(?:her|his)\b", "my"),
+        (r"\bhim\b", "me"),
+        (r"\b(?:herself|himself)\b", "myself"),
+    )
+)
+
+
+def _in_first_person(text: str) -> str:
+    for pattern, words in _IN_FIRST_PERSON:
+        text = pattern.sub(words, text)
+    return text
+
+
+def _aside(text: str, start: int, end: int, carer: bool = False) -> bool:
+    """Whether the sign from ``start`` to ``end`` is someone else's, or only supposed.
+
+    ``carer``: the message is written for the person who had the treatment, whose signs are
+    the report; only a supposition is aside then.
+    """
     first = max(0, start - _CLAUSE_WINDOW)
     ends = [m.end() for m in _CLAUSE_END.finditer(text, first, start)]
     first = ends[-1] if ends else first
@@ -304,6 +358,8 @@ def _aside(text: str, start: int, end: int) -> bool:
             return False
         last = _CLAUSE_END.search(text, end)
         return not _HAPPENING_NOW.search(text, first, last.start() if last else len(text))
+    if carer:
+        return False
     others = list(_SOMEONE_ELSES.finditer(text, first, start))
     return bool(others) and not _FIRST_PERSON.search(text, others[-1].end(), end)
 
@@ -318,6 +374,7 @@ def aside(text: str) -> bool:
     asking if I've been drinking") keeps it believed.
     """
     text = normalise(text)
+    carer = for_someone_treated(text)
     sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
     found = False
     for sentence in sentences:
@@ -327,10 +384,12 @@ def aside(text: str) -> bool:
             and not _HAPPENING_NOW.search(sentence)
             and not _SUPPOSITION_ENDS.search(sentence, supposition.end())
         )
-        theirs = bool(_SOMEONE_ELSES.search(sentence)) and not _FIRST_PERSON.search(
-            _SOMEONE_ELSES.sub(" ", sentence)
+        theirs = (
+            not carer
+            and bool(_SOMEONE_ELSES.search(sentence))
+            and not _FIRST_PERSON.search(_SOMEONE_ELSES.sub(" ", sentence))
         )
-        if not (supposed or theirs or not _FIRST_PERSON.search(sentence)):
+        if not (supposed or theirs or (not carer and not _FIRST_PERSON.search(sentence))):
             return False
         found = found or supposed or theirs
     return found
@@ -1322,6 +1381,11 @@ def screen(text: str) -> Screening:
     """
     written = normalise(_bounded(text))
     as_written = _screen(written)
+    if for_someone_treated(written):
+        # A carer's report: also read in the words of the person treated.
+        theirs = _screen(_in_first_person(written))
+        present = as_written.present | theirs.present
+        as_written = Screening(present, as_written.absent - present, as_written.trend)
     fixed = mended(written, keep=_KEY_WORD.fullmatch)
     if fixed == written:
         return as_written
@@ -1339,6 +1403,7 @@ def _screen(text: str) -> Screening:
     """One reading of the message, bounded and normalised."""
     clauses = _Clauses(text)
     text = clauses.text
+    carer = for_someone_treated(text)
     present: set[Symptom] = set()
     absent: set[Symptom] = set()
     for rule in (*_RULES, *_lexicon_rules()):
@@ -1351,7 +1416,7 @@ def _screen(text: str) -> Screening:
             start, end = match.span()
             if rule.unless is not None and rule.unless.search(clauses.around(start, end)):
                 continue
-            if _MENTION.search(clauses.before(start)) or _aside(text, start, end):
+            if _MENTION.search(clauses.before(start)) or _aside(text, start, end, carer):
                 continue
             if clauses.negated(start, end):
                 absent.update(rule.symptoms)
@@ -1363,7 +1428,7 @@ def _screen(text: str) -> Screening:
             if not (
                 clauses.negated(match.start())
                 or clauses.asked(*match.span())
-                or _aside(text, *match.span())
+                or _aside(text, *match.span(), carer)
             ):
                 absent.update(denied)
     # Denying "pain" or "redness" also denies their persistent forms.
@@ -1397,9 +1462,10 @@ _NOT_A_LEXICON_SIGN = _LexiconSign(Severity.EXPECTED)
 
 
 def warm_up() -> None:
-    """Reads and compiles the signs of ``aftercare/lexicon/signs.yml`` now, not on first use."""
+    """Reads and compiles the lexicon's signs and people now, not on first use."""
     lexicon_signs()
     _lexicon_rules()
+    _treated()
 
 
 @functools.cache

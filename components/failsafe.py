@@ -112,6 +112,7 @@ class ActionServerFailSafe(Policy):
                 "crisis": "utter_crisis",
                 "crisis_check": "utter_crisis_check",
                 "distress": "utter_distress",
+                "distress_with_sign": "utter_distress_sign",
             },
         }
 

@@ -31,8 +31,9 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   (help offered, the help line, a gentle question), unless it is a figure of speech ("this
   twitch is killing me"). With a red flag or
   an emergency sign beside them, ``crisis`` (the sign's check follows, so a question about
-  harm could not be answered). Deep distress becomes ``distress``, unless a red flag or an
-  emergency sign in it decides the check. A
+  harm could not be answered). Deep distress becomes ``distress``; told with a red flag,
+  ``distress_with_sign`` (acknowledged, the help line, and the check next, with no question
+  that could not be answered); with an emergency sign, the sign's check, its advice first. A
   classifier's ``crisis`` or ``distress`` that the screen does not keep gives way to its
   next intent.
 * **A message mostly in a non-Latin script** (Chinese, Arabic, Cyrillic, ...) becomes
@@ -60,6 +61,7 @@ from rasa.shared.nlu.training_data.message import Message
 from aftercare import answers, concern, spelling, symptoms
 from aftercare.answers import body_change, yes_no
 from aftercare.concern import Concern, assess, figurative
+from aftercare.severity import Severity
 from aftercare.slots import body_change_entities, screening_entities
 from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend, aside, screen
 from components.long_messages import classified_part, prescreened
@@ -140,6 +142,9 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 Concern.UNCLEAR.value: "crisis_check",
                 Concern.DISTRESS.value: "distress",
             },
+            # Distress told with a red flag or an emergency sign, whose check follows at once:
+            # acknowledged, with the help line, and nothing asked.
+            "distress_with_sign_intent": "distress_with_sign",
             # The classifier's intent for a concern, and how it is met when the words do not
             # tell its level: as distress (help offered, the help line, a gentle question).
             "classifier_concerns": {"concern": Concern.DISTRESS.value},
@@ -190,9 +195,14 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 # A sign's check follows the reply, so no question about harm could be
                 # answered: the help lines, without asking.
                 concern = Concern.CRISIS
-            if concern is not Concern.NONE and not (
-                concern is Concern.DISTRESS and screening.severity.decides
-            ):
+            if concern is Concern.DISTRESS and screening.severity.decides:
+                # Distress in so many words, with a red flag: acknowledged, then the check.
+                # With an emergency sign, or only the classifier's hint of distress, the
+                # sign's advice comes first: its check follows below.
+                if words is Concern.DISTRESS and screening.severity is Severity.RED_FLAG:
+                    _set_intent(message, self._config["distress_with_sign_intent"])
+                    continue
+            elif concern is not Concern.NONE:
                 _set_intent(message, self._config["concern_intents"][concern.value])
                 continue
             if intent in self._config["classifier_concerns"]:

@@ -1391,9 +1391,11 @@ PATIENT_STORIES: list[tuple[str, Severity]] = [
         "I read online about someone who couldn't swallow after botox - does that happen with cosmetic doses or only the big medical ones?",
         Severity.EXPECTED,
     ),
+    # Written for the person who had the treatment: her sign is the report (issue 25, a
+    # carer writing for the patient).
     (
         "My aunt had botox in Turkey and now she can't open one eye properly. Who should she see?",
-        Severity.EXPECTED,
+        Severity.RED_FLAG,
     ),
     (
         "My sister says her lips swelled up after botox years ago. Can you actually be allergic to it?",

@@ -101,6 +101,18 @@ async def test_a_sign_told_with_a_crisis_is_checked_next(
     assert followup(await ActionConcern().run(dispatcher, tracker, domain)) == expected
 
 
+async def test_a_red_flag_told_in_distress_is_checked_next(
+    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict
+) -> None:
+    text = "I feel so hopeless, my vision is blurry"
+    tracker = tracker_for(text, intent="distress_with_sign", slots={}, active_loop=None)
+    events = await ActionConcern().run(dispatcher, tracker, domain)
+    assert followup(events) == "triage_form"
+    assert {"event": "slot", "name": "concern", "value": "distress"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+
+
 async def test_the_callback_questions_go_on_after_the_help_lines(
     tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict
 ) -> None:

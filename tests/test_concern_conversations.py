@@ -105,6 +105,15 @@ def test_distress_is_acknowledged_and_asked_about_gently(servers_up: Servers, se
     assert HELP_LINE in say(bot, sender, "yes")[0]
 
 
+def test_distress_with_a_red_flag_is_acknowledged_then_the_red_flag_decides(
+    servers_up: Servers, sender: str
+) -> None:
+    words = "I've been in tears every day, my eyelid droops so much I can't open my eye fully"
+    first, *rest = say(servers_up.bot, sender, words)
+    assert HELP_LINE in first and "?" not in first
+    assert rest and rest[0].startswith("Please return to the clinic")
+
+
 def test_a_figure_of_speech_gets_the_usual_answer(servers_up: Servers, sender: str) -> None:
     replies = say(servers_up.bot, sender, "this twitch is killing me, how long will it last?")
     assert not any(HELP_LINE in reply for reply in replies)
@@ -145,6 +154,27 @@ def test_a_sign_beyond_the_article_gets_its_advice_first(
     servers_up: Servers, sender: str, message: str, expected: str
 ) -> None:
     assert expected in say(servers_up.bot, sender, message)[0]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # Written for the person who had the treatment: her signs are the report.
+        (
+            "my wife had botox on monday and tonight her speech is slurred and she's "
+            "struggling to swallow",
+            "🚨 Call 112 now",
+        ),
+        (
+            "My son (19) had his botox yesterday and now he can't open his left eye at all",
+            "Please return to the clinic today",
+        ),
+    ],
+)
+def test_a_carers_report_gets_the_same_levels(
+    servers_up: Servers, sender: str, message: str, expected: str
+) -> None:
+    assert say(servers_up.bot, sender, message)[0].startswith(expected)
 
 
 def test_not_covered_about_the_body_carries_the_safety_net(

@@ -52,9 +52,10 @@ def test_warnings_are_read_from_rasas_output() -> None:
 def test_the_expected_names_exist() -> None:
     assert responses_in_domain() >= SENT_BY_SERVER
     assert set(MessageScreener.get_default_config()["concept_intents"]) == SCREENER_INTENTS
-    concern_intents = MessageScreener.get_default_config()["concern_intents"].values()
-    classifier_concerns = MessageScreener.get_default_config()["classifier_concerns"]
-    assert set(concern_intents) - set(classifier_concerns) == SCREENER_ONLY_INTENTS
+    screener = MessageScreener.get_default_config()
+    concern_intents = {*screener["concern_intents"].values(), screener["distress_with_sign_intent"]}
+    classifier_concerns = screener["classifier_concerns"]
+    assert concern_intents - set(classifier_concerns) == SCREENER_ONLY_INTENTS
     assert set(classifier_concerns) == CLASSIFIER_ONLY_INTENTS
     fail_safe_answers = ActionServerFailSafe.get_default_config()["answers"].values()
     assert set(fail_safe_answers) >= FAIL_SAFE_RETRIEVAL

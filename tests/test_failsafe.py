@@ -328,6 +328,7 @@ def test_after_the_fail_safes_answer_it_listens_or_gives_the_notice(
         ("crisis", "utter_crisis"),
         ("crisis_check", "utter_crisis_check"),
         ("distress", "utter_distress"),
+        ("distress_with_sign", "utter_distress_sign"),
     ],
 )
 @pytest.mark.parametrize("failed", ["triage_form", "callback_form", "action_answer_question"])

@@ -12,7 +12,7 @@ import pytest
 from aftercare.answers import about_the_body, beyond_the_article
 from aftercare.concern import Concern, assess, examples
 from aftercare.lexicon import compile_phrase, compile_phrases, load
-from aftercare.symptoms import Symptom, screen
+from aftercare.symptoms import Symptom, for_someone_treated, screen
 from aftercare.triage import Level, Report, decide
 
 TODAY = date(2026, 11, 24)
@@ -83,6 +83,42 @@ def test_no_crisis_counter_example_is_read_as_that_level(level: str, text: str) 
 @pytest.mark.parametrize("text", load("crisis")["ordinary"])
 def test_an_ordinary_message_is_no_concern_at_all(text: str) -> None:
     assert assess(text) is Concern.NONE
+
+
+# --- aftercare/lexicon/people.yml -------------------------------------------------------------
+
+
+def _people_examples(section: str) -> list[tuple[str, bool]]:
+    entry = load("people")[section]
+    return [(text, True) for text in entry["must"]] + [(text, False) for text in entry["must_not"]]
+
+
+@pytest.mark.parametrize(
+    ("section", "text", "matches"),
+    [
+        (section, text, matches)
+        for section in ("treated_other", "treated_self", "long_ago")
+        for text, matches in _people_examples(section)
+    ],
+)
+def test_every_people_example_is_read_so(section: str, text: str, matches: bool) -> None:
+    phrases = compile_phrases(load("people")[section]["phrases"])
+    assert bool(phrases.search(text.lower())) is matches
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("My daughter (24) had botox on Tuesday and tonight her words are slurred", True),
+        ("my wife had botox 3 weeks ago and has become very weak", True),
+        # The writer had it too, or it was long ago, or nobody had it: not for someone treated.
+        ("I had botox last week and my friend had double vision after hers", False),
+        ("my mum's vision went blurry after her botox years ago", False),
+        ("my mum says botox can make you slur your words", False),
+    ],
+)
+def test_a_message_for_someone_treated_is_told(text: str, expected: bool) -> None:
+    assert for_someone_treated(text) is expected
 
 
 # --- aftercare/lexicon/signs.yml --------------------------------------------------------------

@@ -284,8 +284,11 @@ def ranked(text: str, *ranking: tuple[str, float]) -> Message:
         ("I can't breathe and I want to die", "report_symptom", "crisis"),
         ("I just want to disappear", "faq", "crisis_check"),
         ("I feel so hopeless since the botox", "faq", "distress"),
-        # Distress with a sign that decides the check: the check answers the sign.
-        ("I feel so hopeless, my vision is blurry", "faq", "report_symptom"),
+        # Distress with a red flag: acknowledged with the help line, and the check next.
+        ("I feel so hopeless, my vision is blurry", "faq", "distress_with_sign"),
+        ("been in tears all week, my eyelid won't open properly", "faq", "distress_with_sign"),
+        # With an emergency sign, the sign's advice first.
+        ("I feel so hopeless and I can't breathe properly", "faq", "report_symptom"),
         # A figure of speech is no concern.
         ("this twitch is killing me, how long will it last?", "faq", "report_symptom"),
         ("I could die of embarrassment, can I drink coffee?", "faq", "faq"),
@@ -308,6 +311,8 @@ def test_a_concern_for_the_patients_safety_comes_first(
             "distress",
         ),
         ("I'm not myself lately", [("concern", 0.7), ("faq", 0.2)], "distress"),
+        # With a red flag, the classifier's hint alone does not hold the check back.
+        ("I'm not myself, my vision is blurry", [("concern", 0.7), ("faq", 0.2)], "report_symptom"),
         # ... unless it is a figure of speech: then its next intent.
         ("dying to know when it settles", [("concern", 0.6), ("faq", 0.3)], "faq"),
         ("the suspense is killing me lol", [("concern", 0.6), ("thank", 0.3)], "thank"),

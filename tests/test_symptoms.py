@@ -79,6 +79,47 @@ def test_the_known_gaps_are_still_gaps(text: str, expected: Severity) -> None:
     assert _right(screen(text).severity, expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A parent, partner or carer writing for the person treated: her signs are the report.
+        (
+            "My daughter (24) had botox on Tuesday and tonight her words are coming out "
+            "slurred and she can't get a sentence out",
+            Symptom.SPEECH_DIFFICULTY,
+        ),
+        (
+            "my wife had botox 3 weeks ago and has become very weak, she can barely lift her arms",
+            Symptom.GENERAL_WEAKNESS,
+        ),
+        (
+            "my mum had botox on friday and now her eyelid is drooping so much she can't open "
+            "her eye",
+            Symptom.EYELID_CANNOT_OPEN,
+        ),
+        (
+            "my husband had his botox yesterday. he says his throat feels tight",
+            Symptom.THROAT_TIGHTNESS,
+        ),
+    ],
+)
+def test_a_carers_report_of_the_person_treated_is_a_report(text: str, expected: Symptom) -> None:
+    assert expected in screen(text).present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The writer had the treatment, someone else had the sign; or nobody had it; or a denial.
+        "I had botox last week and my friend had double vision after hers",
+        "my wife had botox 3 weeks ago, she is fine, no trouble breathing",
+        "my mum's vision went blurry after her botox years ago",
+    ],
+)
+def test_someone_elses_sign_is_still_no_report(text: str) -> None:
+    assert not screen(text).severity.decides
+
+
 @pytest.mark.parametrize("text", NOT_RED_FLAGS)
 def test_ordinary_effects_and_denials_are_not_red_flags(text: str) -> None:
     screening = screen(text)
