@@ -42,6 +42,14 @@ class Clinic:
     """Who a patient in crisis can call at any hour, free (UK: Samaritans)."""
     advice_line: str = "111"
     """Urgent medical advice when the clinic is closed (UK: NHS 111)."""
+    privacy_policy_link: str = "https://clinic.example/privacy"
+    """The clinic's privacy policy, linked from the chat widget's privacy notice."""
+    privacy_notice_version: str = "1"
+    """The privacy notice's version: a patient's consent is stored with it (change it when
+    the notice's words change, and every patient is asked again)."""
+    logo: str = ""
+    """The clinic's logo in the chat widget's header (an https:// address or a path on the
+    page's own site); none when empty."""
 
     def now(self) -> datetime:
         """The time at the clinic."""
