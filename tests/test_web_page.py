@@ -39,10 +39,51 @@ def test_the_page_carries_the_clinic_details_and_the_widget_settings() -> None:
         "crisisLine": "116 123",
         "adviceLine": "111",
         "bookingLink": TEST_CLINIC.booking_link,
+        "privacyNoticeVersion": TEST_CLINIC.privacy_notice_version,
     }
     # The help line kept in view after a crisis reply (web/static/widget.js), hidden until then.
     assert '<p class="chat-helpline" hidden>' in page
     assert 'href="tel:116123"' in page
+
+
+def test_the_privacy_notice_says_how_long_and_links_the_clinics_policy() -> None:
+    details = replace(TEST_CLINIC, privacy_policy_link="https://clinic.test/privacy?a=1&b=2")
+    page = server.render_page(details, BOT_URL, keep_days=30)
+    notice = page[page.index('<section class="chat-consent"') :]
+    notice = notice[: notice.index("</section>")]
+    assert "for up to 30 days" in " ".join(notice.split())
+    assert "clinic's staff read the" in notice
+    assert 'href="https://clinic.test/privacy?a=1&amp;b=2"' in notice
+    # Declining: the clinic's phone and the emergency number, as links.
+    assert 'href="tel:+442079460123"' in page
+    assert server.render_page(TEST_CLINIC, BOT_URL, keep_days=7).count("up to 7 days") >= 2
+
+
+def test_the_header_names_the_clinic_with_its_logo_when_one_is_set() -> None:
+    assert "chat-logo" not in server.render_page(TEST_CLINIC, BOT_URL)
+    page = server.render_page(replace(TEST_CLINIC, logo='https://cdn.test/l.png"x'), BOT_URL)
+    assert '<img class="chat-logo" src="https://cdn.test/l.png&quot;x" alt="">' in page
+    assert '<span class="chat-clinic-name">Test Clinic</span>' in page
+    policy = server.content_security_policy(BOT_URL, "https://cdn.test/l.png")
+    assert "img-src 'self' data: https://cdn.test;" in policy
+    assert "img-src 'self' data:;" in server.content_security_policy(BOT_URL, "/static/l.png")
+
+
+@pytest.mark.parametrize(
+    ("page_origin", "allowed", "warned"),
+    [
+        ("http://localhost:8080", ["http://localhost:8080"], False),
+        ("http://localhost:9000", ["http://localhost:8080"], True),
+        ("http://localhost:9000", [], True),
+    ],
+)
+def test_a_page_the_bot_would_refuse_is_said_at_start(
+    page_origin: str, allowed: list[str], warned: bool
+) -> None:
+    warning = server.origin_warning(page_origin, allowed)
+    assert (warning is not None) == warned
+    if warning:
+        assert f"CLINIC_WEBSITE_ORIGIN={page_origin}" in warning
 
 
 def test_configuration_cannot_inject_markup_into_the_page() -> None:

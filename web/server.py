@@ -23,6 +23,7 @@ from string import Template
 from urllib.parse import urlsplit
 
 from aftercare import clinic
+from aftercare.config import retention_days
 
 HERE = Path(__file__).resolve().parent
 STATIC = {
@@ -41,8 +42,14 @@ SESSION_MINUTES = 60
 logger = logging.getLogger(__name__)
 
 
-def render_page(details: clinic.Clinic, bot_url: str) -> str:
-    """The clinic page, with the clinic's details and the widget's settings filled in."""
+def render_page(details: clinic.Clinic, bot_url: str, keep_days: int | None = None) -> str:
+    """The clinic page, with the clinic's details and the widget's settings filled in.
+
+    ``keep_days`` is how long the server keeps a conversation (``AFTERCARE_RETENTION_DAYS``),
+    which the privacy notice tells the patient.
+    """
+    if keep_days is None:
+        keep_days = retention_days(os.environ)
     widget_settings = {
         "botUrl": bot_url,
         "socketPath": "/socket.io/",
@@ -52,28 +59,40 @@ def render_page(details: clinic.Clinic, bot_url: str) -> str:
         "crisisLine": details.crisis_line,
         "adviceLine": details.advice_line,
         "bookingLink": details.booking_link,
+        "privacyNoticeVersion": details.privacy_notice_version,
     }
     # JSON inside <script type="application/json">: "</" would end the element early.
     settings_json = json.dumps(widget_settings).replace("</", "<\\/")
+    logo = (
+        f'<img class="chat-logo" src="{html.escape(details.logo)}" alt="">' if details.logo else ""
+    )
     template = Template((HERE / "templates" / "index.html").read_text(encoding="utf-8"))
     return template.substitute(
         clinic_name=html.escape(details.name),
         clinic_phone=html.escape(details.phone),
+        clinic_phone_tel=html.escape(re.sub(r"[^\d+]", "", details.phone)),
         clinic_hours=html.escape(details.hours),
         emergency_number=html.escape(details.emergency_number),
         crisis_line_name=html.escape(details.crisis_line_name),
         crisis_line=html.escape(details.crisis_line),
         crisis_line_tel=html.escape(re.sub(r"[^\d+]", "", details.crisis_line)),
+        privacy_policy_link=html.escape(details.privacy_policy_link),
+        retention_days=keep_days,
+        session_minutes=SESSION_MINUTES,
+        clinic_logo=logo,
         widget_settings=settings_json,
     )
 
 
-def content_security_policy(bot_url: str) -> str:
-    """Scripts and styles from this page only; connections to the bot only."""
+def content_security_policy(bot_url: str, logo: str = "") -> str:
+    """Scripts and styles from this page only; connections to the bot only; the logo's site."""
     bot = urlsplit(bot_url)
     websocket = f"{'wss' if bot.scheme == 'https' else 'ws'}://{bot.netloc}"
+    image = urlsplit(logo)
+    logo_site = f" {image.scheme}://{image.netloc}" if image.scheme == "https" else ""
     return (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src 'self' data:{logo_site}; "
         f"connect-src 'self' {bot.scheme}://{bot.netloc} {websocket}; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
     )
@@ -118,14 +137,31 @@ class PageHandler(BaseHTTPRequestHandler):
         logger.debug(format, *args)
 
 
+def origin_warning(page_origin: str, allowed: list[str]) -> str | None:
+    """One line when the bot would refuse the page's widget (its origin is not allowed)."""
+    if page_origin.rstrip("/") in allowed:
+        return None
+    return (
+        f"WARNING: the bot accepts the widget from {', '.join(allowed) or 'no origin'} only, "
+        f"not from this page ({page_origin}): set CLINIC_WEBSITE_ORIGIN={page_origin} "
+        "(or website_origin in clinic.yml) for the Rasa server too."
+    )
+
+
 def serve(host: str, port: int, bot_url: str) -> None:
     """Serves the page until interrupted."""
     if not STATIC["/static/socket.io.min.js"].is_file():
         raise SystemExit("web/node_modules is missing: run `make setup` (npm ci) first.")
-    page = render_page(clinic.load(), bot_url)
-    handler = partial(PageHandler, page=page, csp=content_security_policy(bot_url))
+    details = clinic.load()
+    page = render_page(details, bot_url)
+    csp = content_security_policy(bot_url, details.logo)
+    handler = partial(PageHandler, page=page, csp=csp)
     with ThreadingHTTPServer((host, port), handler) as httpd:
-        print(f"Clinic page with the chat widget: http://{host}:{port}/", flush=True)
+        page_origin = f"http://{host}:{port}"
+        warning = origin_warning(page_origin, details.website_origins())
+        if warning:
+            print(warning, flush=True)
+        print(f"Clinic page with the chat widget: {page_origin}/", flush=True)
         httpd.serve_forever()
 
 
