@@ -7,15 +7,17 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from functools import partial
 from http.server import ThreadingHTTPServer
 
+import icalendar
 import pytest
 import requests
 
 from aftercare import clinic
 from tests.conftest import TEST_CLINIC
-from web import server
+from web import reminder, server
 
 BOT_URL = "http://localhost:5005"
 
@@ -40,6 +42,7 @@ def test_the_page_carries_the_clinic_details_and_the_widget_settings() -> None:
         "adviceLine": "111",
         "bookingLink": TEST_CLINIC.booking_link,
         "privacyNoticeVersion": TEST_CLINIC.privacy_notice_version,
+        "reminderUrl": "/reminder.ics",
     }
     # The help line kept in view after a crisis reply (web/static/widget.js), hidden until then.
     assert '<p class="chat-helpline" hidden>' in page
@@ -106,6 +109,7 @@ def page_url() -> Iterator[str]:
         server.PageHandler,
         page=server.render_page(TEST_CLINIC, BOT_URL),
         csp=server.content_security_policy(BOT_URL),
+        details=TEST_CLINIC,
     )
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -158,3 +162,49 @@ def test_the_website_origin_can_come_from_the_environment() -> None:
         {"CLINIC_WEBSITE_ORIGIN": "https://clinic.example"},
     )
     assert details.website_origins() == ["https://clinic.example"]
+
+
+SYMPTOM_WORDS = re.compile(
+    r"twitch|eyelid|droop|vision|blur|double|swell|bruis|pain|red|fever|breath|swallow|"
+    r"speak|rash|itch|headache|eye|symptom",
+    re.IGNORECASE,
+)
+
+
+def test_the_day_14_reminder_is_an_ics_with_the_clinic_and_no_symptom(page_url: str) -> None:
+    day = TEST_CLINIC.today() + timedelta(days=9)
+    response = requests.get(f"{page_url}/reminder.ics", params={"date": day.isoformat()}, timeout=5)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/calendar")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    (event,) = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == day
+    assert event.decoded("dtend") == day + timedelta(days=1)
+    summary, description = str(event["summary"]), str(event["description"])
+    assert "Test Clinic" in summary
+    assert TEST_CLINIC.phone in description and "999" in description
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("trigger") == timedelta(hours=9)
+    text = response.content.decode()
+    assert not SYMPTOM_WORDS.search(text.replace("Test Clinic", "")), text
+
+
+@pytest.mark.parametrize("asked", ["", "tomorrow", "2026-13-01", "../x", "2026-1-1", None])
+def test_a_reminder_for_no_day_is_refused(page_url: str, asked: str | None) -> None:
+    params = {} if asked is None else {"date": asked}
+    response = requests.get(f"{page_url}/reminder.ics", params=params, timeout=5)
+    assert response.status_code == 400
+
+
+def test_a_reminder_is_for_the_days_ahead_only() -> None:
+    today = TEST_CLINIC.today()
+    assert reminder.reminder_day((today - timedelta(days=2)).isoformat(), today) is None
+    assert reminder.reminder_day((today + timedelta(days=61)).isoformat(), today) is None
+    assert reminder.reminder_day(today.isoformat(), today) == today
+
+
+def test_a_reminder_keeps_a_name_it_does_not_know_as_written() -> None:
+    odd = replace(TEST_CLINIC, reminder_title="{clinic_name} {nope}")
+    ics = reminder.reminder(odd, TEST_CLINIC.today()).decode()
+    assert "SUMMARY:Test Clinic {nope}" in ics

@@ -20,10 +20,11 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from string import Template
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from aftercare import clinic
 from aftercare.config import retention_days
+from web import reminder
 
 HERE = Path(__file__).resolve().parent
 STATIC = {
@@ -60,6 +61,7 @@ def render_page(details: clinic.Clinic, bot_url: str, keep_days: int | None = No
         "adviceLine": details.advice_line,
         "bookingLink": details.booking_link,
         "privacyNoticeVersion": details.privacy_notice_version,
+        "reminderUrl": "/reminder.ics",
     }
     # JSON inside <script type="application/json">: "</" would end the element early.
     settings_json = json.dumps(widget_settings).replace("</", "<\\/")
@@ -99,20 +101,40 @@ def content_security_policy(bot_url: str, logo: str = "") -> str:
 
 
 class PageHandler(BaseHTTPRequestHandler):
-    """GET / (the page) and the widget's static files; nothing else."""
+    """GET / (the page), the widget's static files and the day-14 reminder; nothing else."""
 
     server_version = "ClinicPage"
 
-    def __init__(self, *args: object, page: str, csp: str, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        page: str,
+        csp: str,
+        details: clinic.Clinic | None = None,
+        **kwargs: object,
+    ) -> None:
         self.page = page.encode("utf-8")
         self.csp = csp
+        self.details = details or clinic.load()
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def do_GET(self) -> None:
-        """Answers the page, a static file, or 404."""
-        path = urlsplit(self.path).path
+        """Answers the page, a static file, the reminder, or 404."""
+        url = urlsplit(self.path)
+        path = url.path
         if path in ("/", "/index.html"):
             self._send(self.page, "text/html; charset=utf-8")
+        elif path == "/reminder.ics":
+            asked = parse_qs(url.query).get("date", [None])[0]
+            day = reminder.reminder_day(asked, self.details.today())
+            if day is None:
+                self._send(b"No such day", "text/plain; charset=utf-8", HTTPStatus.BAD_REQUEST)
+                return
+            self._send(
+                reminder.reminder(self.details, day),
+                "text/calendar; charset=utf-8",
+                disposition='attachment; filename="aftercare-reminder.ics"',
+            )
         elif path == "/favicon.ico":
             self._send(b"", "image/x-icon", HTTPStatus.NO_CONTENT)
         elif path in STATIC and STATIC[path].is_file():
@@ -121,9 +143,17 @@ class PageHandler(BaseHTTPRequestHandler):
         else:
             self._send(b"Not found", "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND)
 
-    def _send(self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+    def _send(
+        self,
+        body: bytes,
+        content_type: str,
+        status: HTTPStatus = HTTPStatus.OK,
+        disposition: str | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        if disposition:
+            self.send_header("Content-Disposition", disposition)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Content-Security-Policy", self.csp)
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -155,7 +185,7 @@ def serve(host: str, port: int, bot_url: str) -> None:
     details = clinic.load()
     page = render_page(details, bot_url)
     csp = content_security_policy(bot_url, details.logo)
-    handler = partial(PageHandler, page=page, csp=csp)
+    handler = partial(PageHandler, page=page, csp=csp, details=details)
     with ThreadingHTTPServer((host, port), handler) as httpd:
         page_origin = f"http://{host}:{port}"
         warning = origin_warning(page_origin, details.website_origins())
