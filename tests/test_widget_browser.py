@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 import requests
 import yaml
@@ -659,3 +660,32 @@ def test_the_phone_dialog_keeps_the_keyboard_inside(browser: Browser, servers: S
         page.keyboard.press(key)
         assert page.evaluate(inside), page.evaluate("document.activeElement.outerHTML")
     context.close()
+
+
+def test_a_self_care_answer_offers_a_calendar_reminder_without_symptoms(
+    screen: BrowserContext, servers: Servers
+) -> None:
+    page = open_chat(screen, servers)
+    say(page, "my eye has been twitching")
+    answer_with_buttons(
+        page,
+        {"date": "Less than a week ago", "improving": "Yes, it's improving", "screen": "No"},
+        until="don't rub or massage",
+    )
+    answer = next(text for text in bot_messages(page) if "Keep an eye on it until" in text)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Add a reminder to my calendar").click()
+    ics = Path(download.value.path()).read_bytes()
+    (event,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    day = event.decoded("dtstart")
+    assert f"until {day.strftime('%A')} {day.day} {day.strftime('%B')}" in answer, answer
+    details = served_clinic(servers)
+    text = ics.decode().replace(details.name, "")
+    assert "twitch" not in text.lower()
+    assert not re.search(
+        r"twitch|eyelid|droop|vision|blur|swell|bruis|pain|redness|breath|swallow|eye",
+        text,
+        re.IGNORECASE,
+    ), text
+    assert details.phone in ics.decode()
+    shot(page, f"reminder-{viewport_name(page)}")

@@ -179,6 +179,7 @@
       item.appendChild(timeOf(message.at));
     }
     decorate(item, message);
+    addReminder(item, message);
     if (message.buttons && message.buttons.length) {
       item.appendChild(renderButtons(message.buttons));
     }
@@ -208,6 +209,21 @@
     } else if (message.urgency === "urgent" || message.urgency === "routine") {
       item.insertBefore(referralActions(), anchor);
     }
+  }
+
+  /** "Add a reminder to my calendar": an .ics of the day, with no symptom (web/reminder.py). */
+  function addReminder(item, message) {
+    if (!message.reminder || item.querySelector(".chat-reminder")) return;
+    var reminder = link(
+      settings.reminderUrl + "?date=" + encodeURIComponent(message.reminder),
+      texts.textReminder,
+      "chat-action chat-reminder"
+    );
+    reminder.setAttribute("download", "aftercare-reminder.ics");
+    var actions = document.createElement("div");
+    actions.className = "chat-actions";
+    actions.appendChild(reminder);
+    item.insertBefore(actions, item.querySelector(".chat-time-said") || item.querySelector(".chat-replies"));
   }
 
   function renderButtons(buttons) {
@@ -378,6 +394,16 @@
         for (var i = state.messages.length - 1; i >= 0 && state.messages[i].from === "bot"; i--) {
           state.messages[i].urgency = reply.urgency;
           if (log.children[i]) decorate(log.children[i], state.messages[i]);
+        }
+      } else if (reply && typeof reply.review_day === "string" && !reply.text) {
+        // A self-care answer's day to come back: offer it for the patient's calendar.
+        for (var j = state.messages.length - 1; j >= 0; j--) {
+          if (state.messages[j].from !== "bot") break;
+          if (/^\d{4}-\d{2}-\d{2}$/.test(reply.review_day)) {
+            state.messages[j].reminder = reply.review_day;
+            if (log.children[j]) addReminder(log.children[j], state.messages[j]);
+            break;
+          }
         }
       } else if (reply && typeof reply.text === "string") {
         var buttons = (reply.quick_replies || reply.buttons || []).filter(function (b) {
