@@ -34,6 +34,7 @@ refuses a connection whose browser ``Origin`` is not one of the clinic's website
   metadata, so the consent is kept with the conversation (and erased with it). Nothing else of
   what a client sends is stored as metadata: the client's own metadata is dropped
   (``components/long_messages.py``), so a client cannot forge a consent or its time.
+* No traceback in the log when a widget's websocket closes (:func:`quiet_on_websocket_close`).
 * The same rate limits as the REST channel, per sender and per address, by messages and by
   bytes (``messages_per_minute``, ``bytes_per_minute``, ``address_...``; the reply is the
   domain's ``utter_rate_limited``).
@@ -115,6 +116,24 @@ def consent_given(sent: Any, version: str) -> dict[str, str] | None:
     return {"version": version, "at": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
+def quiet_on_websocket_close(engine: Any) -> None:
+    """No Sanic traceback when a widget's websocket closes.
+
+    engine.io's request handler returns nothing once a websocket connection ends, and Sanic
+    logs "Invalid response type None (need HTTPResponse)" with a traceback for every widget
+    that leaves, unless the route's handler is marked as a websocket one. The route is added
+    when the blueprint is registered, with whatever ``engine.handle_request`` is then.
+    """
+    handle_request = engine.handle_request
+
+    async def handle(*args: Any, **kwargs: Any) -> Any:
+        return await handle_request(*args, **kwargs)
+
+    handle.__name__ = "handle_request"
+    setattr(handle, "is_websocket", True)  # noqa: B010 - Sanic looks the attribute up
+    engine.handle_request = handle
+
+
 class SocketIOInput(socketio.SocketIOInput):
     """Rasa's socket.io input channel with an origin check on connect."""
 
@@ -178,6 +197,7 @@ class SocketIOInput(socketio.SocketIOInput):
         origins = clinic.load().website_origins()
         tokens = session_tokens.configured()
         sio = self.sio
+        quiet_on_websocket_close(sio.eio)
 
         async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
             origin = environ.get("HTTP_ORIGIN")

@@ -288,3 +288,19 @@ async def test_the_consent_is_stored_once_with_the_servers_time_and_never_forged
     assert set(first) == {"version", "at"} and first["version"] == version
     assert before <= datetime.fromisoformat(first["at"]) <= datetime.now(UTC)
     await agreed.client.disconnect()
+
+
+async def test_a_closed_websocket_leaves_no_traceback_in_the_log(servers: Servers) -> None:
+    rasa_log = servers.workdir / "rasa.log"
+    start = rasa_log.stat().st_size
+    for _ in range(2):
+        leaving = Patient(servers)
+        await leaving.connect(transport="websocket")
+        assert await leaving.say("hello")
+        await leaving.client.disconnect()
+    await asyncio.sleep(1)
+    with rasa_log.open("rb") as written:
+        written.seek(start)
+        log = written.read().decode("utf-8", errors="replace")
+    assert "Invalid response type" not in log
+    assert "Traceback" not in log
