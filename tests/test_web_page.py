@@ -110,6 +110,7 @@ def page_url() -> Iterator[str]:
         page=server.render_page(TEST_CLINIC, BOT_URL),
         csp=server.content_security_policy(BOT_URL),
         details=TEST_CLINIC,
+        embed=server.render_embed(TEST_CLINIC, BOT_URL),
     )
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -125,6 +126,9 @@ def page_url() -> Iterator[str]:
         ("/", 200, "text/html"),
         ("/static/widget.js", 200, "text/javascript"),
         ("/static/widget.css", 200, "text/css"),
+        ("/static/page.css", 200, "text/css"),
+        ("/embed.js", 200, "text/javascript"),
+        ("/static/embed.js", 404, "text/plain"),
         ("/favicon.ico", 204, "image/x-icon"),
         ("/static/../server.py", 404, "text/plain"),
         ("/clinic.yml", 404, "text/plain"),
@@ -208,3 +212,16 @@ def test_a_reminder_keeps_a_name_it_does_not_know_as_written() -> None:
     odd = replace(TEST_CLINIC, reminder_title="{clinic_name} {nope}")
     ics = reminder.reminder(odd, TEST_CLINIC.today()).decode()
     assert "SUMMARY:Test Clinic {nope}" in ics
+
+
+def test_the_embed_script_carries_the_widget_markup_safely() -> None:
+    hostile = replace(TEST_CLINIC, name="</script><script>alert(1)</script>")
+    code = server.render_embed(hostile, BOT_URL, keep_days=30)
+    assert "WIDGET_MARKUP" not in code
+    start = code.index("var markup = ") + len("var markup = ")
+    literal = code[start : code.index(";\n", start)]
+    assert "</" not in literal  # the markup cannot end a <script> element early
+    markup = json.loads(literal)
+    assert markup == server.render_widget(hostile, BOT_URL, keep_days=30)
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in markup
+    assert 'id="chat-panel"' in markup and "for up to 30 days" in " ".join(markup.split())

@@ -12,9 +12,11 @@ import os
 import re
 import sqlite3
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -45,9 +47,16 @@ STAFF_PASSWORD = "browser-test-password"
 HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b>bold</b>'
 
 
+EMBEDDING_PORT = free_port()
+EMBEDDING_SITE = f"http://localhost:{EMBEDDING_PORT}"
+"""Another local site, which the bot accepts, whose page embeds the widget with /embed.js."""
+
+
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    with running_bot(tmp_path_factory.mktemp("browser"), page=True) as running:
+    with running_bot(
+        tmp_path_factory.mktemp("browser"), page=True, more_origins=(EMBEDDING_SITE,)
+    ) as running:
         yield running
 
 
@@ -689,3 +698,79 @@ def test_a_self_care_answer_offers_a_calendar_reminder_without_symptoms(
     ), text
     assert details.phone in ics.decode()
     shot(page, f"reminder-{viewport_name(page)}")
+
+
+def serve_html(port: int, html: str) -> ThreadingHTTPServer:
+    """A page on another local site: ``html`` at /, nothing else."""
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = html.encode() if self.path == "/" else b""
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("localhost", port), Page)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def snippet(servers: Servers) -> str:
+    """The one tag a clinic pastes into its site (docs/operations.md)."""
+    return (
+        f'<script src="{servers.page_url}/embed.js" async data-bot-url="{servers.bot.url}" '
+        'data-clinic-name="Embedded Clinic"></script>'
+    )
+
+
+def test_the_snippet_embeds_the_widget_on_another_allowed_site(
+    screen: BrowserContext, servers: Servers
+) -> None:
+    site = serve_html(
+        EMBEDDING_PORT,
+        '<!doctype html><html lang="en"><head><title>Our clinic</title></head><body>'
+        f"<main><h1>Our clinic's own page</h1></main>{snippet(servers)}</body></html>",
+    )
+    try:
+        page = screen.new_page()
+        page.goto(EMBEDDING_SITE)
+        page.get_by_role("button", name="Aftercare chat").click()
+        expect(page.locator(".chat-clinic-name")).to_have_text("Embedded Clinic")
+        page.get_by_role("button", name="I agree, start the chat").click()
+        expect(page.locator(".chat-message--bot")).to_have_count(1)
+        say(page, "can I drink coffee?")
+        answer = bot_messages(page)[-1]
+        assert "coffee" in answer or "caffeine" in answer, answer
+        # The conversation is the bot's, from the embedding site's page.
+        said = [e.get("text") for e in servers.bot.tracker(session_id(page))["events"]]
+        assert "can I drink coffee?" in said
+        # The embedding page keeps its own look: the widget's rules are scoped to the widget.
+        assert page.evaluate("getComputedStyle(document.body).margin") == "8px"
+        shot(page, f"embedded-{viewport_name(page)}")
+    finally:
+        site.shutdown()
+        site.server_close()
+
+
+def test_the_snippet_on_a_site_the_bot_does_not_accept_says_so(
+    screen: BrowserContext, servers: Servers
+) -> None:
+    port = free_port()
+    site = serve_html(
+        port, f"<!doctype html><html lang='en'><body>{snippet(servers)}</body></html>"
+    )
+    try:
+        page = screen.new_page()
+        page.goto(f"http://localhost:{port}")
+        page.get_by_role("button", name="Aftercare chat").click()
+        page.get_by_role("button", name="I agree, start the chat").click()
+        expect(page.locator(".chat-status")).to_contain_text("can't be reached")
+        expect(page.locator(".chat-message")).to_have_count(0)
+    finally:
+        site.shutdown()
+        site.server_close()

@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 STATIC = {
     "/static/widget.js": HERE / "static" / "widget.js",
     "/static/widget.css": HERE / "static" / "widget.css",
+    "/static/page.css": HERE / "static" / "page.css",
     "/static/socket.io.min.js": HERE
     / "node_modules"
     / "socket.io-client"
@@ -43,8 +44,8 @@ SESSION_MINUTES = 60
 logger = logging.getLogger(__name__)
 
 
-def render_page(details: clinic.Clinic, bot_url: str, keep_days: int | None = None) -> str:
-    """The clinic page, with the clinic's details and the widget's settings filled in.
+def render_widget(details: clinic.Clinic, bot_url: str, keep_days: int | None = None) -> str:
+    """The widget's markup (``templates/widget.html``), with the clinic's details and settings.
 
     ``keep_days`` is how long the server keeps a conversation (``AFTERCARE_RETENTION_DAYS``),
     which the privacy notice tells the patient.
@@ -68,13 +69,9 @@ def render_page(details: clinic.Clinic, bot_url: str, keep_days: int | None = No
     logo = (
         f'<img class="chat-logo" src="{html.escape(details.logo)}" alt="">' if details.logo else ""
     )
-    template = Template((HERE / "templates" / "index.html").read_text(encoding="utf-8"))
+    template = Template((HERE / "templates" / "widget.html").read_text(encoding="utf-8"))
     return template.substitute(
-        clinic_name=html.escape(details.name),
-        clinic_phone=html.escape(details.phone),
-        clinic_phone_tel=html.escape(re.sub(r"[^\d+]", "", details.phone)),
-        clinic_hours=html.escape(details.hours),
-        emergency_number=html.escape(details.emergency_number),
+        **_page_values(details),
         crisis_line_name=html.escape(details.crisis_line_name),
         crisis_line=html.escape(details.crisis_line),
         crisis_line_tel=html.escape(re.sub(r"[^\d+]", "", details.crisis_line)),
@@ -84,6 +81,33 @@ def render_page(details: clinic.Clinic, bot_url: str, keep_days: int | None = No
         clinic_logo=logo,
         widget_settings=settings_json,
     )
+
+
+def _page_values(details: clinic.Clinic) -> dict[str, str]:
+    return {
+        "clinic_name": html.escape(details.name),
+        "clinic_phone": html.escape(details.phone),
+        "clinic_phone_tel": html.escape(re.sub(r"[^\d+]", "", details.phone)),
+        "clinic_hours": html.escape(details.hours),
+        "emergency_number": html.escape(details.emergency_number),
+    }
+
+
+def render_page(details: clinic.Clinic, bot_url: str, keep_days: int | None = None) -> str:
+    """The clinic page (a stand-in for the clinic's site) with the widget in its corner."""
+    template = Template((HERE / "templates" / "index.html").read_text(encoding="utf-8"))
+    return template.substitute(
+        **_page_values(details), widget_markup=render_widget(details, bot_url, keep_days)
+    )
+
+
+def render_embed(details: clinic.Clinic, bot_url: str, keep_days: int | None = None) -> str:
+    """``/embed.js``: the script a clinic's own site includes with one tag (``static/embed.js``)."""
+    markup = json.dumps(render_widget(details, bot_url, keep_days))
+    # The markup as a JS string literal; "</script" must not end an inline copy of it early.
+    markup = markup.replace("</", "<\\/")
+    code = (HERE / "static" / "embed.js").read_text(encoding="utf-8")
+    return code.replace("/* WIDGET_MARKUP */ null", markup, 1)
 
 
 def content_security_policy(bot_url: str, logo: str = "") -> str:
@@ -111,9 +135,11 @@ class PageHandler(BaseHTTPRequestHandler):
         page: str,
         csp: str,
         details: clinic.Clinic | None = None,
+        embed: str = "",
         **kwargs: object,
     ) -> None:
         self.page = page.encode("utf-8")
+        self.embed = embed.encode("utf-8")
         self.csp = csp
         self.details = details or clinic.load()
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -124,6 +150,8 @@ class PageHandler(BaseHTTPRequestHandler):
         path = url.path
         if path in ("/", "/index.html"):
             self._send(self.page, "text/html; charset=utf-8")
+        elif path == "/embed.js" and self.embed:
+            self._send(self.embed, "text/javascript; charset=utf-8")
         elif path == "/reminder.ics":
             asked = parse_qs(url.query).get("date", [None])[0]
             day = reminder.reminder_day(asked, self.details.today())
@@ -185,7 +213,8 @@ def serve(host: str, port: int, bot_url: str) -> None:
     details = clinic.load()
     page = render_page(details, bot_url)
     csp = content_security_policy(bot_url, details.logo)
-    handler = partial(PageHandler, page=page, csp=csp, details=details)
+    embed = render_embed(details, bot_url)
+    handler = partial(PageHandler, page=page, csp=csp, details=details, embed=embed)
     with ThreadingHTTPServer((host, port), handler) as httpd:
         page_origin = f"http://{host}:{port}"
         warning = origin_warning(page_origin, details.website_origins())
