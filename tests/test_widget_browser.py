@@ -634,8 +634,9 @@ def test_the_live_region_only_grows_and_focus_returns_to_the_input(
         """() => {
           window.changes = {added: 0, removed: 0};
           new MutationObserver(records => records.forEach(record => {
-            record.addedNodes.forEach(n => { if (n.nodeName === 'LI') window.changes.added++; });
-            record.removedNodes.forEach(n => { if (n.nodeName === 'LI') window.changes.removed++; });
+            const message = n => n.classList && n.classList.contains('chat-message');
+            record.addedNodes.forEach(n => { if (message(n)) window.changes.added++; });
+            record.removedNodes.forEach(n => { if (message(n)) window.changes.removed++; });
           })).observe(document.querySelector('.chat-log'), {childList: true, subtree: true});
         }"""
     )
@@ -774,3 +775,41 @@ def test_the_snippet_on_a_site_the_bot_does_not_accept_says_so(
     finally:
         site.shutdown()
         site.server_close()
+
+
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core from npm (web/package.json), injected from the local file: nothing fetched."""
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings in the widget (and the page around it)."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+    )
+    return list(found)
+
+
+@pytest.mark.parametrize("size", sorted(VIEWPORTS))
+def test_axe_finds_nothing_serious(browser: Browser, servers: Servers, size: str) -> None:
+    # The page's Content-Security-Policy allows its own scripts only: axe comes in beside it.
+    context = browser.new_context(viewport=VIEWPORTS[size], bypass_csp=True)
+    context.set_default_timeout(REPLY_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(servers.page_url)
+        page.get_by_role("button", name="Aftercare chat").click()
+        expect(page.locator(".chat-consent")).to_be_visible()
+        assert serious_violations(page) == [], "the privacy notice"
+        page.get_by_role("button", name="I agree, start the chat").click()
+        expect(page.locator(".chat-message--bot")).to_have_count(1)
+        say(page, "my vision is blurry since my botox")
+        answer_with_buttons(page, {"any": "No"}, until="return to the clinic")
+        assert serious_violations(page) == [], "an urgent referral"
+        choose_from_menu(page, "Clear from this device")
+        expect(page.get_by_role("alertdialog")).to_be_visible()
+        assert serious_violations(page) == [], "the menu's confirmation"
+    finally:
+        context.close()

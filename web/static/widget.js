@@ -158,7 +158,7 @@
   }
 
   function renderMessage(message) {
-    var item = document.createElement("li");
+    var item = document.createElement("div");
     item.className = "chat-message chat-message--" + message.from;
     var who = document.createElement("span");
     who.className = "visually-hidden";
