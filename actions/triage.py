@@ -62,6 +62,7 @@ class ActionTriage(Action):
             findings=findings,
             days=decision.days_since_treatment,
             review_date=decision.review_on.strftime("%A %-d %B") if decision.review_on else None,
+            review_day=decision.review_on.isoformat() if decision.review_on else None,
         )
         if decision.level is Level.SELF_CARE and report.symptoms:
             dispatcher.utter_message(response="aftercare_advice")

@@ -42,6 +42,22 @@ class Clinic:
     """Who a patient in crisis can call at any hour, free (UK: Samaritans)."""
     advice_line: str = "111"
     """Urgent medical advice when the clinic is closed (UK: NHS 111)."""
+    privacy_policy_link: str = "https://clinic.example/privacy"
+    """The clinic's privacy policy, linked from the chat widget's privacy notice."""
+    privacy_notice_version: str = "1"
+    """The privacy notice's version: a patient's consent is stored with it (change it when
+    the notice's words change, and every patient is asked again)."""
+    reminder_title: str = "Aftercare check: {clinic_name}"
+    reminder_text: str = (
+        "Two weeks since your treatment: has it settled as you expected? If not, call "
+        "{clinic_name} on {clinic_phone} ({clinic_hours}). In an emergency, call "
+        "{emergency_number}."
+    )
+    """The day-14 calendar reminder's title and text (web/reminder.py): a calendar is not
+    private, so never a symptom; ``{clinic_name}``, ``{clinic_phone}``... are filled in."""
+    logo: str = ""
+    """The clinic's logo in the chat widget's header (an https:// address or a path on the
+    page's own site); none when empty."""
 
     def now(self) -> datetime:
         """The time at the clinic."""

@@ -27,6 +27,14 @@ refuses a connection whose browser ``Origin`` is not one of the clinic's website
 * Rasa's handler is handed what it can digest when a client sends a number, null, no object
   at all or metadata that is not an object, and at most ``max_characters`` of a message, a
   lone surrogate in it replaced by U+FFFD (no database or UTF-8 encoder takes one).
+* The patient's consent to the widget's privacy notice: a ``session_request`` may carry
+  ``{"consent": {"version": ...}}``. When the version is the one configured
+  (``privacy_notice_version`` in ``clinic.yml``), the next message of that connection is
+  stored with ``{"aftercare_consent": {"version": ..., "at": <the server's time>}}`` in its
+  metadata, so the consent is kept with the conversation (and erased with it). Nothing else of
+  what a client sends is stored as metadata: the client's own metadata is dropped
+  (``components/long_messages.py``), so a client cannot forge a consent or its time.
+* No traceback in the log when a widget's websocket closes (:func:`quiet_on_websocket_close`).
 * The same rate limits as the REST channel, per sender and per address, by messages and by
   bytes (``messages_per_minute``, ``bytes_per_minute``, ``address_...``; the reply is the
   domain's ``utter_rate_limited``).
@@ -42,6 +50,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from rasa.core.channels import socketio
@@ -74,6 +83,8 @@ MAX_SESSION_ID = 200
 MAX_PACKET_LENGTH = 1_000_000
 """The longest socket.io packet decoded, in characters (engine.io's default limit, in bytes)."""
 MessageHandler = Callable[[str, dict[str, Any]], Awaitable[None]]
+CONSENT_KEY = "aftercare_consent"
+"""The metadata key of the consent stored with a message (the server's own, never a client's)."""
 TOO_LONG_RESPONSE = "utter_default"
 """The answer to a message too large to read: the one to any message over 1,000 characters."""
 
@@ -94,6 +105,35 @@ def own_conversation(sid: str) -> str:
     return session_tokens.CONVERSATION_PREFIX + sid
 
 
+def consent_given(sent: Any, version: str) -> dict[str, str] | None:
+    """The consent to store for what a client sent: the configured version, the server's time.
+
+    Anything but ``{"version": <the configured version>}`` (another version, another type) is
+    no consent: the widget asks again when the notice changes.
+    """
+    if not isinstance(sent, dict) or sent.get("version") != version:
+        return None
+    return {"version": version, "at": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def quiet_on_websocket_close(engine: Any) -> None:
+    """No Sanic traceback when a widget's websocket closes.
+
+    engine.io's request handler returns nothing once a websocket connection ends, and Sanic
+    logs "Invalid response type None (need HTTPResponse)" with a traceback for every widget
+    that leaves, unless the route's handler is marked as a websocket one. The route is added
+    when the blueprint is registered, with whatever ``engine.handle_request`` is then.
+    """
+    handle_request = engine.handle_request
+
+    async def handle(*args: Any, **kwargs: Any) -> Any:
+        return await handle_request(*args, **kwargs)
+
+    handle.__name__ = "handle_request"
+    setattr(handle, "is_websocket", True)  # noqa: B010 - Sanic looks the attribute up
+    engine.handle_request = handle
+
+
 class SocketIOInput(socketio.SocketIOInput):
     """Rasa's socket.io input channel with an origin check on connect."""
 
@@ -106,6 +146,8 @@ class SocketIOInput(socketio.SocketIOInput):
         """The session id each connected client asked for, by socket.io connection id."""
         self._addresses: dict[str, str] = {}
         """The address of each connected client, by socket.io connection id."""
+        self._consents: dict[str, dict[str, str]] = {}
+        """A consent given with a session request, until the connection's next message."""
 
     def limit(
         self,
@@ -155,6 +197,7 @@ class SocketIOInput(socketio.SocketIOInput):
         origins = clinic.load().website_origins()
         tokens = session_tokens.configured()
         sio = self.sio
+        quiet_on_websocket_close(sio.eio)
 
         async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
             origin = environ.get("HTTP_ORIGIN")
@@ -190,12 +233,16 @@ class SocketIOInput(socketio.SocketIOInput):
             if self.session_persistence:
                 sio.enter_room(sid, session_id)
             self._sessions[sid] = session_id
+            consent = consent_given(data.get("consent"), clinic.load().privacy_notice_version)
+            if consent is not None:
+                self._consents[sid] = consent
             confirmation = {"session_id": session_id, "session_token": tokens.issue(session_id)}
             await sio.emit("session_confirm", confirmation, room=sid)
 
         async def disconnect(sid: str) -> None:
             self._sessions.pop(sid, None)
             self._addresses.pop(sid, None)
+            self._consents.pop(sid, None)
 
         async def handle_message(sid: str, data: Any = None) -> None:
             # A client can send anything: Rasa's handler needs a dict, a text (a number or
@@ -224,6 +271,9 @@ class SocketIOInput(socketio.SocketIOInput):
                     data[self.metadata_key],
                     functools.partial(self.line.give_way, sender),
                 )
+                consent = self._consents.pop(sid, None)
+                if consent is not None:
+                    data[self.metadata_key][CONSENT_KEY] = consent
                 await rasa_handle_message(sid, data)
 
         async def engineio_message(eio_sid: str, data: str | bytes) -> None:

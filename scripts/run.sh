@@ -80,6 +80,24 @@ $staff
 Starting the bot on http://localhost:$rasa_port (origins allowed: ${origins[*]}). Or talk over REST:
   curl -s localhost:$rasa_port/webhooks/rest/webhook -d '{"sender": "me", "message": "my eye is twitching"}'
 MSG
+  # The page's own origin must be allowed, or the widget cannot connect (web/server.py).
+  page_origin="http://localhost:$web_port"
+  if [[ " ${origins[*]} " != *" $page_origin "* ]]; then
+    echo "WARNING: the bot refuses the widget on $page_origin: set CLINIC_WEBSITE_ORIGIN=$page_origin (or website_origin in clinic.yml)." >&2
+  fi
+  # One line once the bot answers, naming every address.
+  staff_at="staff view off"
+  [ -n "${STAFF_PASSWORD:-}" ] && staff_at="staff view http://localhost:$staff_port/"
+  (
+    for _ in $(seq 1 600); do
+      if curl -sf -o /dev/null "http://localhost:$rasa_port/webhooks/rest/"; then
+        echo "Ready: clinic page $page_origin/ | bot http://localhost:$rasa_port (REST /webhooks/rest/webhook, socket.io /socket.io/) | $staff_at"
+        exit 0
+      fi
+      sleep 1
+    done
+  ) &
+  pids+=($!)
   # logging.yml keeps what patients type out of Rasa's warnings (components/log_privacy.py).
   args=(--cors "${origins[@]}" --logging-config-file logging.yml)
   if [ -n "${RASA_API_TOKEN:-}" ]; then args+=(--enable-api --auth-token "$RASA_API_TOKEN"); fi

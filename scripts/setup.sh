@@ -34,7 +34,8 @@ for fix in patches/*.patch; do
     patch --forward --silent -p1 -d "$site" < "$fix"
   fi
 done
-# The chat widget's one front-end dependency (socket.io-client), from web/package-lock.json.
+# The chat widget's front-end dependency (socket.io-client) and the browser tests' axe-core,
+# from web/package-lock.json.
 if ! cmp -s web/package-lock.json web/node_modules/.package-lock.json.installed 2>/dev/null; then
   echo "Installing web/package-lock.json (npm ci)"
   npm ci --prefix web --no-audit --no-fund --loglevel=error

@@ -474,6 +474,7 @@ async def test_self_care_gives_the_day_to_come_back_and_the_aftercare(
         dispatcher, tracker_for(slots=slots, active_loop=None), domain
     )
     assert dispatcher.messages[0]["review_date"] == "Thursday 3 December"
+    assert dispatcher.messages[0]["review_day"] == "2026-12-03"  # the widget's calendar reminder
     assert responses(dispatcher) == ["triage_self_care_within_14_days", "aftercare_advice"]
     assert slots_set(events)["days_since_treatment"] == 5
 

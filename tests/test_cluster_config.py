@@ -69,3 +69,34 @@ def test_nginx_accepts_the_config(tmp_path: Path) -> None:
         check=False,
     )
     assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is installed by make e2e")
+def test_nginx_accepts_the_https_site(tmp_path: Path) -> None:
+    """deploy/nginx-https.conf, with a throwaway certificate in place of the clinic's."""
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=chat.clinic.example", "-keyout", str(tmp_path / "key.pem"),
+         "-out", str(tmp_path / "cert.pem")],
+        capture_output=True,
+        check=True,
+    )  # fmt: skip
+    site = (servers.ROOT / "deploy" / "nginx-https.conf").read_text(encoding="utf-8")
+    assert "location /socket.io/" in site and "$http_upgrade" in site
+    assert "listen 443 ssl;" in site and "return 301 https://" in site
+    site = site.replace(
+        "/etc/letsencrypt/live/chat.clinic.example/fullchain.pem", str(tmp_path / "cert.pem")
+    ).replace("/etc/letsencrypt/live/chat.clinic.example/privkey.pem", str(tmp_path / "key.pem"))
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{ include {tmp_path}/site.conf; }}\n",
+        encoding="utf-8",
+    )
+    check = subprocess.run(
+        ["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr

@@ -152,7 +152,7 @@ def test_the_first_message_of_a_new_conversation_gets_the_fail_safe(
 
 @pytest.mark.parametrize(
     ("message", "expected"),
-    [("hello", "aftercare assistant of Test Clinic"), ("can I drink coffee?", "coffee")],
+    [("hello", "Test Clinic's aftercare assistant"), ("can I drink coffee?", "coffee")],
 )
 def test_a_first_greeting_or_question_is_answered_as_usual_with_the_action_server_down(
     servers_up: Servers, sender: str, message: str, expected: str

@@ -44,6 +44,7 @@ class Copy:
     workdir: Path
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
+    web_port: int = field(default_factory=free_port)
 
     @property
     def output(self) -> Path:
@@ -65,7 +66,7 @@ class Copy:
             "AFTERCARE_LOG_DIR": str(self.logs),
             "RASA_PORT": str(self.rasa_port),
             "ACTIONS_PORT": str(self.actions_port),
-            "WEB_PORT": str(free_port()),
+            "WEB_PORT": str(self.web_port),
             "STAFF_PORT": str(free_port()),
             # The replies do not change with the hour the tests run at (tools/servers.py).
             "CLINIC_OPENING_HOURS": ALWAYS_OPEN,
@@ -122,6 +123,24 @@ def test_two_copies_answer_side_by_side(copies: list[Copy]) -> None:
         assert "return to the clinic today" in run.say("side-by-side", "I see double since Botox")
         assert (run.logs / "actions.log").is_file()
     assert copies[0].rasa_port != copies[1].rasa_port
+
+
+def test_the_start_says_ready_with_every_address_and_warns_of_the_origin(
+    run_script: Copy,
+) -> None:
+    for _ in range(60):
+        if "Ready:" in run_script.output.read_text():
+            break
+        time.sleep(1)
+    text = run_script.output.read_text()
+    page = f"http://localhost:{run_script.web_port}"
+    (ready,) = [line for line in text.splitlines() if line.startswith("Ready:")]
+    assert f"clinic page {page}/" in ready
+    assert f"bot http://localhost:{run_script.rasa_port}" in ready
+    assert "staff view off" in ready
+    # WEB_PORT is not clinic.yml's origin (localhost:8080): the widget would be refused.
+    assert f"WARNING: the bot refuses the widget on {page}" in text
+    assert f"CLINIC_WEBSITE_ORIGIN={page}" in text
 
 
 def test_the_speed_ups_are_installed_and_logged(run_script: Copy) -> None:

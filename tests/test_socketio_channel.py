@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import requests
 import socketio
+import yaml
 
+from aftercare import clinic
 from tools.servers import Servers, running_bot
 
 pytestmark = pytest.mark.servers
@@ -245,3 +248,59 @@ async def test_a_20000_character_message_is_answered_within_a_second(patient: Pa
         await quiet(patient)
     print(f"a 20,000-character message answered in {', '.join(f'{s:.2f}' for s in seconds)} s")
     assert sorted(seconds)[1] < 1.0
+
+
+def consents_stored(patient: Patient) -> list[Any]:
+    return [
+        (event.get("metadata") or {}).get("aftercare_consent")
+        for event in patient.tracker()["events"]
+        if event["event"] == "user"
+    ]
+
+
+async def test_the_consent_is_stored_once_with_the_servers_time_and_never_forged(
+    servers: Servers,
+) -> None:
+    version = clinic.from_mapping(
+        yaml.safe_load(clinic.DEFAULT_PATH.read_text(encoding="utf-8")), servers.env
+    ).privacy_notice_version
+    forged = {"version": version, "at": "2000-01-01T00:00:00+00:00", "by": "x" * 1000}
+    # Another version (an old notice), or a consent in the message's own metadata: nothing.
+    for asked in ({"consent": {"version": "0"}}, {"consent": "yes"}, {}):
+        stranger = Patient(servers, asked)
+        await stranger.connect()
+        await stranger.client.emit(
+            "user_uttered",
+            {"message": "hello", "session_id": "x", "metadata": {"aftercare_consent": forged}},
+        )
+        await asyncio.wait_for(stranger.replies.get(), REPLY_TIMEOUT)
+        await stranger.say("can I drink coffee?")
+        assert consents_stored(stranger) == [None, None], asked
+        await stranger.client.disconnect()
+
+    before = datetime.now(UTC).replace(microsecond=0)
+    agreed = Patient(servers, {"consent": {"version": version, "at": "2000-01-01"}})
+    await agreed.connect()
+    await agreed.say("hello")
+    await agreed.say("can I drink coffee?")
+    first, second = consents_stored(agreed)
+    assert second is None
+    assert set(first) == {"version", "at"} and first["version"] == version
+    assert before <= datetime.fromisoformat(first["at"]) <= datetime.now(UTC)
+    await agreed.client.disconnect()
+
+
+async def test_a_closed_websocket_leaves_no_traceback_in_the_log(servers: Servers) -> None:
+    rasa_log = servers.workdir / "rasa.log"
+    start = rasa_log.stat().st_size
+    for _ in range(2):
+        leaving = Patient(servers)
+        await leaving.connect(transport="websocket")
+        assert await leaving.say("hello")
+        await leaving.client.disconnect()
+    await asyncio.sleep(1)
+    with rasa_log.open("rb") as written:
+        written.seek(start)
+        log = written.read().decode("utf-8", errors="replace")
+    assert "Invalid response type" not in log
+    assert "Traceback" not in log

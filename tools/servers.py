@@ -138,6 +138,7 @@ class Servers:
         token: str | None = "e2e-token",
         actions_package: str = "actions",
         launcher: str = "speedups",
+        more_origins: tuple[str, ...] = (),
     ) -> None:
         """Chooses ports and writes the run's endpoints and credentials files.
 
@@ -147,7 +148,8 @@ class Servers:
         ``lock_store`` is endpoints.yml's lock store (Rasa's in-memory one if None);
         ``token`` switches the HTTP API on with that token (None: off);
         ``actions_package`` is the action server's package (tests/faulty_actions.py in a test);
-        ``launcher`` starts the Rasa server with ``python -m speedups`` or Rasa's own ``rasa``.
+        ``launcher`` starts the Rasa server with ``python -m speedups`` or Rasa's own ``rasa``;
+        ``more_origins`` are website origins the bot accepts beside the run's clinic page.
         """
         self.launcher = launcher
         if not MODEL.exists():
@@ -164,7 +166,7 @@ class Servers:
         self.credentials = _credentials(workdir, channels or {})
         self.env = {
             **os.environ,
-            "CLINIC_WEBSITE_ORIGIN": self.page_url,
+            "CLINIC_WEBSITE_ORIGIN": ",".join([self.page_url, *more_origins]),
             # Conversations and referrals in the run's own database (unless env names one).
             "AFTERCARE_DATABASE_URL": f"sqlite:///{workdir / 'conversations.db'}",
             # The socket.io session key (components/session_tokens.py) in the run's own folder.
@@ -269,10 +271,17 @@ def running_bot(
     channels: dict[str, dict[str, Any]] | None = None,
     actions_package: str = "actions",
     launcher: str = "speedups",
+    more_origins: tuple[str, ...] = (),
 ) -> Iterator[Servers]:
     """Starts both servers (and the clinic page), yields them, and stops them in any case."""
     servers = Servers(
-        workdir, tracker_store, env, channels, actions_package=actions_package, launcher=launcher
+        workdir,
+        tracker_store,
+        env,
+        channels,
+        actions_package=actions_package,
+        launcher=launcher,
+        more_origins=more_origins,
     )
     try:
         servers.start_actions()
