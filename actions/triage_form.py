@@ -32,6 +32,7 @@ CONCERN_INTENTS = frozenset({"crisis", "crisis_check", "distress", "distress_wit
 INTERRUPTING_INTENTS = frozenset(
     {
         "faq",
+        "ask_warning_signs",
         "greet",
         "goodbye",
         "thank",
@@ -46,7 +47,9 @@ INTERRUPTING_INTENTS = frozenset(
 )
 """Intents that ask something of the bot rather than answer its question."""
 
-ASKING_INTENTS = frozenset({"faq", "ask_human", "stop", "delete_data", "goodbye", *CONCERN_INTENTS})
+ASKING_INTENTS = frozenset(
+    {"faq", "ask_warning_signs", "ask_human", "stop", "delete_data", "goodbye", *CONCERN_INTENTS}
+)
 """Interrupting intents that stay interruptions even when the reply starts with a yes or a no."""
 
 DATE_ATTEMPTS_BEFORE_GIVING_UP = 2

@@ -278,10 +278,22 @@ _SOMEONE_ELSES = re.compile(
     rf"(?!\s+(?:[\w']+\s+)?{_OBSERVER}\b(?!\s+(?:that )?(?:she|he|her|his|they|their)\b))"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
+# A general question or a claim about what the treatment can do ("can botox make you slur
+# your words?", "my mum says botox can make your throat close up") is a supposition too.
+_TREATMENT = r"(?:botox|tox|it|the (?:injections?|jabs?|toxin|treatment)|injections|fillers?)"
+_MODAL = r"(?:can|could|does|do|will|would|might|may|did)"
+_GENERAL = (
+    rf"{_MODAL} {_TREATMENT} (?:ever |really |actually |sometimes |also )?"
+    rf"(?:make|cause|give|lead to|leave) |{_TREATMENT} (?:can|could|may|might|will|does) "
+    r"(?:ever |really |actually |sometimes |also )?(?:make|cause|give|lead to|leave) "
+    r"(?=(?:you|your|people|someone|somebody|anyone|a person|some people)\b)|"
+    r"(?:can|could|do|does) (?:you|people|someone|anyone) (?:ever |really |actually )?"
+    r"(?:get|develop|end up with) "
+)
 _SUPPOSITION = re.compile(
     r"\b(?:what if|if (?:[\w']+ ){0,3}ever|what (?:would|will) (?:i|you|we) do if|"
     r"what happens if|what (?:would|will|could) happen if|"
-    r"how (?:would|will) (?:i|you) (?:know|tell) if)\b"
+    rf"how (?:would|will) (?:i|you) (?:know|tell) if|{_GENERAL})"
 )
 _HAPPENING_NOW = re.compile(r"\b(?:now|right now|currently|at the moment|today|tonight|since)\b")
 # What ends a supposition's clause: "what would happen if I wait, because I can't open my eye".
@@ -307,6 +319,7 @@ def _treated() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
 
 
+@functools.lru_cache(maxsize=256)  # asked of the same message by each reading of it
 def for_someone_treated(text: str) -> bool:
     """Whether ``text`` is written for another person who had the treatment, not the writer.
 
@@ -344,16 +357,17 @@ def _in_first_person(text: str) -> str:
     return text
 
 
-def _aside(text: str, start: int, end: int, carer: bool = False) -> bool:
+def _aside(text: str, start: int, end: int, carer: bool = False, suppositions: bool = True) -> bool:
     """Whether the sign from ``start`` to ``end`` is someone else's, or only supposed.
 
     ``carer``: the message is written for the person who had the treatment, whose signs are
-    the report; only a supposition is aside then.
+    the report; only a supposition is aside then. ``suppositions=False`` reads a supposed
+    sign as told (what a general question asks about, :func:`asked`).
     """
     first = max(0, start - _CLAUSE_WINDOW)
     ends = [m.end() for m in _CLAUSE_END.finditer(text, first, start)]
     first = ends[-1] if ends else first
-    if supposition := _SUPPOSITION.search(text, first, end):
+    if suppositions and (supposition := _SUPPOSITION.search(text, first, end)):
         if _SUPPOSITION_ENDS.search(text, supposition.end(), start):
             return False
         last = _CLAUSE_END.search(text, end)
@@ -1399,8 +1413,20 @@ def screen(text: str) -> Screening:
     return Screening(present, as_written.absent - present, trend)
 
 
-def _screen(text: str) -> Screening:
-    """One reading of the message, bounded and normalised."""
+def asked(text: str) -> frozenset[Symptom]:
+    """The signs a general question or a supposition in ``text`` asks about, not told.
+
+    "Can botox make you slur your words?" asks about trouble speaking: it is answered with the
+    warning signs and what to do, not with "call 999 now".
+    """
+    written = normalise(_bounded(text))
+    if not _SUPPOSITION.search(written):
+        return frozenset()
+    return _screen(written, suppositions=False).present - _screen(written).present
+
+
+def _screen(text: str, suppositions: bool = True) -> Screening:
+    """One reading of the message, bounded and normalised (``suppositions``: :func:`_aside`)."""
     clauses = _Clauses(text)
     text = clauses.text
     carer = for_someone_treated(text)
@@ -1416,7 +1442,9 @@ def _screen(text: str) -> Screening:
             start, end = match.span()
             if rule.unless is not None and rule.unless.search(clauses.around(start, end)):
                 continue
-            if _MENTION.search(clauses.before(start)) or _aside(text, start, end, carer):
+            if _MENTION.search(clauses.before(start)) or _aside(
+                text, start, end, carer, suppositions
+            ):
                 continue
             if clauses.negated(start, end):
                 absent.update(rule.symptoms)

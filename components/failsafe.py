@@ -105,6 +105,7 @@ class ActionServerFailSafe(Policy):
                 "non_english": "utter_non_english",
                 "nlu_fallback": "utter_default",
                 "faq": "utter_faq",
+                "ask_warning_signs": "utter_warning_signs",
             },
             # The reply to a concern for the patient's safety, by the screener's intent,
             # first whatever failed.

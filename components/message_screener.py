@@ -36,6 +36,10 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   that could not be answered); with an emergency sign, the sign's check, its advice first. A
   classifier's ``crisis`` or ``distress`` that the screen does not keep gives way to its
   next intent.
+* **A general question about an emergency sign** ("can botox make you slur your words?", "my
+  mum says it can make your throat close up"), with no symptom of the patient's own, becomes
+  ``ask_warning_signs``: the warning signs and what to do if they happen, never "call 999
+  now". One about a red flag keeps the classifier's article answer.
 * **A message mostly in a non-Latin script** (Chinese, Arabic, Cyrillic, ...) becomes
   ``non_english``: the bot reads English only, and character n-grams cannot learn every
   script from a few examples.
@@ -61,9 +65,17 @@ from rasa.shared.nlu.training_data.message import Message
 from aftercare import answers, concern, spelling, symptoms
 from aftercare.answers import body_change, yes_no
 from aftercare.concern import Concern, assess, figurative
-from aftercare.severity import Severity
+from aftercare.severity import Severity, most_severe
 from aftercare.slots import body_change_entities, screening_entities
-from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend, aside, screen
+from aftercare.symptoms import (
+    Screening,
+    ScreeningQuestion,
+    Symptom,
+    Trend,
+    aside,
+    asked,
+    screen,
+)
 from components.long_messages import classified_part, prescreened
 
 # A report of a group's sign names something of that group: the classifier alone is not
@@ -145,6 +157,10 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             # Distress told with a red flag or an emergency sign, whose check follows at once:
             # acknowledged, with the help line, and nothing asked.
             "distress_with_sign_intent": "distress_with_sign",
+            # A general question about an emergency sign, with no symptom of the patient's own
+            # ("can botox make you slur your words?"): the warning signs, and what to do if
+            # they happen. One about a red flag keeps the article's answer ("when to come back").
+            "asked_sign_intent": "ask_warning_signs",
             # The classifier's intent for a concern, and how it is met when the words do not
             # tell its level: as distress (help offered, the help line, a gentle question).
             "classifier_concerns": {"concern": Concern.DISTRESS.value},
@@ -207,6 +223,13 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 continue
             if intent in self._config["classifier_concerns"]:
                 intent = _give_way(message, set(self._config["classifier_concerns"]))
+            if (
+                not screening.present
+                and not self._keeps(intent, text)
+                and most_severe(s.severity for s in asked(text)) is Severity.EMERGENCY
+            ):
+                _set_intent(message, self._config["asked_sign_intent"])
+                continue
             # A change the article says nothing about ("feeling a bit sick since this
             # morning") is a symptom of its own, checked like the others; asked as a
             # question, it keeps the article's answer and the safety net (actions/article.py).

@@ -177,6 +177,15 @@ def test_a_carers_report_gets_the_same_levels(
     assert say(servers_up.bot, sender, message)[0].startswith(expected)
 
 
+def test_a_general_question_about_a_sign_is_answered_not_sent_to_the_emergency_number(
+    servers_up: Servers, sender: str
+) -> None:
+    [reply] = say(servers_up.bot, sender, "can botox make you slur your words?")
+    assert reply.startswith("Rarely, yes") and "🚨" not in reply
+    # The patient's own sign after it is a report like any other.
+    assert say(servers_up.bot, sender, "mine are slurred since this morning")[0].startswith("🚨")
+
+
 def test_not_covered_about_the_body_carries_the_safety_net(
     servers_up: Servers, sender: str
 ) -> None:

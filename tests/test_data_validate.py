@@ -53,7 +53,11 @@ def test_the_expected_names_exist() -> None:
     assert responses_in_domain() >= SENT_BY_SERVER
     assert set(MessageScreener.get_default_config()["concept_intents"]) == SCREENER_INTENTS
     screener = MessageScreener.get_default_config()
-    concern_intents = {*screener["concern_intents"].values(), screener["distress_with_sign_intent"]}
+    concern_intents = {
+        *screener["concern_intents"].values(),
+        screener["distress_with_sign_intent"],
+        screener["asked_sign_intent"],
+    }
     classifier_concerns = screener["classifier_concerns"]
     assert concern_intents - set(classifier_concerns) == SCREENER_ONLY_INTENTS
     assert set(classifier_concerns) == CLASSIFIER_ONLY_INTENTS

@@ -326,6 +326,30 @@ def test_the_classifiers_concern_is_asked_about_or_gives_way(
     assert ranked(text, *ranking).get("intent")["name"] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "classified", "expected"),
+    [
+        # A general question about a red flag or an emergency sign: the warning signs.
+        ("can botox make you slur your words?", "faq", "ask_warning_signs"),
+        (
+            "my mum says botox can make your throat close up, is that true?",
+            "faq",
+            "ask_warning_signs",
+        ),
+        # ... with a symptom of the patient's own, the check; about a common effect, the answer.
+        ("can botox make you slur? my eye twitches since monday", "faq", "report_symptom"),
+        ("can botox cause drooping?", "faq", "faq"),
+        ("what if my lid ever drooped so much I couldn't open it?", "faq", "faq"),
+        # A request stays a request.
+        ("can botox make you slur? can I talk to a nurse", "ask_human", "ask_human"),
+    ],
+)
+def test_a_general_question_about_a_sign_gets_the_warning_signs(
+    text: str, classified: str, expected: str
+) -> None:
+    assert screened(text, classified).get("intent")["name"] == expected
+
+
 def test_a_crisis_in_the_middle_of_a_long_letter_is_read() -> None:
     letter = "My eye has twitched a bit since Monday. " * 250
     letter = letter[:10_000] + " I don't want to be here any more. " + letter[10_000:]

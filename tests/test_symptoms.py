@@ -120,6 +120,36 @@ def test_someone_elses_sign_is_still_no_report(text: str) -> None:
     assert not screen(text).severity.decides
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A general question, or a claim about what the treatment can do: no report.
+        ("can botox make you slur your words?", None),
+        ("does botox ever cause trouble breathing?", None),
+        ("can you get double vision from botox?", None),
+        ("my mum says botox can make you slur your words, is that true?", None),
+        ("a friend told me botox can make your throat close up. I'm fine", None),
+        # ... with the patient's own sign beside it: a report.
+        (
+            "can botox make you slur your words? because mine are slurred since yesterday",
+            Symptom.SPEECH_DIFFICULTY,
+        ),
+        (
+            "does botox cause trouble breathing? I can't breathe properly",
+            Symptom.BREATHING_DIFFICULTY,
+        ),
+        ("I can't breathe properly since the botox, can it do that?", Symptom.BREATHING_DIFFICULTY),
+        ("can it cause blurred vision? my vision is blurry since monday", Symptom.BLURRED_VISION),
+    ],
+)
+def test_a_general_question_about_a_sign_is_no_report(text: str, expected: Symptom | None) -> None:
+    found = screen(text)
+    if expected is None:
+        assert not found.severity.decides
+    else:
+        assert expected in found.present
+
+
 @pytest.mark.parametrize("text", NOT_RED_FLAGS)
 def test_ordinary_effects_and_denials_are_not_red_flags(text: str) -> None:
     screening = screen(text)

@@ -41,7 +41,9 @@ SCREENER_INTENTS = frozenset(
 # The classifier's concern, which the screener always renames (components/message_screener.py).
 CLASSIFIER_ONLY_INTENTS = frozenset({"concern"})
 # Intents only the message screener gives (components/message_screener.py): it has no examples.
-SCREENER_ONLY_INTENTS = frozenset({"crisis", "crisis_check", "distress", "distress_with_sign"})
+SCREENER_ONLY_INTENTS = frozenset(
+    {"crisis", "crisis_check", "distress", "distress_with_sign", "ask_warning_signs"}
+)
 _NOT_IN_NLU = re.compile(
     r"^The intent '([^']+)' is listed in the domain file, "
     r"but is not found in the NLU training data\.$"
