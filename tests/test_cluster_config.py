@@ -57,18 +57,23 @@ def test_the_nginx_config_lists_every_server_for_rest_and_socketio(tmp_path: Pat
     assert "listen 127.0.0.1:5005;" in config and "ip_hash;" in config
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is installed by make e2e")
-def test_nginx_accepts_the_config(tmp_path: Path) -> None:
-    (tmp_path / "nginx.conf").write_text(
-        nginx_config(tmp_path, "127.0.0.1:5005", [7001, 7002]), encoding="utf-8"
-    )
+def assert_nginx_accepts(folder: Path) -> None:
+    """``nginx -t`` passes on ``folder``/nginx.conf."""
     check = subprocess.run(
-        ["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        ["nginx", "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")],
         capture_output=True,
         text=True,
         check=False,
     )
     assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is installed by make e2e")
+def test_nginx_accepts_the_config(tmp_path: Path) -> None:
+    (tmp_path / "nginx.conf").write_text(
+        nginx_config(tmp_path, "127.0.0.1:5005", [7001, 7002]), encoding="utf-8"
+    )
+    assert_nginx_accepts(tmp_path)
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is installed by make e2e")
@@ -93,10 +98,4 @@ def test_nginx_accepts_the_https_site(tmp_path: Path) -> None:
         f"http {{ include {tmp_path}/site.conf; }}\n",
         encoding="utf-8",
     )
-    check = subprocess.run(
-        ["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert check.returncode == 0, check.stderr
+    assert_nginx_accepts(tmp_path)
