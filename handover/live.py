@@ -57,6 +57,7 @@ class ReferralFeed:
         self.store = store
         self.last_id = 0
         self.subscribers: set[asyncio.Queue[Referral]] = set()
+        self.streams: set[asyncio.Task[Any]] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._failing = False
@@ -78,6 +79,11 @@ class ReferralFeed:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+    def end_streams(self) -> None:
+        """Ends every open event stream (the server is stopping: pages reconnect later)."""
+        for task in list(self.streams):
+            task.cancel()
 
     def subscribe(self) -> asyncio.Queue[Referral]:
         """A queue that gets every new referral from now on."""
@@ -202,6 +208,9 @@ async def stream(request: web.Request, feed: ReferralFeed) -> web.StreamResponse
     )
     await response.prepare(request)
     queue = feed.subscribe()
+    task = asyncio.current_task()
+    if task is not None:
+        feed.streams.add(task)
     try:
         await response.write(b"retry: 2000\n\n")
         sent = _after(request)
@@ -225,6 +234,8 @@ async def stream(request: web.Request, feed: ReferralFeed) -> web.StreamResponse
         pass
     finally:
         feed.unsubscribe(queue)
+        if task is not None:
+            feed.streams.discard(task)
     return response
 
 

@@ -296,6 +296,11 @@ async def script(request: web.Request) -> web.FileResponse:
     )
 
 
+async def _end_streams(app: web.Application) -> None:
+    # Before the server waits for its handlers to finish: an open stream never would.
+    app[FEED].end_streams()
+
+
 async def _run_feed(app: web.Application) -> AsyncIterator[None]:
     await app[FEED].start()
     yield
@@ -314,6 +319,7 @@ def create_app(store: Handover, password: str | None) -> web.Application:
     app[FAILURES] = defaultdict(deque)
     app[FEED] = live.ReferralFeed(store)
     app.cleanup_ctx.append(_run_feed)
+    app.on_shutdown.append(_end_streams)  # type: ignore[arg-type]
     app.router.add_get("/", list_referrals)
     app.router.add_get("/referrals.csv", export_csv)
     app.router.add_get("/referrals/{referral_id}", show_referral)

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
+import os
+import subprocess
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+import requests
 import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
 from handover import staff
 from handover.store import Handover
-from tests.conftest import NOW, refer, stored_conversation
+from tests.conftest import NOW, ROOT, refer, stored_conversation
+from tools.servers import PYTHON, free_port
 
 PASSWORD = "correct horse battery"
 
@@ -257,3 +263,40 @@ async def test_live_alerts_come_back_after_the_database_failed(
     event = await next_event(stream, within=5)
     assert event["id"] == new
     stream.close()
+
+
+def test_the_staff_view_stops_at_once_with_pages_listening(tmp_path: Path) -> None:
+    """An open event stream never ends by itself: stopping must not wait for it (60 s)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "STAFF_PASSWORD": PASSWORD,
+        "AFTERCARE_DATABASE_URL": f"sqlite:///{tmp_path / 'staff.db'}",
+    }
+    process = subprocess.Popen(
+        [str(PYTHON), "-m", "handover.staff", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://localhost:{port}"
+        for _ in range(100):
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(url, timeout=1).status_code == 401:
+                    break
+            time.sleep(0.2)
+        auth = ("Nurse Joy", PASSWORD)
+        streams = [requests.get(f"{url}/events", auth=auth, stream=True, timeout=10) for _ in "ab"]
+        for stream in streams:
+            assert stream.status_code == 200
+            assert next(stream.iter_lines()) == b"retry: 2000"
+        started = time.monotonic()
+        process.terminate()
+        assert process.wait(timeout=10) == 0
+        assert time.monotonic() - started < 5
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

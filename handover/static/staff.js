@@ -77,9 +77,13 @@
     return td;
   }
 
+  // As the server writes times in the list: "07 Dec 2026 01:09 UTC".
   function when(iso) {
     const date = new Date(iso);
-    return date.toLocaleString([], { day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit" });
+    const month = date.toLocaleString("en-GB", { month: "short", timeZone: "UTC" });
+    const two = (n) => String(n).padStart(2, "0");
+    return `${two(date.getUTCDate())} ${month} ${date.getUTCFullYear()} ` +
+      `${two(date.getUTCHours())}:${two(date.getUTCMinutes())} UTC`;
   }
 
   // The list keeps its order: the most urgent level first, the newest first within it.
