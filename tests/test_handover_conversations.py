@@ -148,7 +148,7 @@ def test_an_emergency_is_recorded_and_a_callback_offered_when_safe(
 ) -> None:
     replies = [r for r in bot.say(sender, "since my botox I can't breathe properly") if "text" in r]
     # The advice first and alone in its message, then the offer with its buttons.
-    assert [r["text"][:13] for r in replies] == ["🚨 Call 999 n", WHEN_SAFE[:13]]
+    assert len(replies) == 2 and replies[0]["text"].startswith("🚨 Call 999 now.")
     assert "call you" not in replies[0]["text"] and "buttons" not in replies[0]
     assert replies[1]["text"] == WHEN_SAFE
     assert [b["payload"] for b in replies[1]["buttons"]] == ["/affirm", "/deny"]

@@ -132,7 +132,12 @@
     const status = document.getElementById("live-status");
     const source = new EventSource(after ? `/events?after=${encodeURIComponent(after)}` : "/events");
     source.addEventListener("open", () => { status.textContent = "Live updates: on"; });
-    source.addEventListener("error", () => { status.textContent = "Live updates: reconnecting…"; });
+    source.addEventListener("error", () => {
+      status.textContent = "Live updates: reconnecting…";
+      // The browser retries a dropped stream by itself, not one refused (a 503 while the
+      // database is down): start again in a while, from the last referral shown.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
+    });
     source.addEventListener("referral", (event) => {
       const referral = JSON.parse(event.data);
       document.body.dataset.after = String(referral.id);
