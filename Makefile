@@ -61,7 +61,7 @@ e2e: model ## Conversations over REST and socket.io with the real servers; two b
 	$(PY) -m pytest -m servers
 
 browser: model ## The chat widget in headless Chromium (installed from Debian if missing)
-	@scripts/apt-install.sh chromium chromium-driver fonts-noto-color-emoji
+	@scripts/apt-install.sh chromium chromium-driver fonts-noto-color-emoji nginx
 	$(PY) -m pytest -m browser
 
 run-scaled: model ## Two Rasa servers behind nginx, on PostgreSQL and Redis (docs/operations.md: Deploying)

@@ -146,7 +146,16 @@ class ActionDiscardCallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Says nothing was kept, clears the form's slots and has the stored details forgotten."""
+        """Says nothing was kept, clears the form's slots and has the stored details forgotten.
+
+        The referral is marked "declined" for the clinic's staff, so that a nurse knows the
+        patient chose not to be called (a failure to write that is logged; the patient is told
+        how to reach the clinic all the same).
+        """
+        try:
+            Handover.configured().decline_callback(tracker.sender_id, now=datetime.now(UTC))
+        except (SQLAlchemyError, ConfigError) as error:
+            log_failure("Could not mark a callback declined", error)
         dispatcher.utter_message(response="callback_discarded")
         return [*cleared_callback(), SlotSet(FORGET_CONTACT, True)]
 

@@ -73,12 +73,19 @@ class ActionTriage(Action):
         ]
         offered = False
         if decision.level is not Level.SELF_CARE:
-            recorded = record_referral(tracker, decision, findings)
-            # An emergency is told to call the emergency number, not to wait for a call.
-            offered = recorded and decision.level is not Level.EMERGENCY
+            # Every referral gets a way back to the patient: a callback, offered once the
+            # referral is on the clinic's list (the callback is stored on it). After an
+            # emergency the advice stays first and alone, and the offer waits until the
+            # patient is safe.
+            offered = record_referral(tracker, decision, findings)
             if offered:
-                dispatcher.utter_message(response="offer_callback")
+                dispatcher.utter_message(response=offer_response(decision.level))
         return [*events, SlotSet(CALLBACK_OFFERED, offered)]
+
+
+def offer_response(level: Level) -> str:
+    """The callback offer after a referral of ``level``."""
+    return "offer_callback_when_safe" if level is Level.EMERGENCY else "offer_callback"
 
 
 def with_date_from_description(report: Report, tracker: Tracker) -> Report:

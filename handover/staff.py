@@ -1,5 +1,9 @@
 """The staff view: open referrals, their transcripts, "mark as handled", CSV export.
 
+New referrals appear on every open page without a reload, emergencies, crises and urgent
+ones with a visible and an audible alert: ``GET /events`` is a stream of server-sent events
+fed through the database (``handover/live.py``), and ``/static/staff.js`` shows them.
+
 A small aiohttp app behind HTTP Basic authentication: the user name is the staff member's
 name (recorded as who handled a referral), the password is ``STAFF_PASSWORD`` from the
 environment. Without a password the app refuses to start. Wrong passwords are counted per
@@ -21,14 +25,16 @@ import logging
 import os
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from aiohttp import web
 
 from aftercare import config
 from aftercare.storage import problem_of
+from handover import live
 from handover.store import Handover, Line, Referral, to_csv
 
 logger = logging.getLogger(__name__)
@@ -41,6 +47,8 @@ REALM = 'Basic realm="Clinic staff", charset="UTF-8"'
 HANDOVER = web.AppKey("handover", Handover)
 PASSWORD = web.AppKey("password", str)
 FAILURES = web.AppKey("failures", dict)
+FEED = web.AppKey("feed", live.ReferralFeed)
+STATIC = Path(__file__).resolve().parent / "static"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -110,7 +118,9 @@ def _same_origin(request: web.Request) -> bool:
     return origin is None or origin == f"{request.scheme}://{request.host}"
 
 
-def _page(title: str, body: str) -> web.Response:
+def _page(title: str, body: str, after: int | None = None) -> web.Response:
+    # The live alerts (static/staff.js) start after the newest referral the page knows of.
+    live_after = "" if after is None else f" data-after='{after}'"
     document = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -124,13 +134,26 @@ def _page(title: str, body: str) -> web.Response:
  .urgent {{ color: #fff; background: #8a4b00; padding: .1rem .4rem; border-radius: .3rem; }}
  .routine {{ background: #e7eef5; padding: .1rem .4rem; border-radius: .3rem; }}
  .patient {{ font-weight: 600; }} ol {{ padding-left: 1.2rem; }} li {{ margin: .3rem 0; }}
-</style></head><body>{body}</body></html>"""
+ .declined {{ font-weight: 600; }}
+ #live {{ margin: 0 0 1rem; }} #live[hidden] {{ display: none; }}
+ .live-alert {{ color: #fff; background: #b00020; padding: .75rem 1rem; border-radius: .4rem;
+   font-size: 1.1rem; margin: .5rem 0; }}
+ .live-alert.urgent {{ background: #8a4b00; }} .live-alert a {{ color: #fff; }}
+ tr.new {{ outline: 3px solid #b00020; }}
+ #sound {{ margin-left: .5rem; }}
+</style><script src="/static/staff.js" defer></script></head>
+<body{live_after}>
+<div id="live-bar"><button type="button" id="sound">Turn on sound alerts</button>
+<span id="live-status" role="status">Live updates: connecting…</span></div>
+<div id="live" role="alert" aria-live="assertive"></div>
+{body}</body></html>"""
     return web.Response(
         text=document,
         content_type="text/html",
         headers={
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-            "form-action 'self'; frame-ancestors 'none'",
+            "script-src 'self'; connect-src 'self'; form-action 'self'; "
+            "frame-ancestors 'none'",
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
         },
@@ -141,9 +164,17 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%d %b %Y %H:%M UTC") if value else ""
 
 
+CALLBACK_WORDS = {
+    "declined": "Declined: the patient chose not to be called (told how to reach the clinic)",
+    "not offered": "Not offered (crisis: the help lines were given)",
+    "offered": "Offered, no answer yet",
+}
+
+
 def _contact(referral: Referral) -> str:
-    if not referral.callback_phone:
-        return "No callback requested"
+    status = referral.callback_status
+    if status != "confirmed":
+        return f"<span class='{status.replace(' ', '-')}'>{CALLBACK_WORDS[status]}</span>"
     return html.escape(
         f"{referral.callback_name}, {referral.callback_phone}, {referral.callback_time}"
     )
@@ -152,9 +183,12 @@ def _contact(referral: Referral) -> str:
 async def list_referrals(request: web.Request) -> web.Response:
     """Open referrals, most urgent and newest first (``?all=1``: handled ones too)."""
     include_handled = request.query.get("all") == "1"
-    rows = request.app[HANDOVER].referrals(include_handled=include_handled)
+    store = request.app[HANDOVER]
+    after = store.latest_id()  # before the list: a referral in between comes live
+    rows = store.referrals(include_handled=include_handled)
     lines = "".join(
-        f"<tr><td><span class='{html.escape(r.level)}'>{html.escape(r.level)}</span></td>"
+        f"<tr data-level='{html.escape(r.level)}' data-id='{r.id}'>"
+        f"<td><span class='{html.escape(r.level)}'>{html.escape(r.level)}</span></td>"
         f"<td>{_when(r.created_at)}</td>"
         f"<td><a href='/referrals/{r.id}'>{html.escape(r.summary)}</a></td>"
         f"<td>{_contact(r)}</td>"
@@ -162,13 +196,14 @@ async def list_referrals(request: web.Request) -> web.Response:
         for r in rows
     )
     body = (
-        f"<h1>Referrals ({len(rows)} {'in all' if include_handled else 'open'})</h1>"
+        f"<h1>Referrals (<span id='count'>{len(rows)}</span> "
+        f"{'in all' if include_handled else 'open'})</h1>"
         f"<p>Signed in as {html.escape(request['staff'])}. "
         "<a href='/?all=1'>Show handled too</a> · <a href='/referrals.csv'>Export CSV</a></p>"
         "<table><thead><tr><th>Level</th><th>When</th><th>Summary</th><th>Callback</th>"
-        f"<th>Handled</th></tr></thead><tbody>{lines}</tbody></table>"
+        f"<th>Handled</th></tr></thead><tbody id='referrals'>{lines}</tbody></table>"
     )
-    return _page("Referrals", body)
+    return _page("Referrals", body, after=after)
 
 
 def _transcript(lines: list[Line]) -> str:
@@ -191,7 +226,9 @@ def _referral_id(request: web.Request) -> int:
 
 async def show_referral(request: web.Request) -> web.Response:
     """One referral: summary, contact details, the patient's words, the whole transcript."""
-    referral = request.app[HANDOVER].referral(_referral_id(request))
+    store = request.app[HANDOVER]
+    after = store.latest_id()
+    referral = store.referral(_referral_id(request))
     if referral is None:
         raise web.HTTPNotFound()
     if referral.handled_at:
@@ -214,7 +251,7 @@ async def show_referral(request: web.Request) -> web.Response:
         f"{handled}<h2>Transcript</h2>"
         f"{_transcript(request.app[HANDOVER].transcript(referral.conversation_id))}"
     )
-    return _page(f"Referral {referral.id}", body)
+    return _page(f"Referral {referral.id}", body, after=after)
 
 
 async def mark_handled(request: web.Request) -> web.Response:
@@ -242,6 +279,34 @@ async def export_csv(request: web.Request) -> web.Response:
     )
 
 
+async def events(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: each new referral as it is stored (``handover/live.py``)."""
+    return await live.stream(request, request.app[FEED])
+
+
+async def script(request: web.Request) -> web.FileResponse:
+    """The page's script: live referrals, the alert and its sound."""
+    return web.FileResponse(
+        STATIC / "staff.js",
+        headers={
+            "Content-Type": "text/javascript; charset=utf-8",
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+async def _end_streams(app: web.Application) -> None:
+    # Before the server waits for its handlers to finish: an open stream never would.
+    app[FEED].end_streams()
+
+
+async def _run_feed(app: web.Application) -> AsyncIterator[None]:
+    await app[FEED].start()
+    yield
+    await app[FEED].stop()
+
+
 def create_app(store: Handover, password: str | None) -> web.Application:
     """The staff app; refuses to exist without a password of ``MIN_PASSWORD`` characters."""
     if not password or len(password) < MIN_PASSWORD:
@@ -252,10 +317,15 @@ def create_app(store: Handover, password: str | None) -> web.Application:
     app[HANDOVER] = store
     app[PASSWORD] = password
     app[FAILURES] = defaultdict(deque)
+    app[FEED] = live.ReferralFeed(store)
+    app.cleanup_ctx.append(_run_feed)
+    app.on_shutdown.append(_end_streams)  # type: ignore[arg-type]
     app.router.add_get("/", list_referrals)
     app.router.add_get("/referrals.csv", export_csv)
     app.router.add_get("/referrals/{referral_id}", show_referral)
     app.router.add_post("/referrals/{referral_id}/handled", mark_handled)
+    app.router.add_get("/events", events)
+    app.router.add_get("/static/staff.js", script)
     return app
 
 

@@ -55,8 +55,15 @@ referrals = sa.Table(
     sa.Column("callback_confirmed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("handled_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("handled_by", sa.String(80), nullable=True),
+    # The patient said no to the callback (the offer, the read-back, or "stop" half way).
+    sa.Column("callback_declined_at", sa.DateTime(timezone=True), nullable=True),
     sqlite_autoincrement=True,
 )
+ADDED_COLUMNS = ("callback_declined_at",)
+"""Columns added after the table was first made: added to an older table on first use."""
+NOTIFY_CHANNEL = "aftercare_referrals"
+"""PostgreSQL's ``NOTIFY`` channel on which a new referral's number is sent (the staff
+view's live alerts listen on it, ``handover/live.py``)."""
 MAX_ID = 2**31 - 1
 """The largest referral number the ``id`` column holds (a 32-bit integer on PostgreSQL)."""
 
@@ -80,13 +87,25 @@ class Referral:
     callback_confirmed_at: datetime | None
     handled_at: datetime | None
     handled_by: str | None
+    callback_declined_at: datetime | None = None
+
+    @property
+    def callback_status(self) -> str:
+        """``confirmed``, ``declined``, ``not offered`` (a crisis) or ``offered``."""
+        if self.callback_confirmed_at is not None and self.callback_phone:
+            return "confirmed"
+        if self.callback_declined_at is not None:
+            return "declined"
+        if self.level == "crisis":
+            return "not offered"
+        return "offered"
 
     @classmethod
     def from_row(cls, row: Any) -> Referral:
         """From a ``referrals`` row."""
         values = dict(row._mapping)
         values["reasons"] = json.loads(values["reasons"])
-        for key in ("created_at", "callback_confirmed_at", "handled_at"):
+        for key in ("created_at", "callback_confirmed_at", "handled_at", "callback_declined_at"):
             values[key] = _utc(values[key])
         return cls(**values)
 
@@ -121,7 +140,32 @@ def engine_for(url: str) -> sa.engine.Engine:
     metadata.create_all(engine)
     if engine.dialect.name == "sqlite":
         _add_autoincrement(engine)
+    _add_columns(engine)
     return engine
+
+
+def _add_columns(engine: sa.engine.Engine) -> None:
+    """Adds the columns of ``ADDED_COLUMNS`` that a ``referrals`` table made earlier lacks.
+
+    Nullable columns only, so the rows stay as they were. Two programs starting at once may
+    both try: PostgreSQL's ``IF NOT EXISTS`` and SQLite's "duplicate column" make the second
+    a no-op.
+    """
+    present = {column["name"] for column in sa.inspect(engine).get_columns(referrals.name)}
+    for name in ADDED_COLUMNS:
+        if name in present:
+            continue
+        kind = referrals.c[name].type.compile(dialect=engine.dialect)
+        guard = "IF NOT EXISTS " if engine.dialect.name == "postgresql" else ""
+        try:
+            with engine.begin() as connection:
+                connection.exec_driver_sql(
+                    f"ALTER TABLE {referrals.name} ADD COLUMN {guard}{name} {kind}"
+                )
+        except sa.exc.OperationalError as error:
+            if "duplicate column" not in str(error.orig):
+                raise
+        logger.info("The referrals table has a new column: %s", name)
 
 
 def _add_autoincrement(engine: sa.engine.Engine) -> None:
@@ -225,7 +269,11 @@ class Handover:
                     summary=_text(summary),
                 )
             )
-            return int(result.inserted_primary_key[0])
+            referral_id = int(result.inserted_primary_key[0])
+            if connection.dialect.name == "postgresql":
+                # Sent when the transaction commits, to every staff view listening.
+                connection.execute(sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, str(referral_id))))
+            return referral_id
 
     def save_callback(
         self, conversation_id: str, *, name: str, phone: str, time: str, now: datetime
@@ -252,7 +300,44 @@ class Handover:
             )
             return int(latest)
 
+    def decline_callback(self, conversation_id: str, *, now: datetime) -> int | None:
+        """Marks the conversation's latest referral "callback declined" (its id).
+
+        Not a referral whose callback was confirmed: a later "no" does not undo it.
+        """
+        with self._begin() as connection:
+            latest = connection.execute(
+                sa.select(referrals.c.id, referrals.c.callback_confirmed_at)
+                .where(referrals.c.conversation_id == conversation_id)
+                .order_by(referrals.c.id.desc())
+                .limit(1)
+            ).first()
+            if latest is None or latest.callback_confirmed_at is not None:
+                return None
+            connection.execute(
+                referrals.update()
+                .where(referrals.c.id == latest.id)
+                .values(callback_declined_at=now)
+            )
+            return int(latest.id)
+
     # --- Read and changed by staff ----------------------------------------------------------
+
+    def latest_id(self) -> int:
+        """The highest referral number stored (0 when there is none)."""
+        with self.engine.connect() as connection:
+            return int(connection.execute(sa.select(sa.func.max(referrals.c.id))).scalar() or 0)
+
+    def referrals_after(self, referral_id: int, limit: int = 100) -> list[Referral]:
+        """Referrals numbered above ``referral_id``, oldest first (new ones, for live alerts)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(referrals)
+                .where(referrals.c.id > referral_id)
+                .order_by(referrals.c.id)
+                .limit(limit)
+            )
+            return [Referral.from_row(row) for row in rows]
 
     def referrals(self, *, include_handled: bool = False) -> list[Referral]:
         """Open referrals (or all), most urgent first, newest first within a level."""
@@ -430,8 +515,8 @@ class Handover:
 
 CSV_COLUMNS = [
     "id", "created_at", "level", "summary", "reasons", "days_since_treatment", "patient_words",
-    "callback_name", "callback_phone", "callback_time", "conversation_id", "handled_at",
-    "handled_by",
+    "callback_name", "callback_phone", "callback_time", "callback_declined_at",
+    "conversation_id", "handled_at", "handled_by",
 ]  # fmt: skip
 
 

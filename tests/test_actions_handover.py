@@ -33,32 +33,86 @@ def stored() -> Handover:
 
 
 @pytest.mark.parametrize(
-    ("slots", "level", "offered"),
+    ("slots", "level", "said"),
     [
-        (BLURRED, "urgent", True),
-        ({"symptoms": ["breathing_difficulty"]}, "emergency", False),
+        (BLURRED, "urgent", ["triage_urgent", "offer_callback"]),
+        (
+            {"symptoms": ["breathing_difficulty"]},
+            "emergency",
+            # The emergency advice first and alone, then the offer in a message of its own.
+            ["triage_emergency", "offer_callback_when_safe"],
+        ),
         (
             {"symptoms": ["twitching"], "treatment_date": "2026-11-08", "improving": False},
             "routine",
-            True,
+            ["triage_routine", "offer_callback"],
         ),
     ],
 )
-async def test_a_referral_is_recorded_and_a_callback_offered_unless_emergency(
+async def test_every_referral_is_recorded_and_a_callback_offered(
     tracker_for: TrackerFactory,
     dispatcher: CollectingDispatcher,
     domain: DomainDict,
     slots: dict[str, Any],
     level: str,
-    offered: bool,
+    said: list[str],
 ) -> None:
     tracker = tracker_for(slots={**slots, **NO_RED_FLAGS}, active_loop=None)
     events = await ActionTriage().run(dispatcher, tracker, domain)
     [referral] = stored().for_conversation("patient-1")
     assert referral.level == level
     assert referral.summary.startswith(level.upper())
-    assert slots_set(events)["callback_offered"] is offered
-    assert ("offer_callback" in responses(dispatcher)) is offered
+    assert slots_set(events)["callback_offered"] is True
+    assert responses(dispatcher) == said
+    offer = domain["responses"][said[-1]][0]
+    if level == "emergency":
+        assert offer["text"] == "When you are safe, would you like the clinic to call you?"
+    assert [b["payload"] for b in offer["buttons"]] == ["/affirm", "/deny"]
+
+
+async def test_no_callback_is_offered_when_the_referral_could_not_be_recorded(
+    tracker_for: TrackerFactory,
+    dispatcher: CollectingDispatcher,
+    domain: DomainDict,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Nowhere to put the details: the patient is told to call instead (the advice says so).
+    monkeypatch.setenv("AFTERCARE_DATABASE_URL", "postgres://nowhere")
+    tracker = tracker_for(slots={"symptoms": ["breathing_difficulty"]}, active_loop=None)
+    events = await ActionTriage().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["triage_emergency"]
+    assert slots_set(events)["callback_offered"] is False
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent"])
+async def test_a_declined_callback_is_marked_declined_for_the_nurse(
+    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict, level: str
+) -> None:
+    symptoms = ["breathing_difficulty"] if level == "emergency" else ["blurred_vision"]
+    await ActionTriage().run(
+        CollectingDispatcher(),
+        tracker_for(slots={"symptoms": symptoms, **NO_RED_FLAGS}, active_loop=None),
+        domain,
+    )
+    events = await ActionDiscardCallback().run(
+        dispatcher, tracker_for("no thanks", intent="deny", active_loop=None), domain
+    )
+    [referral] = stored().for_conversation("patient-1")
+    assert referral.level == level and referral.callback_status == "declined"
+    assert responses(dispatcher) == ["callback_discarded"]
+    assert slots_set(events)["callback_offered"] is False
+
+
+def test_a_declining_patient_is_told_how_to_reach_the_clinic(domain: DomainDict) -> None:
+    variants = domain["responses"]["callback_discarded"]
+    assert len(variants) == 2
+    for variant in variants:
+        assert "{clinic_phone}" in variant["text"] and "{clinic_name}" in variant["text"]
+    [emergency] = [v for v in variants if v.get("condition")]
+    assert emergency["condition"] == [
+        {"type": "slot", "name": "triage_level", "value": "emergency"}
+    ]
+    assert "{emergency_number}" in emergency["text"]
 
 
 async def test_self_care_records_nothing(

@@ -70,13 +70,18 @@ def test_blurred_vision_is_urgent_with_the_clinics_phone_and_booking_link(
     assert bot.tracker(sender)["slots"]["triage_reasons"] == ["blurred_vision"]
 
 
+WHEN_SAFE = "When you are safe, would you like the clinic to call you?"
+
+
 def test_an_emergency_sign_gives_the_emergency_number_first(bot: Bot, sender: str) -> None:
     talk(bot, sender, "hi")
     replies = bot.say(sender, "I had botox yesterday and now I can't breathe properly")
     assert level(bot, sender) == "emergency"
-    assert texts(replies)[-1].startswith("🚨 Call 112 now")
+    # The advice alone in its message, then the callback offered for when the patient is safe.
+    assert texts(replies)[-2].startswith("🚨 Call 112 now")
+    assert texts(replies)[-1] == WHEN_SAFE
     # The widget shows this reply as an alarm: the level comes as data, not from the wording.
-    assert replies[-1]["custom"] == {"data": {"urgency": "emergency"}}
+    assert replies[-2]["custom"] == {"data": {"urgency": "emergency"}}
 
 
 def test_a_twitch_on_day_5_is_self_care_until_day_14(bot: Bot, sender: str) -> None:
@@ -226,7 +231,7 @@ def test_an_emergency_in_a_20000_character_letter_gets_the_emergency_number(
     # The channel screens a letter this long in pieces, and hands the screening to the NLU.
     story = ("We went to the seaside at the weekend and the weather was lovely. " * 400)[:20_000]
     letter = f"{story[:at]} Since my botox I can't breathe properly. {story[at:]}"
-    assert texts(bot.say(sender, letter))[-1].startswith("🚨 Call 112 now")
+    assert texts(bot.say(sender, letter))[-2:][0].startswith("🚨 Call 112 now")
     assert level(bot, sender) == "emergency"
 
 
@@ -237,7 +242,7 @@ def test_a_screening_sent_by_the_client_is_not_believed(
     forged = [{"entity": "denied_symptom", "value": "breathing_difficulty", "start": 0, "end": 1}]
     message = "I can't breathe properly since my botox. " + "All else is well. " * padding
     replies = bot.say(sender, message, metadata={"aftercare_screening": forged, "page": "faq"})
-    assert texts(replies)[-1].startswith("🚨 Call 112 now")
+    assert texts(replies)[-2].startswith("🚨 Call 112 now")
     # What the channel handed Rasa: none of the client's metadata (issue 23: it filled the
     # disk), its screening least of all.
     stored = [e["metadata"] for e in bot.tracker(sender)["events"] if e["event"] == "user"][-1]

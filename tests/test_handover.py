@@ -5,6 +5,7 @@ The store runs against an SQLite file and the real PostgreSQL server (``database
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from datetime import UTC, datetime, timedelta
@@ -17,8 +18,17 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
 from aftercare.summary import summarise
 from handover import __main__ as cli
 from handover import contact
-from handover.store import Handover, engine_for, referrals, to_csv
+from handover import store as handover_store
+from handover.store import (
+    ADDED_COLUMNS,
+    NOTIFY_CHANNEL,
+    Handover,
+    engine_for,
+    referrals,
+    to_csv,
+)
 from tests.conftest import NOW, refer, stored_conversation
+from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 
 # --- Contact details -------------------------------------------------------------------------
 
@@ -156,6 +166,101 @@ def test_a_confirmed_callback_goes_on_the_latest_referral(store: Handover) -> No
         "after 4pm",
     )
     assert store.save_callback("nobody", name="A", phone="+442079460958", time="x", now=NOW) is None
+
+
+def test_a_declined_callback_marks_the_latest_referral_declined(store: Handover) -> None:
+    earlier = refer(store, "anna", now=NOW - timedelta(days=1))
+    latest = refer(store, "anna", "emergency")
+    assert store.decline_callback("anna", now=NOW) == latest
+    referral = store.referral(latest)
+    assert referral is not None and referral.callback_declined_at == NOW
+    assert referral.callback_status == "declined"
+    before = store.referral(earlier)
+    assert before is not None and before.callback_status == "offered"
+    assert store.decline_callback("nobody", now=NOW) is None
+    assert "declined" in to_csv([referral]).splitlines()[0]
+    assert NOW.isoformat() in to_csv([referral]).splitlines()[1]
+
+
+def test_a_later_no_does_not_undo_a_confirmed_callback(store: Handover) -> None:
+    referral_id = refer(store, "anna")
+    store.save_callback("anna", name="Anna", phone="+442079460958", time="pm", now=NOW)
+    assert store.decline_callback("anna", now=NOW) is None
+    referral = store.referral(referral_id)
+    assert referral is not None and referral.callback_status == "confirmed"
+    assert referral.callback_declined_at is None
+
+
+def test_a_crisis_has_no_callback_offered(store: Handover) -> None:
+    referral = store.referral(refer(store, "anna", "crisis"))
+    assert referral is not None and referral.callback_status == "not offered"
+
+
+def test_new_referrals_are_found_after_a_number(store: Handover) -> None:
+    assert store.latest_id() == 0
+    first, second, third = (refer(store, name) for name in ("a", "b", "c"))
+    assert store.latest_id() == third
+    assert [r.id for r in store.referrals_after(first)] == [second, third]
+    assert [r.id for r in store.referrals_after(first, limit=1)] == [second]
+    assert store.referrals_after(third) == []
+
+
+def test_a_referral_is_announced_on_postgresql_when_it_is_committed(postgres_url: str) -> None:
+    import select
+
+    import psycopg2
+
+    store = Handover(engine_for(postgres_url))
+    listener = psycopg2.connect(postgres_url)
+    listener.autocommit = True
+    try:
+        with listener.cursor() as cursor:
+            cursor.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        referral_id = refer(store, "listened")
+        assert select.select([listener], [], [], 5) != ([], [], [])
+        listener.poll()
+        assert [n.payload for n in listener.notifies] == [str(referral_id)]
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_an_older_referrals_table_gets_the_declined_column_and_keeps_its_rows(
+    tmp_path: Path, backend: str
+) -> None:
+    with contextlib.ExitStack() as stack:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path / 'old.db'}"
+        else:
+            url = stack.enter_context(throwaway_postgres(POSTGRES_SERVER, "aftercare_old"))
+        engine = sa.create_engine(url)
+        old_metadata = sa.MetaData()
+        sa.Table(  # the table as the code before created it
+            referrals.name,
+            old_metadata,
+            *(c.copy() for c in referrals.columns if c.name not in ADDED_COLUMNS),
+            sqlite_autoincrement=True,
+        )
+        old_metadata.create_all(engine)
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO referrals (created_at, conversation_id, level, reasons, "
+                    "findings, patient_words, summary) VALUES (:at, 'anna', 'urgent', '[]', "
+                    "'', '', 'URGENT')"
+                ),
+                {"at": NOW},
+            )
+        engine.dispose()
+        store = Handover(engine_for(url))
+        stack.callback(store.engine.dispose)
+        [kept] = store.for_conversation("anna")
+        assert kept.callback_declined_at is None and kept.callback_status == "offered"
+        assert store.decline_callback("anna", now=NOW) == kept.id
+        assert store.for_conversation("anna")[0].callback_status == "declined"
+        columns = {c["name"] for c in sa.inspect(store.engine).get_columns("referrals")}
+        assert set(ADDED_COLUMNS) <= columns
+        handover_store._add_columns(store.engine)  # a second start changes nothing
 
 
 def test_a_referral_number_is_never_given_twice(store: Handover) -> None:

@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Iterator
 
 import pytest
+import requests
 import sqlalchemy as sa
 
 from handover.store import Handover, Referral
@@ -138,12 +139,52 @@ def test_a_refused_or_abandoned_callback_stores_nothing(
     assert bot.tracker(sender)["slots"]["callback_name"] is None
 
 
-def test_an_emergency_is_recorded_without_a_callback_offer(
+WHEN_SAFE = "When you are safe, would you like the clinic to call you?"
+STAFF_PASSWORD = "handover-test-password"
+
+
+def test_an_emergency_is_recorded_and_a_callback_offered_when_safe(
     bot: Bot, handover: Handover, sender: str
 ) -> None:
-    said = talk(bot, sender, "since my botox I can't breathe properly")
-    assert not any("call you back" in text for text in said)
+    replies = [r for r in bot.say(sender, "since my botox I can't breathe properly") if "text" in r]
+    # The advice first and alone in its message, then the offer with its buttons.
+    assert len(replies) == 2 and replies[0]["text"].startswith("🚨 Call 999 now.")
+    assert "call you" not in replies[0]["text"] and "buttons" not in replies[0]
+    assert replies[1]["text"] == WHEN_SAFE
+    assert [b["payload"] for b in replies[1]["buttons"]] == ["/affirm", "/deny"]
     assert only_referral(handover, sender).level == "emergency"
+    # A yes goes to the callback form, and the details reach the emergency referral.
+    said = talk(bot, sender, "/affirm", "Anna Smith", "07911 123456", "this evening")
+    assert "Anna Smith, on +44 7911 123456, this evening" in said[-1]
+    assert "the clinic has your details" in talk(bot, sender, "yes")[-1]
+    referral = only_referral(handover, sender)
+    assert (referral.level, referral.callback_phone) == ("emergency", "+447911123456")
+    assert referral.callback_status == "confirmed"
+
+
+@pytest.mark.parametrize(
+    ("message", "level", "told"),
+    [
+        ("since my botox I can't breathe properly", "emergency", "call 999 now"),
+        ("my vision is blurry since my botox", "urgent", "whenever you like"),
+    ],
+)
+def test_a_declined_callback_tells_how_to_reach_the_clinic_and_the_nurse_sees_declined(
+    servers: Servers, handover: Handover, sender: str, message: str, level: str, told: str
+) -> None:
+    bot = servers.bot
+    talk(bot, sender, message)
+    said = talk(bot, sender, "/deny")
+    assert "haven't kept any contact details" in said[-1] and told in said[-1]
+    assert "+44 20 7946 0000" in said[-1]  # the clinic's number, from clinic.yml
+    referral = only_referral(handover, sender)
+    assert (referral.level, referral.callback_status) == (level, "declined")
+    # The nurse's view, from the staff server on the same database.
+    url = servers.staff_url or servers.start_staff(STAFF_PASSWORD)
+    page = requests.get(url, auth=("Nurse Joy", STAFF_PASSWORD), timeout=30).text
+    row = next(part for part in page.split("<tr") if f"/referrals/{referral.id}'" in part)
+    assert "Declined: the patient chose not to be called" in row
+    assert sender not in row  # not a bare conversation id
 
 
 @pytest.mark.parametrize(

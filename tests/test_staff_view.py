@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
+import json
+import os
+import subprocess
+import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+import requests
+import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
 from handover import staff
 from handover.store import Handover
-from tests.conftest import NOW, refer, stored_conversation
+from tests.conftest import NOW, ROOT, refer, stored_conversation
+from tools.servers import PYTHON, free_port
 
 PASSWORD = "correct horse battery"
 
@@ -85,7 +95,10 @@ async def test_a_referral_shows_its_transcript_and_can_be_marked_handled(
     assert response.status == 303
     referral = store.referral(referral_id)
     assert referral is not None and referral.handled_by == "Nurse Joy"
-    assert "Referrals (0 open)" in await (await client.get("/", headers=login())).text()
+    assert (
+        "Referrals (<span id='count'>0</span> open)"
+        in await (await client.get("/", headers=login())).text()
+    )
     assert store.referrals() == []
 
 
@@ -131,3 +144,159 @@ async def test_the_csv_export(client: TestClient, store: Handover) -> None:
     text = await response.text()
     assert text.splitlines()[0].startswith("id,created_at,level,summary")
     assert len(text.splitlines()) == 2
+
+
+async def test_a_declined_callback_shows_declined_not_a_bare_id(
+    client: TestClient, store: Handover
+) -> None:
+    declined = refer(store, "emergency-declined", "emergency", findings="trouble breathing")
+    refer(store, "urgent-waiting", "urgent")
+    refer(store, "crisis-one", "crisis")
+    store.decline_callback("emergency-declined", now=NOW)
+    page = await (await client.get("/", headers=login())).text()
+    row = next(line for line in page.split("<tr") if f"/referrals/{declined}'" in line)
+    assert "Declined: the patient chose not to be called" in row
+    assert "Offered, no answer yet" in page
+    assert "Not offered (crisis" in page
+    assert "No callback requested" not in page
+    detail = await (await client.get(f"/referrals/{declined}", headers=login())).text()
+    assert "Callback: <span class='declined'>Declined" in detail
+
+
+async def test_the_page_loads_its_live_script_and_allows_only_its_own_origin(
+    client: TestClient, store: Handover
+) -> None:
+    newest = refer(store, "anna")
+    response = await client.get("/", headers=login())
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "connect-src 'self'" in policy
+    assert "default-src 'none'" in policy
+    page = await response.text()
+    assert '<script src="/static/staff.js" defer></script>' in page
+    assert f"<body data-after='{newest}'>" in page
+    assert (await client.get("/static/staff.js")).status == 401
+    script = await client.get("/static/staff.js", headers=login())
+    assert script.status == 200
+    assert script.headers["Content-Type"].startswith("text/javascript")
+    text = await script.text()
+    assert "new EventSource" in text and "createOscillator" in text
+    assert "http://" not in text and "https://" not in text  # nothing fetched from outside
+
+
+async def next_event(stream: object, within: float) -> dict[str, object]:
+    """Reads one ``referral`` event from an SSE response, failing after ``within`` seconds."""
+    fields: dict[str, str] = {}
+    async with asyncio.timeout(within):
+        while True:
+            line = (await stream.content.readline()).decode().rstrip("\n")  # type: ignore[attr-defined]
+            if not line:
+                if fields.get("event") == "referral":
+                    data = json.loads(fields["data"])
+                    assert fields["id"] == str(data["id"])  # the browser's Last-Event-ID
+                    return dict(data)
+                fields = {}
+                continue
+            key, _, value = line.partition(": ")
+            fields[key] = value
+
+
+async def test_events_need_the_login(client: TestClient) -> None:
+    assert (await client.get("/events")).status == 401
+
+
+async def test_a_new_referral_reaches_an_open_stream_within_seconds(
+    client: TestClient, store: Handover
+) -> None:
+    before = refer(store, "earlier")
+    streams = [
+        await client.get(f"/events?after={before}", headers=login()) for _ in range(2)
+    ]  # two nurses' pages
+    for stream in streams:
+        assert stream.headers["Content-Type"] == "text/event-stream"
+        assert stream.headers["Cache-Control"] == "no-store"
+    await asyncio.sleep(0.3)
+    started = time.monotonic()
+    # Written by another engine, as the action server writes it: only the database carries it.
+    other = Handover(sa.create_engine(str(store.engine.url.render_as_string(False))))
+    new = refer(other, "emergency-now", "emergency", findings="trouble breathing",
+                summary="EMERGENCY: trouble breathing")  # fmt: skip
+    other.engine.dispose()
+    for stream in streams:
+        event = await next_event(stream, within=5)
+        assert event["id"] == new and event["level"] == "emergency" and event["alert"]
+        assert event["summary"] == "EMERGENCY: trouble breathing"
+        assert event["url"] == f"/referrals/{new}" and event["callback"] == "offered"
+        assert "patient_words" not in event and "conversation_id" not in event
+        stream.close()
+    assert time.monotonic() - started < 5
+
+
+async def test_a_reconnecting_page_gets_what_it_missed(client: TestClient, store: Handover) -> None:
+    first = refer(store, "first")
+    second = refer(store, "second", "routine")
+    stream = await client.get("/events", headers={**login(), "Last-Event-ID": str(first)})
+    event = await next_event(stream, within=5)
+    assert event["id"] == second and event["alert"] is False  # routine: added, no alarm
+    stream.close()
+    # A page that names a number out of range, or none that is a number, is not harmed.
+    for after in ("abc", str(2**63), "-5"):
+        response = await client.get(f"/events?after={after}", headers=login())
+        assert response.status == 200
+        response.close()
+
+
+async def test_live_alerts_come_back_after_the_database_failed(
+    client: TestClient, store: Handover, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = client.app[staff.FEED]
+    real = store.referrals_after
+
+    def failing(*_: object, **__: object) -> list[object]:
+        raise sa.exc.OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(store, "referrals_after", failing)
+    await feed.check()  # logged, nothing handed out, nothing raised
+    monkeypatch.setattr(store, "referrals_after", real)
+    stream = await client.get(f"/events?after={store.latest_id()}", headers=login())
+    await asyncio.sleep(0.3)
+    new = refer(store, "after-outage", "urgent")
+    event = await next_event(stream, within=5)
+    assert event["id"] == new
+    stream.close()
+
+
+def test_the_staff_view_stops_at_once_with_pages_listening(tmp_path: Path) -> None:
+    """An open event stream never ends by itself: stopping must not wait for it (60 s)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "STAFF_PASSWORD": PASSWORD,
+        "AFTERCARE_DATABASE_URL": f"sqlite:///{tmp_path / 'staff.db'}",
+    }
+    process = subprocess.Popen(
+        [str(PYTHON), "-m", "handover.staff", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://localhost:{port}"
+        for _ in range(100):
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(url, timeout=1).status_code == 401:
+                    break
+            time.sleep(0.2)
+        auth = ("Nurse Joy", PASSWORD)
+        streams = [requests.get(f"{url}/events", auth=auth, stream=True, timeout=10) for _ in "ab"]
+        for stream in streams:
+            assert stream.status_code == 200
+            assert next(stream.iter_lines()) == b"retry: 2000"
+        started = time.monotonic()
+        process.terminate()
+        assert process.wait(timeout=10) == 0
+        assert time.monotonic() - started < 5
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -180,6 +180,8 @@ class Servers:
         self.actions: subprocess.Popen[bytes] | None = None
         self.rasa: subprocess.Popen[bytes] | None = None
         self.web: subprocess.Popen[bytes] | None = None
+        self.staff: subprocess.Popen[bytes] | None = None
+        self.staff_url = ""
 
     def _spawn(
         self, name: str, args: list[str], program: Path = RASA, env: dict[str, str] | None = None
@@ -230,6 +232,32 @@ class Servers:
             program=PYTHON,
         )
         wait_for(self.page_url, self.web, self.workdir / "web.log")
+
+    def start_staff(self, password: str) -> str:
+        """Starts the staff view (``python -m handover.staff``) on the run's database; its URL."""
+        port = free_port()
+        self.staff = self._spawn(
+            "staff",
+            ["-m", "handover.staff", "--port", str(port)],
+            program=PYTHON,
+            env={"STAFF_PASSWORD": password},
+        )
+        self.staff_url = f"http://localhost:{port}"
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:  # it answers 401 without the password
+            if self.staff.poll() is not None:
+                log = (self.workdir / "staff.log").read_text()[-3000:]
+                raise RuntimeError(f"the staff view exited:\n{log}")
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(self.staff_url, timeout=2).status_code == 401:
+                    return self.staff_url
+            time.sleep(0.2)
+        raise RuntimeError(f"the staff view did not answer within {STARTUP_SECONDS}s")
+
+    def stop_staff(self) -> None:
+        """Stops the staff view."""
+        if self.staff is not None:
+            stop_process(self.staff)
 
     def stop_actions(self) -> None:
         """Stops the action server."""
@@ -290,6 +318,7 @@ def running_bot(
             servers.start_web()
         yield servers
     finally:
+        servers.stop_staff()
         servers.stop_web()
         servers.stop_rasa()
         servers.stop_actions()
