@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -66,6 +66,15 @@ class Clinic:
     def today(self) -> date:
         """Today's date at the clinic."""
         return self.now().date()
+
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` in the clinic's time zone (a naive one is taken as UTC)."""
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return aware.astimezone(ZoneInfo(self.timezone))
+
+    def local_time(self, moment: datetime) -> str:
+        """How the staff see ``moment``: "07 Dec 2026 09:15 GMT", in the clinic's zone."""
+        return self.local(moment).strftime("%d %b %Y %H:%M %Z")
 
     def is_open(self, moment: datetime) -> bool:
         """Whether the clinic's phone is answered at ``moment`` (in the clinic's time zone)."""

@@ -31,6 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from aiohttp import web
 
+from aftercare import clinic
 from handover.store import MAX_ID, NOTIFY_CHANNEL, Handover, Referral
 
 logger = logging.getLogger(__name__)
@@ -184,6 +185,7 @@ def event_data(referral: Referral) -> dict[str, Any]:
         "alert": referral.level in ALERT_LEVELS,
         "summary": referral.summary,
         "created_at": referral.created_at.isoformat(),
+        "created_at_text": clinic.load().local_time(referral.created_at),
         "callback": referral.callback_status,
         "url": f"/referrals/{referral.id}",
     }

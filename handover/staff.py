@@ -32,7 +32,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from aiohttp import web
 
-from aftercare import config
+from aftercare import clinic, config
 from aftercare.storage import problem_of
 from handover import live
 from handover.store import Handover, Line, Referral, to_csv
@@ -161,7 +161,8 @@ def _page(title: str, body: str, after: int | None = None) -> web.Response:
 
 
 def _when(value: datetime | None) -> str:
-    return value.strftime("%d %b %Y %H:%M UTC") if value else ""
+    """A time as the staff read it: in the clinic's zone (``clinic.yml``), with its name."""
+    return clinic.load().local_time(value) if value else ""
 
 
 CALLBACK_WORDS = {
@@ -211,7 +212,7 @@ def _transcript(lines: list[Line]) -> str:
         return "<p>No transcript (the conversation was erased or has expired).</p>"
     items = "".join(
         f"<li><span class='{line.speaker}'>{'Patient' if line.speaker == 'patient' else 'Bot'}"
-        f"</span> ({line.at.strftime('%H:%M')}): {html.escape(line.text)}</li>"
+        f"</span> ({clinic.load().local(line.at).strftime('%H:%M')}): {html.escape(line.text)}</li>"
         for line in lines
     )
     return f"<ol>{items}</ol>"

@@ -3,7 +3,7 @@ phone is answered at a given time, on the boundaries."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -128,3 +128,21 @@ def test_whether_the_clinic_is_open(moment: datetime, is_open: bool) -> None:
 def test_a_closed_clinic_is_never_open() -> None:
     closed = clinic.Clinic(**{**TEST_CLINIC.__dict__, "opening_hours": "closed"})
     assert not closed.is_open(datetime(2026, 11, 23, 12, 0, tzinfo=LONDON))
+
+
+@pytest.mark.parametrize(
+    ("zone", "moment", "expected"),
+    [
+        # London in winter is UTC; in summer, an hour ahead; a naive time is UTC.
+        ("Europe/London", datetime(2026, 12, 7, 1, 9, tzinfo=UTC), "07 Dec 2026 01:09 GMT"),
+        ("Europe/London", datetime(2026, 7, 7, 23, 30, tzinfo=UTC), "08 Jul 2026 00:30 BST"),
+        ("Europe/London", datetime(2026, 3, 29, 0, 59), "29 Mar 2026 00:59 GMT"),
+        ("Europe/London", datetime(2026, 3, 29, 1, 0), "29 Mar 2026 02:00 BST"),
+        ("America/New_York", datetime(2026, 12, 7, 1, 9, tzinfo=UTC), "06 Dec 2026 20:09 EST"),
+    ],
+)
+def test_the_staff_read_times_in_the_clinics_zone(
+    zone: str, moment: datetime, expected: str
+) -> None:
+    details = clinic.Clinic(**{**TEST_CLINIC.__dict__, "timezone": zone})
+    assert details.local_time(moment) == expected

@@ -90,7 +90,9 @@ def expect_alert(page: Page, sent_at: float, level: str = "emergency") -> float:
     expect(row.locator(f"span.{level}")).to_have_text(level)
     expect(row.get_by_role("link")).to_have_attribute("href", f"/referrals/{referral_id}")
     expect(row.get_by_role("link")).to_contain_text(f"{level.upper()}: ")
-    expect(row.locator("td").nth(1)).to_have_text(re.compile(r"^\d\d \w{3} \d{4} \d\d:\d\d UTC$"))
+    expect(row.locator("td").nth(1)).to_have_text(
+        re.compile(r"^\d\d \w{3} \d{4} \d\d:\d\d (?:GMT|BST)$")
+    )
     # Emergencies above urgent referrals above routine ones, as the server orders the list.
     levels = page.locator("#referrals tr").evaluate_all("rows => rows.map(r => r.dataset.level)")
     order = {"crisis": 0, "emergency": 0, "urgent": 1, "routine": 2}

@@ -77,15 +77,6 @@
     return td;
   }
 
-  // As the server writes times in the list: "07 Dec 2026 01:09 UTC".
-  function when(iso) {
-    const date = new Date(iso);
-    const month = date.toLocaleString("en-GB", { month: "short", timeZone: "UTC" });
-    const two = (n) => String(n).padStart(2, "0");
-    return `${two(date.getUTCDate())} ${month} ${date.getUTCFullYear()} ` +
-      `${two(date.getUTCHours())}:${two(date.getUTCMinutes())} UTC`;
-  }
-
   // The list keeps its order: the most urgent level first, the newest first within it.
   function addRow(referral) {
     const body = document.getElementById("referrals");
@@ -95,7 +86,7 @@
     row.dataset.id = String(referral.id);
     row.className = "new";
     cell(row, referral.level, referral.level);  // as the server writes the list
-    cell(row, when(referral.created_at));
+    cell(row, referral.created_at_text);  // in the clinic's zone, as the server writes the list
     const link = document.createElement("a");
     link.href = referral.url;
     link.textContent = referral.summary;
