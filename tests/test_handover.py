@@ -8,14 +8,16 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
 
-from aftercare.summary import summarise
+from aftercare.summary import in_third_person, summarise
 from handover import __main__ as cli
 from handover import contact
 from handover import store as handover_store
@@ -27,7 +29,7 @@ from handover.store import (
     referrals,
     to_csv,
 )
-from tests.conftest import NOW, refer, stored_conversation
+from tests.conftest import NOW, ROOT, refer, stored_conversation
 from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 
 # --- Contact details -------------------------------------------------------------------------
@@ -123,6 +125,38 @@ def test_the_summary_reads_in_ten_seconds(
     level: str, findings: list[str], days: int | None, summary: str
 ) -> None:
     assert summarise(level, findings, days) == summary
+
+
+def _symptom_words() -> list[str]:
+    responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    return [
+        variant["text"]
+        for name, variants in responses.items()
+        if name.startswith("symptom_")
+        for variant in variants
+    ]
+
+
+@pytest.mark.parametrize("words", _symptom_words())
+def test_the_summary_speaks_of_the_patient_in_the_third_person(words: str) -> None:
+    summary = summarise("urgent", [words], 4)
+    assert not re.search(r"\byou(?:r|rs|rself|'re|'ve|'d)?\b", summary, re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("a problem with your vision", "a problem with their vision"),
+        (
+            "an eyelid drooping so much that you can't open your eye fully",
+            "an eyelid drooping so much that they can't open their eye fully",
+        ),
+        ("swelling of your face, lips or tongue", "swelling of their face, lips or tongue"),
+        ("blurred vision", "blurred vision"),
+    ],
+)
+def test_the_findings_are_said_of_the_patient(words: str, expected: str) -> None:
+    assert in_third_person(words) == expected
 
 
 # --- The store, on SQLite and PostgreSQL -----------------------------------------------------
