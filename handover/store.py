@@ -396,8 +396,19 @@ class Handover:
                 .order_by(events.c.id)
             )
             lines = []
+            titles: dict[str, str] = {}  # the last bot message's buttons: payload → title
             for type_name, timestamp, data in rows:
-                text = json.loads(data).get("text") or ""
+                event = json.loads(data)
+                text = event.get("text") or ""
+                if type_name == "bot":
+                    buttons = (event.get("data") or {}).get("buttons") or []
+                    titles = {
+                        str(b["payload"]): str(b.get("title") or "")
+                        for b in buttons
+                        if isinstance(b, dict) and b.get("payload")
+                    }
+                else:
+                    text = _as_tapped(text, titles)
                 at = datetime.fromtimestamp(timestamp or 0, tz=UTC)
                 lines.append(Line("patient" if type_name == "user" else "bot", text, at))
             return lines
@@ -540,3 +551,16 @@ def to_csv(rows: Sequence[Referral]) -> str:
             ]
         )
     return out.getvalue()
+
+
+# What the widget sends with no button behind it, as the staff read it.
+_PAYLOAD_WORDS = {"/greet": "(opened the chat)", "/restart": "(started over)"}
+
+
+def _as_tapped(text: str, titles: dict[str, str]) -> str:
+    """A patient's message as they saw it: a button's title for its payload ("/deny" → "No")."""
+    if text in titles:
+        return f"[{titles[text]}]"
+    if text.startswith("/"):
+        return _PAYLOAD_WORDS.get(text.split("{", 1)[0], "(a button)")
+    return text

@@ -17,7 +17,13 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Event,
+    SessionStarted,
+    UserUttered,
+)
 from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
@@ -260,20 +266,29 @@ def refer(store: Handover, conversation: str, level: str = "urgent", **changes: 
     return store.record_referral(**values)  # type: ignore[arg-type]
 
 
-async def stored_conversation(url: str, sender: str, when: datetime) -> BoundedSQLTrackerStore:
+async def stored_events(url: str, sender: str, events: list[Event]) -> BoundedSQLTrackerStore:
+    """A conversation of ``events``, saved in the tracker store at ``url``."""
     tracker_store = BoundedSQLTrackerStore(Domain.empty(), **database.tracker_store_arguments(url))
     tracker = DialogueStateTracker(sender, [])
-    stamp = when.timestamp()
-    for event in (
-        SessionStarted(timestamp=stamp),
-        ActionExecuted("action_listen", timestamp=stamp),
-        UserUttered("my vision is blurry", {"name": "report_symptom"}, timestamp=stamp),
-        BotUttered("Please return to the clinic today.", timestamp=stamp),
-        ActionExecuted("action_listen", timestamp=stamp),
-    ):
+    for event in events:
         tracker.update(event)
     await tracker_store.save(tracker)
     return tracker_store
+
+
+async def stored_conversation(url: str, sender: str, when: datetime) -> BoundedSQLTrackerStore:
+    stamp = when.timestamp()
+    return await stored_events(
+        url,
+        sender,
+        [
+            SessionStarted(timestamp=stamp),
+            ActionExecuted("action_listen", timestamp=stamp),
+            UserUttered("my vision is blurry", {"name": "report_symptom"}, timestamp=stamp),
+            BotUttered("Please return to the clinic today.", timestamp=stamp),
+            ActionExecuted("action_listen", timestamp=stamp),
+        ],
+    )
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import yaml
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
 from aftercare.summary import in_third_person, summarise
 from handover import __main__ as cli
@@ -29,7 +29,7 @@ from handover.store import (
     referrals,
     to_csv,
 )
-from tests.conftest import NOW, ROOT, refer, stored_conversation
+from tests.conftest import NOW, ROOT, refer, stored_conversation, stored_events
 from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 
 # --- Contact details -------------------------------------------------------------------------
@@ -372,6 +372,26 @@ async def test_the_transcript_comes_from_rasas_events(store: Handover, database_
     assert [(line.speaker, line.text) for line in lines] == [
         ("patient", "my vision is blurry"),
         ("bot", "Please return to the clinic today."),
+    ]
+
+
+async def test_the_transcript_shows_the_button_tapped_not_its_payload(
+    store: Handover, database_url: str
+) -> None:
+    buttons = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+    events = [
+        UserUttered("/greet", {"name": "greet"}),
+        BotUttered("Do you have any trouble breathing?", data={"buttons": buttons}),
+        UserUttered("/deny", {"name": "deny"}),
+        UserUttered("/restart", {"name": "restart"}),
+        UserUttered("/affirm", {"name": "affirm"}),
+    ]
+    await stored_events(database_url, "bea", events)
+    assert [line.text for line in store.transcript("bea") if line.speaker == "patient"] == [
+        "(opened the chat)",
+        "[No]",
+        "(started over)",
+        "[Yes]",
     ]
 
 
