@@ -80,8 +80,9 @@ class MessageLine:
         quiet: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._giving_way[quiet] = sender
         self._wake_those_giving_way()  # who gave way to this sender need not any more
-        try:
-            await asyncio.wait_for(asyncio.shield(quiet), longest)
+        try:  # asyncio.timeout: on Python 3.11, wait_for can lose a cancellation
+            async with asyncio.timeout(longest):
+                await asyncio.shield(quiet)
         except TimeoutError:
             pass
         finally:

@@ -78,13 +78,16 @@ class ReferralFeed:
         """Stops watching."""
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait({self._task})  # the caller's own cancellation still counts
 
     def end_streams(self) -> None:
         """Ends every open event stream (the server is stopping: pages reconnect later)."""
         for task in list(self.streams):
             task.cancel()
+
+    def wake(self) -> None:
+        """Looks for new referrals at once, not at the next poll."""
+        self._wake.set()
 
     def subscribe(self) -> asyncio.Queue[Referral]:
         """A queue that gets every new referral from now on."""
@@ -114,7 +117,7 @@ class ReferralFeed:
                 with contextlib.suppress(asyncio.QueueFull):  # a stuck page loses alerts only
                     queue.put_nowait(referral)
         if len(found) >= 100:
-            self._wake.set()  # more to read
+            self.wake()  # more to read
 
     async def _run(self) -> None:
         if self.postgresql:
@@ -125,8 +128,11 @@ class ReferralFeed:
                 await self._sleep(SQLITE_POLL)
 
     async def _sleep(self, seconds: float) -> None:
+        # asyncio.timeout, never wait_for: on Python 3.11, wait_for swallows a cancellation
+        # that comes as the wait ends, and stop() then waited for ever.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
         self._wake.clear()
 
     async def _listen(self) -> None:
@@ -168,11 +174,11 @@ class ReferralFeed:
                 connection.poll()
             except Exception:
                 lost.set()
-                self._wake.set()
+                self.wake()
                 return
             if connection.notifies:
                 connection.notifies.clear()
-                self._wake.set()
+                self.wake()
 
         return on_readable
 
@@ -225,7 +231,8 @@ async def stream(request: web.Request, feed: ReferralFeed) -> web.StreamResponse
             sent = feed.last_id
         while True:
             try:
-                referral = await asyncio.wait_for(queue.get(), HEARTBEAT)
+                async with asyncio.timeout(HEARTBEAT):  # as in ReferralFeed._sleep
+                    referral = await queue.get()
             except TimeoutError:
                 await response.write(b": still here\n\n")
                 continue
