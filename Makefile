@@ -26,7 +26,12 @@ run: ## Set up, train if needed, start the bot (:5005) and the clinic page with 
 shell: ## Same as run, but chat with the bot in this terminal
 	@scripts/run.sh shell
 
-test: setup lint audit unit validate model core nlu e2e browser ## Everything CI runs: lint, audit, unit, data, stories, NLU, REST, browser
+# Two at a time, one on each of the machine's two cores, each target's output printed whole when
+# it ends: the cross-validation beside the unit tests, data check and stories; then the browser
+# tests beside the REST ones. About 20 minutes on a clean clone (docs/testing.md).
+test: setup lint audit model ## Everything CI runs: lint, audit, unit, data, stories, NLU, REST, browser
+	@$(MAKE) --no-print-directory -j2 --output-sync=target nlu unit validate core
+	@$(MAKE) --no-print-directory -j2 --output-sync=target e2e browser
 
 lint: setup ## ruff and mypy
 	$(PY) -m ruff check .
