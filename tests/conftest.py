@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
@@ -40,6 +41,9 @@ from components.tracker_store import BoundedSQLTrackerStore
 from handover.store import Handover, engine_for, referrals
 from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 from tools.servers import Servers, running_bot
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 24)
@@ -319,3 +323,29 @@ def everything_stored(engine: sa.engine.Engine, sender: str) -> str:
             sa.text("SELECT * FROM referrals WHERE conversation_id = :s"), {"s": sender}
         ).all()
         return "\n".join([*events, *checkpoint, *(repr(tuple(row)) for row in referrals)])
+
+
+# --- The browser tests ------------------------------------------------------------------------
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Headless on a machine without a screen and without outside network (see the env notes).
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+SHOTS = ROOT / "results" / "browser"
+"""Where the browser tests leave their screenshots (a CI artefact)."""
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright: one for every browser test."""
+    from playwright.sync_api import sync_playwright  # only the browser tests need it
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"No Chromium at {CHROMIUM}: run `make browser` (scripts/apt-install.sh).")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

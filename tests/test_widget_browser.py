@@ -8,7 +8,6 @@ screenshot in results/browser/ (a CI artefact; docs/widget.png in docs/operation
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import sqlite3
 import subprocess
@@ -24,21 +23,15 @@ import icalendar
 import pytest
 import requests
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from aftercare import clinic
 from aftercare.config import retention_days
+from tests.conftest import SHOTS
 from tools.servers import PYTHON, ROOT, Servers, free_port, running_bot
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# Headless on a machine without a screen and without outside network (see the env notes).
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-SHOTS = ROOT / "results" / "browser"
 REPLY_TIMEOUT_MS = 30_000
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
@@ -58,17 +51,6 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         tmp_path_factory.mktemp("browser"), page=True, more_origins=(EMBEDDING_SITE,)
     ) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"No Chromium at {CHROMIUM}: run `make browser` (scripts/apt-install.sh).")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
