@@ -9,7 +9,7 @@ RASA := .venv/bin/rasa
 PY := .venv/bin/python
 MODEL := models/aftercare.tar.gz
 
-.PHONY: help setup model run run-scaled shell test lint audit unit validate core nlu nlu-cv eval e2e browser bench bench-starter bench-reference lock clean
+.PHONY: help setup model run run-scaled shell test lint audit unit validate core nlu nlu-cv eval eval-blind e2e browser bench bench-starter bench-reference lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ nlu-cv: setup ## The cross-validation five times over: each run's intent F1, the
 
 eval: model ## The held-out patients (benchmarks/heldout/, never trained on) over REST: the figures
 	$(PY) -m benchmarks.understanding
+
+eval-blind: model ## Each fresh set of benchmarks/heldout/blind/, one after the other
+	@for set in benchmarks/heldout/blind/*/; do echo "== $$set"; $(PY) -m benchmarks.understanding --set $$set || exit 1; done
 
 e2e: model ## Conversations over REST and socket.io with the real servers; two behind nginx
 	@scripts/apt-install.sh nginx

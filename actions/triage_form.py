@@ -115,8 +115,9 @@ def _answer(tracker: Tracker) -> Answer | None:
     return found or yes_no(tracker.latest_message.get("text") or "")
 
 
-BARE_DATE_WORDS = 6
-"""A reply this short that reads as a date, given during the check, is the treatment's date."""
+BARE_DATE_WORDS = 8
+"""A reply this short that reads as a date, given during the check, is the treatment's date
+("it was two and a half weeks ago")."""
 
 
 def _latest_screening(tracker: Tracker) -> Screening:
@@ -132,16 +133,29 @@ def _bare_date(tracker: Tracker) -> date | None:
     return parse_treatment_date(text, clinic.today(), clinic.load().date_order).treated_on
 
 
-def _says_something_else(tracker: Tracker) -> bool:
-    """Whether a reply that is no yes or no asks something or tells a date instead.
+def _told_date(tracker: Tracker) -> date | None:
+    """The treatment's date a reply tells, if it tells one.
 
-    Then it is no unclear answer: what it tells is kept, and the question is asked again
-    without "I need a yes or a no".
+    Tied to the treatment ("I had my botox 16 days ago"), or a short reply that is only a
+    date ("it was two and a half weeks ago").
     """
     text = tracker.latest_message.get("text") or ""
-    if asks_question(text):
+    told = treatment_date_in_report(text, clinic.today(), clinic.load().date_order)
+    return told or _bare_date(tracker)
+
+
+def _says_something_else(tracker: Tracker) -> bool:
+    """Whether a reply that is no yes or no asks something, or tells a date or a trend instead.
+
+    Then it is no unclear answer: what it tells is kept ("I had it 16 days ago" is the date,
+    "it's still there" the trend, whichever question is pending), and the question is asked
+    again without "I need a yes or a no". Only a reply that reads as none of these ("hmm",
+    "just the twitch") is unclear, and read the safe way the second time.
+    """
+    text = tracker.latest_message.get("text") or ""
+    if asks_question(text) or _latest_screening(tracker).trend is not None:
         return True
-    return _bare_date(tracker) is not None
+    return _told_date(tracker) is not None
 
 
 class ValidateTriageForm(FormValidationAction):
@@ -172,6 +186,10 @@ class ValidateTriageForm(FormValidationAction):
                 values[slots.SYMPTOM_DESCRIPTION] = slots.add_description(None, text)
             if not (latest.present or tracker.get_slot(slots.SYMPTOMS)):
                 values[slots.SYMPTOMS] = ["other"]
+        pending = tracker.get_slot(REQUESTED_SLOT)
+        if values.get(slots.IMPROVING) is False and pending not in (None, slots.IMPROVING):
+            # "It's still there", told in answer to another question: said back.
+            dispatcher.utter_message(response="noted_not_improving")
         tracker.slots.update(values)
         urgent = latest.severity.decides
         articles = article_answers(tracker)
@@ -275,7 +293,12 @@ class ValidateTriageForm(FormValidationAction):
         found = treatment_date_in_report(text, clinic.today(), clinic.load().date_order)
         if found is None and tracker.get_slot(slots.TREATMENT_DATE) is None:
             found = _bare_date(tracker)
-        return {slots.TREATMENT_DATE: found.isoformat()} if found else {}
+        if found is None:
+            return {}
+        if tracker.get_slot(REQUESTED_SLOT) is not None:
+            # Told in answer to another question: said back, so the patient knows it counts.
+            dispatcher.utter_message(response="noted_treatment_date", day=f"{found:%-d %B}")
+        return {slots.TREATMENT_DATE: found.isoformat()}
 
     def validate_treatment_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

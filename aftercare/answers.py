@@ -98,7 +98,10 @@ _QUESTION = re.compile(
     r"a side effect)|will (?:it|this|that) (?:go|settle|last|stop|get|wear|improve|calm|fade)|"
     r"how long|should i (?:be )?(?:worr|concern|do|go|call|come)|what (?:should|can|do) i|"
     r"why (?:is|does|do|has|am)|i (?:was )?wonder(?:ing)?|any (?:advice|tips|idea)|"
-    r"is there anything|can i|could i|can you tell|do you know|normal\?)"
+    r"is there anything|can i|could i|can you tell|do you know|normal\?|"
+    r"(?:i would|i'd|i want to|i wanted to|i need to) (?:just |really )?(?:like to )?"
+    r"(?:know|ask|check|understand|find out)|"
+    r"(?:please |kindly )?(?:tell|advise|explain|clarify)(?: to)? me)"
 )
 
 

@@ -274,6 +274,7 @@ _SOMEONE_ELSES = re.compile(
     r"\b(?:(?:my|her|his|our|a) (?:friends?|sister|sis|mum|mom|mother|daughter|son|husband|"
     r"hubby|wife|partner|boyfriend|girlfriend|colleague|co ?worker|cousin|aunt|auntie|niece|"
     r"brother|dad|father|neighbou?r|gran|nan|grandma|mate|bestie)(?:'s)?|"
+    r"(?:a|this|some) (?:girl|woman|lady|guy|man|bloke|client|celeb\w*|influencer)|"
     r"(?:some )?(?:someone|somebody|people|others|anyone|anybody)(?!'s))\b"
     rf"(?!\s+(?:[\w']+\s+)?{_OBSERVER}\b(?!\s+(?:that )?(?:she|he|her|his|they|their)\b))"
 )
@@ -290,11 +291,73 @@ _GENERAL = (
     r"(?:can|could|do|does) (?:you|people|someone|anyone) (?:ever |really |actually )?"
     r"(?:get|develop|end up with) "
 )
-_SUPPOSITION = re.compile(
+_SUPPOSED_SIGN = (
     r"\b(?:what if|if (?:[\w']+ ){0,3}ever|what (?:would|will) (?:i|you|we) do if|"
     r"what happens if|what (?:would|will|could) happen if|"
     rf"how (?:would|will) (?:i|you) (?:know|tell) if|{_GENERAL})"
 )
+
+
+@functools.cache
+def _supposition() -> re.Pattern[str]:
+    """Where a supposition or a general question starts.
+
+    The cues above, and the general questions of ``aftercare/lexicon/questions.yml`` ("is it
+    possible to get …").
+    """
+    general = compile_phrases(load("questions")["general_question"]["phrases"])
+    return re.compile(f"{_SUPPOSED_SIGN}|{general.pattern}")
+
+
+@functools.cache
+def _told_after() -> re.Pattern[str]:
+    """Words after a general question that say the patient has it after all."""
+    return compile_phrases(load("questions")["told_after"]["phrases"])
+
+
+@functools.cache
+def _not_mine() -> re.Pattern[str]:
+    """Words beside a general question that say the patient does not have it."""
+    return compile_phrases(load("questions")["not_mine"]["phrases"])
+
+
+def general_question(text: str) -> bool:
+    """Whether ``text`` asks in general about what the treatment can do, not having it.
+
+    "Can botox cause double vision? Not that I have it, just curious": a question, a word
+    that the patient does not have it, and none that they do (``aftercare/lexicon/
+    questions.yml``). A sign the classifier reads into such a message is not believed.
+    """
+    written = normalise(_bounded(text))
+    cue = _supposition().search(written)
+    return bool(cue and _not_mine().search(written) and not _told_later(written, cue.end()))
+
+
+@functools.cache
+def _about_warning_signs() -> re.Pattern[str]:
+    return compile_phrases(load("questions")["about_warning_signs"]["phrases"])
+
+
+def asks_about_warning_signs(text: str) -> bool:
+    """Whether a general question by someone without the sign names a warning sign.
+
+    "Can botox affect your swallowing? I'm fine": words the screen reads no sign in, in a
+    question it answers with the warning signs.
+    """
+    return general_question(text) and bool(_about_warning_signs().search(normalise(text)))
+
+
+def _told_later(text: str, start: int) -> bool:
+    """Whether the patient says from ``start`` on that they have it, not denied.
+
+    "I've had it since Monday" tells it; "not that I have it" does not.
+    """
+    for found in _told_after().finditer(text, start):
+        if not _NEGATION.search(" ".join(text[: found.start()].split()[-3:])):
+            return True
+    return False
+
+
 _HAPPENING_NOW = re.compile(r"\b(?:now|right now|currently|at the moment|today|tonight|since)\b")
 # What ends a supposition's clause: "what would happen if I wait, because I can't open my eye".
 _SUPPOSITION_ENDS = re.compile(
@@ -367,10 +430,12 @@ def _aside(text: str, start: int, end: int, carer: bool = False, suppositions: b
     first = max(0, start - _CLAUSE_WINDOW)
     ends = [m.end() for m in _CLAUSE_END.finditer(text, first, start)]
     first = ends[-1] if ends else first
-    if suppositions and (supposition := _SUPPOSITION.search(text, first, end)):
+    if suppositions and (supposition := _supposition().search(text, first, end)):
         if _SUPPOSITION_ENDS.search(text, supposition.end(), start):
             return False
         last = _CLAUSE_END.search(text, end)
+        if _told_later(text, last.end() if last else len(text)):
+            return False  # "… double vision this late? I've had it since yesterday"
         return not _HAPPENING_NOW.search(text, first, last.start() if last else len(text))
     if carer:
         return False
@@ -392,7 +457,7 @@ def aside(text: str) -> bool:
     sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
     found = False
     for sentence in sentences:
-        supposition = _SUPPOSITION.search(sentence)
+        supposition = _supposition().search(sentence)
         supposed = bool(
             supposition
             and not _HAPPENING_NOW.search(sentence)
@@ -1420,7 +1485,7 @@ def asked(text: str) -> frozenset[Symptom]:
     warning signs and what to do, not with "call 999 now".
     """
     written = normalise(_bounded(text))
-    if not _SUPPOSITION.search(written):
+    if not _supposition().search(written):
         return frozenset()
     return _screen(written, suppositions=False).present - _screen(written).present
 
@@ -1490,10 +1555,14 @@ _NOT_A_LEXICON_SIGN = _LexiconSign(Severity.EXPECTED)
 
 
 def warm_up() -> None:
-    """Reads and compiles the lexicon's signs and people now, not on first use."""
+    """Reads and compiles the lexicon's signs, people and questions now, not on first use."""
     lexicon_signs()
     _lexicon_rules()
     _treated()
+    _supposition()
+    _told_after()
+    _not_mine()
+    _about_warning_signs()
 
 
 @functools.cache

@@ -2,6 +2,7 @@
 
     make eval                                   # starts the real servers, prints the figures
     python -m benchmarks.understanding --url http://localhost:5005   # against a running bot
+    python -m benchmarks.understanding --set /elsewhere/blind          # another set, same format
 
 The held-out set lives in ``benchmarks/heldout/`` and is never training data
 (``tests/test_heldout.py`` fails if one of its sentences appears in ``data/``). Part of it was
@@ -10,7 +11,9 @@ public Q&A pages. Two files:
 
 * ``messages.yml``: single opening messages. Each is sent in a new conversation and the
   bot's first reply is judged: the article's answer (``faq``), the emergency answer for an
-  emergency sign, the clinic for a red flag, no alarm for an expected symptom.
+  emergency sign, the clinic for a red flag, no alarm for an expected symptom, a help line
+  for a crisis, help offered for deep distress, and neither for a figure of speech
+  (``figure``) or a plain report (``plain``).
 * ``patients.yml``: simulated patients. Each sends its opening message, then answers every
   question the bot asks with its own line for that question, until the bot decides. The
   decision is compared with the level the article's rules give.
@@ -72,6 +75,9 @@ RE_ASKS = {
     "date_too_long_ago",
     "symptom_description_empty",
 }
+# The replies that meet a patient's crisis (a help line first) or deep distress.
+CRISIS = {"utter_crisis", "utter_crisis_check", "utter_crisis_followup"}
+DISTRESS = CRISIS | {"utter_distress", "utter_distress_sign"}
 CHIT_CHAT = {
     "greet": "utter_greet",
     "goodbye": "utter_goodbye",
@@ -139,9 +145,20 @@ def fill_dates(text: str, today: date) -> str:
     return re.sub(r"\{(date|day|weekday):(-?\d+)\}", replace, text)
 
 
+# The warning signs (a general question about a red flag or an emergency sign) hold the
+# article's whole "when to return" list, and the emergency signs beside it.
+ALSO_ANSWERS = {"when_to_return": {"utter_warning_signs"}}
+
+
+def answers_to(topic: str) -> set[str]:
+    """The replies that answer a question about ``topic``."""
+    return {f"utter_faq/{topic}", *ALSO_ANSWERS.get(topic, ())}
+
+
 def first_answer(names: list[str]) -> str | None:
-    """The first of the article's answers among a turn's replies."""
-    return next((name for name in names if name.startswith("utter_faq/")), None)
+    """The first of the article's answers (or the warning signs) among a turn's replies."""
+    answers = {"utter_warning_signs"}
+    return next((n for n in names if n.startswith("utter_faq/") or n in answers), None)
 
 
 def outcome(names: list[str]) -> str | None:
@@ -193,9 +210,9 @@ def judge_message(case: dict[str, Any], names: list[str], results: Results) -> N
     topic = case.get("faq")
     if topic:
         triaged = kind == "red_flag" and level is not None
-        ok = f"utter_faq/{topic}" in names or triaged
+        ok = bool(answers_to(topic) & set(names)) or triaged
         results.faq.add(topic, ok)
-        results.faq_first.add(topic, first_answer(names) == f"utter_faq/{topic}" or triaged)
+        results.faq_first.add(topic, first_answer(names) in answers_to(topic) or triaged)
         if not ok:
             results.failures.append(f"faq {topic}: {text!r} -> {names}")
     if kind == "emergency":
@@ -206,12 +223,21 @@ def judge_message(case: dict[str, Any], names: list[str], results: Results) -> N
         ok = level not in ("urgent", "emergency")
         if not ok:
             results.over.append(f"{kind}: {text!r} -> {level}")
+    elif kind == "crisis":
+        ok = bool(CRISIS & set(names))
+    elif kind == "distress":
+        ok = bool(DISTRESS & set(names))
+    elif kind in ("figure", "plain"):
+        # A figure of speech ("this twitch is killing me") or a plain report is no crisis.
+        ok = not DISTRESS & set(names) and level not in ("urgent", "emergency")
+        if not ok:
+            results.over.append(f"{kind}: {text!r} -> {names}")
     elif kind == "chit_chat":
         ok = CHIT_CHAT.get(case.get("expect", ""), "") in names
     else:
         ok = bool(names)
     results.first_reply.add(kind, ok)
-    if not ok and kind in ("emergency", "red_flag"):
+    if not ok and kind in ("emergency", "red_flag", "crisis", "distress"):
         results.under.append(f"{kind}: {text!r} -> {names}")
     elif not ok and kind != "faq":
         results.failures.append(f"{kind}: {text!r} -> {names}")
@@ -255,11 +281,9 @@ def judge_patient(patient: dict[str, Any], played: dict[str, Any], results: Resu
     if patient.get("faq"):
         topic = patient["faq"]
         triaged = expected in ("urgent", "emergency") and outcome(played["first"]) is not None
-        faq_ok = f"utter_faq/{topic}" in played["first"] or triaged
+        faq_ok = bool(answers_to(topic) & set(played["first"])) or triaged
         results.faq.add(topic, faq_ok)
-        results.faq_first.add(
-            topic, first_answer(played["first"]) == f"utter_faq/{topic}" or triaged
-        )
+        results.faq_first.add(topic, first_answer(played["first"]) in answers_to(topic) or triaged)
         if not faq_ok:
             results.failures.append(f"patient {patient['id']} faq {topic}: {played['first']}")
     if expected == "emergency" and got == "emergency":
@@ -274,21 +298,24 @@ def judge_patient(patient: dict[str, Any], played: dict[str, Any], results: Resu
         results.over.append(summary + "\n" + "\n".join(played["transcript"]))
 
 
-def load_set(name: str) -> list[dict[str, Any]]:
-    """One file of the held-out set."""
-    data = yaml.safe_load((HELDOUT / f"{name}.yml").read_text(encoding="utf-8"))
+def load_set(name: str, folder: Path = HELDOUT) -> list[dict[str, Any]]:
+    """One file of a held-out set; a set may leave out either file."""
+    path = folder / f"{name}.yml"
+    if not path.exists() and folder != HELDOUT:
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return list(data[name])
 
 
-def evaluate(bot: Bot, values: dict[str, str], today: date) -> Results:
-    """Runs the whole held-out set against ``bot``."""
+def evaluate(bot: Bot, values: dict[str, str], today: date, folder: Path = HELDOUT) -> Results:
+    """Runs a whole held-out set (``benchmarks/heldout/`` unless told) against ``bot``."""
     names = ReplyNames(ROOT / "domain.yml", values)
     results = Results()
-    for case in load_set("messages"):
+    for case in load_set("messages", folder):
         sender = f"heldout-{uuid.uuid4().hex[:12]}"
         replies = names.of(bot.say(sender, fill_dates(case["text"], today)))
         judge_message(case, replies, results)
-    for patient in load_set("patients"):
+    for patient in load_set("patients", folder):
         judge_patient(patient, simulate(bot, names, patient, today), results)
     return results
 
@@ -344,10 +371,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running bot's Rasa server (default: start one)")
     parser.add_argument("--verbose", "-v", action="store_true", help="print every failure")
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=HELDOUT,
+        help="a folder with messages.yml and/or patients.yml, such as a blind set kept "
+        "outside the repository (default: benchmarks/heldout)",
+    )
     args = parser.parse_args(argv)
     settings = clinic.load()
     with bot_for(args.url) as bot:
-        results = evaluate(bot, settings.response_values(), settings.today())
+        results = evaluate(bot, settings.response_values(), settings.today(), args.set)
     report(results, args.verbose)
     return 0
 

@@ -36,10 +36,10 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   that could not be answered); with an emergency sign, the sign's check, its advice first. A
   classifier's ``crisis`` or ``distress`` that the screen does not keep gives way to its
   next intent.
-* **A general question about an emergency sign** ("can botox make you slur your words?", "my
-  mum says it can make your throat close up"), with no symptom of the patient's own, becomes
-  ``ask_warning_signs``: the warning signs and what to do if they happen, never "call 999
-  now". One about a red flag keeps the classifier's article answer.
+* **A general question about an emergency sign or a red flag** ("can botox make you slur
+  your words?", "is it possible to get double vision from botox? I'm fine"), with no symptom
+  of the patient's own, becomes ``ask_warning_signs``: the warning signs and what to do if
+  they happen, never "call 999 now" (the questions' words: ``aftercare/lexicon/questions.yml``).
 * **A message mostly in a non-Latin script** (Chinese, Arabic, Cyrillic, ...) becomes
   ``non_english``: the bot reads English only, and character n-grams cannot learn every
   script from a few examples.
@@ -63,10 +63,10 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, META
 from rasa.shared.nlu.training_data.message import Message
 
 from aftercare import answers, concern, spelling, symptoms
-from aftercare.answers import body_change, yes_no
+from aftercare.answers import asks_question, body_change, yes_no
 from aftercare.concern import Concern, assess, figurative
 from aftercare.severity import Severity, most_severe
-from aftercare.slots import body_change_entities, screening_entities
+from aftercare.slots import body_change_entities, concern_hint_entities, screening_entities
 from aftercare.symptoms import (
     Screening,
     ScreeningQuestion,
@@ -74,6 +74,8 @@ from aftercare.symptoms import (
     Trend,
     aside,
     asked,
+    asks_about_warning_signs,
+    general_question,
     screen,
 )
 from components.long_messages import classified_part, prescreened
@@ -158,8 +160,8 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             # acknowledged, with the help line, and nothing asked.
             "distress_with_sign_intent": "distress_with_sign",
             # A general question about an emergency sign, with no symptom of the patient's own
-            # ("can botox make you slur your words?"): the warning signs, and what to do if
-            # they happen. One about a red flag keeps the article's answer ("when to come back").
+            # ("can botox make you slur your words?"), or about a red flag: the warning signs,
+            # and what to do if they happen.
             "asked_sign_intent": "ask_warning_signs",
             # The classifier's intent for a concern, and how it is met when the words do not
             # tell its level: as distress (help offered, the help line, a gentle question).
@@ -207,6 +209,13 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")
             concern = self._concern(message, text, words)
+            if concern is Concern.DISTRESS and words is Concern.NONE and asks_question(text):
+                # Only the classifier's hint of distress, in a message that asks something
+                # ("slept on my face, have I ruined it?"): answered as usual, and a gentle
+                # word about help follows the answer (actions/article.py).
+                concern = Concern.NONE
+                entities = self.add_extractor_name(concern_hint_entities(len(text)))
+                message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             if concern is Concern.UNCLEAR and screening.severity.decides:
                 # A sign's check follows the reply, so no question about harm could be
                 # answered: the help lines, without asking.
@@ -226,14 +235,23 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             if (
                 not screening.present
                 and not self._keeps(intent, text)
-                and most_severe(s.severity for s in asked(text)) is Severity.EMERGENCY
+                and (
+                    most_severe(s.severity for s in asked(text)).decides
+                    or asks_about_warning_signs(text)
+                )
             ):
+                # A general question about a red flag or an emergency sign ("can botox give
+                # you double vision? I don't have it"): the warning signs, not the alarm.
                 _set_intent(message, self._config["asked_sign_intent"])
                 continue
             # A change the article says nothing about ("feeling a bit sick since this
             # morning") is a symptom of its own, checked like the others; asked as a
             # question, it keeps the article's answer and the safety net (actions/article.py).
-            other = intent != "faq" and change.beyond
+            # A change the classifier took for a question is checked too when it is the
+            # patient's own story (own_story): the article's answer, then the check.
+            other = (intent != "faq" and change.beyond) or (
+                intent == "faq" and change.about and own_story(text)
+            )
             if (
                 screening.severity.decides
                 or self._is_concept(intent)
@@ -271,9 +289,10 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         threshold = self._config["concept_confidence"]
         added: set[Symptom] = set()
         text = classified_part(message.get(TEXT) or "").lower()  # what the classifier read
-        if _PLAIN_NO.match(text) or _ALL_FINE.search(text) or aside(text):
+        if _PLAIN_NO.match(text) or _ALL_FINE.search(text) or aside(text) or general_question(text):
             # "no, my lips and tongue are fine": a denial in words the patterns don't know;
-            # "what if my lid ever drooped?", "my friend couldn't breathe": no report.
+            # "what if my lid ever drooped?", "my friend couldn't breathe", "can botox cause
+            # double vision? not that I have it": no report.
             return screening
         ranking = message.get(INTENT_RANKING_KEY) or []
         # The concern intents are judged apart (_concern): a sign's confidence is read among
@@ -309,6 +328,28 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         if intent in self._config["keep_intents"]:
             return True
         return intent in self._config["answer_intents"] and yes_no(text) is not None
+
+
+_TOLD_WHEN = re.compile(
+    r"\b(?:ago|since|day \d+|(?:weeks?|months?|days?) (?:on|later|after|now)|"
+    r"for (?:a|\d+|two|three|four|five|six|several|a few|over a) (?:days?|weeks?|months?))\b"
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|my|me)\b")
+
+
+def own_story(text: str) -> bool:
+    """Whether a message about a change in the body tells the patient's own, now.
+
+    A change told without a question ("my smile looks different on one side since I had
+    crow's feet done"), or a question beside the patient's own story with its time ("can
+    botox affect my cheek? I had it 5 weeks ago and since day 10 my cheek doesn't lift").
+    Not a general question ("does botox make your face feel heavy?"), a supposition or
+    someone else's story (``symptoms.aside``): those get the answer, and no check.
+    """
+    written = " ".join(text.lower().replace("\u2019", "'").split())
+    if not _FIRST_PERSON.search(written) or symptoms.aside(text):
+        return False
+    return not answers.asks_question(text) or bool(_TOLD_WHEN.search(written))
 
 
 def _give_way(message: Message, names: set[str]) -> str | None:

@@ -1504,6 +1504,15 @@ PATIENT_STORIES: list[tuple[str, Severity]] = [
         "years ago my lid dropped and I couldn't lift it all the way for weeks, this time it's fine",
         Severity.EXPECTED,
     ),
+    # General questions about what the treatment can do (aftercare/lexicon/questions.yml).
+    (
+        "My husband has finally agreed to come with me for his crow's feet (he's been nicking my eye cream for years, so it's about time). Thing is, he has myasthenia gravis - it's well controlled, he's on pyridostigmine and sees his neurologist every six months. I've read botox can cause weakness and breathing or swallowing problems, and that people with his condition are more at risk. Would you still treat him, or should he ask his neurologist first? He's keen but I'm the worrier in this house.",
+        Severity.EXPECTED,
+    ),
+    (
+        "My daughter's 19 and wants baby botox. I've read it can cause trouble speaking and swallowing - is that true at low doses?",
+        Severity.EXPECTED,
+    ),
 ]
 
 KNOWN_GAPS: list[tuple[str, Severity]] = [
@@ -1568,20 +1577,12 @@ KNOWN_GAPS: list[tuple[str, Severity]] = [
         Severity.EXPECTED,
     ),
     (
-        "My husband has finally agreed to come with me for his crow's feet (he's been nicking my eye cream for years, so it's about time). Thing is, he has myasthenia gravis - it's well controlled, he's on pyridostigmine and sees his neurologist every six months. I've read botox can cause weakness and breathing or swallowing problems, and that people with his condition are more at risk. Would you still treat him, or should he ask his neurologist first? He's keen but I'm the worrier in this house.",
-        Severity.EXPECTED,
-    ),
-    (
         "How long after the injection can vision problems start? The first day, or can it be two weeks later?",
         Severity.EXPECTED,
     ),
     ("Is persistent pain at the injection site a sign of infection?", Severity.EXPECTED),
     (
         "I'm writing an article on cosmetic treatments - what are the emergency signs after botox, like trouble breathing?",
-        Severity.EXPECTED,
-    ),
-    (
-        "My daughter's 19 and wants baby botox. I've read it can cause trouble speaking and swallowing - is that true at low doses?",
         Severity.EXPECTED,
     ),
     # A supposition run on into a report with no word between: the screen takes the sign

@@ -507,4 +507,50 @@ async def test_a_date_given_to_the_emergency_question_is_kept_and_the_question_a
     assert slots["treatment_date"] == "2026-11-19"
     assert "screen_emergency" not in slots
     assert slots["requested_slot"] == "screen_emergency"
-    assert dispatcher.messages == []
+    assert responses(dispatcher) == ["noted_treatment_date"]
+    assert dispatcher.messages[0]["day"] == "19 November"
+
+
+@pytest.mark.parametrize(
+    ("text", "treated_on"),
+    [
+        ("I had my botox 16 days ago", "2026-11-08"),
+        ("it was two and a half weeks ago", "2026-11-06"),
+    ],
+)
+async def test_a_date_told_in_a_sentence_during_the_check_is_the_date_not_an_unclear_answer(
+    form, dispatcher, text: str, treated_on: str
+) -> None:
+    slots = await form(
+        text=text,
+        intent="inform",
+        requested_slot="screen_emergency",
+        slots={"symptoms": ["bruising"], "symptom_description": "bruising"},
+        entities=[],
+    )
+    assert slots["treatment_date"] == treated_on
+    assert "unclear_answers" not in slots
+    assert responses(dispatcher) == ["noted_treatment_date"]
+    assert slots["requested_slot"] == "screen_emergency"
+
+
+async def test_a_trend_told_during_the_check_is_the_trend_not_an_unclear_answer(
+    form, dispatcher
+) -> None:
+    # The bruising question of issue 25: "it's still there" answered the emergency question,
+    # was read as unclear twice, and became "call 999".
+    slots = await form(
+        text="it's still there",
+        intent="report_symptom",
+        requested_slot="screen_emergency",
+        slots={
+            "symptoms": ["bruising"],
+            "symptom_description": "bruising",
+            "treatment_date": "2026-11-08",
+            "unclear_answers": 1,
+        },
+    )
+    assert slots["improving"] is False
+    assert slots.get("screen_emergency") is None
+    assert responses(dispatcher) == ["noted_not_improving"]
+    assert slots["requested_slot"] == "screen_emergency"

@@ -8,6 +8,7 @@ from aftercare.answers import (
     Answer,
     Reading,
     answers_to_give,
+    asks_question,
     names_its_subject,
     question_part,
     read_unclear,
@@ -152,3 +153,21 @@ def test_question_part_is_what_a_longer_message_asks(text: str, expected: str | 
 )
 def test_a_question_names_its_subject_or_not(question: str, expected: bool) -> None:
     assert names_its_subject(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("will it settle?", True),
+        ("is that normal", True),
+        ("Good morning, I would like to know how many days it takes to work", True),
+        ("I'd just like to understand why", True),
+        ("please tell me when to come back", True),
+        # A report, or a statement, asks nothing.
+        ("my eye has twitched since Monday", False),
+        ("I'd like it to stop", False),
+        ("Nothing to report. Face still attached.", False),
+    ],
+)
+def test_a_message_asks_a_question_in_its_words_or_its_mark(text: str, asks: bool) -> None:
+    assert asks_question(text) is asks

@@ -114,6 +114,23 @@ def test_improving_at_day_15_is_self_care(bot: Bot, sender: str) -> None:
     assert level(bot, sender) == "self_care"
 
 
+def test_a_date_and_a_trend_told_instead_of_a_yes_or_no_are_kept_never_an_emergency(
+    bot: Bot, sender: str
+) -> None:
+    # Issue 25: this conversation about a bruise once ended in "call 999".
+    talk(bot, sender, "how long does bruising last after botox?")
+    said = talk(bot, sender, "I had my botox 16 days ago")
+    assert "noted that your treatment was on" in said[0]
+    assert EMERGENCY_QUESTION in said[-1]
+    said = talk(bot, sender, "it's still there")
+    assert "isn't getting better" in said[0]
+    assert EMERGENCY_QUESTION in said[-1]
+    talk(bot, sender, *SCREENING_NO)
+    assert level(bot, sender) == "routine"
+    slots = bot.tracker(sender)["slots"]
+    assert slots["days_since_treatment"] == 16 and slots["improving"] is False
+
+
 def test_a_red_flag_in_the_middle_of_the_form_ends_it(bot: Bot, sender: str) -> None:
     talk(bot, sender, "my eyelid keeps twitching", "a week ago", "no")
     said = talk(bot, sender, "actually my vision has gone blurry")

@@ -37,12 +37,27 @@ def _training_sentences() -> set[str]:
     return found
 
 
+BLIND_SETS = sorted(path for path in (HELDOUT / "blind").iterdir() if path.is_dir())
+"""Fresh sets written blind, each measured once before the work it judged (docs/testing.md)."""
+
+
 def _heldout_sentences() -> list[str]:
-    sentences = [case["text"] for case in load_set("messages")]
-    for patient in load_set("patients"):
-        sentences.append(patient["opening"])
-        sentences.extend(str(line) for line in patient["says"].values())
+    sentences: list[str] = []
+    for folder in (HELDOUT, *BLIND_SETS):
+        sentences += [case["text"] for case in load_set("messages", folder)]
+        for patient in load_set("patients", folder):
+            sentences.append(patient["opening"])
+            sentences.extend(str(line) for line in patient["says"].values())
     return sentences
+
+
+@pytest.mark.parametrize("folder", BLIND_SETS, ids=lambda path: path.name)
+def test_every_blind_set_is_read_by_the_harness(folder: Path) -> None:
+    messages, patients = load_set("messages", folder), load_set("patients", folder)
+    assert messages or patients
+    for patient in patients:
+        assert set(patient["says"]) == set(QUESTIONS.values()), patient["id"]
+        assert patient["level"] in LEVELS
 
 
 def test_the_heldout_set_is_big_enough() -> None:

@@ -12,7 +12,14 @@ import pytest
 from aftercare.answers import about_the_body, beyond_the_article
 from aftercare.concern import Concern, assess, examples
 from aftercare.lexicon import compile_phrase, compile_phrases, load
-from aftercare.symptoms import Symptom, for_someone_treated, screen
+from aftercare.symptoms import (
+    Symptom,
+    asked,
+    asks_about_warning_signs,
+    for_someone_treated,
+    general_question,
+    screen,
+)
 from aftercare.triage import Level, Report, decide
 
 TODAY = date(2026, 11, 24)
@@ -119,6 +126,63 @@ def test_every_people_example_is_read_so(section: str, text: str, matches: bool)
 )
 def test_a_message_for_someone_treated_is_told(text: str, expected: bool) -> None:
     assert for_someone_treated(text) is expected
+
+
+# --- aftercare/lexicon/questions.yml ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", load("questions")["general_question"]["must"])
+def test_a_sign_in_a_general_question_is_asked_not_told(text: str) -> None:
+    assert not screen(text).severity.decides
+
+
+@pytest.mark.parametrize("text", load("questions")["general_question"]["must_not"])
+def test_a_sign_told_beside_a_question_is_told(text: str) -> None:
+    assert screen(text).present
+    assert not asked(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("is it possible to get double vision from botox? I'm fine", {Symptom.DOUBLE_VISION}),
+        ("can botox spread and make you weak all over? I feel normal", {Symptom.GENERAL_WEAKNESS}),
+        ("is it possible to get double vision this late? I've had it since yesterday", set()),
+    ],
+)
+def test_a_general_question_asks_about_its_sign(text: str, asks: set[Symptom]) -> None:
+    assert asked(text) == asks
+
+
+@pytest.mark.parametrize(
+    ("after", "told"),
+    [(text, True) for text in load("questions")["told_after"]["must"]]
+    + [(text, False) for text in load("questions")["told_after"]["must_not"]],
+)
+def test_words_after_a_question_that_tell_the_sign_make_it_a_report(after: str, told: bool) -> None:
+    text = f"can botox give you double vision? {after}"
+    assert bool(screen(text).present) is told
+    assert bool(asked(text)) is not told
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(text, True) for text in load("questions")["not_mine"]["must"]]
+    + [(text, False) for text in load("questions")["not_mine"]["must_not"]],
+)
+def test_a_general_question_by_someone_without_the_sign_is_told_apart(
+    text: str, expected: bool
+) -> None:
+    assert general_question(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(text, True) for text in load("questions")["about_warning_signs"]["must"]]
+    + [(text, False) for text in load("questions")["about_warning_signs"]["must_not"]],
+)
+def test_a_general_question_about_a_warning_sign_is_told_apart(text: str, expected: bool) -> None:
+    assert asks_about_warning_signs(text) is expected
 
 
 # --- aftercare/lexicon/signs.yml --------------------------------------------------------------

@@ -318,12 +318,32 @@ def test_a_concern_for_the_patients_safety_comes_first(
         ("the suspense is killing me lol", [("concern", 0.6), ("thank", 0.3)], "thank"),
         # A figure of speech beside other words of death is no figure of speech alone.
         ("i wanna die. this twitch is killing me", [("concern", 0.6), ("faq", 0.3)], "crisis"),
+        # A question only the classifier reads as distress is answered (with a word about
+        # help after the answer: test_a_question_read_as_distress_only_by_the_classifier...).
+        (
+            "slept on my face by accident, have I wrecked it?",
+            [("concern", 0.9), ("faq", 0.05)],
+            "faq",
+        ),
     ],
 )
 def test_the_classifiers_concern_is_asked_about_or_gives_way(
     text: str, ranking: list[tuple[str, float]], expected: str
 ) -> None:
     assert ranked(text, *ranking).get("intent")["name"] == expected
+
+
+def test_a_question_read_as_distress_only_by_the_classifier_carries_the_hint() -> None:
+    hinted = ranked("have I ruined it, sleeping on my face?", ("concern", 0.9), ("faq", 0.05))
+    told = ranked("I feel so hopeless, will it ever settle?", ("concern", 0.9), ("faq", 0.05))
+    plain = ranked("have I ruined it, sleeping on my face?", ("faq", 0.9), ("concern", 0.05))
+
+    def hints(message: Message) -> bool:
+        return any(e["entity"] == "concern_hint" for e in message.get("entities", []))
+
+    assert hints(hinted)
+    assert told.get("intent")["name"] == "distress" and not hints(told)
+    assert not hints(plain)
 
 
 @pytest.mark.parametrize(
@@ -339,7 +359,19 @@ def test_the_classifiers_concern_is_asked_about_or_gives_way(
         # ... with a symptom of the patient's own, the check; about a common effect, the answer.
         ("can botox make you slur? my eye twitches since monday", "faq", "report_symptom"),
         ("can botox cause drooping?", "faq", "faq"),
-        ("what if my lid ever drooped so much I couldn't open it?", "faq", "faq"),
+        ("what if my lid ever drooped so much I couldn't open it?", "faq", "ask_warning_signs"),
+        (
+            "is it possible to get double vision from botox? not that I have it",
+            "faq",
+            "ask_warning_signs",
+        ),
+        ("is it possible to get double vision? I've had it since monday", "faq", "report_symptom"),
+        # ... and one whose sign the screen has no name for, asked by someone without it.
+        (
+            "could botox ever affect your swallowing? I feel completely normal",
+            "faq",
+            "ask_warning_signs",
+        ),
         # A request stays a request.
         ("can botox make you slur? can I talk to a nurse", "ask_human", "ask_human"),
     ],
@@ -388,3 +420,28 @@ def test_a_change_the_article_does_not_name_starts_the_check_unless_asked() -> N
         "report_symptom"
     )
     assert screened("can botox make you feel sick?", "faq").get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "classified", "expected"),
+    [
+        # A change the classifier took for a question, told as the patient's own: the check.
+        (
+            "my smile looks different on one side since I had my crow's feet done",
+            "faq",
+            "report_symptom",
+        ),
+        (
+            "can botox affect my cheek? I had it 5 weeks ago and since day 10 my cheek won't lift",
+            "faq",
+            "report_symptom",
+        ),
+        # A general question, a supposition or someone else's story: the answer alone.
+        ("does botox make your face feel heavy?", "faq", "faq"),
+        ("my friend says her face felt numb for weeks, will mine?", "faq", "faq"),
+    ],
+)
+def test_the_patients_own_change_is_checked_though_classified_a_question(
+    text: str, classified: str, expected: str
+) -> None:
+    assert screened(text, classified).get("intent")["name"] == expected
