@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 import dateparser
 
@@ -302,6 +303,36 @@ _TODAY_IS = re.compile(
 
 def _read_today_is(match: re.Match[str], ctx: _Context) -> tuple[TreatmentDate, str] | None:
     return TreatmentDate(), "ignored"
+
+
+_T = TypeVar("_T")
+_TODAY_WORDS = re.compile(r"\b(?:today(?:'s|s)?|is|it's|its|it|now|being|the date)\b")
+
+
+def _stated_today(cleaned: str, today: date, date_order: str) -> date | None:
+    """The day the patient says today is ("it's the 23rd today"), if they say one."""
+    match = _TODAY_IS.search(cleaned)
+    if match is None:
+        return None
+    said = _TODAY_WORDS.sub(" ", match.group(0))
+    days = [i.result.treated_on for i in _find(said, today, date_order) if i.result.treated_on]
+    return days[0] if len(days) == 1 else None
+
+
+def _against_stated_today(
+    cleaned: str, today: date, date_order: str, read: Callable[[str, date], _T]
+) -> tuple[_T, int] | None:
+    """A treatment date said against another date ("on the 5th, and it's the 23rd today").
+
+    The patient's two dates are read against each other: the treatment was as many days
+    before today as the 5th is before the 23rd, whatever today's date. Returns ``read``'s
+    result on the patient's own calendar and the days to move it by, or ``None`` when the
+    patient gives no today of their own.
+    """
+    stated = _stated_today(cleaned, today, date_order)
+    if stated is None or stated == today:
+        return None
+    return read(_TODAY_IS.sub(" ", cleaned), stated), (today - stated).days
 
 
 _VAGUE_DAY = re.compile(
@@ -854,6 +885,14 @@ def parse_treatment_date(text: str, today: date, date_order: str = "DMY") -> Tre
     button = _BUTTONS.get(cleaned.rstrip(" .!"))
     if button is not None:
         return _days_ago(button, today)
+    against = _against_stated_today(
+        cleaned, today, date_order, lambda t, d: parse_treatment_date(t, d, date_order)
+    )
+    if against is not None:
+        result, shift = against
+        if result.treated_on is None:
+            return result
+        return TreatmentDate(treated_on=result.treated_on + timedelta(days=shift))
     kept = [
         item for item in _find(cleaned, today, date_order) if _about_the_treatment(cleaned, item)
     ]
@@ -968,6 +1007,12 @@ def treatment_date_in_report(text: str, today: date, date_order: str = "DMY") ->
     mentions of the treatment is read, so a long story costs little more than a short one.
     """
     cleaned = _normalise(head_and_tail(text, REPORT_HEAD, REPORT_TAIL))
+    against = _against_stated_today(
+        cleaned, today, date_order, lambda t, d: treatment_date_in_report(t, d, date_order)
+    )
+    if against is not None:
+        found, shift = against
+        return found + timedelta(days=shift) if found else None
     anchors = _treatment_mentions(cleaned)
     dates: set[date] = set()
     for start, end in _windows(anchors, len(cleaned)):

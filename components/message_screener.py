@@ -112,7 +112,8 @@ _PLAIN_NO = re.compile(r"\W*(?:no+|nope|nah+|not really|none|nothing|never)\b")
 _ALL_FINE = re.compile(
     r"\b(?:everything|all|it|they|both|things)(?:'s| is| are| seems?| looks?| feels?)? "
     r"(?:all )?(?:fine|ok|okay|good|normal|great)\b|\b(?:are|is|seem|seems|feel|feels) "
-    r"(?:totally |completely |perfectly )?(?:fine|ok|okay|normal)\b"
+    r"(?:totally |completely |perfectly )?(?:fine|ok|okay|normal)\b|"
+    r"\bnothing (?:much |new |at all )?to report\b"
 )
 
 
@@ -270,7 +271,9 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             return found
         intent = message.get(INTENT) or {}
         classified = self._config["classifier_concerns"].get(intent.get("name"))
-        if classified is None or figurative(text):
+        if classified is None or figurative(text) or _ALL_FINE.search(text.lower()):
+            # "This twitch is killing me", "just checking in, everything seems fine": the
+            # words say what the classifier's hint of distress does not.
             return Concern.NONE
         return Concern(classified)
 

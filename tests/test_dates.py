@@ -175,6 +175,36 @@ def test_a_day_of_the_month(text: str, today: date, day: date) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        # Said against the patient's own today: as many days before today as the one date is
+        # before the other, whatever the bot's calendar says (issue 25).
+        ("treated on the 5th, and it's the 23rd today", 18),
+        ("I had it on the 3rd, today is the 21st", 18),
+        ("on the 25th, today's the 23rd", 29),  # the 25th of the month before
+        ("it was the 20th, now it's the 7th", 18),  # 20 October to 7 November
+        ("the 1st, it's the 1st today", 0),  # the patient's today is the bot's: nothing moves
+    ],
+)
+def test_a_date_said_against_another_date_is_read_against_it(text: str, days: int) -> None:
+    today = date(2026, 12, 1)
+    assert parse_treatment_date(text, today).days_before(today) == days
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("I had botox on the 5th and it's the 23rd today, my brow is still high", 18),
+        ("my botox was on the 20th, today's the 7th, and the twitch won't stop", 18),
+    ],
+)
+def test_a_report_with_a_date_against_another_is_read_against_it(text: str, days: int) -> None:
+    today = date(2026, 12, 1)
+    found = treatment_date_in_report(text, today)
+    assert found is not None and (today - found).days == days
+
+
+@pytest.mark.parametrize(
     ("text", "today", "day"),
     [
         # Today is Tuesday 24 November 2026 unless another day is given.

@@ -207,6 +207,7 @@ RESPONSE_OF_ADVICE = {
     "sudden": "triage_emergency_sudden",
     "filler": "triage_emergency_filler",
     "infection": "triage_urgent",
+    "clinic": "triage_urgent",
 }
 
 

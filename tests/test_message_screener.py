@@ -318,6 +318,17 @@ def test_a_concern_for_the_patients_safety_comes_first(
         ("the suspense is killing me lol", [("concern", 0.6), ("thank", 0.3)], "thank"),
         # A figure of speech beside other words of death is no figure of speech alone.
         ("i wanna die. this twitch is killing me", [("concern", 0.6), ("faq", 0.3)], "crisis"),
+        # ... or words that say all is well.
+        (
+            "just checking in, had my botox last week and everything seems fine",
+            [("concern", 0.8), ("inform", 0.1)],
+            "inform",
+        ),
+        (
+            "Nothing to report. Face still attached. Ha.",
+            [("concern", 0.5), ("thank", 0.3)],
+            "thank",
+        ),
         # A question only the classifier reads as distress is answered (with a word about
         # help after the answer: test_a_question_read_as_distress_only_by_the_classifier...).
         (
