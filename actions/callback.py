@@ -19,18 +19,19 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from aftercare import clinic, database, slots
+from aftercare import clinic, privacy, slots
 from aftercare.config import ConfigError
 from handover import contact
 from handover.store import Handover
+from storage import database
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_OFFERED = slots.CALLBACK_OFFERED
-CALLBACK_NAME = slots.CALLBACK_NAME
-CALLBACK_PHONE = slots.CALLBACK_PHONE
-CALLBACK_TIME = slots.CALLBACK_TIME
-CALLBACK_SLOTS = slots.CALLBACK_SLOTS
+CALLBACK_NAME = privacy.CALLBACK_NAME
+CALLBACK_PHONE = privacy.CALLBACK_PHONE
+CALLBACK_TIME = privacy.CALLBACK_TIME
+CALLBACK_SLOTS = privacy.CALLBACK_SLOTS
 ERASE_CONVERSATION = database.ERASE_SLOT
 """Set by action_delete_my_data: the tracker store then erases the conversation's events."""
 FORGET_CONTACT = database.FORGET_SLOT

@@ -13,8 +13,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from aftercare import database, slots
-from aftercare.privacy import FORM
+from aftercare import slots
+from aftercare.privacy import CALLBACK_SLOTS, FORM
+from storage import database
 
 CARRIED_OVER = (
     slots.SYMPTOMS,
@@ -55,5 +56,5 @@ class ActionSessionStart(Action):
 def left_half_way(tracker: Tracker) -> bool:
     """Whether the last session ended in the callback form, or with its details unconfirmed."""
     return tracker.active_loop_name == FORM or any(
-        tracker.get_slot(slot) is not None for slot in slots.CALLBACK_SLOTS
+        tracker.get_slot(slot) is not None for slot in CALLBACK_SLOTS
     )

@@ -2,7 +2,7 @@
 
 Plain Python, no Rasa import. A setting is read where it is used (the retention in
 ``handover/__main__.py``, the channels' limits in ``components/*_channel.py``, the database
-URL in ``aftercare/database.py``); these functions turn what was written into a number, or
+URL in ``storage/database.py``); these functions turn what was written into a number, or
 raise :class:`ConfigError` saying which setting, what it must be, and what it was.
 """
 

@@ -19,8 +19,9 @@ shows where something was taken out): the patient's messages and the read-back g
 ``REDACTED`` as their text, the contact slots are set to null. A form the patient confirmed
 (``action_save_callback``) is never touched.
 
-Plain Python over events as Rasa stores them (JSON objects), no Rasa import;
-``aftercare/database.py`` applies it to the stored rows.
+Plain Python over events as Rasa stores them (JSON objects), no Rasa import, and no other
+module of ``aftercare``: ``storage/database.py`` applies it to the stored rows, and opening the
+database must not load the symptom screen.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aftercare.slots import CALLBACK_SLOTS
+CALLBACK_NAME = "callback_name"
+CALLBACK_PHONE = "callback_phone"
+CALLBACK_TIME = "callback_time"
+CALLBACK_SLOTS = (CALLBACK_NAME, CALLBACK_PHONE, CALLBACK_TIME)
+"""The slots of the contact details the callback form collects: what goes when not confirmed."""
 
 REDACTED = "(contact details not kept)"
 """The text of a message that held contact details the patient did not confirm."""

@@ -25,11 +25,8 @@ TRIAGE_LEVEL = "triage_level"
 TRIAGE_REASONS = "triage_reasons"
 DAYS_SINCE_TREATMENT = "days_since_treatment"
 CALLBACK_OFFERED = "callback_offered"
-CALLBACK_NAME = "callback_name"
-CALLBACK_PHONE = "callback_phone"
-CALLBACK_TIME = "callback_time"
-CALLBACK_SLOTS = (CALLBACK_NAME, CALLBACK_PHONE, CALLBACK_TIME)
-"""The contact details the callback form collects (``aftercare/privacy.py``: when they go)."""
+# The contact details' slots (callback_name, _phone, _time) are in aftercare/privacy.py, with
+# the rules of when they go: the database applies them without loading the symptom screen.
 
 DESCRIPTION_LIMIT = 2000
 """Characters of the patient's own words kept in ``symptom_description`` (the tracker keeps all)."""

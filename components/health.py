@@ -1,7 +1,7 @@
 """``GET /webhooks/health/``: whether the Rasa server can use its database, for monitoring.
 
 200 ``{"database": "ok"}``, or 503 with the problem by name: ``{"database": "read-only"}``
-(also ``missing``, ``full``, ``unreachable``, ``locked``, ``failing``; ``aftercare/storage.py``).
+(also ``missing``, ``full``, ``unreachable``, ``locked``, ``failing``; ``storage/faults.py``).
 Each request looks at the database (for SQLite its file too), so the answer is the state now,
 and a database that is back is noticed here even before the next patient writes. While the
 answer is 503, patients get the fail-safe advice (``components/storage_failsafe.py``).
@@ -21,7 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from aftercare import storage
+from storage import faults
 
 
 class HealthInput(InputChannel):
@@ -38,7 +38,7 @@ class HealthInput(InputChannel):
 
         @health.route("/", methods=["GET"])
         async def report(request: Request) -> HTTPResponse:
-            problems = [found for db in storage.watched() if (found := db.probe()) is not None]
+            problems = [found for db in faults.watched() if (found := db.probe()) is not None]
             if problems:
                 return response.json({"database": str(problems[0])}, status=503)
             return response.json({"database": "ok"})

@@ -8,7 +8,7 @@ they had just arrived: with PostgreSQL down, "yes" to "Do you have any trouble b
 got "What can I help you with?".
 
 ``FailSafeSQLTrackerStore`` is ``BoundedSQLTrackerStore`` handling the database's errors
-itself (``aftercare/storage.py`` names them):
+itself (``storage/faults.py`` names them):
 
 * While the database cannot be read or written (read-only, missing, full, unreachable,
   locked), Rasa gets the conversation as last known followed by a *mark*: an
@@ -42,8 +42,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from aftercare import storage
 from components.tracker_store import BoundedSQLTrackerStore, state_as_events
+from storage import faults
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ T = TypeVar("T")
 UNAVAILABLE = {"tracker_store": "unavailable"}
 """The metadata of the mark that tells the fail-safe policy the conversation store failed."""
 
-READABLE = (storage.Problem.READ_ONLY, storage.Problem.FULL, storage.Problem.LOCKED)
+READABLE = (faults.Problem.READ_ONLY, faults.Problem.FULL, faults.Problem.LOCKED)
 """Problems under which a conversation can still be read, to judge the message with it."""
 
 MAX_REMEMBERED = 10_000
@@ -79,8 +79,8 @@ class FailSafeSQLTrackerStore(BoundedSQLTrackerStore):
     def __init__(self, domain: Domain | None = None, **kwargs: Any) -> None:
         """Connects like ``BoundedSQLTrackerStore`` and watches the database's health."""
         super().__init__(domain, **kwargs)
-        storage.create_missing_tables(self.engine, self.Base.metadata)
-        self.health = storage.DatabaseHealth("conversations", self.engine)
+        faults.create_missing_tables(self.engine, self.Base.metadata)
+        self.health = faults.DatabaseHealth("conversations", self.engine)
         self._unsaved: OrderedDict[str, DialogueStateTracker] = OrderedDict()
         self._states: OrderedDict[str, list[Event]] = OrderedDict()
         self._unstorable: OrderedDict[str, bool] = OrderedDict()
@@ -95,12 +95,12 @@ class FailSafeSQLTrackerStore(BoundedSQLTrackerStore):
             return await self._retrieve_turn(sender_id)
         except Exception as error:  # not the database's: this conversation's turn alone
             logger.error("A conversation could not be read (%s)", type(error).__name__)
-            return self._marked(sender_id, None, storage.Problem.FAILING)
+            return self._marked(sender_id, None, faults.Problem.FAILING)
 
     async def _retrieve_turn(self, sender_id: str) -> DialogueStateTracker | None:
         if self._unstorable.pop(sender_id, None):  # what is stored is behind: the state in memory
             logger.warning("A conversation's last turn was not stored: the fail-safe answers")
-            return self._marked(sender_id, None, storage.Problem.FAILING)
+            return self._marked(sender_id, None, faults.Problem.FAILING)
         problem = self.health.current()
         if problem is None and sender_id in self._unsaved:
             problem = await self._write_unsaved(sender_id)
@@ -145,18 +145,18 @@ class FailSafeSQLTrackerStore(BoundedSQLTrackerStore):
     async def _read(self, sender_id: str) -> DialogueStateTracker | None:
         try:
             return await super().retrieve(sender_id)
-        except storage.FileChanged as changed:
+        except faults.FileChanged as changed:
             self.health.reopened(changed)
             return await super().retrieve(sender_id)
 
     async def _write(self, tracker: DialogueStateTracker) -> None:
         try:
             await super().save(tracker)
-        except storage.FileChanged as changed:
+        except faults.FileChanged as changed:
             self.health.reopened(changed)
             await super().save(tracker)
 
-    async def _write_unsaved(self, sender_id: str) -> storage.Problem | None:
+    async def _write_unsaved(self, sender_id: str) -> faults.Problem | None:
         """Writes the turns kept in memory; the problem if the database still fails.
 
         Not if the conversation went on without them (on another Rasa server sharing the
@@ -186,7 +186,7 @@ class FailSafeSQLTrackerStore(BoundedSQLTrackerStore):
             return connection.execute(latest).scalar() != known
 
     def _marked(
-        self, sender_id: str, tracker: DialogueStateTracker | None, problem: storage.Problem
+        self, sender_id: str, tracker: DialogueStateTracker | None, problem: faults.Problem
     ) -> DialogueStateTracker | None:
         """The conversation as last known (or a new one), then the mark for the fail-safe.
 

@@ -47,10 +47,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from aftercare import database, storage
 from aftercare.config import ConfigError
 from speedups.events import deserialise
 from speedups.json_text import dumps
+from storage import database, faults
 
 CHECKPOINT_MARK = {"tracker_store": "checkpoint"}
 """Metadata of the synthetic events that restore a conversation's state."""
@@ -137,15 +137,15 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         super().__init__(domain, **kwargs)
         engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
         # Both databases: no SQL values (a patient's words) in error messages, and a dropped
-        # connection replaced (aftercare/storage.py); PostgreSQL keeps Rasa's pool settings.
+        # connection replaced (storage/faults.py); PostgreSQL keeps Rasa's pool settings.
         options = create_engine_kwargs(engine.url)
         if engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool), 4 %
             # of the server's time under load. A pool keeps them open; the server uses them
-            # from one thread at a time, and look at the file first (aftercare/storage.py).
-            options = storage.sqlite_pool(engine.url)
+            # from one thread at a time, and look at the file first (storage/faults.py).
+            options = faults.sqlite_pool(engine.url)
         engine.dispose()
-        pooled = sa.create_engine(engine.url, **storage.engine_options(engine.url, **options))
+        pooled = sa.create_engine(engine.url, **faults.engine_options(engine.url, **options))
         if engine.dialect.name == "sqlite":
             sa.event.listen(pooled, "connect", database.sqlite_pragmas)
         self.engine = pooled

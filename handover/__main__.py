@@ -24,8 +24,8 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import SQLAlchemyError
 
 from aftercare import config
-from aftercare.storage import problem_of
 from handover.store import Handover, to_csv
+from storage.faults import problem_of
 
 UNCONFIRMED_HOURS = 24
 """How long a patient may leave a callback form half way before the details are forgotten.

@@ -33,9 +33,9 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from aftercare import clinic, config
-from aftercare.storage import problem_of
 from handover import live
 from handover.store import Handover, Line, Referral, to_csv
+from storage.faults import problem_of
 
 logger = logging.getLogger(__name__)
 

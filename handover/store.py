@@ -1,6 +1,6 @@
 """Referral records and callback requests in SQL (SQLite by default, PostgreSQL by URL).
 
-One table, ``referrals``, in the same database as Rasa's conversations (``aftercare/database.py``
+One table, ``referrals``, in the same database as Rasa's conversations (``storage/database.py``
 says which, and erases a conversation), so that the staff view can show a referral's
 transcript and "delete my data" and the retention command can erase both. The schema is
 created on first use. Plain SQLAlchemy, no Rasa import.
@@ -28,8 +28,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from aftercare import database, storage
-from aftercare.database import events
+from storage import database, faults
+from storage.database import events
 
 logger = logging.getLogger(__name__)
 
@@ -124,19 +124,19 @@ def engine_for(url: str) -> sa.engine.Engine:
     """One engine per database, made on first use; the schema is created if missing.
 
     An SQLite file is made here, at first use, and never again by a connection: deleted while
-    the program runs, it stays missing (``aftercare/storage.py``: ``existing_file``).
+    the program runs, it stays missing (``storage/faults.py``: ``existing_file``).
     """
     # No SQL values (a patient's words) in error messages; a dropped connection replaced.
-    options = storage.engine_options(url)
+    options = faults.engine_options(url)
     path = sa.engine.make_url(url).database
     if sa.engine.make_url(url).get_backend_name() == "sqlite" and path and path != ":memory:":
         with contextlib.suppress(sqlite3.Error):  # else the first use says what is wrong
             sqlite3.connect(path).close()  # the file, if there is none yet
-        options["creator"] = storage.existing_file(path)
+        options["creator"] = faults.existing_file(path)
     engine = sa.create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", database.sqlite_pragmas)
-    storage.create_missing_tables(engine, metadata)  # a file made again by an operator
+    faults.create_missing_tables(engine, metadata)  # a file made again by an operator
     metadata.create_all(engine)
     if engine.dialect.name == "sqlite":
         _add_autoincrement(engine)
@@ -451,9 +451,9 @@ class Handover:
         return deleted, True
 
     def _disk_full(self, error: BaseException) -> bool:
-        path = storage.sqlite_path(self.engine)
-        return storage.problem_of(error) is storage.Problem.FULL or (
-            path is not None and storage.file_problem(path) is storage.Problem.FULL
+        path = faults.sqlite_path(self.engine)
+        return faults.problem_of(error) is faults.Problem.FULL or (
+            path is not None and faults.file_problem(path) is faults.Problem.FULL
         )
 
     def _erase(self, conversation_id: str, zero_freed: bool = True) -> int:

@@ -32,13 +32,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from aftercare import clinic, database
+from aftercare import clinic
 from aftercare.answers import body_change
 from aftercare.slots import body_change_entities, screening_entities
 from aftercare.summary import summarise
 from aftercare.symptoms import screen
 from components.tracker_store import BoundedSQLTrackerStore
 from handover.store import Handover, engine_for, referrals
+from storage import database
 from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 from tools.servers import Servers, running_bot
 

@@ -1,6 +1,6 @@
 """Bad settings get one clear line when a program starts, not a traceback at first use.
 
-The checks (aftercare/config.py, aftercare/database.py) table-driven, then where they are
+The checks (aftercare/config.py, storage/database.py) table-driven, then where they are
 used: the handover command line and staff view (run as a patient's clinic would run them),
 the channels built from credentials.yml, the tracker store, the actions.
 """
@@ -21,11 +21,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.callback import ActionSaveCallback
 from actions.triage import ActionTriage
-from aftercare import config, database
+from aftercare import config
 from aftercare.config import ConfigError
 from components.rest_channel import RestInput
 from components.socketio_channel import SocketIOInput
 from components.tracker_store import BoundedSQLTrackerStore
+from storage import database
 from tests.conftest import ROOT, TrackerFactory
 from tests.test_actions import NO_RED_FLAGS, responses
 

@@ -2,7 +2,7 @@
 
 The patient always gets an answer, the fail-safe advice by severity; the log names the
 problem at ERROR; the health endpoint reports it; everything recovers by itself once the
-database is back. The pieces first (``aftercare/storage.py``, ``components/storage_failsafe.py``,
+database is back. The pieces first (``storage/faults.py``, ``components/storage_failsafe.py``,
 the fail-safe policy, the staff view), then the real servers (marked ``servers``): SQLite on a
 small ext4 file system of its own (made immutable with ``chattr +i``, deleted, filled up), and PostgreSQL
 through a proxy that is cut and restored under load (the machine's own PostgreSQL keeps running).
@@ -34,13 +34,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from aftercare import database, storage
-from aftercare.storage import Problem
 from components.failsafe import ActionServerFailSafe
 from components.log_privacy import PatientTextFilter
 from components.storage_failsafe import FailSafeSQLTrackerStore, is_mark, storage_failed
 from handover import staff
 from handover.store import Handover, engine_for
+from storage import database, faults
+from storage.faults import Problem
 from tests.conftest import ROOT, refer
 from tests.test_failsafe import predicted, said
 from tests.test_socketio_channel import Patient
@@ -59,7 +59,7 @@ def rasa_domain() -> Domain:
 @pytest.fixture
 def no_retry_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     """A problem a failed read or write showed is tried again at once."""
-    monkeypatch.setattr(storage, "RETRY_SECONDS", 0.0)
+    monkeypatch.setattr(faults, "RETRY_SECONDS", 0.0)
 
 
 def can_make_immutable(tmp_path: Path) -> bool:
@@ -77,7 +77,7 @@ def immutable(path: Path, on: bool = True) -> None:
     subprocess.run(["chattr", "+i" if on else "-i", *files], check=True)
 
 
-# --- Naming the problem (aftercare/storage.py) ---------------------------------------------
+# --- Naming the problem (storage/faults.py) ------------------------------------------------
 
 
 def sqlite_engine(path: Path, **options: Any) -> sa.engine.Engine:
@@ -128,7 +128,7 @@ def write_locked(tmp_path: Path) -> None:
 
 def connect_unreachable(_tmp_path: Path) -> None:
     url = f"postgresql://postgres@127.0.0.1:{free_port()}/aftercare"
-    sa.create_engine(url, **storage.engine_options(url)).connect()
+    sa.create_engine(url, **faults.engine_options(url)).connect()
 
 
 @pytest.mark.parametrize(
@@ -147,14 +147,14 @@ def test_each_fault_is_named(
 ) -> None:
     with pytest.raises(sa.exc.SQLAlchemyError) as raised:
         fault(tmp_path)
-    assert storage.problem_of(raised.value) is problem
+    assert faults.problem_of(raised.value) is problem
 
 
 def test_the_engines_error_messages_hold_no_values(tmp_path: Path) -> None:
     statement = sa.text("INSERT INTO nowhere VALUES (:words)")
     url = f"sqlite:///{tmp_path / 'x.db'}"
     messages = []
-    for options in ({}, storage.engine_options(url)):
+    for options in ({}, faults.engine_options(url)):
         engine = sa.create_engine(url, **options)
         with pytest.raises(sa.exc.OperationalError) as raised, engine.begin() as connection:
             connection.execute(statement, {"words": "my name is Zebrafinch"})
@@ -163,7 +163,7 @@ def test_the_engines_error_messages_hold_no_values(tmp_path: Path) -> None:
     assert "Zebrafinch" not in messages[1]
 
 
-# --- The SQLite file under the pool (aftercare/storage.py) ---------------------------------
+# --- The SQLite file under the pool (storage/faults.py) ------------------------------------
 
 notes = sa.MetaData()
 sa.Table("notes", notes, sa.Column("words", sa.Text))
@@ -176,8 +176,8 @@ def watched_engine(path: Path) -> sa.engine.Engine:
     """
     sqlite3.connect(path).close()
     url = f"sqlite:///{path}"
-    engine = sqlite_engine(path, **storage.engine_options(url, **storage.sqlite_pool(url)))
-    storage.create_missing_tables(engine, notes)
+    engine = sqlite_engine(path, **faults.engine_options(url, **faults.sqlite_pool(url)))
+    faults.create_missing_tables(engine, notes)
     return engine
 
 
@@ -195,14 +195,14 @@ def test_a_deleted_file_stays_missing_until_it_is_made_again_then_gets_its_table
         connection.execute(sa.text("INSERT INTO notes VALUES ('before')"))
     for file in tmp_path.glob("conversations.db*"):
         file.unlink()
-    health = storage.DatabaseHealth("test", engine)
-    with pytest.raises(storage.FileChanged) as changed:
+    health = faults.DatabaseHealth("test", engine)
+    with pytest.raises(faults.FileChanged) as changed:
         count_notes(engine)
     assert changed.value.problem is Problem.MISSING
     for _ in range(3):  # neither a use nor a health check makes the file again
         with pytest.raises(sa.exc.OperationalError) as raised:
             health.run(lambda: count_notes(engine))
-        assert storage.problem_of(raised.value) is Problem.MISSING
+        assert faults.problem_of(raised.value) is Problem.MISSING
         assert health.probe() is Problem.MISSING
         assert not path.exists()
     sqlite3.connect(path).close()  # an operator (or the start-up) makes it again
@@ -215,7 +215,7 @@ def test_a_health_check_never_makes_the_database(tmp_path: Path, deleted_before:
     path = tmp_path / "conversations.db"
     engine = watched_engine(path)
     count_notes(engine)
-    health = storage.DatabaseHealth("test", engine)
+    health = faults.DatabaseHealth("test", engine)
     path.unlink()
     if deleted_before == "a read":
         with pytest.raises(sa.exc.SQLAlchemyError):
@@ -229,11 +229,11 @@ import sqlite3, subprocess, sys
 from pathlib import Path
 import sqlalchemy as sa
 sys.path.insert(0, {root!r})
-from aftercare import database, storage
+from storage import database, faults
 path = Path({path!r})
 sqlite3.connect(path).close()  # as the start-up makes it: the pool never makes a file
 url = f"sqlite:///{{path}}"
-pool = storage.sqlite_pool(url) if {watched} else {{"poolclass": sa.pool.QueuePool}}
+pool = faults.sqlite_pool(url) if {watched} else {{"poolclass": sa.pool.QueuePool}}
 engine = sa.create_engine(url, **pool)
 sa.event.listen(engine, "connect", database.sqlite_pragmas)
 def count_notes(engine):
@@ -246,11 +246,11 @@ files = [str(p) for p in path.parent.glob(path.name + "*")]
 subprocess.run(["chattr", "+i", *files], check=True)
 try:
     count_notes(engine)
-except storage.FileChanged as changed:
+except faults.FileChanged as changed:
     print(changed.problem, flush=True)
 try:
     count_notes(engine)
-except storage.FileChanged as changed:
+except faults.FileChanged as changed:
     print(changed.problem, flush=True)
 subprocess.run(["chattr", "-i", *files], check=True)
 with engine.begin() as connection:
@@ -520,7 +520,7 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
 def fill(path: Path, keep_free: int) -> sqlite3.Connection:
     """The Rasa server's connection, having written 110 KB rows until ``keep_free`` bytes are left.
 
-    The conversation store stops writing with less than 1 MB free (storage.MIN_FREE_BYTES).
+    The conversation store stops writing with less than 1 MB free (faults.MIN_FREE_BYTES).
     """
     server = sqlite3.connect(path, isolation_level=None)
     server.execute("PRAGMA journal_mode=WAL")
@@ -558,8 +558,8 @@ def test_erasure_works_on_a_disk_the_conversation_store_found_full(tiny_disk: Pa
     """Issue 23, hole 3: with the disk full, `python -m handover erase` failed, "disk is full"."""
     path = tiny_disk / "conversations.db"
     refer(Handover(engine_for(f"sqlite:///{path}")), "filler-0")
-    server = fill(path, keep_free=storage.MIN_FREE_BYTES // 2)
-    assert storage.file_problem(str(path)) is Problem.FULL
+    server = fill(path, keep_free=faults.MIN_FREE_BYTES // 2)
+    assert faults.file_problem(str(path)) is Problem.FULL
     run = erase(path, "filler-0")
     assert run.returncode == 0, run.stderr
     assert "Deleted" in run.stdout and "Traceback" not in run.stderr
@@ -730,7 +730,7 @@ def test_sqlite_made_read_only_gives_the_fail_safe_and_recovers(
         assert UNAVAILABLE in reply and TEST_PHONE in reply
         assert health(sqlite_servers) == (503, {"database": "read-only"})
         assert sqlite_servers.rasa is not None and sqlite_servers.rasa.poll() is None
-        assert "ERROR    aftercare.storage  - The conversations database is read-only" in (
+        assert "ERROR    storage.faults  - The conversations database is read-only" in (
             rasa_log(sqlite_servers)
         )
     finally:
@@ -774,10 +774,10 @@ def test_sqlite_deleted_while_running_stays_a_fault_through_health_checks_until_
     assert not path.exists()
     reply = say(bot, sender, "yes")  # to the emergency question asked before the deletion
     assert EMERGENCY in reply[-1]
-    assert "ERROR    aftercare.storage  - The conversations database is missing" in (
+    assert "ERROR    storage.faults  - The conversations database is missing" in (
         rasa_log(sqlite_servers)
     )
-    time.sleep(storage.RETRY_SECONDS + 0.5)
+    time.sleep(faults.RETRY_SECONDS + 0.5)
     assert health(sqlite_servers) == (503, {"database": "missing"})
     assert not path.exists()
     # An operator makes it again: any `python -m handover` command does.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,9 @@ from tests.conftest import ROOT
 
 FORBIDDEN = {
     # The clinic's rules: plain Python, testable without Rasa.
-    "aftercare": {"rasa", "rasa_sdk", "actions", "components", "handover", "speedups"},
+    "aftercare": {"rasa", "rasa_sdk", "actions", "components", "handover", "speedups", "storage"},
+    # The database: plain SQLAlchemy, used by the Rasa server, the action server and handover.
+    "storage": {"rasa", "rasa_sdk", "actions", "components", "handover", "speedups"},
     # The action server's glue: rasa-sdk only, never the Rasa server's code.
     "actions": {"rasa", "components", "speedups"},
     # Rasa plug-ins: never the action server's code.
@@ -20,7 +24,13 @@ FORBIDDEN = {
     # Referrals and the staff view: plain Python and SQLAlchemy.
     "handover": {"rasa", "rasa_sdk", "actions", "components", "speedups"},
     # Changes to Rasa's internals: Rasa and the standard library only.
-    "speedups": {"rasa_sdk", "actions", "aftercare", "components", "handover"},
+    "speedups": {"rasa_sdk", "actions", "aftercare", "components", "handover", "storage"},
+}
+
+NEVER_LOADED = {
+    # Opening the database loads neither Rasa nor the symptom screen (its lexicon and spelling
+    # dictionary), whatever it imports from aftercare (privacy, config).
+    "storage": {"rasa", "rasa_sdk", "aftercare.symptoms"},
 }
 
 
@@ -48,6 +58,30 @@ def test_the_check_sees_an_import_it_must_refuse(tmp_path: Path) -> None:
     module = tmp_path / "module.py"
     module.write_text("import os\nfrom rasa.core import run\nimport rasa_sdk.events as e\n")
     assert imported_packages(module) == {"os", "rasa", "rasa_sdk"}
+
+
+def loaded_modules(modules: list[str]) -> set[str]:
+    """Every module a new interpreter has loaded once it imported ``modules``, directly or not."""
+    code = f"import sys, {', '.join(modules)}; print(' '.join(sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return set(done.stdout.split())
+
+
+@pytest.mark.parametrize("package", sorted(NEVER_LOADED))
+def test_a_package_loads_none_it_must_not(package: str) -> None:
+    modules = [
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if path.name != "__init__.py"
+    ]
+    assert sorted(loaded_modules([package, *modules]) & NEVER_LOADED[package]) == []
+
+
+def test_the_load_check_sees_a_chain_of_imports() -> None:
+    # aftercare.slots reads the screening: it loads the symptom screen through its imports.
+    assert "aftercare.symptoms" in loaded_modules(["aftercare.slots"])
 
 
 def readme_layout() -> set[str]:

@@ -28,11 +28,11 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from aftercare import database, privacy
-from aftercare.privacy import REDACTED, Span
-from aftercare.slots import CALLBACK_SLOTS
+from aftercare import privacy
+from aftercare.privacy import CALLBACK_SLOTS, REDACTED, Span
 from components.tracker_store import BoundedSQLTrackerStore
 from handover.store import Handover
+from storage import database
 from tests.conftest import ROOT, everything_stored, refer
 
 # --- Which events hold unconfirmed details ---------------------------------------------------
