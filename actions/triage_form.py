@@ -23,7 +23,7 @@ from actions.article import article_answers, give_answers
 from aftercare import clinic, slots
 from aftercare.answers import Answer, asks_question, read_unclear, yes_no
 from aftercare.dates import DateProblem, parse_treatment_date, treatment_date_in_report
-from aftercare.symptoms import Screening, ScreeningQuestion, Trend
+from aftercare.symptoms import Screening, ScreeningQuestion, Trend, asks_about_warning_signs
 from aftercare.triage import questions_needed
 
 CONCERN_INTENTS = frozenset({"crisis", "crisis_check", "distress", "distress_with_sign"})
@@ -193,7 +193,12 @@ class ValidateTriageForm(FormValidationAction):
         tracker.slots.update(values)
         urgent = latest.severity.decides
         articles = article_answers(tracker)
-        if reported and not urgent and (starting or asks_question(text)):
+        asking = reported and not urgent and (starting or asks_question(text))
+        if asking and asks_about_warning_signs(text):
+            # "A friend says botox can close your throat, could it happen to me? I'm fine,
+            # just a twitch": the warning signs, then the check of the twitch.
+            dispatcher.utter_message(response="utter_warning_signs")
+        if asking:
             give_answers(dispatcher, tracker, articles)
         if articles and reported and not urgent and (starting or asks_question(text)):
             values.setdefault(

@@ -339,11 +339,14 @@ def _about_warning_signs() -> re.Pattern[str]:
 
 
 def asks_about_warning_signs(text: str) -> bool:
-    """Whether a general question by someone without the sign names a warning sign.
+    """Whether ``text`` asks in general about a red flag or an emergency sign, not told.
 
-    "Can botox affect your swallowing? I'm fine": words the screen reads no sign in, in a
-    question it answers with the warning signs.
+    By the sign's name ("can botox make you slur your words?", :func:`asked`), or, by
+    someone who says they do not have it, in words the screen reads no sign in ("can botox
+    affect your swallowing? I'm fine"). Such a question gets the warning signs.
     """
+    if most_severe(s.severity for s in asked(text)).decides:
+        return True
     return general_question(text) and bool(_about_warning_signs().search(normalise(text)))
 
 

@@ -65,7 +65,7 @@ from rasa.shared.nlu.training_data.message import Message
 from aftercare import answers, concern, spelling, symptoms
 from aftercare.answers import asks_question, body_change, yes_no
 from aftercare.concern import Concern, assess, figurative
-from aftercare.severity import Severity, most_severe
+from aftercare.severity import Severity
 from aftercare.slots import body_change_entities, concern_hint_entities, screening_entities
 from aftercare.symptoms import (
     Screening,
@@ -73,7 +73,6 @@ from aftercare.symptoms import (
     Symptom,
     Trend,
     aside,
-    asked,
     asks_about_warning_signs,
     general_question,
     screen,
@@ -236,10 +235,7 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             if (
                 not screening.present
                 and not self._keeps(intent, text)
-                and (
-                    most_severe(s.severity for s in asked(text)).decides
-                    or asks_about_warning_signs(text)
-                )
+                and asks_about_warning_signs(text)
             ):
                 # A general question about a red flag or an emergency sign ("can botox give
                 # you double vision? I don't have it"): the warning signs, not the alarm.

@@ -554,3 +554,18 @@ async def test_a_trend_told_during_the_check_is_the_trend_not_an_unclear_answer(
     assert slots.get("screen_emergency") is None
     assert responses(dispatcher) == ["noted_not_improving"]
     assert slots["requested_slot"] == "screen_emergency"
+
+
+async def test_a_general_question_about_a_sign_beside_a_common_effect_gets_both(
+    form, dispatcher
+) -> None:
+    # Issue 25: "a friend told me botox can make your throat close up ... I'm fine, just a
+    # twitch" got "call 999 now". It gets the warning signs, then the check of the twitch.
+    slots = await form(
+        text="a friend told me botox can make your throat close up. could that happen with "
+        "mine? I'm fine, just a twitch",
+    )
+    said = responses(dispatcher)
+    assert said[0] == "utter_warning_signs"
+    assert slots["symptoms"] == ["twitching"]
+    assert slots["requested_slot"] == "screen_emergency"
