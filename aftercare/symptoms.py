@@ -350,6 +350,27 @@ def asks_about_warning_signs(text: str) -> bool:
     return general_question(text) and bool(_about_warning_signs().search(normalise(text)))
 
 
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def screen_told(text: str) -> Screening:
+    """The screening of what the patient tells, not of what they ask about.
+
+    For a general question by someone who says they do not have its sign
+    (:func:`general_question`), only the sentences outside the questions count: "is it
+    possible to go blind from botox? My eyes are a bit dry but I can see perfectly well"
+    tells dry eyes. Any other message is screened whole (:func:`screen`).
+    """
+    if not general_question(text):
+        return screen(text)
+    told = [
+        sentence
+        for sentence in _SENTENCES.split(text)
+        if "?" not in sentence and not _supposition().search(normalise(sentence))
+    ]
+    return screen(" ".join(told))
+
+
 def _told_later(text: str, start: int) -> bool:
     """Whether the patient says from ``start`` on that they have it, not denied.
 

@@ -75,7 +75,7 @@ from aftercare.symptoms import (
     aside,
     asks_about_warning_signs,
     general_question,
-    screen,
+    screen_told,
 )
 from components.long_messages import classified_part, prescreened
 
@@ -197,7 +197,7 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         for message in messages:
             text = message.get(TEXT) or ""
             # A long message's screening, read in pieces by the channel, or the text's own.
-            screening = prescreened(text, message.get(METADATA)) or screen(text)
+            screening = prescreened(text, message.get(METADATA)) or screen_told(text)
             words = assess(text)
             screening = self._with_concepts(message, screening, words is Concern.NONE)
             change = body_change(classified_part(text))

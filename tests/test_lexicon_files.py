@@ -19,6 +19,7 @@ from aftercare.symptoms import (
     for_someone_treated,
     general_question,
     screen,
+    screen_told,
 )
 from aftercare.triage import Level, Report, decide
 
@@ -133,7 +134,7 @@ def test_a_message_for_someone_treated_is_told(text: str, expected: bool) -> Non
 
 @pytest.mark.parametrize("text", load("questions")["general_question"]["must"])
 def test_a_sign_in_a_general_question_is_asked_not_told(text: str) -> None:
-    assert not screen(text).severity.decides
+    assert not screen_told(text).severity.decides
 
 
 @pytest.mark.parametrize("text", load("questions")["general_question"]["must_not"])
@@ -161,7 +162,7 @@ def test_a_general_question_asks_about_its_sign(text: str, asks: set[Symptom]) -
 )
 def test_words_after_a_question_that_tell_the_sign_make_it_a_report(after: str, told: bool) -> None:
     text = f"can botox give you double vision? {after}"
-    assert bool(screen(text).present) is told
+    assert screen(text).severity.decides is told
     assert bool(asked(text)) is not told
 
 

@@ -377,6 +377,18 @@ def test_a_question_read_as_distress_only_by_the_classifier_carries_the_hint() -
             "ask_warning_signs",
         ),
         ("is it possible to get double vision? I've had it since monday", "faq", "report_symptom"),
+        # Told outside the question only: no sign (the warning signs), or a common effect
+        # (the check, which gives the warning signs first).
+        (
+            "what would an allergic reaction to botox look like? I haven't had any reaction",
+            "faq",
+            "ask_warning_signs",
+        ),
+        (
+            "is it possible to go blind from botox? my eyes are a bit dry but I can see fine",
+            "faq",
+            "report_symptom",
+        ),
         # ... and one whose sign the screen has no name for, asked by someone without it.
         (
             "could botox ever affect your swallowing? I feel completely normal",
