@@ -11,10 +11,6 @@ When an answer says the article does not cover something and the message is abou
 nothing about ("feeling a bit sick"), the safety net follows (``safety_net``: sudden, severe
 or worse, call the clinic now, or NHS 111 when it is closed; 999 in an emergency). The NLU
 reads that (the ``symptom`` and ``body_change`` entities), not this action.
-
-A question that only the intent classifier read as distress ("slept on my face, have I
-ruined it?") is answered as usual, and a gentle word about where help is follows the answer
-(``distress_hint``; the NLU's ``concern_hint`` entity).
 """
 
 from __future__ import annotations
@@ -32,7 +28,6 @@ ANSWERS_SLOT = "article_answers"
 """Where ``action_answer_question`` records the answers it gave (``domain.yml``)."""
 NOT_COVERED = "utter_faq/not_covered"
 SAFETY_NET = "safety_net"
-DISTRESS_HINT = "distress_hint"
 
 
 def give_answers(dispatcher: CollectingDispatcher, tracker: Tracker, answers: list[str]) -> None:
@@ -48,8 +43,6 @@ def give_answers(dispatcher: CollectingDispatcher, tracker: Tracker, answers: li
     about_the_body = bool(slots.screening_from_entities(entities).present) or bool(change)
     if (NOT_COVERED in answers and about_the_body) or slots.BEYOND_THE_ARTICLE in change:
         dispatcher.utter_message(response=SAFETY_NET)
-    if answers and slots.has_concern_hint(entities):
-        dispatcher.utter_message(response=DISTRESS_HINT)
 
 
 def article_answers(tracker: Tracker, least: float = ANSWER_MIN_CONFIDENCE) -> list[str]:

@@ -68,22 +68,6 @@ def body_change_entities(about: bool, beyond: bool, length: int) -> list[dict[st
     ]
 
 
-CONCERN_HINT = "concern_hint"
-"""The NLU entity for a message only the classifier read as distress, which asks something:
-it is answered as usual, with a gentle word about help after the answer."""
-
-
-def concern_hint_entities(length: int) -> list[dict[str, Any]]:
-    """The hint of distress, as an NLU entity spanning the whole message."""
-    hint = {"entity": CONCERN_HINT, "value": "distress", "start": 0, "end": length}
-    return [{**hint, "confidence": 1.0}]
-
-
-def has_concern_hint(entities: Iterable[Mapping[str, Any]]) -> bool:
-    """Whether the NLU attached the hint of distress to a message."""
-    return any(e.get("entity") == CONCERN_HINT for e in entities)
-
-
 def body_change_from_entities(entities: Iterable[Mapping[str, Any]]) -> frozenset[str]:
     """The ``body_change`` values the NLU attached to a message."""
     return frozenset(str(e.get("value")) for e in entities if e.get("entity") == BODY_CHANGE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
+from aftercare.symptoms import Symptom
 from components import message_screener
 from components.long_messages import HEAD, TAIL
 from components.message_screener import MessageScreener, mostly_non_latin
@@ -235,6 +236,29 @@ def test_the_classifier_is_not_believed_on_a_supposition_or_someone_elses_sign(t
 
 
 @pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # A "no" to the group's question in words the screen has no pattern for.
+        (
+            "my lid is a bit droopy since the botox, I can open it properly, it just sits lower",
+            "report_eyelid",
+        ),
+        # A cheek that will not lift is no weakness of the body.
+        ("my right cheek won't lift when I smile since the botox", "report_emergency"),
+        # A general question by someone who says they are fine.
+        (
+            "can botox cause double vision? not that I have it, just reading horror stories",
+            "report_vision",
+        ),
+    ],
+)
+def test_the_classifier_is_not_believed_where_the_words_say_no(text: str, concept: str) -> None:
+    message = classified(text, [(concept, 0.9)])
+    signs = {Symptom(value) for kind, value in entities(message) if kind == "symptom"}
+    assert not any(sign.severity.decides for sign in signs)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "my words sound odd, my husband keeps asking if I've been drinking",
@@ -329,12 +353,12 @@ def test_a_concern_for_the_patients_safety_comes_first(
             [("concern", 0.5), ("thank", 0.3)],
             "thank",
         ),
-        # A question only the classifier reads as distress is answered (with a word about
-        # help after the answer: test_a_question_read_as_distress_only_by_the_classifier...).
+        # A question the classifier alone reads as distress is met as distress: answering it
+        # instead lost crises on a fresh set ("is there a number I can ring at night?...").
         (
-            "slept on my face by accident, have I wrecked it?",
+            "is there a number I can ring at night? nothing feels worth it lately",
             [("concern", 0.9), ("faq", 0.05)],
-            "faq",
+            "distress",
         ),
     ],
 )
@@ -342,19 +366,6 @@ def test_the_classifiers_concern_is_asked_about_or_gives_way(
     text: str, ranking: list[tuple[str, float]], expected: str
 ) -> None:
     assert ranked(text, *ranking).get("intent")["name"] == expected
-
-
-def test_a_question_read_as_distress_only_by_the_classifier_carries_the_hint() -> None:
-    hinted = ranked("have I ruined it, sleeping on my face?", ("concern", 0.9), ("faq", 0.05))
-    told = ranked("I feel so hopeless, will it ever settle?", ("concern", 0.9), ("faq", 0.05))
-    plain = ranked("have I ruined it, sleeping on my face?", ("faq", 0.9), ("concern", 0.05))
-
-    def hints(message: Message) -> bool:
-        return any(e["entity"] == "concern_hint" for e in message.get("entities", []))
-
-    assert hints(hinted)
-    assert told.get("intent")["name"] == "distress" and not hints(told)
-    assert not hints(plain)
 
 
 @pytest.mark.parametrize(
@@ -468,3 +479,13 @@ def test_the_patients_own_change_is_checked_though_classified_a_question(
     text: str, classified: str, expected: str
 ) -> None:
     assert screened(text, classified).get("intent")["name"] == expected
+
+
+def test_a_sign_the_classifier_barely_reads_beside_distress_is_no_sign() -> None:
+    # Read among the intents other than the concern, 0.03 beside 0.96 would be 0.75: "call
+    # 999" for a patient who cries every morning. A sign needs a tenth of the whole at least.
+    text = "every morning I wake up, check my lips and cry"
+    barely = classified(text, [("concern", 0.96), ("report_emergency", 0.03)])
+    worried = classified(text, [("concern", 0.5), ("report_emergency", 0.4)])
+    assert not {e for e in entities(barely) if e[0] == "symptom"}
+    assert ("symptom", "breathing_swallowing_or_speaking") in entities(worried)
