@@ -31,6 +31,7 @@ shell: ## Same as run, but chat with the bot in this terminal
 # tests beside the REST ones. About 20 minutes on a clean clone (docs/testing.md).
 test: setup lint audit model ## Everything CI runs: lint, audit, unit, data, stories, NLU, REST, browser
 	@$(MAKE) --no-print-directory -j2 --output-sync=target nlu unit validate core
+	@scripts/apt-install.sh chromium chromium-driver fonts-noto-color-emoji nginx
 	@$(MAKE) --no-print-directory -j2 --output-sync=target e2e browser
 
 lint: setup ## ruff and mypy

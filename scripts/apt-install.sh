@@ -4,6 +4,10 @@
 #   scripts/apt-install.sh nginx                                             (make e2e)
 # Playwright (in the lock) drives Debian's Chromium: no browser download.
 set -euo pipefail
+# One at a time: `make test` runs the REST and browser tests side by side, and apt refuses a
+# second apt-get while the first holds its lock.
+exec 9> "${TMPDIR:-/tmp}/aftercare-apt-install.lock"
+flock 9
 missing=()
 for package in "$@"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
