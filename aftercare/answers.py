@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from aftercare.lexicon import compile_phrases, load
 from aftercare.spelling import mended
-from aftercare.symptoms import normalise
+from aftercare.symptoms import aside, in_first_person, normalise
 
 
 class Answer(StrEnum):
@@ -268,6 +268,27 @@ def body_change(text: str) -> BodyChange:
         about=beyond or any(_body_words().search(reading) for reading in readings),
         beyond=beyond,
     )
+
+
+_TOLD_WHEN = re.compile(
+    r"\b(?:ago|since|day \d+|(?:weeks?|months?|days?) (?:on|later|after|now)|"
+    r"for (?:a|\d+|two|three|four|five|six|several|a few|over a) (?:days?|weeks?|months?))\b"
+)
+
+
+def own_story(text: str) -> bool:
+    """Whether a message about a change in the body tells the patient's own, now.
+
+    A change told without a question ("my smile looks different on one side since I had
+    crow's feet done"), or a question beside the patient's own story with its time ("can
+    botox affect my cheek? I had it 5 weeks ago and since day 10 my cheek doesn't lift").
+    Not a general question ("does botox make your face feel heavy?"), a supposition or
+    someone else's story (``symptoms.aside``): those get the answer, and no check.
+    """
+    written = normalise(text)
+    if not in_first_person(written) or aside(text):
+        return False
+    return not asks_question(text) or bool(_TOLD_WHEN.search(written))
 
 
 def about_the_body(text: str) -> bool:

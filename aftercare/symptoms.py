@@ -321,6 +321,7 @@ def _not_mine() -> re.Pattern[str]:
     return compile_phrases(load("questions")["not_mine"]["phrases"])
 
 
+@functools.lru_cache(maxsize=256)  # asked of the same message by each reading of it
 def general_question(text: str) -> bool:
     """Whether ``text`` asks in general about what the treatment can do, not having it.
 
@@ -465,6 +466,11 @@ def _aside(text: str, start: int, end: int, carer: bool = False, suppositions: b
         return False
     others = list(_SOMEONE_ELSES.finditer(text, first, start))
     return bool(others) and not _FIRST_PERSON.search(text, others[-1].end(), end)
+
+
+def in_first_person(text: str) -> bool:
+    """Whether ``text`` (normalised) speaks of the writer: "I", "my", "me"."""
+    return bool(_FIRST_PERSON.search(text))
 
 
 def aside(text: str) -> bool:

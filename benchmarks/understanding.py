@@ -157,8 +157,8 @@ def answers_to(topic: str) -> set[str]:
 
 def first_answer(names: list[str]) -> str | None:
     """The first of the article's answers (or the warning signs) among a turn's replies."""
-    answers = {"utter_warning_signs"}
-    return next((n for n in names if n.startswith("utter_faq/") or n in answers), None)
+    also = set().union(*ALSO_ANSWERS.values())
+    return next((n for n in names if n.startswith("utter_faq/") or n in also), None)
 
 
 def outcome(names: list[str]) -> str | None:

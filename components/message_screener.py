@@ -254,9 +254,9 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             # morning") is a symptom of its own, checked like the others; asked as a
             # question, it keeps the article's answer and the safety net (actions/article.py).
             # A change the classifier took for a question is checked too when it is the
-            # patient's own story (own_story): the article's answer, then the check.
+            # patient's own story (answers.own_story): the article's answer, then the check.
             other = (intent != "faq" and change.beyond) or (
-                intent == "faq" and change.about and own_story(text)
+                intent == "faq" and change.about and answers.own_story(text)
             )
             if (
                 screening.severity.decides
@@ -339,28 +339,6 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         if intent in self._config["keep_intents"]:
             return True
         return intent in self._config["answer_intents"] and yes_no(text) is not None
-
-
-_TOLD_WHEN = re.compile(
-    r"\b(?:ago|since|day \d+|(?:weeks?|months?|days?) (?:on|later|after|now)|"
-    r"for (?:a|\d+|two|three|four|five|six|several|a few|over a) (?:days?|weeks?|months?))\b"
-)
-_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|my|me)\b")
-
-
-def own_story(text: str) -> bool:
-    """Whether a message about a change in the body tells the patient's own, now.
-
-    A change told without a question ("my smile looks different on one side since I had
-    crow's feet done"), or a question beside the patient's own story with its time ("can
-    botox affect my cheek? I had it 5 weeks ago and since day 10 my cheek doesn't lift").
-    Not a general question ("does botox make your face feel heavy?"), a supposition or
-    someone else's story (``symptoms.aside``): those get the answer, and no check.
-    """
-    written = " ".join(text.lower().replace("\u2019", "'").split())
-    if not _FIRST_PERSON.search(written) or symptoms.aside(text):
-        return False
-    return not answers.asks_question(text) or bool(_TOLD_WHEN.search(written))
 
 
 def _give_way(message: Message, names: set[str]) -> str | None:

@@ -10,6 +10,7 @@ from aftercare.answers import (
     answers_to_give,
     asks_question,
     names_its_subject,
+    own_story,
     question_part,
     read_unclear,
     yes_no,
@@ -171,3 +172,17 @@ def test_a_question_names_its_subject_or_not(question: str, expected: bool) -> N
 )
 def test_a_message_asks_a_question_in_its_words_or_its_mark(text: str, asks: bool) -> None:
     assert asks_question(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("my smile looks different on one side since I had my crow's feet done", True),
+        ("can botox affect my cheek? I had it 5 weeks ago and my cheek won't lift", True),
+        ("does botox make your face feel heavy?", False),  # a general question
+        ("my forehead feels heavy, is that normal?", False),  # asked, with no time of its own
+        ("my friend says her face felt numb for weeks, will mine?", False),  # someone else's
+    ],
+)
+def test_own_story_is_the_patients_own_change_told(text: str, own: bool) -> None:
+    assert own_story(text) is own
