@@ -28,6 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from handover import schema
 from storage import database, faults
 from storage.database import events
 
@@ -57,10 +58,69 @@ referrals = sa.Table(
     sa.Column("handled_by", sa.String(80), nullable=True),
     # The patient said no to the callback (the offer, the read-back, or "stop" half way).
     sa.Column("callback_declined_at", sa.DateTime(timezone=True), nullable=True),
+    # The clinic's workflow (STATUSES), and the staff member it is assigned to.
+    sa.Column("status", sa.String(16), nullable=False, server_default="new", index=True),
+    sa.Column("assigned_to", sa.String(80), nullable=True),
     sqlite_autoincrement=True,
 )
-ADDED_COLUMNS = ("callback_declined_at",)
-"""Columns added after the table was first made: added to an older table on first use."""
+STATUSES = ("new", "called", "booked", "no answer", "closed")
+"""A referral's status as the clinic works it: ``closed`` is what "handled" means."""
+
+referral_changes = sa.Table(
+    "referral_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("referral_id", sa.Integer, nullable=False, index=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("by", sa.String(80), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # status, assigned or note
+    sa.Column("old_value", sa.Text, nullable=True),
+    sa.Column("new_value", sa.Text, nullable=True),
+    sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("undone_by", sa.String(80), nullable=True),
+)
+"""Every change staff made to a referral (a note is one too), so that it can be undone."""
+
+staff_accounts = sa.Table(
+    "staff_accounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(80), nullable=False, unique=True),
+    sa.Column("role", sa.String(8), nullable=False),  # nurse or lead
+    sa.Column("password_hash", sa.Text, nullable=False),  # argon2
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("password_set_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("disabled_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("actor", sa.String(80), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("referral_id", sa.Integer, nullable=True, index=True),
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+)
+"""Who viewed, exported, handled or changed what, and when (no words of a patient's)."""
+
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("referral_id", sa.Integer, nullable=False, index=True),
+    sa.Column("channel", sa.String(16), nullable=False),  # email or webhook
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("given_up_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+)
+"""The outbox of alerts to the nurse on duty, one row per delivery (``handover/notify.py``)."""
 NOTIFY_CHANNEL = "aftercare_referrals"
 """PostgreSQL's ``NOTIFY`` channel on which a new referral's number is sent (the staff
 view's live alerts listen on it, ``handover/live.py``)."""
@@ -88,6 +148,8 @@ class Referral:
     handled_at: datetime | None
     handled_by: str | None
     callback_declined_at: datetime | None = None
+    status: str = "new"
+    assigned_to: str | None = None
 
     @property
     def callback_status(self) -> str:
@@ -136,77 +198,10 @@ def engine_for(url: str) -> sa.engine.Engine:
     engine = sa.create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", database.sqlite_pragmas)
-    faults.create_missing_tables(engine, metadata)  # a file made again by an operator
-    metadata.create_all(engine)
-    if engine.dialect.name == "sqlite":
-        _add_autoincrement(engine)
-    _add_columns(engine)
+    # A file made again by an operator gets today's tables, marked as migrated.
+    faults.create_missing_tables(engine, metadata, then=schema.stamp_statements())
+    schema.upgrade(engine)
     return engine
-
-
-def _add_columns(engine: sa.engine.Engine) -> None:
-    """Adds the columns of ``ADDED_COLUMNS`` that a ``referrals`` table made earlier lacks.
-
-    Nullable columns only, so the rows stay as they were. Two programs starting at once may
-    both try: PostgreSQL's ``IF NOT EXISTS`` and SQLite's "duplicate column" make the second
-    a no-op.
-    """
-    present = {column["name"] for column in sa.inspect(engine).get_columns(referrals.name)}
-    for name in ADDED_COLUMNS:
-        if name in present:
-            continue
-        kind = referrals.c[name].type.compile(dialect=engine.dialect)
-        guard = "IF NOT EXISTS " if engine.dialect.name == "postgresql" else ""
-        try:
-            with engine.begin() as connection:
-                connection.exec_driver_sql(
-                    f"ALTER TABLE {referrals.name} ADD COLUMN {guard}{name} {kind}"
-                )
-        except sa.exc.OperationalError as error:
-            if "duplicate column" not in str(error.orig):
-                raise
-        logger.info("The referrals table has a new column: %s", name)
-
-
-def _add_autoincrement(engine: sa.engine.Engine) -> None:
-    """Rebuilds a ``referrals`` table that SQLite created without ``AUTOINCREMENT`` (before 0.2).
-
-    Without it SQLite gives the next referral the highest number in the table plus one, so
-    erasing the newest referral gives its number to the next patient. The rows are copied
-    with their numbers into a table with ``AUTOINCREMENT``, in one write transaction that
-    other processes wait for; from then on no number is given twice. A number erased before
-    the rebuild, above every number left, is given once more: nothing remembers it.
-    """
-    raw = engine.raw_connection()
-    sqlite = raw.driver_connection
-    level = sqlite.isolation_level
-    sqlite.isolation_level = None  # the statements below, BEGIN included, as written
-    try:
-        sqlite.execute("BEGIN IMMEDIATE")
-        try:
-            (sql,) = sqlite.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
-                (referrals.name,),
-            ).fetchone()
-            if "AUTOINCREMENT" not in sql.upper():
-                columns = ", ".join(column.name for column in referrals.columns)
-                sqlite.execute(f"ALTER TABLE {referrals.name} RENAME TO old_referrals")
-                sqlite.execute(str(sa.schema.CreateTable(referrals).compile(engine)))
-                sqlite.execute(
-                    f"INSERT INTO {referrals.name} ({columns}) "
-                    f"SELECT {columns} FROM old_referrals ORDER BY id"
-                )
-                sqlite.execute("DROP TABLE old_referrals")
-                for index in referrals.indexes:
-                    sqlite.execute(str(sa.schema.CreateIndex(index).compile(engine)))
-                logger.info("Referral numbers are no longer given twice (AUTOINCREMENT)")
-            sqlite.execute("COMMIT")
-        except BaseException:
-            sqlite.execute("ROLLBACK")
-            raise
-    finally:
-        sqlite.isolation_level = level
-        raw.close()
 
 
 def _text(value: str) -> str:
@@ -378,7 +373,7 @@ class Handover:
             result = connection.execute(
                 referrals.update()
                 .where(referrals.c.id == referral_id, referrals.c.handled_at.is_(None))
-                .values(handled_at=now, handled_by=_text(by)[:80])
+                .values(handled_at=now, handled_by=_text(by)[:80], status="closed")
             )
             return bool(result.rowcount)
 

@@ -23,7 +23,7 @@ import os
 import sqlite3
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
@@ -292,12 +292,16 @@ def sqlite_pool(engine_url: str | sa.engine.URL) -> dict[str, Any]:
     return {"poolclass": SQLiteFilePool, "sqlite_file": path, "creator": existing_file(path)}
 
 
-def create_missing_tables(engine: sa.engine.Engine, metadata: sa.MetaData) -> None:
+def create_missing_tables(
+    engine: sa.engine.Engine, metadata: sa.MetaData, then: Sequence[str] = ()
+) -> None:
     """Every new connection to the engine's SQLite file creates the tables it lacks.
 
     A file deleted while the servers run and made again by an operator (or another program's
     start-up) is empty; without this its tables ("no such table: referrals") would only come
-    back with a restart.
+    back with a restart. Only a file with none of the tables gets them (an older file's
+    tables are its migrations' work), followed by the statements of ``then`` (the mark of
+    the migrations those tables are at).
     """
     if sqlite_path(engine) is None:
         return
@@ -307,13 +311,16 @@ def create_missing_tables(engine: sa.engine.Engine, metadata: sa.MetaData) -> No
         try:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             existing = {row[0] for row in cursor.fetchall()}
+            if not existing.isdisjoint(metadata.tables):
+                return
             for table in metadata.sorted_tables:
-                if table.name in existing:
-                    continue
                 for ddl in [CreateTable(table, if_not_exists=True)] + [
                     CreateIndex(index, if_not_exists=True) for index in table.indexes
                 ]:
                     cursor.execute(str(ddl.compile(dialect=engine.dialect)))
+            for statement in then:
+                cursor.execute(statement)
+            connection.commit()
         finally:
             cursor.close()
 

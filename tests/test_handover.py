@@ -5,32 +5,25 @@ The store runs against an SQLite file and the real PostgreSQL server (``database
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 import yaml
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
 from aftercare.summary import in_third_person, summarise
 from handover import __main__ as cli
 from handover import contact
-from handover import store as handover_store
 from handover.store import (
-    ADDED_COLUMNS,
     NOTIFY_CHANNEL,
     Handover,
     engine_for,
-    referrals,
     to_csv,
 )
 from tests.conftest import NOW, ROOT, refer, stored_conversation, stored_events
-from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 
 # --- Contact details -------------------------------------------------------------------------
 
@@ -258,80 +251,11 @@ def test_a_referral_is_announced_on_postgresql_when_it_is_committed(postgres_url
         listener.close()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_an_older_referrals_table_gets_the_declined_column_and_keeps_its_rows(
-    tmp_path: Path, backend: str
-) -> None:
-    with contextlib.ExitStack() as stack:
-        if backend == "sqlite":
-            url = f"sqlite:///{tmp_path / 'old.db'}"
-        else:
-            url = stack.enter_context(throwaway_postgres(POSTGRES_SERVER, "aftercare_old"))
-        engine = sa.create_engine(url)
-        old_metadata = sa.MetaData()
-        sa.Table(  # the table as the code before created it
-            referrals.name,
-            old_metadata,
-            *(c.copy() for c in referrals.columns if c.name not in ADDED_COLUMNS),
-            sqlite_autoincrement=True,
-        )
-        old_metadata.create_all(engine)
-        with engine.begin() as connection:
-            connection.execute(
-                sa.text(
-                    "INSERT INTO referrals (created_at, conversation_id, level, reasons, "
-                    "findings, patient_words, summary) VALUES (:at, 'anna', 'urgent', '[]', "
-                    "'', '', 'URGENT')"
-                ),
-                {"at": NOW},
-            )
-        engine.dispose()
-        store = Handover(engine_for(url))
-        stack.callback(store.engine.dispose)
-        [kept] = store.for_conversation("anna")
-        assert kept.callback_declined_at is None and kept.callback_status == "offered"
-        assert store.decline_callback("anna", now=NOW) == kept.id
-        assert store.for_conversation("anna")[0].callback_status == "declined"
-        columns = {c["name"] for c in sa.inspect(store.engine).get_columns("referrals")}
-        assert set(ADDED_COLUMNS) <= columns
-        handover_store._add_columns(store.engine)  # a second start changes nothing
-
-
 def test_a_referral_number_is_never_given_twice(store: Handover) -> None:
     refer(store, "anna")
     newest = refer(store, "bob")
     store.erase_conversation("bob")  # "delete my data": the newest referral goes
     assert refer(store, "carol") > newest
-
-
-def test_an_old_sqlite_referrals_table_is_rebuilt_to_never_give_a_number_twice(
-    tmp_path: Path,
-) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:  # the table as the code before created it
-        table = sa.schema.CreateTable(referrals).compile(engine)
-        connection.exec_driver_sql(str(table).replace(" AUTOINCREMENT", ""))
-        for index in referrals.indexes:
-            connection.exec_driver_sql(str(sa.schema.CreateIndex(index).compile(engine)))
-    engine.dispose()
-    old = Handover(engine)
-    anna, bob = refer(old, "anna"), refer(old, "bob")
-    store = Handover(engine_for(url))
-    assert [r.id for r in store.for_conversation("anna") + store.for_conversation("bob")] == [
-        anna,
-        bob,
-    ]
-    store.erase_referrals("bob")
-    assert refer(store, "carol") > bob
-    with store.engine.connect() as connection:
-        sql = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'referrals'")
-        assert "AUTOINCREMENT" in sql.scalar_one()
-        indexes = connection.exec_driver_sql("PRAGMA index_list('referrals')").all()
-        assert {row[1] for row in indexes} == {
-            "ix_referrals_created_at",
-            "ix_referrals_conversation_id",
-        }
 
 
 def test_nul_characters_in_a_patients_words_do_not_stop_the_referral(store: Handover) -> None:
