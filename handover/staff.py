@@ -20,7 +20,6 @@ import argparse
 import base64
 import binascii
 import hmac
-import html
 import logging
 import os
 import time
@@ -29,12 +28,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp_jinja2
+import jinja2
 import sqlalchemy as sa
 from aiohttp import web
 
 from aftercare import clinic, config
 from handover import live
-from handover.store import Handover, Line, Referral, to_csv
+from handover.store import Handover, to_csv
 from storage.faults import problem_of
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ PASSWORD = web.AppKey("password", str)
 FAILURES = web.AppKey("failures", dict)
 FEED = web.AppKey("feed", live.ReferralFeed)
 STATIC = Path(__file__).resolve().parent / "static"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -96,13 +99,7 @@ async def database_unavailable(request: web.Request, handler: Handler) -> web.St
     except sa.exc.SQLAlchemyError as error:
         problem = problem_of(error)
         logger.error("The staff view cannot use the database: it is %s", problem)
-    response = _page(
-        "Referrals unavailable",
-        "<h1>The referrals cannot be shown right now</h1>"
-        f"<p>The database is {html.escape(str(problem))}. Patients are told to call the clinic "
-        "in the meantime. This page works again by itself once the database is back: "
-        "reload it in a minute.</p>",
-    )
+    response = _render(request, "unavailable.html", {"problem": str(problem)})
     response.set_status(503)
     response.headers["Retry-After"] = "60"
     return response
@@ -118,51 +115,42 @@ def _same_origin(request: web.Request) -> bool:
     return origin is None or origin == f"{request.scheme}://{request.host}"
 
 
-def _page(title: str, body: str, after: int | None = None) -> web.Response:
-    # The live alerts (static/staff.js) start after the newest referral the page knows of.
-    live_after = "" if after is None else f" data-after='{after}'"
-    document = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>
- body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }}
- table {{ border-collapse: collapse; width: 100%; }}
- th, td {{ border-bottom: 1px solid #ddd; padding: .5rem; text-align: left; vertical-align: top; }}
- .emergency, .crisis {{ color: #fff; background: #b00020; padding: .1rem .4rem;
-   border-radius: .3rem; }}
- .urgent {{ color: #fff; background: #8a4b00; padding: .1rem .4rem; border-radius: .3rem; }}
- .routine {{ background: #e7eef5; padding: .1rem .4rem; border-radius: .3rem; }}
- .patient {{ font-weight: 600; }} ol {{ padding-left: 1.2rem; }} li {{ margin: .3rem 0; }}
- .declined {{ font-weight: 600; }}
- #live {{ margin: 0 0 1rem; }} #live[hidden] {{ display: none; }}
- .live-alert {{ color: #fff; background: #b00020; padding: .75rem 1rem; border-radius: .4rem;
-   font-size: 1.1rem; margin: .5rem 0; }}
- .live-alert.urgent {{ background: #8a4b00; }} .live-alert a {{ color: #fff; }}
- tr.new {{ outline: 3px solid #b00020; }}
- #sound {{ margin-left: .5rem; }}
-</style><script src="/static/staff.js" defer></script></head>
-<body{live_after}>
-<div id="live-bar"><button type="button" id="sound">Turn on sound alerts</button>
-<span id="live-status" role="status">Live updates: connecting…</span></div>
-<div id="live" role="alert" aria-live="assertive"></div>
-{body}</body></html>"""
-    return web.Response(
-        text=document,
-        content_type="text/html",
-        headers={
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-            "script-src 'self'; connect-src 'self'; form-action 'self'; "
-            "frame-ancestors 'none'",
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+"""Every page's headers: nothing from elsewhere, no frame, no cache (names and phones)."""
+
+
+def _render(
+    request: web.Request, template: str, context: dict[str, object], after: int | None = None
+) -> web.Response:
+    """A page from ``handover/templates/`` (autoescaped), as the signed-in staff member sees it.
+
+    ``after``: the newest referral the page knows of; the live alerts (``static/staff.js``)
+    start after it.
+    """
+    context = {
+        "staff": request.get("staff", ""),
+        "csrf_token": request.get("csrf_token", ""),
+        "after": after,
+        **context,
+    }
+    response = aiohttp_jinja2.render_template(template, request, context)
+    response.headers.update(HEADERS)
+    return response
 
 
 def _when(value: datetime | None) -> str:
     """A time as the staff read it: in the clinic's zone (``clinic.yml``), with its name."""
     return clinic.load().local_time(value) if value else ""
+
+
+def _clock(value: datetime) -> str:
+    """The hour and minute in the clinic's zone (a transcript's lines)."""
+    return clinic.load().local(value).strftime("%H:%M")
 
 
 CALLBACK_WORDS = {
@@ -172,50 +160,14 @@ CALLBACK_WORDS = {
 }
 
 
-def _contact(referral: Referral) -> str:
-    status = referral.callback_status
-    if status != "confirmed":
-        return f"<span class='{status.replace(' ', '-')}'>{CALLBACK_WORDS[status]}</span>"
-    return html.escape(
-        f"{referral.callback_name}, {referral.callback_phone}, {referral.callback_time}"
-    )
-
-
 async def list_referrals(request: web.Request) -> web.Response:
     """Open referrals, most urgent and newest first (``?all=1``: handled ones too)."""
     include_handled = request.query.get("all") == "1"
     store = request.app[HANDOVER]
     after = store.latest_id()  # before the list: a referral in between comes live
     rows = store.referrals(include_handled=include_handled)
-    lines = "".join(
-        f"<tr data-level='{html.escape(r.level)}' data-id='{r.id}'>"
-        f"<td><span class='{html.escape(r.level)}'>{html.escape(r.level)}</span></td>"
-        f"<td>{_when(r.created_at)}</td>"
-        f"<td><a href='/referrals/{r.id}'>{html.escape(r.summary)}</a></td>"
-        f"<td>{_contact(r)}</td>"
-        f"<td>{html.escape(r.handled_by or '')} {_when(r.handled_at)}</td></tr>"
-        for r in rows
-    )
-    body = (
-        f"<h1>Referrals (<span id='count'>{len(rows)}</span> "
-        f"{'in all' if include_handled else 'open'})</h1>"
-        f"<p>Signed in as {html.escape(request['staff'])}. "
-        "<a href='/?all=1'>Show handled too</a> · <a href='/referrals.csv'>Export CSV</a></p>"
-        "<table><thead><tr><th>Level</th><th>When</th><th>Summary</th><th>Callback</th>"
-        f"<th>Handled</th></tr></thead><tbody id='referrals'>{lines}</tbody></table>"
-    )
-    return _page("Referrals", body, after=after)
-
-
-def _transcript(lines: list[Line]) -> str:
-    if not lines:
-        return "<p>No transcript (the conversation was erased or has expired).</p>"
-    items = "".join(
-        f"<li><span class='{line.speaker}'>{'Patient' if line.speaker == 'patient' else 'Bot'}"
-        f"</span> ({clinic.load().local(line.at).strftime('%H:%M')}): {html.escape(line.text)}</li>"
-        for line in lines
-    )
-    return f"<ol>{items}</ol>"
+    context = {"rows": rows, "include_handled": include_handled}
+    return _render(request, "list.html", context, after=after)
 
 
 def _referral_id(request: web.Request) -> int:
@@ -232,27 +184,8 @@ async def show_referral(request: web.Request) -> web.Response:
     referral = store.referral(_referral_id(request))
     if referral is None:
         raise web.HTTPNotFound()
-    if referral.handled_at:
-        who = html.escape(referral.handled_by or "")
-        handled = f"<p>Handled by {who} on {_when(referral.handled_at)}.</p>"
-    else:
-        handled = (
-            f"<form method='post' action='/referrals/{referral.id}/handled'>"
-            "<button type='submit'>Mark as handled</button></form>"
-        )
-    body = (
-        "<p><a href='/'>All open referrals</a></p>"
-        f"<h1><span class='{html.escape(referral.level)}'>{html.escape(referral.level)}</span> "
-        f"referral {referral.id}</h1>"
-        f"<p><strong>{html.escape(referral.summary)}</strong></p>"
-        f"<p>{_when(referral.created_at)} · conversation "
-        f"{html.escape(referral.conversation_id)}</p>"
-        f"<p>Callback: {_contact(referral)}</p>"
-        f"<p>In the patient's words: {html.escape(referral.patient_words or '(none)')}</p>"
-        f"{handled}<h2>Transcript</h2>"
-        f"{_transcript(request.app[HANDOVER].transcript(referral.conversation_id))}"
-    )
-    return _page(f"Referral {referral.id}", body, after=after)
+    context = {"referral": referral, "transcript": store.transcript(referral.conversation_id)}
+    return _render(request, "referral.html", context, after=after)
 
 
 async def mark_handled(request: web.Request) -> web.Response:
@@ -285,12 +218,15 @@ async def events(request: web.Request) -> web.StreamResponse:
     return await live.stream(request, request.app[FEED])
 
 
-async def script(request: web.Request) -> web.FileResponse:
-    """The page's script: live referrals, the alert and its sound."""
+async def static_file(request: web.Request) -> web.FileResponse:
+    """The pages' script (live referrals, the alert and its sound) and style sheet."""
+    path = STATIC / request.match_info["name"]
+    if path.suffix not in STATIC_TYPES or not path.is_file():
+        raise web.HTTPNotFound()
     return web.FileResponse(
-        STATIC / "staff.js",
+        path,
         headers={
-            "Content-Type": "text/javascript; charset=utf-8",
+            "Content-Type": STATIC_TYPES[path.suffix],
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
         },
@@ -316,6 +252,13 @@ def create_app(store: Handover, password: str | None) -> web.Application:
         )
     app = web.Application(middlewares=[require_login, database_unavailable])
     app[HANDOVER] = store
+    environment = aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.globals.update(when=_when, clock=_clock, CALLBACK_WORDS=CALLBACK_WORDS)
     app[PASSWORD] = password
     app[FAILURES] = defaultdict(deque)
     app[FEED] = live.ReferralFeed(store)
@@ -326,7 +269,7 @@ def create_app(store: Handover, password: str | None) -> web.Application:
     app.router.add_get("/referrals/{referral_id}", show_referral)
     app.router.add_post("/referrals/{referral_id}/handled", mark_handled)
     app.router.add_get("/events", events)
-    app.router.add_get("/static/staff.js", script)
+    app.router.add_get(r"/static/{name:[a-z]+\.(?:js|css)}", static_file)
     return app
 
 

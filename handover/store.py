@@ -181,6 +181,25 @@ class Line:
     at: datetime
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One thing a staff member did (``audit_log``)."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    referral_id: int | None
+    detail: str
+
+
+AUDIT_ACTIONS = (
+    "signed in", "sign-in refused", "signed out", "viewed", "exported", "changed",
+    "account added", "account disabled", "password reset",
+)  # fmt: skip
+"""What the audit log records (``Handover.audit``)."""
+
+
 @functools.lru_cache(maxsize=4)
 def engine_for(url: str) -> sa.engine.Engine:
     """One engine per database, made on first use; the schema is created if missing.
@@ -407,6 +426,40 @@ class Handover:
                 at = datetime.fromtimestamp(timestamp or 0, tz=UTC)
                 lines.append(Line("patient" if type_name == "user" else "bot", text, at))
             return lines
+
+    # --- The audit log ---------------------------------------------------------------------
+
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        *,
+        now: datetime,
+        referral_id: int | None = None,
+        detail: str = "",
+    ) -> None:
+        """Records that ``actor`` did ``action`` (``AUDIT_ACTIONS``); never a patient's words."""
+        if action not in AUDIT_ACTIONS:
+            raise ValueError(f"not an audited action: {action!r}")
+        with self._begin() as connection:
+            connection.execute(
+                audit_log.insert().values(
+                    at=now,
+                    actor=_text(actor)[:80],
+                    action=action,
+                    referral_id=referral_id,
+                    detail=_text(detail)[:500],
+                )
+            )
+
+    def audit_entries(self, *, limit: int = 100, before: int | None = None) -> list[AuditEntry]:
+        """The audit log, newest first: ``limit`` entries numbered below ``before``."""
+        query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+        if before is not None:
+            query = query.where(audit_log.c.id < before)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query)
+            return [AuditEntry(**{**row._mapping, "at": _utc(row.at)}) for row in rows]
 
     # --- Privacy ----------------------------------------------------------------------------
 

@@ -73,7 +73,7 @@ async def test_the_list_shows_open_referrals_most_urgent_first(
     assert response.status == 200
     page = await response.text()
     assert page.index("EMERGENCY") < page.index("ROUTINE")
-    assert "Zoë O&#x27;Brien, +442079460958, pm" in page
+    assert "Zoë O&#39;Brien, +442079460958, pm" in page
     assert "Signed in as Nurse Joy" in page
 
 
@@ -96,7 +96,7 @@ async def test_a_referral_shows_its_transcript_and_can_be_marked_handled(
     referral = store.referral(referral_id)
     assert referral is not None and referral.handled_by == "Nurse Joy"
     assert (
-        "Referrals (<span id='count'>0</span> open)"
+        'Referrals (<span id="count">0</span> open)'
         in await (await client.get("/", headers=login())).text()
     )
     assert store.referrals() == []
@@ -154,13 +154,13 @@ async def test_a_declined_callback_shows_declined_not_a_bare_id(
     refer(store, "crisis-one", "crisis")
     store.decline_callback("emergency-declined", now=NOW)
     page = await (await client.get("/", headers=login())).text()
-    row = next(line for line in page.split("<tr") if f"/referrals/{declined}'" in line)
+    row = next(line for line in page.split("<tr") if f'/referrals/{declined}"' in line)
     assert "Declined: the patient chose not to be called" in row
     assert "Offered, no answer yet" in page
     assert "Not offered (crisis" in page
     assert "No callback requested" not in page
     detail = await (await client.get(f"/referrals/{declined}", headers=login())).text()
-    assert "Callback: <span class='declined'>Declined" in detail
+    assert 'Callback: <span class="declined">Declined' in detail
 
 
 async def test_the_page_loads_its_live_script_and_allows_only_its_own_origin(
@@ -173,7 +173,7 @@ async def test_the_page_loads_its_live_script_and_allows_only_its_own_origin(
     assert "default-src 'none'" in policy
     page = await response.text()
     assert '<script src="/static/staff.js" defer></script>' in page
-    assert f"<body data-after='{newest}'>" in page
+    assert f'<body data-after="{newest}">' in page
     assert (await client.get("/static/staff.js")).status == 401
     script = await client.get("/static/staff.js", headers=login())
     assert script.status == 200
