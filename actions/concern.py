@@ -26,7 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.callback import CALLBACK_OFFERED, log_failure
-from aftercare import slots
+from aftercare import intents, slots
 from aftercare.concern import Concern
 from aftercare.config import ConfigError
 from aftercare.summary import summarise
@@ -35,14 +35,14 @@ from handover.store import Handover
 CONCERN_SLOT = "concern"
 """The gravest concern for the patient's safety in this conversation (``domain.yml``)."""
 CONCERN_OF_INTENT = {
-    "crisis": Concern.CRISIS,
-    "crisis_check": Concern.UNCLEAR,
-    "distress": Concern.DISTRESS,
-    "distress_with_sign": Concern.DISTRESS,
+    intents.CRISIS: Concern.CRISIS,
+    intents.CRISIS_CHECK: Concern.UNCLEAR,
+    intents.DISTRESS: Concern.DISTRESS,
+    intents.DISTRESS_WITH_SIGN: Concern.DISTRESS,
 }
-CRISIS_INTENTS = frozenset({"crisis"})
+CRISIS_INTENTS = frozenset({intents.CRISIS})
 """The latest message tells of a crisis in so many words."""
-YES_INTENTS = frozenset({"affirm", "dont_know"})
+YES_INTENTS = frozenset({intents.AFFIRM, intents.DONT_KNOW})
 """A yes, or doubt, to "are you having thoughts of harming yourself?" (the rules run this
 action after one only when it answered that question)."""
 

@@ -20,35 +20,40 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.article import article_answers, give_answers
-from aftercare import clinic, slots
+from aftercare import clinic, intents, slots
 from aftercare.answers import Answer, asks_question, read_unclear, yes_no
 from aftercare.dates import DateProblem, parse_treatment_date, treatment_date_in_report
 from aftercare.symptoms import Screening, ScreeningQuestion, Trend, asks_about_warning_signs
 from aftercare.triage import questions_needed
 
-CONCERN_INTENTS = frozenset({"crisis", "crisis_check", "distress", "distress_with_sign"})
-"""A patient's safety comes first: the rules answer it, and the check stops."""
-
 INTERRUPTING_INTENTS = frozenset(
     {
-        "faq",
-        "ask_warning_signs",
-        "greet",
-        "goodbye",
-        "thank",
-        "bot_challenge",
-        "ask_human",
-        "out_of_scope",
-        "non_english",
-        "stop",
-        "delete_data",
-        *CONCERN_INTENTS,
+        intents.FAQ,
+        intents.ASK_WARNING_SIGNS,
+        intents.GREET,
+        intents.GOODBYE,
+        intents.THANK,
+        intents.BOT_CHALLENGE,
+        intents.ASK_HUMAN,
+        intents.OUT_OF_SCOPE,
+        intents.NON_ENGLISH,
+        intents.STOP,
+        intents.DELETE_DATA,
+        *intents.CONCERNS,
     }
 )
 """Intents that ask something of the bot rather than answer its question."""
 
 ASKING_INTENTS = frozenset(
-    {"faq", "ask_warning_signs", "ask_human", "stop", "delete_data", "goodbye", *CONCERN_INTENTS}
+    {
+        intents.FAQ,
+        intents.ASK_WARNING_SIGNS,
+        intents.ASK_HUMAN,
+        intents.STOP,
+        intents.DELETE_DATA,
+        intents.GOODBYE,
+        *intents.CONCERNS,
+    }
 )
 """Interrupting intents that stay interruptions even when the reply starts with a yes or a no."""
 
@@ -110,7 +115,11 @@ def _safe_reading(
 
 def _answer(tracker: Tracker) -> Answer | None:
     """The latest message as an answer to a yes-or-no question: intent first, then words."""
-    by_intent = {"affirm": Answer.YES, "deny": Answer.NO, "dont_know": Answer.UNSURE}
+    by_intent = {
+        intents.AFFIRM: Answer.YES,
+        intents.DENY: Answer.NO,
+        intents.DONT_KNOW: Answer.UNSURE,
+    }
     found = by_intent.get(_intent(tracker) or "")
     return found or yes_no(tracker.latest_message.get("text") or "")
 
@@ -179,7 +188,7 @@ class ValidateTriageForm(FormValidationAction):
         text = tracker.latest_message.get("text") or ""
         # Nothing asked yet: the message that started the check.
         starting = tracker.get_slot(REQUESTED_SLOT) is None
-        reported = _intent(tracker) == "report_symptom"
+        reported = _intent(tracker) == intents.REPORT_SYMPTOM
         values = slots.screening_slot_values(tracker.slots, latest, text)
         if starting and reported and text.strip():
             if not tracker.get_slot(slots.SYMPTOM_DESCRIPTION):
@@ -271,7 +280,7 @@ class ValidateTriageForm(FormValidationAction):
         if not str(value or "").strip():
             dispatcher.utter_message(response="symptom_description_empty")
             return {slots.SYMPTOM_DESCRIPTION: None}
-        if tracker.get_slot(slots.SYMPTOMS) or _intent(tracker) == "deny":
+        if tracker.get_slot(slots.SYMPTOMS) or _intent(tracker) == intents.DENY:
             return {slots.SYMPTOM_DESCRIPTION: value}
         return {slots.SYMPTOM_DESCRIPTION: value, slots.SYMPTOMS: ["other"]}
 

@@ -15,8 +15,9 @@ import re
 from enum import StrEnum
 
 from aftercare.lexicon import compile_phrases, load
+from aftercare.limits import SCREENED_HEAD, SCREENED_TAIL
 from aftercare.spelling import mended
-from aftercare.symptoms import SCREENED_HEAD, SCREENED_TAIL, normalise
+from aftercare.symptoms import normalise
 from aftercare.text import head_and_tail
 
 READ_CHARACTERS = 100_000

@@ -36,6 +36,7 @@ from typing import TypeVar
 
 import dateparser
 
+from aftercare.limits import DATE_ANSWER_CHARACTERS, DATE_REPORT_HEAD, DATE_REPORT_TAIL
 from aftercare.text import head_and_tail
 
 
@@ -63,14 +64,6 @@ class TreatmentDate:
 MAX_DAYS_AGO = 365
 """A treatment further back than this is taken for a slip and asked again."""
 
-MAX_ANSWER_CHARS = 500
-"""A longer answer to the date question is read like a report (only phrases tied to the
-treatment count)."""
-
-REPORT_HEAD = 4_000
-"""Of a long report, the first this many characters are read for the treatment date ..."""
-REPORT_TAIL = 1_000
-"""... and the last this many, where a long story often says what day it is now."""
 
 MAX_ANCHORS = 12
 """At most this many mentions of the treatment are looked around in a report."""
@@ -879,7 +872,7 @@ def parse_treatment_date(text: str, today: date, date_order: str = "DMY") -> Tre
     cleaned = _normalise(text)
     if not cleaned:
         return _NOT_UNDERSTOOD
-    if len(cleaned) > MAX_ANSWER_CHARS:
+    if len(cleaned) > DATE_ANSWER_CHARACTERS:
         found = treatment_date_in_report(text, today, date_order)
         return TreatmentDate(treated_on=found) if found else _NOT_UNDERSTOOD
     button = _BUTTONS.get(cleaned.rstrip(" .!"))
@@ -1006,7 +999,7 @@ def treatment_date_in_report(text: str, today: date, date_order: str = "DMY") ->
     neither do two mentions that disagree: the form then asks. Only the text around the
     mentions of the treatment is read, so a long story costs little more than a short one.
     """
-    cleaned = _normalise(head_and_tail(text, REPORT_HEAD, REPORT_TAIL))
+    cleaned = _normalise(head_and_tail(text, DATE_REPORT_HEAD, DATE_REPORT_TAIL))
     against = _against_stated_today(
         cleaned, today, date_order, lambda t, d: treatment_date_in_report(t, d, date_order)
     )

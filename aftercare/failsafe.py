@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from aftercare import slots
+from aftercare import intents, slots
 from aftercare.answers import Answer, yes_no
 from aftercare.severity import Severity, most_severe
 from aftercare.symptoms import ScreeningQuestion
 
 REQUESTED_SLOT = "requested_slot"
-AFFIRM_INTENT = "affirm"
 
 
 def severity_without_actions(
@@ -48,7 +47,7 @@ def severity_without_actions(
         for question in ScreeningQuestion
         if not decided and slot_values.get(question.value) is True
     }
-    says_yes = intent == AFFIRM_INTENT or yes_no(text) in (Answer.YES, Answer.UNSURE)
+    says_yes = intent == intents.AFFIRM or yes_no(text) in (Answer.YES, Answer.UNSURE)
     if says_yes and slot_values.get(REQUESTED_SLOT) in set(ScreeningQuestion):
         confirmed.add(ScreeningQuestion(slot_values[REQUESTED_SLOT]))
     return most_severe([known.severity, *(question.severity for question in confirmed)])

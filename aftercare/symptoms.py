@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from aftercare.lexicon import compile_phrase, compile_phrases, load
+from aftercare.limits import PIECE_CHARACTERS, SCREENED_HEAD, SCREENED_TAIL
 from aftercare.severity import Severity, most_severe
 from aftercare.spelling import mended
 from aftercare.text import head_and_tail
@@ -1313,10 +1314,6 @@ _AFTER_DENIAL = re.compile(
 _NEGATION_WINDOW_WORDS = 6
 _WINDOW_CHARACTERS = 160  # how far a clause is read around a match: keeps screening linear
 
-SCREENED_HEAD = 8_000
-"""Characters screened from the start of a long message ..."""
-SCREENED_TAIL = 2_000
-"""... and from its end, where a long story often says what is wrong now."""
 
 _CONTRACTIONS = re.compile(
     r"\b(dont|doesnt|didnt|isnt|wasnt|arent|werent|hasnt|havent|hadnt|wont|couldnt|wouldnt|"
@@ -1356,8 +1353,6 @@ def normalise(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text)
 
 
-PIECE_CHARACTERS = 500
-"""About how much of a long message :func:`pieces` gives at a time."""
 PIECE_OVERLAP = 120
 """How much two pieces share where a piece could not end at a sentence end."""
 _PIECE_BREAKS = ".!?\n"

@@ -13,7 +13,12 @@ public Q&A pages. Two files:
   bot's first reply is judged: the article's answer (``faq``), the emergency answer for an
   emergency sign, the clinic for a red flag, no alarm for an expected symptom, a help line
   for a crisis, help offered for deep distress, and neither for a figure of speech
-  (``figure``) or a plain report (``plain``).
+  (``figure``) or a plain report (``plain``). Changes in the body the article does not name
+  (issue 29): a sudden or severe one (``sudden``) and a filler's sign (``filler``) get the
+  emergency answer; a sign of infection (``infection``) gets the clinic first, before any of
+  the article's answers; a milder change (``change``) gets the safety net, or the check
+  that ends in a decision; and a question that is not about the body (``not_body``: flying,
+  make-up) gets neither.
 * ``patients.yml``: simulated patients. Each sends its opening message, then answers every
   question the bot asks with its own line for that question, until the bot decides. The
   decision is compared with the level the article's rules give.
@@ -78,6 +83,8 @@ RE_ASKS = {
 # The replies that meet a patient's crisis (a help line first) or deep distress.
 CRISIS = {"utter_crisis", "utter_crisis_check", "utter_crisis_followup"}
 DISTRESS = CRISIS | {"utter_distress", "utter_distress_sign"}
+# The replies that start the symptom check, which ends in a decision with its advice.
+CHECK = {"utter_ask_symptom_description", "utter_ask_treatment_date", *QUESTIONS}
 CHIT_CHAT = {
     "greet": "utter_greet",
     "goodbye": "utter_goodbye",
@@ -237,12 +244,23 @@ def judge_message(case: dict[str, Any], names: list[str], results: Results) -> N
         ok = not DISTRESS & set(names) and level not in ("urgent", "emergency")
         if not ok:
             results.over.append(f"{kind}: {text!r} -> {names}")
+    elif kind in ("sudden", "filler"):
+        ok = level == "emergency"
+    elif kind == "infection":
+        first = next((n for n in names if n.startswith("utter_faq/") or OUTCOMES.get(n)), "")
+        ok = level in ("urgent", "emergency") and bool(OUTCOMES.get(first))
+    elif kind == "change":
+        ok = "safety_net" in names or level in ("urgent", "emergency") or bool(CHECK & set(names))
+    elif kind == "not_body":
+        ok = "safety_net" not in names and level is None
+        if not ok:
+            results.over.append(f"{kind}: {text!r} -> {names}")
     elif kind == "chit_chat":
         ok = CHIT_CHAT.get(case.get("expect", ""), "") in names
     else:
         ok = bool(names)
     results.first_reply.add(kind, ok)
-    if not ok and kind in ("emergency", "red_flag", "crisis", "distress"):
+    if not ok and kind in ("emergency", "red_flag", "crisis", "distress", "sudden", "filler"):
         results.under.append(f"{kind}: {text!r} -> {names}")
     elif not ok and kind != "faq":
         results.failures.append(f"{kind}: {text!r} -> {names}")

@@ -6,8 +6,9 @@ found in it; and the classifiers, trained on sentences, read a long letter as no
 featurizing all of a 20,000-character letter was most of the work it cost the server (about
 160 of 175 ms on 29 November), and the server works on one thing at a time: the other
 patients waited. So the featurizers (TF-IDF, word lists, word-piece vectors) and the
-screener's script check read the first and the last ``HEAD``/``TAIL`` characters only, and
-the work on a message stays bounded however long it is. Anything up to ``HEAD + TAIL``
+screener's script check read the first ``CLASSIFIED_HEAD`` and the last ``CLASSIFIED_TAIL``
+characters only (``aftercare/limits.py``), and the work on a message stays bounded however
+long it is. Anything up to ``PIECEWISE_FROM``
 characters (the screener's ``max_characters``), every message the classifiers were trained
 on, is read whole, so the trained model is unchanged. The symptom screen reads its own,
 longer, head and tail for red flags (``aftercare/symptoms.py``).
@@ -28,22 +29,18 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from aftercare.limits import CLASSIFIED_HEAD, CLASSIFIED_TAIL
 from aftercare.slots import screening_entities, screening_from_entities
 from aftercare.symptoms import Screening, combined, pieces, screen
 from aftercare.text import head_and_tail
 
-HEAD = 500
-"""Characters read from the start of a long message ..."""
-TAIL = 500
-"""... and from its end, where a long story often says what is wrong now."""
-
 
 def classified_part(text: str) -> str:
     """All of ``text``, or its head and tail joined by a line break if it is longer."""
-    return head_and_tail(text, HEAD, TAIL)
+    return head_and_tail(text, CLASSIFIED_HEAD, CLASSIFIED_TAIL)
 
 
-PIECEWISE_FROM = HEAD + TAIL
+PIECEWISE_FROM = CLASSIFIED_HEAD + CLASSIFIED_TAIL
 """Messages longer than this are screened in pieces by the channel, the others by the NLU."""
 SCREENING_KEY = "aftercare_screening"
 """The metadata key of a long message's screening, as entities (``aftercare/slots.py``)."""

@@ -62,7 +62,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from aftercare import answers, concern, spelling, symptoms
+from aftercare import answers, concern, intents, limits, spelling, symptoms
 from aftercare.answers import body_change, yes_no
 from aftercare.concern import Concern, assess, figurative
 from aftercare.severity import Severity
@@ -145,14 +145,14 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
     def get_default_config() -> dict[str, Any]:
         """The intents messages are rerouted to, and the longest message classified."""
         return {
-            "report_intent": "report_symptom",
-            "non_english_intent": "non_english",
-            "fallback_intent": "nlu_fallback",
-            "max_characters": 1000,
+            "report_intent": intents.REPORT_SYMPTOM,
+            "non_english_intent": intents.NON_ENGLISH,
+            "fallback_intent": intents.FALLBACK,
+            "max_characters": limits.CLASSIFIED_WHOLE,
             # Intents a reported symptom does not override: requests, and answers that start
             # with a yes or a no ("no, just a twitch"), not a story that says "not sure".
-            "keep_intents": ["stop", "ask_human", "delete_data"],
-            "answer_intents": ["affirm", "deny", "dont_know"],
+            "keep_intents": list(intents.KEPT_BY_SCREENER),
+            "answer_intents": list(intents.ANSWERS),
             # The classifier's intents for a red flag or an emergency sign, and the symptom
             # each stands for when the classifier gives it at least ``concept_confidence``.
             "concept_intents": {
@@ -168,20 +168,20 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             "concept_least_confidence": 0.1,
             # The intent each concern for the patient's safety becomes (aftercare/concern.py).
             "concern_intents": {
-                Concern.CRISIS.value: "crisis",
-                Concern.UNCLEAR.value: "crisis_check",
-                Concern.DISTRESS.value: "distress",
+                Concern.CRISIS.value: intents.CRISIS,
+                Concern.UNCLEAR.value: intents.CRISIS_CHECK,
+                Concern.DISTRESS.value: intents.DISTRESS,
             },
             # Distress told with a red flag or an emergency sign, whose check follows at once:
             # acknowledged, with the help line, and nothing asked.
-            "distress_with_sign_intent": "distress_with_sign",
+            "distress_with_sign_intent": intents.DISTRESS_WITH_SIGN,
             # A general question about an emergency sign, with no symptom of the patient's own
             # ("can botox make you slur your words?"), or about a red flag: the warning signs,
             # and what to do if they happen.
-            "asked_sign_intent": "ask_warning_signs",
+            "asked_sign_intent": intents.ASK_WARNING_SIGNS,
             # The classifier's intent for a concern, and how it is met when the words do not
             # tell its level: as distress (help offered, the help line, a gentle question).
-            "classifier_concerns": {"concern": Concern.DISTRESS.value},
+            "classifier_concerns": {intents.CONCERN: Concern.DISTRESS.value},
         }
 
     def __init__(self, config: dict[str, Any]) -> None:

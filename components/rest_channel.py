@@ -43,7 +43,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from aftercare import config
+from aftercare import config, limits
 from aftercare import text as text_check
 from components import log_privacy, session_tokens
 from components.admission import MESSAGES_AT_ONCE, MessageLine
@@ -53,8 +53,7 @@ from components.ratelimit import ClientRateLimit, SenderRateLimit
 logger = logging.getLogger(__name__)
 
 RATE_LIMITED_RESPONSE = "utter_rate_limited"
-MAX_CHARACTERS = 20_000
-"""The longest message handed to Rasa, by default (both channels)."""
+MAX_CHARACTERS = limits.MESSAGE_CHARACTERS
 MESSAGES_PER_MINUTE = 30
 """A sender's rate limit, by default (both channels)."""
 BYTES_PER_MINUTE = 100_000

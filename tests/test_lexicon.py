@@ -13,6 +13,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from aftercare.limits import CLASSIFIED_HEAD as HEAD
 from components.lexicon import LexiconFeaturizer
 from components.linear_nlu import (
     LinearIntentClassifier,
@@ -20,7 +21,7 @@ from components.linear_nlu import (
     _probabilities,
     _Row,
 )
-from components.long_messages import HEAD, classified_part
+from components.long_messages import classified_part
 from tests.conftest import ROOT
 
 LOOKUPS = ROOT / "data" / "nlu" / "lookups.yml"

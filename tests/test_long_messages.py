@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from aftercare.limits import CLASSIFIED_HEAD as HEAD
+from aftercare.limits import CLASSIFIED_TAIL as TAIL
 from aftercare.slots import screening_from_entities
 from aftercare.symptoms import Symptom, pieces
 from components.long_messages import (
-    HEAD,
     PIECEWISE_FROM,
     SCREENING_KEY,
-    TAIL,
     classified_part,
     prescreened,
     with_screening,

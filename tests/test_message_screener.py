@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
+from aftercare.limits import CLASSIFIED_HEAD as HEAD
+from aftercare.limits import CLASSIFIED_TAIL as TAIL
 from aftercare.symptoms import Symptom
 from components import message_screener
-from components.long_messages import HEAD, TAIL
 from components.message_screener import MessageScreener, mostly_non_latin
 
 

@@ -6,12 +6,10 @@ import time
 
 import pytest
 
+from aftercare.limits import PIECE_CHARACTERS, SCREENED_HEAD, SCREENED_TAIL
 from aftercare.severity import Severity
 from aftercare.symptoms import (
-    PIECE_CHARACTERS,
     PIECE_OVERLAP,
-    SCREENED_HEAD,
-    SCREENED_TAIL,
     Screening,
     ScreeningQuestion,
     Symptom,
