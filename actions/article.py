@@ -1,7 +1,7 @@
 """``action_answer_question``: the clinic article's answer to a question, or its two best.
 
 The response selector ranks the article's answers for the message. When it is torn between
-its two best, both are given, the surer first (``aftercare.answers.answers_to_give``): a
+its two best, both are given, the surer first (``aftercare.article.answers_to_give``): a
 wrong answer alone would leave the patient without the one they asked for. When the action
 server is down, the fail-safe policy lets Rasa's own ``utter_faq`` give the surest answer
 (``components/failsafe.py``).
@@ -22,7 +22,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from aftercare import slots
-from aftercare.answers import ANSWER_MIN_CONFIDENCE, answers_to_give
+from aftercare.article import ANSWER_MIN_CONFIDENCE, answers_to_give
 
 ANSWERS_SLOT = "article_answers"
 """Where ``action_answer_question`` records the answers it gave (``domain.yml``)."""

@@ -21,8 +21,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.article import article_answers, give_answers
 from aftercare import clinic, intents, slots
-from aftercare.answers import Answer, asks_question, read_unclear, yes_no
 from aftercare.dates import DateProblem, parse_treatment_date, treatment_date_in_report
+from aftercare.questions import asks_question
+from aftercare.replies import Answer, read_unclear, yes_no
 from aftercare.symptoms import Screening, ScreeningQuestion, Trend, asks_about_warning_signs
 from aftercare.triage import questions_needed
 

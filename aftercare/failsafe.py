@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aftercare import intents, slots
-from aftercare.answers import Answer, yes_no
+from aftercare.replies import Answer, yes_no
 from aftercare.severity import Severity, most_severe
 from aftercare.symptoms import ScreeningQuestion
 

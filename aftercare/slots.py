@@ -54,7 +54,7 @@ def screening_entities(screening: Screening, length: int) -> list[dict[str, Any]
 
 BODY_CHANGE = "body_change"
 """The NLU entity that tells a change in the body: ``about_the_body``, or
-``beyond_the_article`` when the article says nothing about it (``aftercare/answers.py``)."""
+``beyond_the_article`` when the article says nothing about it (``aftercare/body.py``)."""
 ABOUT_THE_BODY = "about_the_body"
 BEYOND_THE_ARTICLE = "beyond_the_article"
 

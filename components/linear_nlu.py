@@ -50,7 +50,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from aftercare.answers import names_its_subject
+from aftercare.questions import names_its_subject
 from components.question_focus import QUESTION, featurized_texts
 
 logger = logging.getLogger(__name__)

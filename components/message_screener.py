@@ -62,9 +62,10 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from aftercare import answers, concern, intents, limits, spelling, symptoms
-from aftercare.answers import body_change, yes_no
+from aftercare import body, concern, intents, limits, spelling, symptoms
+from aftercare.body import body_change
 from aftercare.concern import Concern, assess, figurative
+from aftercare.replies import yes_no
 from aftercare.severity import Severity
 from aftercare.slots import body_change_entities, screening_entities
 from aftercare.symptoms import (
@@ -205,7 +206,7 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         spelling.warm_up()
         symptoms.warm_up()
         concern.warm_up()
-        answers.warm_up()
+        body.warm_up()
         return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -254,9 +255,9 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             # morning") is a symptom of its own, checked like the others; asked as a
             # question, it keeps the article's answer and the safety net (actions/article.py).
             # A change the classifier took for a question is checked too when it is the
-            # patient's own story (answers.own_story): the article's answer, then the check.
+            # patient's own story (body.own_story): the article's answer, then the check.
             other = (intent != "faq" and change.beyond) or (
-                intent == "faq" and change.about and answers.own_story(text)
+                intent == "faq" and change.about and body.own_story(text)
             )
             if (
                 screening.severity.decides

@@ -3,7 +3,7 @@
 "slight swelling at the injection points, no pain. can i put makeup over it?": the whole
 message reads like a question about swelling, but it asks about makeup, which the clinic's
 article does not cover. ``QuestionFinder`` puts the part that asks
-(``aftercare.answers.question_part``) on the message under ``QUESTION``; the featurizers
+(``aftercare.questions.question_part``) on the message under ``QUESTION``; the featurizers
 give it a vector of its own, and ``LinearResponseSelector`` lets it decide the answers whose
 subject a question names itself (``decided_by_question`` in ``config.yml``).
 
@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from aftercare.answers import question_part
+from aftercare.questions import question_part
 from components.long_messages import classified_part
 
 QUESTION = "aftercare_question"

@@ -33,7 +33,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from aftercare import clinic
-from aftercare.answers import body_change
+from aftercare.body import body_change
 from aftercare.slots import body_change_entities, screening_entities
 from aftercare.summary import summarise
 from aftercare.symptoms import screen

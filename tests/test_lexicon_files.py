@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from aftercare.answers import about_the_body, beyond_the_article
+from aftercare.body import about_the_body, beyond_the_article
 from aftercare.concern import Concern, assess, examples
 from aftercare.lexicon import compile_phrase, compile_phrases, load
 from aftercare.symptoms import (

@@ -1,81 +1,10 @@
-"""Reading a reply that is neither yes nor no (aftercare/answers.py)."""
+"""Whether a message asks something, and which part asks (aftercare/questions.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from aftercare.answers import (
-    Answer,
-    Reading,
-    answers_to_give,
-    asks_question,
-    names_its_subject,
-    own_story,
-    question_part,
-    read_unclear,
-    yes_no,
-)
-
-
-@pytest.mark.parametrize(
-    ("so_far", "safe_value", "expected"),
-    [
-        (0, True, Reading(None, 1)),  # asked once more
-        (0, False, Reading(None, 1)),
-        (1, True, Reading(True, 0)),  # the second: the safe reading, the count starts again
-        (1, False, Reading(False, 0)),
-        (5, True, Reading(True, 0)),
-    ],
-)
-def test_an_unclear_answer_is_asked_again_once_then_read_safely(
-    so_far: int, safe_value: bool, expected: Reading
-) -> None:
-    assert read_unclear(so_far, safe_value) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("no", Answer.NO),
-        ("nope, all fine", Answer.NO),
-        ("it's not", Answer.NO),
-        ("it's not, thanks", Answer.NO),
-        ("its not blurry", Answer.NO),
-        ("yes, mostly when I look to the side", Answer.YES),
-        ("not sure", Answer.UNSURE),
-        ("maybe a little", Answer.UNSURE),
-        # A report that starts with "it's not that" answers nothing.
-        ("it's not that I can't open my eye, it's just a bit droopy", None),
-        ("it's not just the twitch, my brow feels heavy", None),
-        ("my eye keeps twitching", None),
-        ("", None),
-    ],
-)
-def test_yes_no_reads_the_start_of_a_reply(text: str, expected: Answer | None) -> None:
-    assert yes_no(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("ranking", "expected"),
-    [
-        ([], []),
-        ([("drooping", 0.9), ("how_long", 0.05)], ["drooping"]),
-        ([("drooping", 0.55), ("how_long", 0.39)], ["drooping", "how_long"]),
-        # The runner-up at exactly half the first's confidence is given; just under, not.
-        ([("drooping", 0.5), ("how_long", 0.25)], ["drooping", "how_long"]),
-        ([("drooping", 0.5), ("how_long", 0.249)], ["drooping"]),
-        # Below the least confidence, neither is given, however close they are.
-        ([("drooping", 0.19), ("how_long", 0.18)], []),
-        ([("drooping", 0.3), ("how_long", 0.19)], ["drooping"]),
-        # Only the two best are ever given.
-        ([("drooping", 0.34), ("how_long", 0.33), ("caffeine", 0.33)], ["drooping", "how_long"]),
-        ([("drooping", 1.0)], ["drooping"]),
-    ],
-)
-def test_a_torn_selector_gives_its_two_best_answers(
-    ranking: list[tuple[str, float]], expected: list[str]
-) -> None:
-    assert answers_to_give(ranking) == expected
+from aftercare.questions import asks_question, names_its_subject, question_part
 
 
 @pytest.mark.parametrize(
@@ -172,17 +101,3 @@ def test_a_question_names_its_subject_or_not(question: str, expected: bool) -> N
 )
 def test_a_message_asks_a_question_in_its_words_or_its_mark(text: str, asks: bool) -> None:
     assert asks_question(text) is asks
-
-
-@pytest.mark.parametrize(
-    ("text", "own"),
-    [
-        ("my smile looks different on one side since I had my crow's feet done", True),
-        ("can botox affect my cheek? I had it 5 weeks ago and my cheek won't lift", True),
-        ("does botox make your face feel heavy?", False),  # a general question
-        ("my forehead feels heavy, is that normal?", False),  # asked, with no time of its own
-        ("my friend says her face felt numb for weeks, will mine?", False),  # someone else's
-    ],
-)
-def test_own_story_is_the_patients_own_change_told(text: str, own: bool) -> None:
-    assert own_story(text) is own

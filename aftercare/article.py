@@ -1,0 +1,41 @@
+"""Which of the clinic's article's answers a message gets. Plain Python, no Rasa import.
+
+The response selector ranks the article's answers (``faq/<topic>``); when a message tells a
+symptom and asks something, these rules choose the answers given beside the check.
+(A patient's yes or no to the bot's own questions is another thing: ``aftercare/replies.py``.)
+"""
+
+from __future__ import annotations
+
+ANSWER_MIN_CONFIDENCE = 0.2
+"""The article's answer to a question asked with a symptom is given from this confidence."""
+
+TORN_RATIO = 0.5
+"""The runner-up is given too when its confidence is at least this part of the first's."""
+
+
+def answers_to_give(
+    ranking: list[tuple[str, float]],
+    least: float = ANSWER_MIN_CONFIDENCE,
+    torn: float = TORN_RATIO,
+) -> list[str]:
+    """Which of the article's answers a message that tells a symptom and asks something gets.
+
+    "mild droop, day 6. how long will this go on for" could ask about the droop or about
+    how long the effects last; a wrong answer alone would leave the patient without the one
+    they needed. So when the selector is torn between its two best answers, both are given,
+    the surer first.
+
+    Args:
+        ranking: the selector's answers and confidences, surest first.
+        least: the confidence below which no answer is given.
+        torn: how close the runner-up must come to the first, as a part of its confidence.
+
+    Returns:
+        No answer, the first, or the first and the runner-up.
+    """
+    chosen = [(name, confidence) for name, confidence in ranking[:2] if confidence >= least]
+    if not chosen:
+        return []
+    first = chosen[0][1]
+    return [name for name, confidence in chosen if confidence >= torn * first]

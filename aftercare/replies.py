@@ -1,0 +1,105 @@
+"""How a patient's reply answers the bot's yes-or-no question. Plain Python, no Rasa import.
+
+Patients rarely answer with a bare "yes": they write "yes, mostly when I look to the side",
+"a little I think", "nope, it opens fine". The intent classifier reads the short ones;
+:func:`yes_no` reads the start of the reply, where people put their answer, so that a
+confirmed red flag is never lost to a re-ask.
+
+For a red-flag or emergency question, doubt counts as "yes" ("maybe a little", "I think so",
+"sometimes"): the safe reading. For "is it getting better?", doubt is no answer: the form
+asks again, and a second unclear answer counts as "not improving" (:func:`read_unclear`).
+(The article's answers to a patient's questions are another thing: ``aftercare/article.py``.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Answer(StrEnum):
+    """What a reply says to a yes-or-no question."""
+
+    YES = "yes"
+    NO = "no"
+    UNSURE = "unsure"
+
+
+_LEAD = r"^\W*(?:(?:well|hmm+|um+|erm+|uh+|ok|okay|oh|so|honestly|actually|i mean)\W+)*"
+
+_YES = re.compile(
+    _LEAD + r"(?:y|ye|yes+|yeah?|yea+h*|yep|yup|ya|yah|aye|sure|definitely|absolutely|"
+    r"correct|right|true|it is|it does|i am|i do|i have|i can't|i cannot|i cant|"
+    r"affirmative|indeed|of course|totally|for sure|certainly)\b"
+)
+_NO = re.compile(
+    _LEAD + r"(?:n|no+|nope|nah+|na|nay|never|negative|not at all|not really|not that i|"
+    r"none|nothing|neither|nor|no way|i don't|i dont|i do not|"
+    # "it's not that I can't open it, it's just droopy" is no answer: a report.
+    r"(?:it isn't|it isnt|it's not|its not|it is not)(?! (?:that|just|only|like)\b)|"
+    r"it doesn't|it doesnt|i'm not|im not|i am not|i haven't|i havent|"
+    r"i can|all good|all fine|fine|all ok|it's fine|its fine|i'm fine|im fine|"
+    r"everything(?:'s| is) fine|nothing like that)\b"
+)
+_UNSURE = re.compile(
+    _LEAD + r"(?:maybe|perhaps|possibly|probably|kind of|kinda|sort of|sorta|a (?:bit|little)|"
+    r"slightly|a tiny bit|somewhat|sometimes|occasionally|now and then|on and off|"
+    r"i think so|i guess|i suppose|not sure|unsure|don't know|dont know|dunno|idk|"
+    r"no idea|hard to (?:say|tell)|can't tell|cant tell|mostly|partly|partially|"
+    r"only (?:when|if|a bit|a little|slightly|sometimes)|mildly|mild)\b"
+)
+# "not sure", "I don't know" and "I can't tell" start like a yes or a no but are neither.
+_NOT_SURE = re.compile(
+    _LEAD + r"(?:not (?:sure|certain|too sure|really sure)|no (?:idea|clue)|"
+    r"i (?:don't|dont|do not) (?:know|think so|really know)|(?:i )?(?:can't|cant|cannot) "
+    r"(?:tell|say|really tell|really say)|(?:i'm |im |i am )?(?:not sure|unsure)|"
+    r"(?:i )?dunno|idk|hard to (?:say|tell))"
+)
+
+
+def yes_no(text: str) -> Answer | None:
+    """What the start of ``text`` answers to a yes-or-no question, if it answers one.
+
+    Args:
+        text: the patient's reply, as written.
+
+    Returns:
+        ``YES``, ``NO``, ``UNSURE`` for doubt ("maybe a little", "I think so", "not sure"),
+        or ``None`` when the reply does not start like an answer.
+    """
+    lowered = " ".join(text.lower().replace("\u2019", "'").split())[:200]
+    if not lowered:
+        return None
+    if _NOT_SURE.search(lowered):
+        return Answer.UNSURE
+    if _YES.search(lowered):
+        return Answer.YES
+    if _UNSURE.search(lowered):
+        return Answer.UNSURE
+    if _NO.search(lowered):
+        # "no, but sometimes it's blurry": the detail after "but" is the screen's to read.
+        return Answer.NO
+    return None
+
+
+UNCLEAR_ANSWERS_BEFORE_SAFE_READING = 2
+"""Answers that are neither yes nor no, in a row, before the safe reading is taken."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What an answer that is neither yes nor no counts as, and the count of such answers."""
+
+    value: bool | None
+    """The safe reading once taken; None: ask the question once more."""
+    unclear_answers: int
+    """Unclear answers in a row so far (0 once a reading is taken)."""
+
+
+def read_unclear(unclear_so_far: int, safe_value: bool) -> Reading:
+    """An unclear answer is asked again once, then read the way that keeps the patient safe."""
+    unclear = unclear_so_far + 1
+    if unclear >= UNCLEAR_ANSWERS_BEFORE_SAFE_READING:
+        return Reading(safe_value, 0)
+    return Reading(None, unclear)

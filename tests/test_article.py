@@ -1,0 +1,30 @@
+"""Which of the article's answers a message gets (aftercare/article.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from aftercare.article import answers_to_give
+
+
+@pytest.mark.parametrize(
+    ("ranking", "expected"),
+    [
+        ([], []),
+        ([("drooping", 0.9), ("how_long", 0.05)], ["drooping"]),
+        ([("drooping", 0.55), ("how_long", 0.39)], ["drooping", "how_long"]),
+        # The runner-up at exactly half the first's confidence is given; just under, not.
+        ([("drooping", 0.5), ("how_long", 0.25)], ["drooping", "how_long"]),
+        ([("drooping", 0.5), ("how_long", 0.249)], ["drooping"]),
+        # Below the least confidence, neither is given, however close they are.
+        ([("drooping", 0.19), ("how_long", 0.18)], []),
+        ([("drooping", 0.3), ("how_long", 0.19)], ["drooping"]),
+        # Only the two best are ever given.
+        ([("drooping", 0.34), ("how_long", 0.33), ("caffeine", 0.33)], ["drooping", "how_long"]),
+        ([("drooping", 1.0)], ["drooping"]),
+    ],
+)
+def test_a_torn_selector_gives_its_two_best_answers(
+    ranking: list[tuple[str, float]], expected: list[str]
+) -> None:
+    assert answers_to_give(ranking) == expected

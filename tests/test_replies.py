@@ -1,0 +1,45 @@
+"""Reading a reply to a yes-or-no question (aftercare/replies.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from aftercare.replies import Answer, Reading, read_unclear, yes_no
+
+
+@pytest.mark.parametrize(
+    ("so_far", "safe_value", "expected"),
+    [
+        (0, True, Reading(None, 1)),  # asked once more
+        (0, False, Reading(None, 1)),
+        (1, True, Reading(True, 0)),  # the second: the safe reading, the count starts again
+        (1, False, Reading(False, 0)),
+        (5, True, Reading(True, 0)),
+    ],
+)
+def test_an_unclear_answer_is_asked_again_once_then_read_safely(
+    so_far: int, safe_value: bool, expected: Reading
+) -> None:
+    assert read_unclear(so_far, safe_value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no", Answer.NO),
+        ("nope, all fine", Answer.NO),
+        ("it's not", Answer.NO),
+        ("it's not, thanks", Answer.NO),
+        ("its not blurry", Answer.NO),
+        ("yes, mostly when I look to the side", Answer.YES),
+        ("not sure", Answer.UNSURE),
+        ("maybe a little", Answer.UNSURE),
+        # A report that starts with "it's not that" answers nothing.
+        ("it's not that I can't open my eye, it's just a bit droopy", None),
+        ("it's not just the twitch, my brow feels heavy", None),
+        ("my eye keeps twitching", None),
+        ("", None),
+    ],
+)
+def test_yes_no_reads_the_start_of_a_reply(text: str, expected: Answer | None) -> None:
+    assert yes_no(text) == expected
