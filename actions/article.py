@@ -4,7 +4,7 @@ The response selector ranks the article's answers for the message. When it is to
 its two best, both are given, the surer first (``aftercare.article.answers_to_give``): a
 wrong answer alone would leave the patient without the one they asked for. When the action
 server is down, the fail-safe policy lets Rasa's own ``utter_faq`` give the surest answer
-(``components/failsafe.py``).
+(``components/failsafe_policy.py``).
 
 When an answer says the article does not cover something and the message is about the body
 ("I've had a headache since my botox"), or the message tells a change the article says

@@ -9,7 +9,7 @@ logs as the error's body. This handler takes its place, through rasa-sdk's plugi
 * the log gets, at ERROR, the action, the error's type and where it was raised (files, lines
   and functions: no values); the message and the full traceback only at DEBUG;
 * the Rasa server gets 500 with the action's name and the error's type, and its fail-safe
-  policy answers the patient (``components/failsafe.py``).
+  policy answers the patient (``components/failsafe_policy.py``).
 
 Sanic's own errors (404, a body that is not JSON) keep Sanic's answer.
 """

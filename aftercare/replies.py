@@ -49,6 +49,18 @@ _UNSURE = re.compile(
     r"no idea|hard to (?:say|tell)|can't tell|cant tell|mostly|partly|partially|"
     r"only (?:when|if|a bit|a little|slightly|sometimes)|mildly|mild)\b"
 )
+# "vision's normal", "my eyes are fine", "it opens properly": the thing asked about is as it
+# should be, which answers no to a question about a sign.
+_NORMAL = re.compile(
+    _LEAD + r"(?:(?:my|the|both|his|her|their|our|mum's|mom's)\s+)?(?:[a-z]+\s+){0,2}?[a-z]+"
+    r"(?:'s|'re|\s+(?:is|are|was|were|seems?|looks?|feels?)(?:\s+to\s+be)?)\s+"
+    r"(?:all\s+|totally\s+|completely\s+|perfectly\s+|absolutely\s+|pretty\s+|totes\s+)?"
+    r"(?:normal|fine|ok|okay|good|clear|perfect|great|alright|all right|grand|sharp|unaffected|"
+    r"as normal|as usual|the same as always)\b(?!-?ish)|"
+    + _LEAD
+    + r"(?:it|they|both|both eyes|my eyes?|my (?:eye)?lids?|the (?:eye)?lids?)\s+"
+    r"(?:opens?|works?|moves?|closes?) (?:normally|fine|ok|okay|properly|as normal|as usual)\b"
+)
 # "not sure", "I don't know" and "I can't tell" start like a yes or a no but are neither.
 _NOT_SURE = re.compile(
     _LEAD + r"(?:not (?:sure|certain|too sure|really sure)|no (?:idea|clue)|"
@@ -77,7 +89,7 @@ def yes_no(text: str) -> Answer | None:
         return Answer.YES
     if _UNSURE.search(lowered):
         return Answer.UNSURE
-    if _NO.search(lowered):
+    if _NO.search(lowered) or _NORMAL.search(lowered):
         # "no, but sometimes it's blurry": the detail after "but" is the screen's to read.
         return Answer.NO
     return None

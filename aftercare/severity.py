@@ -2,7 +2,7 @@
 
 Plain Python. Every part that weighs a symptom climbs this ladder and no other: the triage
 decision and the questions it still needs (``aftercare/triage.py``), the fail-safe answer
-when the action server is down (``aftercare/failsafe.py``), and the message screener that
+when the action server is down (``aftercare/fallback_advice.py``), and the message screener that
 starts the check (``components/message_screener.py``).
 """
 

@@ -1633,19 +1633,33 @@ def _qualified(symptom: Symptom, clause: str) -> Symptom:
     return symptom
 
 
+@functools.cache
+def _historical() -> re.Pattern[str]:
+    """A time in the past with a verb in the past (``aftercare/lexicon/context.yml``)."""
+    return compile_phrases(load("context")["historical"]["phrases"])
+
+
 def _trend(clauses: _Clauses) -> Trend | None:
     """Not improving if the text says so anywhere (or negates an improvement); else improving.
 
     A sign of improvement in a question or a wish ("when will it settle?") is no report of one;
     a sign of worsening counts even in a question ("is it normal that it's getting worse?"),
-    unless it is a supposition ("what if it doesn't get better?").
+    unless it is a supposition ("what if it doesn't get better?"). One said of the past ("at
+    the start it was constant", ``aftercare/lexicon/context.yml``) yields to an improvement
+    told beside it.
     """
     text = clauses.text
     improving = False
+    in_the_past = False  # "last week was much worse": how it was, unless nothing says now
     for match in _TREND_NOT_IMPROVING.finditer(text):
         before = clauses.before(match.start())
-        if not (clauses.negated(match.start()) or _SUPPOSED.search(before)):
-            return Trend.NOT_IMPROVING
+        if clauses.negated(match.start()) or _SUPPOSED.search(before):
+            continue
+        clause = clauses.around(match.start(), match.end())
+        if _historical().search(clause) and " than " not in clause:
+            in_the_past = True
+            continue
+        return Trend.NOT_IMPROVING
     for match in _TREND_IMPROVING.finditer(text):
         before = clauses.before(match.start())
         if _PSEUDO_NEGATION.search(before) or clauses.asked(*match.span()):
@@ -1655,6 +1669,8 @@ def _trend(clauses: _Clauses) -> Trend | None:
         improving = True
     if improving:
         return Trend.IMPROVING
+    if in_the_past:
+        return Trend.NOT_IMPROVING
     if any(
         not (clauses.negated(m.start()) or _SUPPOSED.search(clauses.before(m.start())))
         for m in _TREND_STILL.finditer(text)

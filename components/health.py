@@ -4,7 +4,7 @@
 (also ``missing``, ``full``, ``unreachable``, ``locked``, ``failing``; ``storage/faults.py``).
 Each request looks at the database (for SQLite its file too), so the answer is the state now,
 and a database that is back is noticed here even before the next patient writes. While the
-answer is 503, patients get the fail-safe advice (``components/storage_failsafe.py``).
+answer is 503, patients get the fail-safe advice (``components/failsafe_tracker_store.py``).
 
 A Rasa input channel that takes no messages: the way to add a route to the Rasa server without
 its token-protected HTTP API. Configured in ``credentials.yml`` as

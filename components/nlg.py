@@ -8,7 +8,7 @@ it is filled here, from the clinic's opening hours and the clock, for every repl
 details come from the clinic's configuration (``clinic.yml`` and ``CLINIC_*``, read by
 :mod:`aftercare.clinic`), not from slots an action sets: a reply that tells a patient to
 call the clinic must name the number even when the action server is down
-(``components/failsafe.py``).
+(``components/failsafe_policy.py``).
 
 Configured in ``endpoints.yml``::
 

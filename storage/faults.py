@@ -1,7 +1,7 @@
 """When the database fails: what the problem is called, how the servers notice, how they recover.
 
 Plain SQLAlchemy, no Rasa import. Used by the Rasa server's conversation store
-(``components/storage_failsafe.py``), the referral store and the staff view (``handover/``).
+(``components/failsafe_tracker_store.py``), the referral store and the staff view (``handover/``).
 
 * :func:`problem_of` names what went wrong (read-only, missing, full, unreachable, locked),
   for a log line and the health endpoint; never with the statement's values

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.failsafe import ActionServerFailSafe
+from components.failsafe_policy import ActionServerFailSafe
 from components.message_screener import MessageScreener
 from tools.data_validate import (
     CLASSIFIER_ONLY_INTENTS,

@@ -2,7 +2,7 @@
 
 The Rasa server must still answer every message: a red flag with "return to the clinic
 today", an emergency sign with the emergency number, anything else with "I can't check that
-right now, call the clinic" (components/failsafe.py, responses in domain.yml, the clinic's
+right now, call the clinic" (components/failsafe_policy.py, responses in domain.yml, the clinic's
 details from configuration through components/nlg.py). Once the action server is back, the
 conversation goes on where it was.
 """

@@ -2,7 +2,7 @@
 
 The patient always gets an answer, the fail-safe advice by severity; the log names the
 problem at ERROR; the health endpoint reports it; everything recovers by itself once the
-database is back. The pieces first (``storage/faults.py``, ``components/storage_failsafe.py``,
+database is back. The pieces first (``storage/faults.py``, ``components/failsafe_tracker_store.py``,
 the fail-safe policy, the staff view), then the real servers (marked ``servers``): SQLite on a
 small ext4 file system of its own (made immutable with ``chattr +i``, deleted, filled up), and PostgreSQL
 through a proxy that is cut and restored under load (the machine's own PostgreSQL keeps running).
@@ -34,15 +34,15 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from components.failsafe import ActionServerFailSafe
+from components.failsafe_policy import ActionServerFailSafe
+from components.failsafe_tracker_store import FailSafeSQLTrackerStore, is_mark, storage_failed
 from components.log_privacy import PatientTextFilter
-from components.storage_failsafe import FailSafeSQLTrackerStore, is_mark, storage_failed
 from handover import staff
 from handover.store import Handover, engine_for
 from storage import database, faults
 from storage.faults import Problem
 from tests.conftest import ROOT, refer
-from tests.test_failsafe import predicted, said
+from tests.test_failsafe_policy import predicted, said
 from tests.test_socketio_channel import Patient
 from tools.cluster import POSTGRES_SERVER
 from tools.db_proxy import TcpProxy
@@ -280,7 +280,7 @@ def test_a_file_made_immutable_is_not_touched_again_until_it_may_be_written(
         assert run.returncode == -7, (run.returncode, run.stdout, run.stderr)
 
 
-# --- The conversation store (components/storage_failsafe.py) ---------------------------------
+# --- The conversation store (components/failsafe_tracker_store.py) ---------------------------------
 
 
 def first_turn(sender: str, domain: Domain) -> DialogueStateTracker:
@@ -435,7 +435,7 @@ def test_the_mark_is_recognised_only_as_the_latest_action(rasa_domain: Domain) -
     assert not storage_failed(tracker)
 
 
-# --- The fail-safe answer to a marked turn (components/failsafe.py) ---------------------------
+# --- The fail-safe answer to a marked turn (components/failsafe_policy.py) ---------------------------
 
 
 @pytest.fixture

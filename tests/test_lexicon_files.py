@@ -14,6 +14,7 @@ from aftercare.concern import Concern, assess, examples
 from aftercare.lexicon import compile_phrase, compile_phrases, load
 from aftercare.symptoms import (
     Symptom,
+    Trend,
     asked,
     asks_about_warning_signs,
     for_someone_treated,
@@ -264,3 +265,18 @@ def test_a_change_the_article_says_nothing_about_is_told(text: str, beyond: bool
 )
 def test_a_phrase_can_end_at_the_end_of_a_clause(text: str, matches: bool) -> None:
     assert bool(re.search(compile_phrase("vision has gone $"), text)) is matches
+
+
+# --- context.yml: what is said of the past ----------------------------------------------------
+
+CONTEXT = load("context")
+
+
+@pytest.mark.parametrize("text", CONTEXT["historical"]["must"])
+def test_how_it_was_yields_to_how_it_is_now(text: str) -> None:
+    assert screen(text).trend is Trend.IMPROVING
+
+
+@pytest.mark.parametrize("text", CONTEXT["historical"]["must_not"])
+def test_not_improving_now_is_read_whatever_the_past(text: str) -> None:
+    assert screen(text).trend is Trend.NOT_IMPROVING

@@ -38,6 +38,14 @@ def test_an_unclear_answer_is_asked_again_once_then_read_safely(
         ("it's not that I can't open my eye, it's just a bit droopy", None),
         ("it's not just the twitch, my brow feels heavy", None),
         ("my eye keeps twitching", None),
+        # What was asked about is as it should be: no.
+        ("vision's normal", Answer.NO),
+        ("my eyes are fine", Answer.NO),
+        ("breathing's fine thanks", Answer.NO),
+        ("both eyes open normally", Answer.NO),
+        ("my vision is not normal", None),
+        ("vision is fine-ish", None),
+        ("my left eye is a bit blurry", None),
         ("", None),
     ],
 )

@@ -23,7 +23,7 @@ from tools.servers import RASA, ROOT
 # Responses the Rasa server itself sends, outside stories and rules.
 SENT_BY_SERVER = frozenset(
     {
-        "utter_unavailable",  # components/failsafe.py
+        "utter_unavailable",  # components/failsafe_policy.py
         "utter_unavailable_red_flag",
         "utter_unavailable_emergency",
         "utter_rate_limited",  # components/ratelimit.py, through the channels
@@ -32,7 +32,7 @@ SENT_BY_SERVER = frozenset(
     }
 )
 # Rasa's own retrieval action, which the fail-safe policy runs when action_answer_question
-# cannot (components/failsafe.py); the rules run action_answer_question.
+# cannot (components/failsafe_policy.py); the rules run action_answer_question.
 FAIL_SAFE_RETRIEVAL = frozenset({"utter_faq"})
 # Intents the message screener always renames (components/message_screener.py).
 SCREENER_INTENTS = frozenset(

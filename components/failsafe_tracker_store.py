@@ -13,7 +13,7 @@ itself (``storage/faults.py`` names them):
 * While the database cannot be read or written (read-only, missing, full, unreachable,
   locked), Rasa gets the conversation as last known followed by a *mark*: an
   ``action_listen`` with :data:`UNAVAILABLE` in its metadata. The fail-safe policy
-  (``components/failsafe.py``) answers a marked turn as it answers when the action server
+  (``components/failsafe_policy.py``) answers a marked turn as it answers when the action server
   fails: by severity, from the slots and what the message screen found (an emergency sign:
   the emergency number; a red flag: return to the clinic today; else "I can't check that
   right now, call the clinic"), with the clinic's number (``components/nlg.py``). A marked

@@ -1,9 +1,10 @@
 """What the Rasa server can still tell a patient when the action server cannot answer.
 
-Plain Python, no Rasa import; used by the dialogue policy ``components/failsafe.py``. Without
-the action server there is no triage decision, but the Rasa server still has what the NLU
-screen found in the patient's message (``aftercare/symptoms.py``), the slots earlier turns set,
-and which red-flag question was asked. That is enough to never stay silent on a red flag.
+Plain Python, no Rasa import; used by the dialogue policy ``components/failsafe_policy.py``.
+Without the action server there is no triage decision, but the Rasa server still has what
+the NLU screen found in the patient's message (``aftercare/symptoms.py``), the slots earlier
+turns set, and which red-flag question was asked. That is enough to never stay silent on a
+red flag.
 """
 
 from __future__ import annotations

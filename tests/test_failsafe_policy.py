@@ -24,11 +24,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
 
 from aftercare import clinic
-from aftercare.failsafe import severity_without_actions
+from aftercare.fallback_advice import severity_without_actions
 from aftercare.severity import Severity
 from aftercare.slots import screening_entities
 from aftercare.symptoms import screen
-from components.failsafe import ActionServerFailSafe
+from components.failsafe_policy import ActionServerFailSafe
 from components.nlg import ClinicResponses
 from tests.conftest import ROOT, TEST_CLINIC
 
@@ -39,7 +39,7 @@ def entities_of(text: str) -> list[dict[str, Any]]:
     return screening_entities(screen(text), len(text))
 
 
-# --- The rule (aftercare/failsafe.py) ------------------------------------------------------
+# --- The rule (aftercare/fallback_advice.py) ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_what_the_rasa_server_knows_without_the_action_server(
     assert severity_without_actions(slots, entities_of(text), intent) is expected
 
 
-# --- The policy (components/failsafe.py) ---------------------------------------------------
+# --- The policy (components/failsafe_policy.py) ---------------------------------------------------
 
 
 @pytest.fixture(scope="module")

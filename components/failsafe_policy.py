@@ -4,9 +4,9 @@ When the action server is down, refuses, or takes longer than ``action_timeout``
 Rasa logs the error, drops the action's events and asks the policies what to do next; left
 alone, the patient gets silence. This policy sees that state (the latest event is a custom
 action or a form that left nothing behind) and predicts a response from ``domain.yml``
-instead, chosen by what the Rasa server itself knows (``aftercare/failsafe.py``). It answers
+instead, chosen by what the Rasa server itself knows (``aftercare/fallback_advice.py``). It answers
 the same way when the conversation store could not use the database for this message
-(``components/storage_failsafe.py`` marks such a turn):
+(``components/failsafe_tracker_store.py`` marks such a turn):
 
 * an emergency sign → ``utter_unavailable_emergency``: call the emergency number now;
 * an article red flag → ``utter_unavailable_red_flag``: return to the clinic today;
@@ -61,9 +61,9 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import speedups
-from aftercare.failsafe import severity_without_actions
+from aftercare.fallback_advice import severity_without_actions
 from aftercare.severity import Severity
-from components.storage_failsafe import storage_failed
+from components.failsafe_tracker_store import storage_failed
 
 logger = logging.getLogger(__name__)
 
@@ -291,7 +291,7 @@ def _session_start_failed(tracker: DialogueStateTracker) -> bool:
 
 
 def _message_severity(tracker: DialogueStateTracker) -> Severity:
-    """The fail-safe's reading of what the patient has reported (``aftercare/failsafe.py``)."""
+    """The fail-safe's reading of what the patient reported (``aftercare/fallback_advice.py``)."""
     message = tracker.latest_message
     return severity_without_actions(
         tracker.current_slot_values(),
