@@ -18,7 +18,7 @@ from aftercare import clinic, slots
 from aftercare.config import ConfigError
 from aftercare.dates import treatment_date_in_report
 from aftercare.summary import summarise
-from aftercare.triage import Decision, Level, Report, decide
+from aftercare.triage import Decision, Level, Reason, Report, decide
 from handover.store import Handover
 
 logger = logging.getLogger(__name__)
@@ -64,8 +64,17 @@ class ActionTriage(Action):
             review_date=decision.review_on.strftime("%A %-d %B") if decision.review_on else None,
             review_day=decision.review_on.isoformat() if decision.review_on else None,
         )
-        if decision.level is Level.SELF_CARE and report.symptoms:
+        just_asking = Reason.JUST_ASKING.value in decision.reasons
+        if decision.level is Level.SELF_CARE and report.symptoms and not just_asking:
             dispatcher.utter_message(response="aftercare_advice")
+        if just_asking:
+            # Only asked: nothing of the question is kept as the patient's own.
+            return [
+                SlotSet(slots.SYMPTOMS, None),
+                SlotSet(slots.SYMPTOM_DESCRIPTION, None),
+                SlotSet(slots.ONLY_ASKED, False),
+                SlotSet(slots.HAPPENING_NOW, None),
+            ]
         events: list[EventType] = [
             SlotSet(slots.TRIAGE_LEVEL, decision.level.value),
             SlotSet(slots.TRIAGE_REASONS, list(decision.reasons)),

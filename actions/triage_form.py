@@ -21,6 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.article import article_answers, give_answers
 from aftercare import clinic, intents, slots
+from aftercare.body import tells_own_change
 from aftercare.dates import DateProblem, parse_treatment_date, treatment_date_in_report
 from aftercare.questions import asks_question
 from aftercare.replies import Answer, read_unclear, yes_no
@@ -191,6 +192,11 @@ class ValidateTriageForm(FormValidationAction):
         starting = tracker.get_slot(REQUESTED_SLOT) is None
         reported = _intent(tracker) == intents.REPORT_SYMPTOM
         values = slots.screening_slot_values(tracker.slots, latest, text)
+        if starting:
+            # "is drooping normal?" says nothing of whose it is: asked first (happening_now).
+            entities = tracker.latest_message.get("entities") or []
+            values[slots.ONLY_ASKED] = reported and slots.only_asked_from_entities(entities)
+            values[slots.HAPPENING_NOW] = None
         if starting and reported and text.strip():
             if not tracker.get_slot(slots.SYMPTOM_DESCRIPTION):
                 values[slots.SYMPTOM_DESCRIPTION] = slots.add_description(None, text)
@@ -261,6 +267,42 @@ class ValidateTriageForm(FormValidationAction):
             slots.report_from_slots(tracker.slots),
             clinic.today(),
             date_unknown=bool(tracker.get_slot(slots.TREATMENT_DATE_UNKNOWN)),
+        )
+
+    # --- Whether it is happening to the patient ------------------------------------------
+
+    async def extract_happening_now(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The answer to "Is this happening to you now?": a yes, a no, or the symptom told."""
+        if (
+            not _answers_requested(tracker, slots.HAPPENING_NOW)
+            or tracker.get_slot(slots.HAPPENING_NOW) is not None
+        ):
+            return {}
+        answer = _answer(tracker)
+        if answer is Answer.NO:
+            return {slots.HAPPENING_NOW: False}
+        if answer is not None:  # a yes, or doubt: the check goes on, which is the safe way
+            return {slots.HAPPENING_NOW: True}
+        if _latest_screening(tracker).present or tells_own_change(
+            tracker.latest_message.get("text") or ""
+        ):
+            return {slots.HAPPENING_NOW: True}  # "my left lid is heavy": it is
+        if _says_something_else(tracker):
+            return {}
+        return {slots.HAPPENING_NOW: UNCLEAR}
+
+    def validate_happening_now(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Asks again once; a second unclear answer counts as "yes": the check goes on."""
+        return _safe_reading(
+            slots.HAPPENING_NOW,
+            value,
+            SafeReading(True, "please_answer_yes_no", "unclear_answer_taken_as_yes"),
+            dispatcher,
+            tracker,
         )
 
     # --- What the patient describes -----------------------------------------------------

@@ -61,6 +61,29 @@ def own_story(text: str) -> bool:
     return not asks_question(text) or bool(_TOLD_WHEN.search(written))
 
 
+def only_asked(text: str) -> bool:
+    """Whether a question about a symptom says nothing of whose it is.
+
+    "is drooping normal?", "how long does bruising last after botox?": the writer may have
+    it, or may be asking ahead. Rather than guess, the bot answers and asks once whether it
+    is happening to them now (``happening_now``). "Why is my eye twitching?" and "drooping
+    since day 3, normal?" tell it (the check follows); a general question ("does botox make
+    your lid droop?") or someone else's story gets the answer alone (``symptoms.aside``).
+    """
+    written = normalise(text)
+    return (
+        asks_question(text)
+        and not in_first_person(written)
+        and not _TOLD_WHEN.search(written)
+        and not aside(text)
+    )
+
+
+def tells_own_change(text: str) -> bool:
+    """Whether ``text`` tells something of the patient's own, not a question ("my lid is heavy")."""
+    return in_first_person(normalise(text)) and not asks_question(text) and not aside(text)
+
+
 def about_the_body(text: str) -> bool:
     """Whether ``text`` tells of a change in the body (:class:`BodyChange`)."""
     return body_change(text).about

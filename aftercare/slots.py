@@ -25,6 +25,11 @@ TRIAGE_LEVEL = "triage_level"
 TRIAGE_REASONS = "triage_reasons"
 DAYS_SINCE_TREATMENT = "days_since_treatment"
 CALLBACK_OFFERED = "callback_offered"
+ONLY_ASKED = "only_asked"
+"""The check started from a question about a symptom that said nothing of whose it is
+(``body.only_asked``; also the entity the NLU marks such a question with)."""
+HAPPENING_NOW = "happening_now"
+"""Then: whether the symptom is happening to the patient now (False: only asking)."""
 # The contact details' slots (callback_name, _phone, _time) are in aftercare/privacy.py, with
 # the rules of when they go: the database applies them without loading the symptom screen.
 
@@ -71,6 +76,16 @@ def body_change_entities(about: bool, beyond: bool, length: int) -> list[dict[st
 def body_change_from_entities(entities: Iterable[Mapping[str, Any]]) -> frozenset[str]:
     """The ``body_change`` values the NLU attached to a message."""
     return frozenset(str(e.get("value")) for e in entities if e.get("entity") == BODY_CHANGE)
+
+
+def only_asked_entities(length: int) -> list[dict[str, Any]]:
+    """Marks a question about a symptom that says nothing of whose it is (``body.only_asked``)."""
+    return [{"entity": ONLY_ASKED, "value": True, "start": 0, "end": length, "confidence": 1.0}]
+
+
+def only_asked_from_entities(entities: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the NLU marked the message as a question that says nothing of whose it is."""
+    return any(e.get("entity") == ONLY_ASKED for e in entities)
 
 
 def screening_from_entities(entities: Iterable[Mapping[str, Any]]) -> Screening:
@@ -147,6 +162,8 @@ def report_from_slots(slots: Mapping[str, Any]) -> Report:
         treated_on=_iso_date(treated_on),
         improving=slots.get(IMPROVING),
         screening=screening,
+        only_asked=bool(slots.get(ONLY_ASKED)),
+        happening_now=slots.get(HAPPENING_NOW),
     )
 
 

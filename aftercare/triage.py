@@ -52,6 +52,7 @@ class Reason(StrEnum):
     WITHIN_WAIT = "within_14_days"
     DATE_UNKNOWN = "treatment_date_unknown"
     NO_SYMPTOMS = "no_symptoms"
+    JUST_ASKING = "just_asking"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,11 @@ class Report:
     treated_on: date | None = None
     improving: bool | None = None
     screening: dict[ScreeningQuestion, bool] = field(default_factory=dict)
+    only_asked: bool = False
+    """The check started from a question that said nothing of whose the symptom is ("is
+    drooping normal?"): whether it is happening to the patient is asked first."""
+    happening_now: bool | None = None
+    """The answer to that question; False: the patient was only asking."""
 
     def days_since_treatment(self, today: date) -> int | None:
         """Whole days from the treatment to ``today``, if the date is known."""
@@ -134,6 +140,8 @@ def decide(report: Report, today: date) -> Decision:
     """
     symptoms = report.all_symptoms
     days = report.days_since_treatment(today)
+    if report.only_asked and report.happening_now is False:
+        return Decision(Level.SELF_CARE, (Reason.JUST_ASKING.value,), days)
     found = Screening(present=symptoms)
     if found.severity.decides:
         return Decision(LEVEL_FOR[found.severity], _ordered(found.signs(found.severity)), days)
@@ -153,11 +161,13 @@ def questions_needed(report: Report, today: date, date_unknown: bool = False) ->
     """The form slots the decision needs, in the order to ask them, answered or not.
 
     The form asks the first one still empty. Nothing is needed once an emergency sign or a
-    red flag is known. The emergency question comes first, as soon as the patient has said
-    what they notice (as NHS 111 online does): a sign of toxin spread or allergy must not
-    wait behind the date. The improvement question only matters from day 14 on. Every
-    red-flag question is needed, unless the patient has already answered it in their own
-    words (then its slot is filled and it is not asked).
+    red flag is known, nor once the patient has said that the symptom they asked about is not
+    happening to them; whether it is comes first, when their question did not say. Then the
+    emergency question, as soon as the patient has said what they notice (as NHS 111 online
+    does): a sign of toxin spread or allergy must not wait behind the date. The improvement
+    question only matters from day 14 on. Every red-flag question is needed, unless the
+    patient has already answered it in their own words (then its slot is filled and it is
+    not asked).
 
     Args:
         report: what is known so far.
@@ -169,7 +179,12 @@ def questions_needed(report: Report, today: date, date_unknown: bool = False) ->
     """
     if most_severe(s.severity for s in report.all_symptoms).decides:
         return []
-    needed = ["symptom_description", ScreeningQuestion.EMERGENCY.value]
+    needed = []
+    if report.only_asked:
+        if report.happening_now is False:
+            return []
+        needed.append("happening_now")
+    needed += ["symptom_description", ScreeningQuestion.EMERGENCY.value]
     if not date_unknown:
         needed.append("treatment_date")
     days = report.days_since_treatment(today)

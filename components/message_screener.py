@@ -67,7 +67,7 @@ from aftercare.body import body_change
 from aftercare.concern import Concern, assess, figurative
 from aftercare.replies import yes_no
 from aftercare.severity import Severity
-from aftercare.slots import body_change_entities, screening_entities
+from aftercare.slots import body_change_entities, only_asked_entities, screening_entities
 from aftercare.symptoms import (
     Screening,
     ScreeningQuestion,
@@ -265,6 +265,13 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 or ((screening.present or other) and not self._keeps(intent, text))
             ):
                 _set_intent(message, self._config["report_intent"])
+                if not (screening.severity.decides or self._is_concept(intent)) and (
+                    body.only_asked(text)
+                ):
+                    # "is drooping normal?": answered, then asked whether it is happening to
+                    # the writer now (the check's first question), rather than guessed.
+                    only = self.add_extractor_name(only_asked_entities(len(text)))
+                    message.set(ENTITIES, message.get(ENTITIES, []) + only, add_to_output=True)
             elif mostly_non_latin(classified_part(text)):
                 _set_intent(message, self._config["non_english_intent"])
             elif len(text) > self._config["max_characters"]:

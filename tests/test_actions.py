@@ -12,6 +12,8 @@ from actions.article import ActionAnswerQuestion
 from actions.session import ActionSessionStart
 from actions.triage import ActionTriage
 from actions.triage_form import ValidateTriageForm
+from aftercare.slots import only_asked_entities, screening_entities
+from aftercare.symptoms import screen
 from tests.conftest import TrackerFactory
 
 TWITCH = {"symptoms": ["twitching"], "symptom_description": "twitch", "screen_emergency": False}
@@ -69,6 +71,63 @@ async def test_after_the_emergency_question_the_date_is_asked(form, dispatcher) 
     )
     assert slots["screen_emergency"] is False
     assert slots["requested_slot"] == "treatment_date"
+
+
+def _only_asked(text: str) -> list[dict[str, Any]]:
+    """The entities the message screener gives a question that says nothing of whose it is."""
+    return screening_entities(screen(text), len(text)) + only_asked_entities(len(text))
+
+
+async def test_a_question_only_asked_gets_the_answer_then_is_it_happening(form, dispatcher) -> None:
+    text = "is drooping normal?"
+    slots = await form(text=text, active_loop=None, entities=_only_asked(text))
+    assert slots["only_asked"] is True and slots["happening_now"] is None
+    assert slots["requested_slot"] == "happening_now"
+
+
+@pytest.mark.parametrize(
+    ("reply", "intent", "happening", "next_slot"),
+    [
+        ("yes", "affirm", True, "screen_emergency"),
+        ("maybe a little", "inform", True, "screen_emergency"),
+        ("my left lid is heavy since tuesday", "report_symptom", True, "screen_emergency"),
+        ("no, I'm just asking", "deny", False, None),
+    ],
+)
+async def test_is_it_happening_is_answered_by_a_yes_a_no_or_the_symptom_told(
+    form, dispatcher, reply: str, intent: str, happening: bool, next_slot: str | None
+) -> None:
+    slots = await form(
+        text=reply,
+        intent=intent,
+        requested_slot="happening_now",
+        slots={
+            "only_asked": True,
+            "symptoms": ["drooping"],
+            "symptom_description": "is drooping normal?",
+        },
+    )
+    assert slots["happening_now"] is happening
+    assert slots["requested_slot"] == next_slot
+
+
+async def test_an_unclear_reply_to_is_it_happening_is_asked_again_then_taken_as_yes(
+    form, dispatcher
+) -> None:
+    earlier = {"only_asked": True, "symptoms": ["drooping"], "symptom_description": "q"}
+    slots = await form(text="hmm", intent="nlu_fallback", requested_slot="happening_now",
+                       slots=earlier)  # fmt: skip
+    assert slots["happening_now"] is None and responses(dispatcher) == ["please_answer_yes_no"]
+    slots = await form(text="hmm", intent="nlu_fallback", requested_slot="happening_now",
+                       slots={**earlier, "unclear_answers": 1})  # fmt: skip
+    assert slots["happening_now"] is True
+    assert "unclear_answer_taken_as_yes" in responses(dispatcher)
+
+
+async def test_a_report_of_ones_own_starts_the_check_without_the_question(form, dispatcher) -> None:
+    slots = await form(text="my eyelid is drooping, is that normal?", active_loop=None)
+    assert slots["only_asked"] is False
+    assert slots["requested_slot"] == "screen_emergency"
 
 
 async def test_an_unclear_complaint_starts_the_check_with_the_emergency_question(
@@ -477,6 +536,27 @@ async def test_self_care_gives_the_day_to_come_back_and_the_aftercare(
     assert dispatcher.messages[0]["review_day"] == "2026-12-03"  # the widget's calendar reminder
     assert responses(dispatcher) == ["triage_self_care_within_14_days", "aftercare_advice"]
     assert slots_set(events)["days_since_treatment"] == 5
+
+
+async def test_only_asking_ends_with_no_decision_and_keeps_nothing_of_the_question(
+    tracker_for, dispatcher, domain
+) -> None:
+    slots = {
+        "symptoms": ["drooping"],
+        "symptom_description": "is drooping normal?",
+        "only_asked": True,
+        "happening_now": False,
+    }
+    events = await ActionTriage().run(
+        dispatcher, tracker_for(slots=slots, active_loop=None), domain
+    )
+    assert responses(dispatcher) == ["triage_self_care_just_asking"]
+    assert slots_set(events) == {
+        "symptoms": None,
+        "symptom_description": None,
+        "only_asked": False,
+        "happening_now": None,
+    }
 
 
 # --- action_session_start -----------------------------------------------------------------

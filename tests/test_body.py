@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftercare.body import own_story
+from aftercare.body import only_asked, own_story, tells_own_change
 
 
 @pytest.mark.parametrize(
@@ -19,3 +19,33 @@ from aftercare.body import own_story
 )
 def test_own_story_is_the_patients_own_change_told(text: str, own: bool) -> None:
     assert own_story(text) is own
+
+
+@pytest.mark.parametrize(
+    ("text", "asked_only"),
+    [
+        ("is drooping normal?", True),
+        ("how long does bruising last after botox?", True),
+        ("eyelid drooping after botox - normal?", True),
+        ("why is my eye twitching?", False),  # the writer's own
+        ("drooping since day 3, is that normal?", False),  # told with its time
+        ("does botox make your eyelid droop?", False),  # a general question
+        ("my friend has a droopy lid, is that normal?", False),  # someone else's
+        ("my eye is twitching", False),  # no question
+    ],
+)
+def test_a_question_that_says_nothing_of_whose_the_symptom_is(text: str, asked_only: bool) -> None:
+    assert only_asked(text) is asked_only
+
+
+@pytest.mark.parametrize(
+    ("text", "tells"),
+    [
+        ("my left lid is heavy", True),
+        ("it's my right eye, it started yesterday", True),
+        ("is it normal?", False),
+        ("my friend's lid droops", False),
+    ],
+)
+def test_a_reply_that_tells_the_patients_own_change(text: str, tells: bool) -> None:
+    assert tells_own_change(text) is tells

@@ -131,6 +131,30 @@ def test_a_date_and_a_trend_told_instead_of_a_yes_or_no_are_kept_never_an_emerge
     assert slots["days_since_treatment"] == 16 and slots["improving"] is False
 
 
+HAPPENING = "Is this happening to you now?"
+
+
+def test_a_question_that_says_nothing_of_whose_asks_whether_it_is_happening(
+    bot: Bot, sender: str
+) -> None:
+    said = talk(bot, sender, "is drooping normal?")
+    assert "droop" in said[0] and said[-1] == HAPPENING
+    said = talk(bot, sender, "no, I'm just asking")
+    assert "If it does happen" in said[-1]
+    slots = bot.tracker(sender)["slots"]
+    assert slots["symptoms"] is None and slots["triage_level"] is None
+    # Later, a symptom of the patient's own starts the check as usual.
+    said = talk(bot, sender, "my eye is twitching")
+    assert said[-1].startswith(EMERGENCY_QUESTION)
+
+
+def test_yes_it_is_happening_goes_on_with_the_check(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "how long does swelling last after botox?", "yes it is")
+    assert said[-1].startswith(EMERGENCY_QUESTION)
+    talk(bot, sender, "no", "3 days ago", "no", "no", "no")
+    assert level(bot, sender) == "self_care"
+
+
 def test_a_red_flag_in_the_middle_of_the_form_ends_it(bot: Bot, sender: str) -> None:
     talk(bot, sender, "my eyelid keeps twitching", "a week ago", "no")
     said = talk(bot, sender, "actually my vision has gone blurry")

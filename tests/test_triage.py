@@ -158,6 +158,18 @@ RED_FLAGS = [q.value for q in ScreeningQuestion if q is not ScreeningQuestion.EM
         (Report(frozenset({Symptom.BLURRED_VISION})), False, []),
         (Report(frozenset({Symptom.SWALLOWING_DIFFICULTY})), False, []),
         (Report(frozenset(), None, None, {ScreeningQuestion.VISION: True}), False, []),
+        # A question that said nothing of whose the symptom is: is it happening now, first.
+        (
+            Report(frozenset({Symptom.DROOPING}), only_asked=True),
+            False,
+            ["happening_now", *FIRST, "treatment_date", *RED_FLAGS],
+        ),
+        (Report(frozenset({Symptom.DROOPING}), only_asked=True, happening_now=False), False, []),
+        (
+            Report(frozenset({Symptom.DROOPING}), only_asked=False, happening_now=False),
+            False,
+            [*FIRST, "treatment_date", *RED_FLAGS],
+        ),
     ],
 )
 def test_questions_needed(report: Report, date_unknown: bool, needed: list[str]) -> None:
@@ -243,3 +255,21 @@ def test_the_signs_beyond_the_article_decide_on_any_day(text: str, level: Level)
 def test_every_self_care_reason_has_a_response(reason: Reason) -> None:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     assert Decision(Level.SELF_CARE, (reason.value,)).response in domain["responses"]
+
+
+@pytest.mark.parametrize(
+    ("report", "reasons"),
+    [
+        # Only asked, and not happening: no decision about a symptom the patient does not have.
+        (Report(frozenset({Symptom.DROOPING}), days_ago(20), only_asked=True, happening_now=False),
+         (Reason.JUST_ASKING.value,)),
+        # It is happening: the 2-week rule as for any report.
+        (Report(frozenset({Symptom.DROOPING}), days_ago(20), False, only_asked=True,
+                happening_now=True),
+         (Reason.NOT_IMPROVING_AFTER_WAIT.value,)),
+    ],
+)  # fmt: skip
+def test_a_question_only_asked_gets_no_decision_about_the_symptom(
+    report: Report, reasons: tuple[str, ...]
+) -> None:
+    assert decide(report, TODAY).reasons == reasons
