@@ -222,12 +222,17 @@ def from_mapping(values: Mapping[str, Any], environ: Mapping[str, str]) -> Clini
     return found
 
 
+def file_values() -> dict[str, Any]:
+    """What ``AFTERCARE_CLINIC_CONFIG`` (default ``clinic.yml``) holds; nothing if it is missing."""
+    path = Path(os.environ.get("AFTERCARE_CLINIC_CONFIG", DEFAULT_PATH))
+    values = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return dict(values or {})
+
+
 @functools.lru_cache(maxsize=1)
 def load() -> Clinic:
     """The clinic from ``AFTERCARE_CLINIC_CONFIG`` (default ``clinic.yml``) and the environment."""
-    path = Path(os.environ.get("AFTERCARE_CLINIC_CONFIG", DEFAULT_PATH))
-    values = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return from_mapping(values or {}, dict(os.environ))
+    return from_mapping(file_values(), dict(os.environ))
 
 
 def today() -> date:

@@ -2,7 +2,9 @@
 
 New referrals appear on every open page without a reload, emergencies, crises and urgent
 ones with a visible and an audible alert: ``GET /events`` is a stream of server-sent events
-fed through the database (``handover/live.py``), and ``/static/staff.js`` shows them.
+fed through the database (``handover/live.py``), and ``/static/staff.js`` shows them. The
+nurse on duty is also told by e-mail or webhook, when configured: the staff view delivers the
+notifications' outbox (``handover/notify.py``).
 
 A small aiohttp app behind HTTP Basic authentication: the user name is the staff member's
 name (recorded as who handled a referral), the password is ``STAFF_PASSWORD`` from the
@@ -34,7 +36,7 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from aftercare import clinic, config
-from handover import live
+from handover import live, notify
 from handover.store import Handover, to_csv
 from storage.faults import problem_of
 
@@ -49,6 +51,7 @@ HANDOVER = web.AppKey("handover", Handover)
 PASSWORD = web.AppKey("password", str)
 FAILURES = web.AppKey("failures", dict)
 FEED = web.AppKey("feed", live.ReferralFeed)
+NOTIFIER = web.AppKey("notifier", notify.Notifier)
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
@@ -244,6 +247,16 @@ async def _run_feed(app: web.Application) -> AsyncIterator[None]:
     await app[FEED].stop()
 
 
+async def _start_notifier(app: web.Application) -> None:
+    await app[NOTIFIER].start(app[FEED])
+
+
+async def _stop_notifier(app: web.Application) -> None:
+    # On shutdown, not at cleanup: the server first waits (60 s) for every task started since
+    # it started, and the worker starts one per round until it is stopped.
+    await app[NOTIFIER].stop()
+
+
 def create_app(store: Handover, password: str | None) -> web.Application:
     """The staff app; refuses to exist without a password of ``MIN_PASSWORD`` characters."""
     if not password or len(password) < MIN_PASSWORD:
@@ -263,6 +276,11 @@ def create_app(store: Handover, password: str | None) -> web.Application:
     app[FAILURES] = defaultdict(deque)
     app[FEED] = live.ReferralFeed(store)
     app.cleanup_ctx.append(_run_feed)
+    # The store's settings, or clinic.yml's and NOTIFY_*: a bad one stops the start here.
+    settings = notify.load() if store.notify_settings is None else store.notify_settings
+    app[NOTIFIER] = notify.Notifier(store, settings)
+    app.on_startup.append(_start_notifier)  # type: ignore[arg-type]
+    app.on_shutdown.append(_stop_notifier)  # type: ignore[arg-type]
     app.on_shutdown.append(_end_streams)  # type: ignore[arg-type]
     app.router.add_get("/", list_referrals)
     app.router.add_get("/referrals.csv", export_csv)
@@ -279,6 +297,11 @@ def main() -> None:
     parser.add_argument("--host", default="localhost")
     parser.add_argument("--port", type=int)
     args = parser.parse_args()
+    # The log (standard error): notifications configured, delivered, failed, given up.
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # not a line per request
     try:
         port = args.port or config.whole_number(
             os.environ.get("STAFF_PORT", "8081"), "STAFF_PORT", 1

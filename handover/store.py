@@ -5,6 +5,10 @@ says which, and erases a conversation), so that the staff view can show a referr
 transcript and "delete my data" and the retention command can erase both. The schema is
 created on first use. Plain SQLAlchemy, no Rasa import.
 
+A referral is stored with its notifications to the nurse on duty, in one transaction: the
+outbox ``notifications`` gets a row per channel configured for its level, which the staff
+view delivers (``handover/notify.py``). They go with the referral when it is erased.
+
 A referral's number is never given again, even after the referral is erased: staff may have
 written it down, and it must not come to mean another patient (SQLite's ``AUTOINCREMENT``;
 PostgreSQL's sequences never go back). Text goes in without NUL characters, which PostgreSQL
@@ -28,7 +32,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from handover import schema
+from aftercare.config import ConfigError
+from handover import notify, schema
 from storage import database, faults
 from storage.database import events
 
@@ -112,7 +117,7 @@ notifications = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("referral_id", sa.Integer, nullable=False, index=True),
-    sa.Column("channel", sa.String(16), nullable=False),  # email or webhook
+    sa.Column("channel", sa.String(16), nullable=False),  # a notify channel: email or webhook
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False, index=True),
@@ -168,6 +173,31 @@ class Referral:
         values = dict(row._mapping)
         values["reasons"] = json.loads(values["reasons"])
         for key in ("created_at", "callback_confirmed_at", "handled_at", "callback_declined_at"):
+            values[key] = _utc(values[key])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One row of the outbox, with what its message needs of the referral."""
+
+    id: int
+    referral_id: int
+    channel: str
+    created_at: datetime
+    attempts: int
+    next_attempt_at: datetime
+    delivered_at: datetime | None
+    given_up_at: datetime | None
+    last_error: str | None
+    level: str
+    summary: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> Notification:
+        """From a ``notifications`` row joined with its referral's level and summary."""
+        values = dict(row._mapping)
+        for key in ("created_at", "next_attempt_at", "delivered_at", "given_up_at"):
             values[key] = _utc(values[key])
         return cls(**values)
 
@@ -238,9 +268,12 @@ def _utc(value: datetime | None) -> datetime | None:
 class Handover:
     """Reads and writes referrals (and erases conversations) in one database."""
 
-    def __init__(self, engine: sa.engine.Engine) -> None:
-        """Uses ``engine`` (see :func:`engine_for`)."""
+    def __init__(
+        self, engine: sa.engine.Engine, notify_settings: notify.Settings | None = None
+    ) -> None:
+        """Uses ``engine`` (see :func:`engine_for`); notifies as configured, or as given."""
         self.engine = engine
+        self.notify_settings = notify_settings
 
     @classmethod
     def configured(cls) -> Handover:
@@ -284,10 +317,28 @@ class Handover:
                 )
             )
             referral_id = int(result.inserted_primary_key[0])
+            for channel in self._channels_for(level):
+                connection.execute(
+                    notifications.insert().values(
+                        referral_id=referral_id,
+                        channel=channel,
+                        created_at=now,
+                        next_attempt_at=now,
+                    )
+                )
             if connection.dialect.name == "postgresql":
                 # Sent when the transaction commits, to every staff view listening.
                 connection.execute(sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, str(referral_id))))
             return referral_id
+
+    def _channels_for(self, level: str) -> tuple[str, ...]:
+        """The notifications a new referral of ``level`` gets (none if the settings are bad)."""
+        try:
+            settings = notify.load() if self.notify_settings is None else self.notify_settings
+        except ConfigError as error:  # the staff view refuses to start: the referral still counts
+            logger.error("A referral is stored without its notifications: %s", error)
+            return ()
+        return settings.channels_for(level)
 
     def save_callback(
         self, conversation_id: str, *, name: str, phone: str, time: str, now: datetime
@@ -461,14 +512,102 @@ class Handover:
             rows = connection.execute(query)
             return [AuditEntry(**{**row._mapping, "at": _utc(row.at)}) for row in rows]
 
+    # --- The outbox of notifications, delivered by the staff view (handover/notify.py) -----
+
+    def claim_notifications(
+        self, now: datetime, *, until: datetime, limit: int = 20
+    ) -> list[Notification]:
+        """Takes up to ``limit`` notifications due at ``now``, oldest first, until ``until``.
+
+        No other staff view takes them before ``until`` (PostgreSQL: ``SKIP LOCKED``, so two
+        views never wait on each other nor take the same row). Each comes with its referral's
+        level and summary.
+        """
+        due = (
+            notifications.c.delivered_at.is_(None),
+            notifications.c.given_up_at.is_(None),
+            notifications.c.next_attempt_at <= now,
+        )
+        with self._begin() as connection:
+            ids = list(
+                connection.execute(
+                    sa.select(notifications.c.id)
+                    .where(*due)
+                    .order_by(notifications.c.next_attempt_at, notifications.c.id)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                ).scalars()
+            )
+            if not ids:
+                return []
+            # Still due as it is written (SQLite has no row locks: another process's claim).
+            claimed = [
+                notification_id
+                for notification_id in ids
+                if connection.execute(
+                    notifications.update()
+                    .where(notifications.c.id == notification_id, *due)
+                    .values(next_attempt_at=until)
+                ).rowcount
+            ]
+            rows = connection.execute(
+                sa.select(notifications, referrals.c.level, referrals.c.summary)
+                .join(referrals, referrals.c.id == notifications.c.referral_id)
+                .where(notifications.c.id.in_(claimed))
+                .order_by(notifications.c.id)
+            )
+            return [Notification.from_row(row) for row in rows]
+
+    def notification_delivered(self, notification_id: int, *, now: datetime) -> None:
+        """Records that the notification was delivered at ``now``."""
+        with self._begin() as connection:
+            connection.execute(
+                notifications.update()
+                .where(notifications.c.id == notification_id)
+                .values(
+                    delivered_at=now,
+                    attempts=notifications.c.attempts + 1,
+                    last_error=None,
+                )
+            )
+
+    def notification_failed(
+        self, notification_id: int, *, now: datetime, error: str, retry_at: datetime | None
+    ) -> None:
+        """Counts a failed attempt and why (no patient data); next at ``retry_at``, or never."""
+        values: dict[str, Any] = {
+            "attempts": notifications.c.attempts + 1,
+            "last_error": _text(error)[:500],
+        }
+        if retry_at is None:
+            values["given_up_at"] = now
+        else:
+            values["next_attempt_at"] = retry_at
+        with self._begin() as connection:
+            connection.execute(
+                notifications.update().where(notifications.c.id == notification_id).values(values)
+            )
+
+    def notifications(self, referral_id: int | None = None) -> list[Notification]:
+        """The outbox (or one referral's part of it), oldest first."""
+        query = (
+            sa.select(notifications, referrals.c.level, referrals.c.summary)
+            .join(referrals, referrals.c.id == notifications.c.referral_id)
+            .order_by(notifications.c.id)
+        )
+        if referral_id is not None:
+            query = query.where(notifications.c.referral_id == referral_id)
+        with self.engine.connect() as connection:
+            return [Notification.from_row(row) for row in connection.execute(query)]
+
     # --- Privacy ----------------------------------------------------------------------------
 
     def erase_referrals(self, conversation_id: str) -> int:
         """Deletes a conversation's referrals (with their contact details); how many."""
         with self._begin() as connection:
-            result = connection.execute(
-                referrals.delete().where(referrals.c.conversation_id == conversation_id)
-            )
+            which = referrals.c.conversation_id == conversation_id
+            _erase_notifications(connection, which)
+            result = connection.execute(referrals.delete().where(which))
         database.drop_old_copies(self.engine)
         return int(result.rowcount)
 
@@ -511,9 +650,9 @@ class Handover:
                 connection.commit()
             try:
                 with connection.begin():
-                    result = connection.execute(
-                        referrals.delete().where(referrals.c.conversation_id == conversation_id)
-                    )
+                    which = referrals.c.conversation_id == conversation_id
+                    _erase_notifications(connection, which)
+                    result = connection.execute(referrals.delete().where(which))
                     erased = database.erase_conversation(connection, conversation_id)
                     return int(result.rowcount) + erased
             finally:
@@ -563,6 +702,7 @@ class Handover:
                     ).scalars()
                 )
         with self._begin() as connection:
+            _erase_notifications(connection, referrals.c.created_at < cutoff)
             removed = connection.execute(
                 referrals.delete().where(referrals.c.created_at < cutoff)
             ).rowcount
@@ -570,6 +710,15 @@ class Handover:
             self._erase(conversation_id)
         database.drop_old_copies(self.engine)
         return int(removed), len(old_conversations)
+
+
+def _erase_notifications(connection: sa.engine.Connection, which: Any) -> None:
+    """Deletes the notifications of the referrals ``which`` selects (before they go)."""
+    connection.execute(
+        notifications.delete().where(
+            notifications.c.referral_id.in_(sa.select(referrals.c.id).where(which))
+        )
+    )
 
 
 CSV_COLUMNS = [

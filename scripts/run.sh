@@ -26,6 +26,8 @@ if [ -n "${STAFF_PASSWORD:-}" ] && [ "${#STAFF_PASSWORD}" -lt 12 ]; then
 fi
 
 scripts/setup.sh
+# Notifications to the nurse on duty (clinic.yml notify:, NOTIFY_*): a bad setting stops here.
+.venv/bin/python -m handover.notify || exit 1
 scripts/train.sh
 
 rasa_port=${RASA_PORT:-5005}
