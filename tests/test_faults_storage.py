@@ -622,7 +622,7 @@ async def test_the_staff_view_and_the_referrals_survive_a_deleted_database(
         assert not path.exists()
         sqlite3.connect(path).close()  # an operator makes it again
         response = await client.get("/", headers=login())
-        assert response.status == 200 and "Referrals (<span id=\"count\">0</span> open)" in (
+        assert response.status == 200 and 'Referrals (<span id="count">0</span> open)' in (
             await response.text()
         )
     assert refer(store, "after-deletion") >= 1  # no "no such table: referrals"
