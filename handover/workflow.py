@@ -169,7 +169,7 @@ async def list_referrals(request: web.Request) -> web.Response:
             (number, list_url(filters, number) if number else "")
             for number in page_numbers(found.page, found.pages)
         ],
-        "live": " ".join(live_levels(filters, details.today())),
+        "live": " ".join(live_levels(filters, clinic.today())),
         "level_urls": {level: list_url(Filters(levels=frozenset({level}))) for level in LEVELS},
         "status_urls": {s: list_url(Filters(statuses=frozenset({s}))) for s in STATUSES},
         "open_only": filters.statuses == OPEN_STATUSES,
@@ -307,7 +307,7 @@ async def export_csv(request: web.Request) -> web.Response:
     rows = store.referrals(include_handled=True)
     text = to_csv(rows, store.notes())
     store.audit(
-        request["staff"], "exported", now=datetime.now(UTC), detail=f"{len(rows)} referrals"
+        request["staff"], "exported", now=datetime.now(UTC), detail=f"{len(rows)} referral(s)"
     )
     return web.Response(
         text=text,

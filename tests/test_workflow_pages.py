@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient
 
 from handover.store import MAX_ASSIGNEE, MAX_NOTE, MAX_QUERY, Handover
 from handover.workflow import PAGE_SIZE, page_numbers
-from tests.conftest import NOW, refer
+from tests.conftest import NOW, TODAY, refer
 from tests.test_staff_view import client, login  # noqa: F401  (the app and its sign-in)
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -134,7 +134,7 @@ def test_the_page_numbers_shown(current: int, last: int, numbers: list[int | Non
 
 
 async def test_new_referrals_come_live_only_where_the_list_would_show_them(nurse: Nurse) -> None:
-    today = NOW.date()  # the pinned clinic's today
+    today = TODAY  # the pinned clinic's
     for path, live in [
         ("/", "crisis emergency urgent routine"),
         ("/?level=urgent&level=crisis", "crisis urgent"),
@@ -323,7 +323,7 @@ async def test_viewing_and_exporting_are_audited(nurse: Nurse, store: Handover) 
     assert exported[0]["status"] == "new" and exported[0]["assigned_to"] == "Nurse Ada"
     assert exported[0]["notes"] == f'[{NOW.isoformat()}] Nurse Ada: =HYPERLINK("http://evil")'
     entry = store.audit_entries(limit=1)[0]
-    assert (entry.actor, entry.action, entry.detail) == ("Nurse Joy", "exported", "1 referrals")
+    assert (entry.actor, entry.action, entry.detail) == ("Nurse Joy", "exported", "1 referral(s)")
 
 
 # --- The week at a glance ------------------------------------------------------------------
