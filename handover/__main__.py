@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         print(f"{len(rows)} referral(s)", file=sys.stderr)
     elif args.command == "export":
-        text = to_csv(store.referrals(include_handled=args.all))
+        text = to_csv(store.referrals(include_handled=args.all), store.notes())
         if args.output:
             with open(args.output, "w", encoding="utf-8", newline="") as out:
                 out.write(text)

@@ -54,6 +54,22 @@ def display_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def national_phone(e164: str, region: str) -> str:
+    """The number as the clinic dials it ("020 7946 0958"), from E.164.
+
+    National format for a number of ``region``'s calling code (the clinic's country: the
+    UK's +44 takes in Jersey's mobiles too), international for another; as stored when it
+    is not a number.
+    """
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    same = number.country_code == phonenumbers.country_code_for_region(region.upper())
+    style = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(number, style.NATIONAL if same else style.INTERNATIONAL)
+
+
 def clean_time(text: str) -> str | None:
     """A preferred time as the patient put it ("tomorrow morning", "after 5pm"), trimmed."""
     value = " ".join(text.split())

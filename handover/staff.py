@@ -1,4 +1,7 @@
-"""The staff view: open referrals, their transcripts, "mark as handled", CSV export.
+"""The staff view: the app, its sign-in, its live alerts and its static files.
+
+The pages (the list of referrals with its filters, a referral with its transcript and the
+clinic's workflow, the CSV export, the week at a glance) are in ``handover/workflow.py``.
 
 New referrals appear on every open page without a reload, emergencies, crises and urgent
 ones with a visible and an audible alert: ``GET /events`` is a stream of server-sent events
@@ -27,7 +30,7 @@ import os
 import time
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -36,8 +39,9 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from aftercare import clinic, config
-from handover import live, notify
-from handover.store import Handover, to_csv
+from handover import live, notify, workflow
+from handover.pages import HANDOVER, render
+from handover.store import Handover
 from storage.faults import problem_of
 
 logger = logging.getLogger(__name__)
@@ -47,7 +51,6 @@ LOCKOUT = 15 * 60.0
 MIN_PASSWORD = 12
 REALM = 'Basic realm="Clinic staff", charset="UTF-8"'
 
-HANDOVER = web.AppKey("handover", Handover)
 PASSWORD = web.AppKey("password", str)
 FAILURES = web.AppKey("failures", dict)
 FEED = web.AppKey("feed", live.ReferralFeed)
@@ -102,7 +105,7 @@ async def database_unavailable(request: web.Request, handler: Handler) -> web.St
     except sa.exc.SQLAlchemyError as error:
         problem = problem_of(error)
         logger.error("The staff view cannot use the database: it is %s", problem)
-    response = _render(request, "unavailable.html", {"problem": str(problem)})
+    response = render(request, "unavailable.html", {"problem": str(problem)})
     response.set_status(503)
     response.headers["Retry-After"] = "60"
     return response
@@ -116,34 +119,6 @@ def _same_origin(request: web.Request) -> bool:
     # Browsers send Origin with a form POST: another site's page must not mark referrals.
     origin = request.headers.get("Origin")
     return origin is None or origin == f"{request.scheme}://{request.host}"
-
-
-HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'",
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-}
-"""Every page's headers: nothing from elsewhere, no frame, no cache (names and phones)."""
-
-
-def _render(
-    request: web.Request, template: str, context: dict[str, object], after: int | None = None
-) -> web.Response:
-    """A page from ``handover/templates/`` (autoescaped), as the signed-in staff member sees it.
-
-    ``after``: the newest referral the page knows of; the live alerts (``static/staff.js``)
-    start after it.
-    """
-    context = {
-        "staff": request.get("staff", ""),
-        "csrf_token": request.get("csrf_token", ""),
-        "after": after,
-        **context,
-    }
-    response = aiohttp_jinja2.render_template(template, request, context)
-    response.headers.update(HEADERS)
-    return response
 
 
 def _when(value: datetime | None) -> str:
@@ -161,59 +136,6 @@ CALLBACK_WORDS = {
     "not offered": "Not offered (crisis: the help lines were given)",
     "offered": "Offered, no answer yet",
 }
-
-
-async def list_referrals(request: web.Request) -> web.Response:
-    """Open referrals, most urgent and newest first (``?all=1``: handled ones too)."""
-    include_handled = request.query.get("all") == "1"
-    store = request.app[HANDOVER]
-    after = store.latest_id()  # before the list: a referral in between comes live
-    rows = store.referrals(include_handled=include_handled)
-    context = {"rows": rows, "include_handled": include_handled}
-    return _render(request, "list.html", context, after=after)
-
-
-def _referral_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["referral_id"])
-    except ValueError as error:
-        raise web.HTTPNotFound() from error
-
-
-async def show_referral(request: web.Request) -> web.Response:
-    """One referral: summary, contact details, the patient's words, the whole transcript."""
-    store = request.app[HANDOVER]
-    after = store.latest_id()
-    referral = store.referral(_referral_id(request))
-    if referral is None:
-        raise web.HTTPNotFound()
-    context = {"referral": referral, "transcript": store.transcript(referral.conversation_id)}
-    return _render(request, "referral.html", context, after=after)
-
-
-async def mark_handled(request: web.Request) -> web.Response:
-    """Marks the referral handled by the signed-in staff member, now."""
-    referral_id = _referral_id(request)
-    store = request.app[HANDOVER]
-    if store.referral(referral_id) is None:
-        raise web.HTTPNotFound()
-    store.mark_handled(referral_id, by=request["staff"], now=datetime.now(UTC))
-    raise web.HTTPSeeOther(f"/referrals/{referral_id}")
-
-
-async def export_csv(request: web.Request) -> web.Response:
-    """All referrals (open and handled) as CSV."""
-    rows = request.app[HANDOVER].referrals(include_handled=True)
-    return web.Response(
-        text=to_csv(rows),
-        content_type="text/csv",
-        headers={
-            "Content-Disposition": 'attachment; filename="referrals.csv"',
-            # Names and phones: kept by no cache, and never read as anything but CSV.
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
 
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -282,10 +204,7 @@ def create_app(store: Handover, password: str | None) -> web.Application:
     app.on_startup.append(_start_notifier)  # type: ignore[arg-type]
     app.on_shutdown.append(_stop_notifier)  # type: ignore[arg-type]
     app.on_shutdown.append(_end_streams)  # type: ignore[arg-type]
-    app.router.add_get("/", list_referrals)
-    app.router.add_get("/referrals.csv", export_csv)
-    app.router.add_get("/referrals/{referral_id}", show_referral)
-    app.router.add_post("/referrals/{referral_id}/handled", mark_handled)
+    workflow.setup(app)
     app.router.add_get("/events", events)
     app.router.add_get(r"/static/{name:[a-z]+\.(?:js|css)}", static_file)
     return app

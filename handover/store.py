@@ -23,12 +23,15 @@ import functools
 import io
 import json
 import logging
+import math
+import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -40,6 +43,8 @@ from storage.database import events
 logger = logging.getLogger(__name__)
 
 LEVEL_ORDER = {"crisis": 0, "emergency": 0, "urgent": 1, "routine": 2}
+LEVELS = tuple(LEVEL_ORDER)
+"""A referral's levels, most urgent first."""
 
 metadata = sa.MetaData()
 
@@ -70,6 +75,8 @@ referrals = sa.Table(
 )
 STATUSES = ("new", "called", "booked", "no answer", "closed")
 """A referral's status as the clinic works it: ``closed`` is what "handled" means."""
+OPEN_STATUSES = frozenset(STATUSES) - {"closed"}
+"""The statuses of a referral still to be worked: the list shows these unless told."""
 
 referral_changes = sa.Table(
     "referral_changes",
@@ -85,6 +92,17 @@ referral_changes = sa.Table(
     sa.Column("undone_by", sa.String(80), nullable=True),
 )
 """Every change staff made to a referral (a note is one too), so that it can be undone."""
+CHANGE_KINDS = ("status", "assigned", "note")
+MAX_NOTE = 2000
+"""The longest note, in characters (a note is for the next nurse, not a letter)."""
+MAX_ASSIGNEE = 80
+"""The longest name a referral can be assigned to (as long as a staff account's name)."""
+MAX_QUERY = 200
+"""The longest search text, in characters."""
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 10_000
+MAX_WEEKS = 104
+"""The most weeks the week at a glance shows (two years)."""
 
 staff_accounts = sa.Table(
     "staff_accounts",
@@ -223,6 +241,133 @@ class AuditEntry:
     detail: str
 
 
+@dataclass(frozen=True)
+class Change:
+    """One change staff made to a referral (``referral_changes``).
+
+    A status, who it is assigned to, or a note (then ``new_value`` is the note's text).
+    """
+
+    id: int
+    referral_id: int
+    at: datetime
+    by: str
+    kind: str  # CHANGE_KINDS
+    old_value: str | None
+    new_value: str | None
+    undone_at: datetime | None = None
+    undone_by: str | None = None
+
+    @property
+    def detail(self) -> str:
+        """What changed, as the audit log and the history say it: never a note's words."""
+        if self.kind == "note":
+            return "note added"
+        return f"{self.kind}: {self.new_value or 'nobody'}"
+
+    @classmethod
+    def from_row(cls, row: Any) -> Change:
+        """From a ``referral_changes`` row."""
+        values = dict(row._mapping)
+        return cls(**{**values, "at": _utc(values["at"]), "undone_at": _utc(values["undone_at"])})
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which referrals :meth:`Handover.find` returns, and which page of them.
+
+    Empty ``levels``: every level. ``date_from`` and ``date_to`` are days in ``timezone``
+    (the clinic's), both included. ``q``: every word of it is in the callback name, the
+    summary, the findings, the patient's words or a note; or, when it is a phone number or
+    part of one, in the callback phone. Raises ValueError, in words a nurse can act on, for
+    a value that cannot be.
+    """
+
+    levels: frozenset[str] = frozenset()
+    statuses: frozenset[str] = OPEN_STATUSES
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    page: int = 1
+    page_size: int = 25
+    timezone: str = "UTC"
+
+    def __post_init__(self) -> None:
+        """Checks every value."""
+        if unknown := sorted(set(self.levels) - set(LEVELS)):
+            raise ValueError(f"Unknown level {_quoted(unknown[0])}: one of {', '.join(LEVELS)}.")
+        if unknown := sorted(set(self.statuses) - set(STATUSES)):
+            raise ValueError(f"Unknown status {_quoted(unknown[0])}: one of {', '.join(STATUSES)}.")
+        if not self.statuses:
+            raise ValueError("Choose at least one status.")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("The first day comes after the last day.")
+        if len(self.q) > MAX_QUERY:
+            raise ValueError(
+                f"A search can be at most {MAX_QUERY} characters (this one has {len(self.q)})."
+            )
+        if not 1 <= self.page <= MAX_PAGE:
+            raise ValueError(f"The page number must be from 1 to {MAX_PAGE}.")
+        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"A page holds from 1 to {MAX_PAGE_SIZE} referrals.")
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        """The first moment and the moment after the last day, in UTC (None: no bound)."""
+        zone = ZoneInfo(self.timezone)
+
+        def midnight(day: date) -> datetime:
+            return datetime.combine(day, time(), zone).astimezone(UTC)
+
+        try:
+            since = midnight(self.date_from) if self.date_from else None
+            until = midnight(self.date_to + timedelta(days=1)) if self.date_to else None
+        except OverflowError as error:
+            raise ValueError("A day must be between the years 1 and 9998.") from error
+        return since, until
+
+
+@dataclass(frozen=True)
+class Found:
+    """A page of referrals that match :class:`Filters`, and how many match in all."""
+
+    referrals: list[Referral]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the matches fill (1 when there is none)."""
+        return max(1, math.ceil(self.total / self.page_size))
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Open referrals (not closed) per level and per status, every one named (0 too)."""
+
+    levels: dict[str, int]
+    statuses: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        """All open referrals."""
+        return sum(self.levels.values())
+
+
+@dataclass(frozen=True)
+class Week:
+    """The referrals made in one week (Monday to Sunday in the clinic's zone)."""
+
+    start: date
+    levels: dict[str, int]
+    reasons: dict[str, int] = field(default_factory=dict)  # a referral counts in each of its
+
+    @property
+    def total(self) -> int:
+        """All referrals of the week."""
+        return sum(self.levels.values())
+
+
 AUDIT_ACTIONS = (
     "signed in", "sign-in refused", "signed out", "viewed", "exported", "changed",
     "account added", "account disabled", "password reset",
@@ -256,6 +401,11 @@ def engine_for(url: str) -> sa.engine.Engine:
 def _text(value: str) -> str:
     """Text as PostgreSQL can store it: without NUL characters (they carry no meaning)."""
     return value.replace("\x00", "")
+
+
+def _quoted(value: str, most: int = 40) -> str:
+    """A value someone gave, quoted in a message, cut after ``most`` characters."""
+    return repr(value if len(value) <= most else value[:most] + "…")
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -405,10 +555,10 @@ class Handover:
             return [Referral.from_row(row) for row in rows]
 
     def referrals(self, *, include_handled: bool = False) -> list[Referral]:
-        """Open referrals (or all), most urgent first, newest first within a level."""
+        """Open referrals (not closed; or all), most urgent first, newest first in a level."""
         query = sa.select(referrals)
         if not include_handled:
-            query = query.where(referrals.c.handled_at.is_(None))
+            query = query.where(referrals.c.status != "closed")
         with self.engine.connect() as connection:
             rows = [Referral.from_row(row) for row in connection.execute(query)]
         rows.sort(key=lambda r: r.created_at, reverse=True)
@@ -436,16 +586,281 @@ class Handover:
             return [Referral.from_row(row) for row in rows]
 
     def mark_handled(self, referral_id: int, *, by: str, now: datetime) -> bool:
-        """Marks an open referral handled by ``by``; False if it is unknown or was handled."""
-        if not 0 < referral_id <= MAX_ID:
-            return False
+        """Closes an open referral (``set_status`` closed); False if unknown or closed."""
+        return self.set_status(referral_id, "closed", by=by, now=now) is not None
+
+    # --- The clinic's workflow: status, assignment, notes, undo ---------------------------
+
+    def set_status(self, referral_id: int, status: str, *, by: str, now: datetime) -> Change | None:
+        """Sets the referral's status: the change, or None if unknown or already so.
+
+        ``closed`` is "handled": it sets ``handled_at`` and ``handled_by``, and a status
+        other than closed clears them. Raises ValueError for a status not in ``STATUSES``.
+        """
+        if status not in STATUSES:
+            raise ValueError(f"Unknown status {_quoted(status)}: one of {', '.join(STATUSES)}.")
         with self._begin() as connection:
-            result = connection.execute(
-                referrals.update()
-                .where(referrals.c.id == referral_id, referrals.c.handled_at.is_(None))
-                .values(handled_at=now, handled_by=_text(by)[:80], status="closed")
+            current = self._locked(connection, referral_id)
+            if current is None or current.status == status:
+                return None
+            self._put_status(connection, referral_id, status, by=by, now=now)
+            return self._record(connection, referral_id, "status", current.status, status, by, now)
+
+    def assign(self, referral_id: int, to: str | None, *, by: str, now: datetime) -> Change | None:
+        """Assigns the referral to ``to`` (None or blank: nobody): the change, or None.
+
+        None when the referral is unknown or already assigned so.
+
+        Raises ValueError for a name over ``MAX_ASSIGNEE`` characters.
+        """
+        name = " ".join(_text(to or "").split()) or None
+        if name is not None and len(name) > MAX_ASSIGNEE:
+            raise ValueError(
+                f"A name to assign to can be at most {MAX_ASSIGNEE} characters "
+                f"(this one has {len(name)})."
             )
-            return bool(result.rowcount)
+        with self._begin() as connection:
+            current = self._locked(connection, referral_id)
+            if current is None or current.assigned_to == name:
+                return None
+            connection.execute(
+                referrals.update().where(referrals.c.id == referral_id).values(assigned_to=name)
+            )
+            old = current.assigned_to
+            return self._record(connection, referral_id, "assigned", old, name, by, now)
+
+    def add_note(self, referral_id: int, text: str, *, by: str, now: datetime) -> Change | None:
+        """Adds a note to the referral: the change, or None if the referral is unknown.
+
+        Raises ValueError for an empty note or one over ``MAX_NOTE`` characters.
+        """
+        note = _text(text).strip()
+        if not note:
+            raise ValueError("A note cannot be empty.")
+        if len(note) > MAX_NOTE:
+            raise ValueError(
+                f"A note can be at most {MAX_NOTE} characters (this one has {len(note)})."
+            )
+        with self._begin() as connection:
+            if self._locked(connection, referral_id) is None:
+                return None
+            return self._record(connection, referral_id, "note", None, note, by, now)
+
+    def undo(self, referral_id: int, *, by: str, now: datetime) -> Change | None:
+        """Undoes the referral's newest change not undone yet; that change, or None.
+
+        A status or an assignment goes back to what it was (a referral closed again is
+        handled when and by whom it was closed before); a note disappears from the notes.
+        The change stays in the history, marked undone.
+        """
+        with self._begin() as connection:
+            if self._locked(connection, referral_id) is None:
+                return None
+            row = connection.execute(
+                sa.select(referral_changes)
+                .where(
+                    referral_changes.c.referral_id == referral_id,
+                    referral_changes.c.undone_at.is_(None),
+                )
+                .order_by(referral_changes.c.id.desc())
+                .limit(1)
+            ).first()
+            if row is None:
+                return None
+            change = Change.from_row(row)
+            if change.kind == "status":
+                closed = self._closing(connection, change) if change.old_value == "closed" else None
+                self._put_status(
+                    connection,
+                    referral_id,
+                    change.old_value or "new",
+                    by=closed.by if closed else by,
+                    now=closed.at if closed else now,
+                )
+            elif change.kind == "assigned":
+                connection.execute(
+                    referrals.update()
+                    .where(referrals.c.id == referral_id)
+                    .values(assigned_to=change.old_value)
+                )
+            connection.execute(
+                referral_changes.update()
+                .where(referral_changes.c.id == change.id)
+                .values(undone_at=now, undone_by=_text(by)[:80])
+            )
+            return replace(change, undone_at=now, undone_by=_text(by)[:80])
+
+    def changes(self, referral_id: int) -> list[Change]:
+        """Every change made to the referral, undone ones too, oldest first."""
+        if not 0 < referral_id <= MAX_ID:
+            return []
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(referral_changes)
+                .where(referral_changes.c.referral_id == referral_id)
+                .order_by(referral_changes.c.id)
+            )
+            return [Change.from_row(row) for row in rows]
+
+    def notes(self, referral_ids: Iterable[int] | None = None) -> dict[int, list[Change]]:
+        """The notes not undone, oldest first, by referral (of ``referral_ids``, or all)."""
+        query = (
+            sa.select(referral_changes)
+            .where(referral_changes.c.kind == "note", referral_changes.c.undone_at.is_(None))
+            .order_by(referral_changes.c.id)
+        )
+        if referral_ids is not None:
+            query = query.where(referral_changes.c.referral_id.in_(list(referral_ids)))
+        found: dict[int, list[Change]] = {}
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                change = Change.from_row(row)
+                found.setdefault(change.referral_id, []).append(change)
+        return found
+
+    @staticmethod
+    def _locked(connection: sa.engine.Connection, referral_id: int) -> Any:
+        # The referral's status and assignee, its row locked until the change is written
+        # (PostgreSQL; SQLite writes one transaction at a time anyway).
+        if not 0 < referral_id <= MAX_ID:
+            return None
+        return connection.execute(
+            sa.select(referrals.c.status, referrals.c.assigned_to)
+            .where(referrals.c.id == referral_id)
+            .with_for_update()
+        ).first()
+
+    @staticmethod
+    def _put_status(
+        connection: sa.engine.Connection, referral_id: int, status: str, *, by: str, now: datetime
+    ) -> None:
+        closed = status == "closed"
+        connection.execute(
+            referrals.update()
+            .where(referrals.c.id == referral_id)
+            .values(
+                status=status,
+                handled_at=now if closed else None,
+                handled_by=_text(by)[:80] if closed else None,
+            )
+        )
+
+    @staticmethod
+    def _closing(connection: sa.engine.Connection, reopened: Change) -> Change | None:
+        # The change that closed the referral before ``reopened`` opened it again (None when
+        # it was closed before the workflow kept changes).
+        row = connection.execute(
+            sa.select(referral_changes)
+            .where(
+                referral_changes.c.referral_id == reopened.referral_id,
+                referral_changes.c.id < reopened.id,
+                referral_changes.c.kind == "status",
+                referral_changes.c.new_value == "closed",
+                referral_changes.c.undone_at.is_(None),
+            )
+            .order_by(referral_changes.c.id.desc())
+            .limit(1)
+        ).first()
+        return Change.from_row(row) if row is not None else None
+
+    @staticmethod
+    def _record(
+        connection: sa.engine.Connection,
+        referral_id: int,
+        kind: str,
+        old: str | None,
+        new: str | None,
+        by: str,
+        now: datetime,
+    ) -> Change:
+        change = Change(0, referral_id, now, _text(by)[:80], kind, old, new)
+        values = {key: value for key, value in change.__dict__.items() if key != "id"}
+        result = connection.execute(referral_changes.insert().values(**values))
+        return replace(change, id=int(result.inserted_primary_key[0]))
+
+    # --- The list's filters, its counts, the week at a glance ------------------------------
+
+    def find(self, filters: Filters) -> Found:
+        """The page of referrals ``filters`` asks for, and how many match in all.
+
+        Most urgent first, newest first within a level (as :meth:`referrals`).
+        """
+        conditions = [referrals.c.status.in_(sorted(filters.statuses))]
+        if filters.levels:
+            conditions.append(referrals.c.level.in_(sorted(filters.levels)))
+        since, until = filters.bounds()
+        if since is not None:
+            conditions.append(referrals.c.created_at >= since)
+        if until is not None:
+            conditions.append(referrals.c.created_at < until)
+        conditions.extend(_matching(_text(filters.q)))
+        rank = sa.case(LEVEL_ORDER, value=referrals.c.level, else_=len(LEVEL_ORDER))
+        query = (
+            sa.select(referrals)
+            .where(*conditions)
+            .order_by(rank, referrals.c.created_at.desc(), referrals.c.id.desc())
+            .limit(filters.page_size)
+            .offset((filters.page - 1) * filters.page_size)
+        )
+        with self.engine.connect() as connection:
+            rows = [Referral.from_row(row) for row in connection.execute(query)]
+            total = connection.execute(
+                sa.select(sa.func.count()).select_from(referrals).where(*conditions)
+            ).scalar()
+        return Found(rows, int(total or 0), filters.page, filters.page_size)
+
+    def counts(self) -> Counts:
+        """Open referrals (not closed) per level and per status."""
+        open_ = referrals.c.status != "closed"
+        with self.engine.connect() as connection:
+            levels = dict(
+                connection.execute(
+                    sa.select(referrals.c.level, sa.func.count())
+                    .where(open_)
+                    .group_by(referrals.c.level)
+                ).all()
+            )
+            statuses = dict(
+                connection.execute(
+                    sa.select(referrals.c.status, sa.func.count())
+                    .where(open_)
+                    .group_by(referrals.c.status)
+                ).all()
+            )
+        return Counts(
+            {level: int(levels.get(level, 0)) for level in LEVELS},
+            {s: int(statuses.get(s, 0)) for s in STATUSES if s in OPEN_STATUSES},
+        )
+
+    def weekly(self, *, weeks: int, now: datetime, timezone: str) -> list[Week]:
+        """Referrals per week, by level and by reason code, oldest week first.
+
+        The ``weeks`` weeks up to the one of ``now``, open and closed referrals alike; a
+        week starts on Monday in ``timezone`` (the clinic's).
+        """
+        if not 1 <= weeks <= MAX_WEEKS:
+            raise ValueError(f"The chart shows from 1 to {MAX_WEEKS} weeks.")
+        zone = ZoneInfo(timezone)
+        this_week = now.astimezone(zone).date()
+        this_week -= timedelta(days=this_week.weekday())
+        starts = [this_week - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+        since = datetime.combine(starts[0], time(), zone).astimezone(UTC)
+        found = {start: Week(start, dict.fromkeys(LEVELS, 0)) for start in starts}
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(referrals.c.created_at, referrals.c.level, referrals.c.reasons).where(
+                    referrals.c.created_at >= since
+                )
+            )
+            for created_at, level, reasons in rows:
+                day = _utc(created_at).astimezone(zone).date()  # type: ignore[union-attr]
+                week = found.get(day - timedelta(days=day.weekday()))
+                if week is None:  # after this week (a clock set wrong)
+                    continue
+                week.levels[level] = week.levels.get(level, 0) + 1
+                for code in json.loads(reasons):
+                    week.reasons[code] = week.reasons.get(code, 0) + 1
+        return list(found.values())
 
     def transcript(self, conversation_id: str) -> list[Line]:
         """What the patient and the bot said, from Rasa's ``events`` table."""
@@ -603,10 +1018,15 @@ class Handover:
     # --- Privacy ----------------------------------------------------------------------------
 
     def erase_referrals(self, conversation_id: str) -> int:
-        """Deletes a conversation's referrals (with their contact details); how many."""
+        """Deletes a conversation's referrals; how many.
+
+        Their contact details go with them, and their changes, whose notes may name the
+        patient.
+        """
         with self._begin() as connection:
             which = referrals.c.conversation_id == conversation_id
             _erase_notifications(connection, which)
+            _delete_changes(connection, which)
             result = connection.execute(referrals.delete().where(which))
         database.drop_old_copies(self.engine)
         return int(result.rowcount)
@@ -652,6 +1072,7 @@ class Handover:
                 with connection.begin():
                     which = referrals.c.conversation_id == conversation_id
                     _erase_notifications(connection, which)
+                    _delete_changes(connection, which)
                     result = connection.execute(referrals.delete().where(which))
                     erased = database.erase_conversation(connection, conversation_id)
                     return int(result.rowcount) + erased
@@ -686,7 +1107,8 @@ class Handover:
         """Deletes referrals and conversations older than ``days``.
 
         A conversation is old when its latest event is; its events and checkpoint go, and so
-        do its referrals whatever their age. Returns (referrals, conversations) deleted.
+        do its referrals whatever their age. A referral's changes (its notes) go with it.
+        Returns (referrals, conversations) deleted.
         """
         if days < 1:
             raise ValueError("the retention must be at least 1 day")
@@ -703,6 +1125,7 @@ class Handover:
                 )
         with self._begin() as connection:
             _erase_notifications(connection, referrals.c.created_at < cutoff)
+            _delete_changes(connection, referrals.c.created_at < cutoff)
             removed = connection.execute(
                 referrals.delete().where(referrals.c.created_at < cutoff)
             ).rowcount
@@ -721,10 +1144,65 @@ def _erase_notifications(connection: sa.engine.Connection, which: Any) -> None:
     )
 
 
+def _delete_changes(connection: sa.engine.Connection, which: Any) -> None:
+    """Deletes the changes (and so the notes) of the referrals ``which`` selects."""
+    connection.execute(
+        referral_changes.delete().where(
+            referral_changes.c.referral_id.in_(sa.select(referrals.c.id).where(which))
+        )
+    )
+
+
+_PHONE_LIKE = re.compile(r"^\+?[0-9\s().\-/]+$")
+_MIN_PHONE_DIGITS = 3
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern that finds ``text`` anywhere, its ``%`` and ``_`` taken as they are."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _matching(q: str) -> list[sa.ColumnElement[bool]]:
+    """The conditions a search puts on referrals.
+
+    Each word somewhere in the words; or, for a phone number or a part of one, its digits
+    (with a leading 0 or 00, or without) in the callback phone.
+    """
+    text = " ".join(q.split())
+    if not text:
+        return []
+    if _PHONE_LIKE.match(text) and len(digits := re.sub(r"[^0-9]", "", text)) >= _MIN_PHONE_DIGITS:
+        # Stored as E.164 (+442079460958): "020 7946 0958" is found by "2079460958".
+        forms = {digits, digits.lstrip("0") or digits}
+        in_phone = [referrals.c.callback_phone.like(_like(form), escape="\\") for form in forms]
+        return [sa.or_(*in_phone, _in_words(text))]
+    return [_in_words(word) for word in text.split()]
+
+
+def _in_words(word: str) -> sa.ColumnElement[bool]:
+    pattern = _like(word)
+    columns = (
+        referrals.c.callback_name, referrals.c.summary, referrals.c.findings,
+        referrals.c.patient_words,
+    )  # fmt: skip
+    in_note = (
+        sa.select(referral_changes.c.id)
+        .where(
+            referral_changes.c.referral_id == referrals.c.id,
+            referral_changes.c.kind == "note",
+            referral_changes.c.undone_at.is_(None),
+            referral_changes.c.new_value.ilike(pattern, escape="\\"),
+        )
+        .exists()
+    )
+    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns), in_note)
+
+
 CSV_COLUMNS = [
     "id", "created_at", "level", "summary", "reasons", "days_since_treatment", "patient_words",
     "callback_name", "callback_phone", "callback_time", "callback_declined_at",
-    "conversation_id", "handled_at", "handled_by",
+    "conversation_id", "status", "assigned_to", "handled_at", "handled_by", "notes",
 ]  # fmt: skip
 
 
@@ -734,13 +1212,19 @@ def _csv_safe(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def to_csv(rows: Sequence[Referral]) -> str:
-    """The referrals as CSV, one row each (safe to open in a spreadsheet)."""
+def to_csv(rows: Sequence[Referral], notes: Mapping[int, Sequence[Change]] | None = None) -> str:
+    """The referrals as CSV, one row each (safe to open in a spreadsheet).
+
+    ``notes`` by referral (:meth:`Handover.notes`) go in one cell, one line each.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        values = {**row.__dict__, "reasons": " ".join(row.reasons)}
+        written = [
+            f"[{n.at.isoformat()}] {n.by}: {n.new_value}" for n in (notes or {}).get(row.id, [])
+        ]
+        values = {**row.__dict__, "reasons": " ".join(row.reasons), "notes": "\n".join(written)}
         writer.writerow(
             [
                 values[c].isoformat() if isinstance(values[c], datetime) else _csv_safe(values[c])

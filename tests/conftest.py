@@ -38,7 +38,7 @@ from aftercare.slots import body_change_entities, screening_entities
 from aftercare.summary import summarise
 from aftercare.symptoms import screen
 from components.tracker_store import BoundedSQLTrackerStore
-from handover.store import Handover, engine_for, referrals
+from handover.store import Handover, engine_for, referral_changes, referrals
 from storage import database
 from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 from tools.servers import Servers, running_bot
@@ -250,6 +250,7 @@ def store(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Handover:
     engine = engine_for(database_url)
     with engine.begin() as connection:
         connection.execute(referrals.delete())
+        connection.execute(referral_changes.delete())
         for table in ("events", "tracker_checkpoints"):
             if sa.inspect(engine).has_table(table):
                 connection.execute(sa.text(f"DELETE FROM {table}"))

@@ -73,7 +73,8 @@ async def test_the_list_shows_open_referrals_most_urgent_first(
     assert response.status == 200
     page = await response.text()
     assert page.index("EMERGENCY") < page.index("ROUTINE")
-    assert "Zoë O&#39;Brien, +442079460958, pm" in page
+    # The number in national form, to be tapped on a phone.
+    assert 'Zoë O&#39;Brien, <a href="tel:+442079460958">020 7946 0958</a>, pm' in page
     assert "Signed in as Nurse Joy" in page
 
 
@@ -87,7 +88,7 @@ async def test_a_referral_shows_its_transcript_and_can_be_marked_handled(
     page = await (await client.get(f"/referrals/{referral_id}", headers=login())).text()
     assert "my vision is blurry" in page and "Please return to the clinic today." in page
     assert "&lt;b&gt;blurry&lt;/b&gt;" in page
-    assert "Mark as handled" in page
+    assert '<button type="submit" name="status" value="closed" aria-pressed="false">' in page
 
     response = await client.post(
         f"/referrals/{referral_id}/handled", headers=login(), allow_redirects=False

@@ -349,12 +349,17 @@ def test_a_nurse_sees_the_patients_referral_and_marks_it_handled(
     )
     page = nurse.new_page()
     page.goto(staff_url)
-    row = page.get_by_role("row").filter(has_text="Zoë O'Brien, +442079460958, tomorrow morning")
-    expect(row).to_contain_text("URGENT")
-    row.get_by_role("link").click()
-    expect(page.locator("ol")).to_contain_text("my eyelid droops so I can't open my eye fully")
+    # The number as the clinic dials it, a tel: link (handover/workflow.py).
+    row = page.get_by_role("row").filter(has_text="Zoë O'Brien, 020 7946 0958, tomorrow morning")
+    expect(row.get_by_role("link", name="020 7946 0958")).to_have_attribute(
+        "href", "tel:+442079460958"
+    )
+    row.get_by_role("link", name=re.compile(r"^URGENT")).click()
+    expect(page.locator("ol.transcript")).to_contain_text(
+        "my eyelid droops so I can't open my eye fully"
+    )
     shot(page, "6-staff-referral")
-    page.get_by_role("button", name="Mark as handled").click()
+    page.get_by_role("button", name="Closed (handled)").click()
     expect(page.get_by_text("Handled by Nurse Joy")).to_be_visible()
     nurse.close()
 

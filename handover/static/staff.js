@@ -63,8 +63,11 @@
     return context.state === "running";
   }
 
-  function cell(row, text, className) {
+  // A cell as the server writes the list: its column's name in data-label, shown before it
+  // where the table is laid out as cards (a narrow screen, staff.css).
+  function cell(row, label, text, className) {
     const td = document.createElement("td");
+    td.dataset.label = label;
     if (className) {
       const span = document.createElement("span");
       span.className = className;
@@ -77,27 +80,33 @@
     return td;
   }
 
-  // The list keeps its order: the most urgent level first, the newest first within it.
+  // The list keeps its order: the most urgent level first, the newest first within it. A
+  // new referral is added only where the list would show it: the server names the levels
+  // in data-live (none on a later page, a search, or filters a new referral is outside).
   function addRow(referral) {
     const body = document.getElementById("referrals");
     if (!body || body.querySelector(`tr[data-id="${referral.id}"]`)) return;
+    if (!(body.dataset.live || "").split(" ").includes(referral.level)) return;
     const row = document.createElement("tr");
     row.dataset.level = referral.level;
     row.dataset.id = String(referral.id);
     row.className = "new";
-    cell(row, referral.level, referral.level);  // as the server writes the list
-    cell(row, referral.created_at_text);  // in the clinic's zone, as the server writes the list
+    cell(row, "Level", referral.level, referral.level);
+    cell(row, "Received", referral.created_at_text);  // in the clinic's zone
     const link = document.createElement("a");
     link.href = referral.url;
     link.textContent = referral.summary;
-    cell(row, "").appendChild(link);
-    cell(row, CALLBACK[referral.callback] || referral.callback);
-    cell(row, "");
+    cell(row, "Summary", "").appendChild(link);
+    cell(row, "Callback", CALLBACK[referral.callback] || referral.callback);
+    cell(row, "Status", "new", "status status-new");
+    cell(row, "Assigned to", "");
     const rank = LEVEL_ORDER[referral.level] ?? 3;
     const before = Array.from(body.rows).find((r) => (LEVEL_ORDER[r.dataset.level] ?? 3) >= rank);
     body.insertBefore(row, before || null);
     const count = document.getElementById("count");
-    if (count) count.textContent = String(body.rows.length);
+    if (count) count.textContent = String(Number(count.textContent) + 1);
+    const empty = document.querySelector(".empty");
+    if (empty) empty.hidden = true;
   }
 
   function alertFor(referral) {
