@@ -24,7 +24,8 @@ import logging
 import math
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -44,14 +45,14 @@ from rasa.shared.nlu.constants import (
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
-from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from aftercare.questions import names_its_subject
-from components.question_focus import QUESTION, featurized_texts
+from components.question_focus import QUESTION
+from components.trained_featurizer import TrainedFeaturizer
 
 logger = logging.getLogger(__name__)
 
@@ -67,19 +68,27 @@ UTTER_ACTION = "utter_action"
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "builtins.")
 
 
+def _save(model: Any, directory: Path) -> None:
+    skops.io.dump(model, directory / "model.skops")
+
+
+def _read(directory: Path) -> Any:
+    path = directory / "model.skops"
+    untrusted = skops.io.get_untrusted_types(file=path)
+    unexpected = [name for name in untrusted if not name.startswith(_TRUSTED_PREFIXES)]
+    if unexpected:
+        raise ValueError(f"{path} holds types that are not scikit-learn's: {unexpected}")
+    return skops.io.load(path, trusted=untrusted)
+
+
 def _dump(model: Any, model_storage: ModelStorage, resource: Resource) -> None:
     with model_storage.write_to(resource) as directory:
-        skops.io.dump(model, directory / "model.skops")
+        _save(model, directory)
 
 
 def _load(model_storage: ModelStorage, resource: Resource) -> Any:
     with model_storage.read_from(resource) as directory:
-        path = directory / "model.skops"
-        untrusted = skops.io.get_untrusted_types(file=path)
-        unexpected = [name for name in untrusted if not name.startswith(_TRUSTED_PREFIXES)]
-        if unexpected:
-            raise ValueError(f"{path} holds types that are not scikit-learn's: {unexpected}")
-        return skops.io.load(path, trusted=untrusted)
+        return _read(directory)
 
 
 def _classifier(config: dict[str, Any]) -> LogisticRegression:
@@ -186,8 +195,12 @@ def _ranking(classes: np.ndarray, probabilities: np.ndarray, length: int) -> lis
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)
-class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
-    """A TF-IDF sentence vector of word and in-word character n-grams."""
+class TfidfFeaturizer(TrainedFeaturizer[list[TfidfVectorizer]], SparseFeaturizer):
+    """A TF-IDF sentence vector of word and in-word character n-grams.
+
+    Of a very long message, its head and tail are read; the part that asks
+    (``components/question_focus.py``) gets a vector of its own.
+    """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -198,48 +211,12 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
             "char_ngrams": [1, 5],
         }
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        vectorizers: list[TfidfVectorizer] | None = None,
-    ) -> None:
-        """Keeps the configuration and, once trained, the vectorizers."""
-        super().__init__(execution_context.node_name, config)
-        self._model_storage = model_storage
-        self._resource = resource
-        self._use(vectorizers or [])
-
-    def _use(self, vectorizers: list[TfidfVectorizer]) -> None:
-        self._vectorizers = vectorizers
-        self._blocks = [_Block.of(vectorizer) for vectorizer in vectorizers]
+    def use(self, state: list[TfidfVectorizer]) -> None:
+        """Takes the fitted vectorizers, and the arithmetic of each (``_Block``)."""
+        super().use(state)
+        self._vectorizers = state
+        self._blocks = [_Block.of(vectorizer) for vectorizer in state]
         self._width = sum(block.width for block in self._blocks)
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TfidfFeaturizer:
-        """An untrained featurizer."""
-        return cls(config, model_storage, resource, execution_context)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> TfidfFeaturizer:
-        """The trained featurizer from the model."""
-        vectorizers = _load(model_storage, resource)
-        return cls(config, model_storage, resource, execution_context, vectorizers)
 
     def _new_vectorizers(self) -> list[TfidfVectorizer]:
         words = TfidfVectorizer(
@@ -252,35 +229,24 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
         )
         return [words, characters]
 
-    def train(self, training_data: TrainingData) -> Resource:
+    def fit(self, training_data: TrainingData) -> list[TfidfVectorizer]:
         """Learns the vocabulary and the IDF weights from every training message."""
         texts = [message.get(TEXT) for message in training_data.training_examples]
         texts = [text for text in texts if text]
-        self._use([vectorizer.fit(texts) for vectorizer in self._new_vectorizers()])
-        _dump(self._vectorizers, self._model_storage, self._resource)
-        return self._resource
+        return [vectorizer.fit(texts) for vectorizer in self._new_vectorizers()]
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Adds the vector to every training message."""
-        self.process(training_data.training_examples)
-        return training_data
+    def write(self, state: list[TfidfVectorizer], directory: Path) -> None:
+        """The vectorizers, with skops (no pickle)."""
+        _save(state, directory)
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Adds the vector to each message's text and the part that asks, if any.
+    @classmethod
+    def read(cls, directory: Path) -> list[TfidfVectorizer]:
+        """The vectorizers, checked to hold scikit-learn's types only."""
+        return list(_read(directory))
 
-        Of a very long message, its head and tail; the part that asks is
-        ``components/question_focus.py``'s.
-        """
-        if not self._blocks:
-            return messages
-        for message in messages:
-            # An empty message gets an empty vector, which the classifiers know as such.
-            for attribute, text in featurized_texts(message):
-                vector = self.vector(text)
-                message.add_features(
-                    Features(vector, FEATURE_TYPE_SENTENCE, attribute, self._identifier)
-                )
-        return messages
+    def vectors(self, texts: Sequence[str]) -> list[scipy.sparse.coo_matrix]:
+        """Each text's vector (an empty text gets an empty one, which the classifiers know)."""
+        return [self.vector(text) for text in texts]
 
     def vector(self, text: str) -> scipy.sparse.coo_matrix:
         """The message's features: each vectorizer's TF-IDF vector, side by side.

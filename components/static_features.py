@@ -17,20 +17,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE
-from rasa.shared.nlu.training_data.features import Features
-from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.minilm import DIMENSION, MiniLM
-from components.question_focus import featurized_texts
 from components.static_embeddings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_DIMENSIONS,
@@ -38,6 +34,7 @@ from components.static_embeddings import (
     StaticEmbeddings,
     distill,
 )
+from components.trained_featurizer import TrainedFeaturizer
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +68,12 @@ def shared_embeddings(config: dict[str, Any]) -> StaticEmbeddings:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)
-class StaticEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
-    """The message's static sentence vector (distilled from MiniLM), as a dense feature."""
+class StaticEmbeddingFeaturizer(TrainedFeaturizer[StaticEmbeddings], DenseFeaturizer):
+    """The message's static sentence vector (distilled from MiniLM), as a dense feature.
+
+    Of a very long message, its head and tail are read (``components/long_messages.py``);
+    the part that asks (``components/question_focus.py``) gets a vector of its own.
+    """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -96,83 +97,31 @@ class StaticEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         """``tokenizers`` always; ``safetensors`` to load MiniLM for the distillation."""
         return ["safetensors", "tokenizers"]
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        name: str,
-        model_storage: ModelStorage,
-        resource: Resource,
-        embeddings: StaticEmbeddings | None = None,
-    ) -> None:
-        """Keeps the configuration and, once trained, the vectors."""
-        super().__init__(name, config)
-        self._model_storage = model_storage
-        self._resource = resource
-        self._embeddings = embeddings
+    @property
+    def _embeddings(self) -> StaticEmbeddings | None:
+        return self._state
+
+    def fit(self, training_data: TrainingData) -> StaticEmbeddings:
+        """Distils the vectors (or reuses this process's): they do not depend on the data."""
+        return shared_embeddings(self._config)
+
+    def write(self, state: StaticEmbeddings, directory: Path) -> None:
+        """The word pieces' vectors."""
+        state.save(directory)
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> StaticEmbeddingFeaturizer:
-        """An untrained featurizer: it adds nothing until trained."""
-        return cls(config, execution_context.node_name, model_storage, resource)
+    def read(cls, directory: Path) -> StaticEmbeddings:
+        """The vectors; ``ValueError`` or ``FileNotFoundError`` if they are not there."""
+        return StaticEmbeddings.load(directory)
 
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> StaticEmbeddingFeaturizer:
-        """The trained featurizer, its vectors read from the model.
-
-        Raises ``ValueError`` or ``FileNotFoundError`` if they are not there: without them the
-        classifiers would get vectors narrower than those they were trained on.
-        """
-        with model_storage.read_from(resource) as directory:
-            embeddings = StaticEmbeddings.load(directory)
-        return cls(config, execution_context.node_name, model_storage, resource, embeddings)
-
-    def train(self, training_data: TrainingData) -> Resource:
-        """Distils the vectors (or reuses this process's) and writes them into the model."""
-        self._embeddings = shared_embeddings(self._config)
-        with self._model_storage.write_to(self._resource) as directory:
-            self._embeddings.save(directory)
-        return self._resource
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Adds the vector to every training example with a text."""
-        self.process(training_data.training_examples)
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Adds the vector to each message with a text (zero if no word piece is known)."""
-        if self._embeddings is None:
-            return messages
-        # Of a very long message, its head and tail (components/long_messages.py); and the
-        # part that asks (components/question_focus.py).
-        chosen = [
-            (message, attribute, text)
-            for message in messages
-            for attribute, text in featurized_texts(message)
-        ]
-        if not chosen:
-            return messages
-        vectors = self._embeddings.encode([text for _, _, text in chosen])
+    def vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Each text's vector in one batch (zero if no word piece is known), times ``weight``."""
+        assert self._state is not None
+        encoded = self._state.encode(list(texts))
         weight = self._config["weight"]
         if weight != 1.0:
-            vectors *= weight
-        for (message, attribute, _), vector in zip(chosen, vectors, strict=True):
-            message.add_features(
-                Features(vector[None, :].copy(), FEATURE_TYPE_SENTENCE, attribute, self._identifier)
-            )
-        return messages
+            encoded *= weight
+        return [vector[None, :].copy() for vector in encoded]
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
