@@ -8,6 +8,13 @@ give it a vector of its own, and ``LinearResponseSelector`` lets it decide the a
 subject a question names itself (``decided_by_question`` in ``config.yml``).
 
 Only at inference: the training examples are questions already.
+
+It registers as a ``MESSAGE_TOKENIZER`` although it splits nothing into tokens: Rasa's
+default recipe runs a component's ``process`` before the featurizers only if it is of a kind
+that comes before them, and a tokenizer is the one kind that does. The pipeline uses no
+tokens (the featurizers read the text), so nothing else relies on it being one.
+``tests/test_question_focus.py`` checks both halves of that contract: the part that asks is
+on the message before the featurizers read it, and the training data is left as it was.
 """
 
 from __future__ import annotations
@@ -47,7 +54,7 @@ def featurized_texts(message: Message) -> list[tuple[str, str]]:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
 class QuestionFinder(GraphComponent):
-    """Marks the part of a longer message that asks something."""
+    """Marks the part of a longer message that asks something (a tokenizer by kind only)."""
 
     @classmethod
     def create(
