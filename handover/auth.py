@@ -30,7 +30,6 @@ import asyncio
 import base64
 import binascii
 import hmac
-import logging
 import re
 import secrets
 import time
@@ -53,8 +52,6 @@ from aftercare.config import ConfigError
 from handover.accounts import MAX_NAME, Account, Accounts, Refused
 from handover.store import MAX_ID, Handover
 
-logger = logging.getLogger(__name__)
-
 SESSION_IDLE = 12 * 60 * 60
 """Seconds a session lasts without a request: then its nurse signs in again."""
 REFRESH = 60
@@ -66,8 +63,9 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 NOT_PAGES = frozenset({"/events", "/referrals.csv"})
 """Asked for by a script or a download, not a person: 401 without a session, no redirect."""
-OPEN_PATHS = ("/login", "/static/")
-"""Served without a session (the sign-in page and its style sheet and script)."""
+OPEN_PATHS = frozenset({"/login"})
+OPEN_FOLDER = "/static/"
+"""Served without a session: the sign-in page, and the pages' style sheet and script."""
 PERMISSIONS = {"nurse": frozenset({"referrals"}), "lead": frozenset({"referrals", "audit"})}
 AUDIT_PAGE = 100
 """Audit log entries on one page of ``/audit``."""
@@ -185,7 +183,7 @@ async def require_account(request: web.Request, handler: Handler) -> web.StreamR
         refusal = await _forgery(request, session)
         if refusal is not None:
             return refusal
-    if request.path.startswith(OPEN_PATHS):
+    if request.path in OPEN_PATHS or request.path.startswith(OPEN_FOLDER):
         return await handler(request)
     account = await _signed_in(request, session)
     if account is None:
@@ -282,7 +280,6 @@ async def sign_in(request: web.Request) -> web.Response:
     response = web.HTTPSeeOther(next_path)
     await aiohttp_security.remember(request, response, result.session_identity(now))
     store.audit(result.name, "signed in", now=now)
-    logger.info("A staff member signed in")
     raise response
 
 
