@@ -184,7 +184,7 @@ def test_a_declined_callback_tells_how_to_reach_the_clinic_and_the_nurse_sees_de
     nurse = requests.Session()
     sign_in(nurse, url, "Nurse Joy")
     page = nurse.get(url, timeout=30).text
-    row = next(part for part in page.split("<tr") if f"/referrals/{referral.id}'" in part)
+    row = next(part for part in page.split("<tr") if f'/referrals/{referral.id}"' in part)
     assert "Declined: the patient chose not to be called" in row
     assert sender not in row  # not a bare conversation id
 
