@@ -322,7 +322,7 @@ def servers_on_database(
 
 # --- Staff accounts, and the one way to sign in (handover/auth.py) ----------------------------
 
-STAFF_PASSWORD = "correct horse battery staple"
+ACCOUNT_PASSWORD = "correct horse battery staple"
 """The password of the staff accounts tests make (``staff_account``)."""
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -338,7 +338,7 @@ def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def staff_account(
-    store: Handover, name: str = "Nurse Joy", role: str = "nurse", password: str = STAFF_PASSWORD
+    store: Handover, name: str = "Nurse Joy", role: str = "nurse", password: str = ACCOUNT_PASSWORD
 ) -> str:
     """An enabled account ``name`` with ``password`` (made, or made so again); its name."""
     staff = Accounts(store.engine)
@@ -365,7 +365,7 @@ def sign_in(
     session: requests.Session,
     base_url: str,
     name: str = "Nurse Joy",
-    password: str = STAFF_PASSWORD,
+    password: str = ACCOUNT_PASSWORD,
 ) -> requests.Response:
     """Signs ``session`` in to the staff view at ``base_url``, as a browser does, with the form."""
     form = session.get(f"{base_url}/login", timeout=30)
@@ -379,7 +379,7 @@ def sign_in(
 async def sign_in_client(
     client: TestClient,
     name: str = "Nurse Joy",
-    password: str = STAFF_PASSWORD,
+    password: str = ACCOUNT_PASSWORD,
     next_path: str = "/",
 ) -> ClientResponse:
     """Signs an aiohttp test client in, with the form; the answer (303 when it worked)."""
@@ -397,7 +397,7 @@ async def sign_in_client(
 
 
 def sign_in_page(
-    page: Page, base_url: str, name: str = "Nurse Joy", password: str = STAFF_PASSWORD
+    page: Page, base_url: str, name: str = "Nurse Joy", password: str = ACCOUNT_PASSWORD
 ) -> None:
     """Signs a browser's page in, typing into the sign-in form; it ends on the list."""
     page.goto(f"{base_url}/login")

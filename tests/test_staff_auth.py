@@ -25,7 +25,7 @@ from handover import auth, staff
 from handover.accounts import FREE_FAILURES, Accounts
 from handover.store import Handover
 from tests.conftest import (
-    STAFF_PASSWORD,
+    ACCOUNT_PASSWORD,
     csrf_token,
     refer,
     sign_in_client,
@@ -154,9 +154,9 @@ async def test_two_accounts_and_a_lockout_of_one_leaves_the_other_signing_in(
     ("name", "password", "status", "says"),
     [
         ("Nurse Joy", "not her password", 401, "Wrong name or password."),
-        ("Nobody Here", STAFF_PASSWORD, 401, "Wrong name or password."),
+        ("Nobody Here", ACCOUNT_PASSWORD, 401, "Wrong name or password."),
         ("", "", 401, "Wrong name or password."),
-        pytest.param("x" * 100_000, STAFF_PASSWORD, 401, "Wrong name or password.", id="huge"),
+        pytest.param("x" * 100_000, ACCOUNT_PASSWORD, 401, "Wrong name or password.", id="huge"),
         pytest.param("Nurse Joy", "p" * 5000, 401, "Wrong name or password.", id="long"),
     ],
 )
@@ -243,7 +243,11 @@ async def test_the_cookie_is_httponly_samesite_strict_and_secure_over_https(
         form = await (await behind_nginx.get("/login")).text()
         https = await behind_nginx.post(
             "/login",
-            data={"csrf_token": csrf_token(form), "name": "Nurse Ada", "password": STAFF_PASSWORD},
+            data={
+                "csrf_token": csrf_token(form),
+                "name": "Nurse Ada",
+                "password": ACCOUNT_PASSWORD,
+            },
             headers={
                 "X-Forwarded-Proto": "https",
                 "Origin": f"https://{behind_nginx.host}:{behind_nginx.port}",
@@ -372,7 +376,7 @@ async def test_a_form_without_the_sessions_token_is_refused(
 async def test_the_sign_in_form_needs_its_token_too(view: TestClient) -> None:
     await view.get("/login")
     response = await view.post(
-        "/login", data={"name": "Nurse Joy", "password": STAFF_PASSWORD}, allow_redirects=False
+        "/login", data={"name": "Nurse Joy", "password": ACCOUNT_PASSWORD}, allow_redirects=False
     )
     assert response.status == 403 and await signed_in_as(view) is None
 

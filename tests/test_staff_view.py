@@ -20,9 +20,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from handover import live, staff
 from handover.store import Handover, engine_for
 from tests.conftest import (
+    ACCOUNT_PASSWORD,
     NOW,
     ROOT,
-    STAFF_PASSWORD,
     csrf_token,
     refer,
     sign_in,
@@ -281,7 +281,7 @@ def test_the_staff_view_stops_at_once_with_pages_listening(tmp_path: Path) -> No
                     break
             time.sleep(0.2)
         nurse = requests.Session()
-        assert sign_in(nurse, url, "Nurse Joy", STAFF_PASSWORD).ok
+        assert sign_in(nurse, url, "Nurse Joy", ACCOUNT_PASSWORD).ok
         streams = [nurse.get(f"{url}/events", stream=True, timeout=10) for _ in "ab"]
         for stream in streams:
             assert stream.status_code == 200
