@@ -32,6 +32,7 @@ def render(
     """
     context = {
         "staff": request.get("staff", ""),
+        "role": request.get("role", ""),
         "csrf_token": request.get("csrf_token", ""),
         "after": after,
         **context,

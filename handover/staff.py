@@ -9,28 +9,21 @@ fed through the database (``handover/live.py``), and ``/static/staff.js`` shows 
 nurse on duty is also told by e-mail or webhook, when configured: the staff view delivers the
 notifications' outbox (``handover/notify.py``).
 
-A small aiohttp app behind HTTP Basic authentication: the user name is the staff member's
-name (recorded as who handled a referral), the password is ``STAFF_PASSWORD`` from the
-environment. Without a password the app refuses to start. Wrong passwords are counted per
-client address: after ``MAX_FAILURES`` within ``LOCKOUT`` that address is refused (429) until
-the window has passed.
+Every page needs a staff account, signed in at ``/login``: ``handover/auth.py`` (sessions,
+the CSRF token on every form, the audit page), ``handover/accounts.py`` (the accounts, made
+with ``python -m handover user add``).
 
-Run: ``STAFF_PASSWORD=... python -m handover.staff`` (port 8081); ``make run`` starts it when
-the variable is set.
+Run: ``python -m handover.staff`` (port 8081); ``make run`` starts it.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import binascii
-import hmac
 import logging
 import os
-import time
-from collections import defaultdict, deque
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -39,20 +32,14 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from aftercare import clinic, config
-from handover import live, notify, workflow
+from handover import auth, live, notify, workflow
+from handover.accounts import Accounts
 from handover.pages import HANDOVER, render
 from handover.store import Handover
 from storage.faults import problem_of
 
 logger = logging.getLogger(__name__)
 
-MAX_FAILURES = 5
-LOCKOUT = 15 * 60.0
-MIN_PASSWORD = 12
-REALM = 'Basic realm="Clinic staff", charset="UTF-8"'
-
-PASSWORD = web.AppKey("password", str)
-FAILURES = web.AppKey("failures", dict)
 FEED = web.AppKey("feed", live.ReferralFeed)
 NOTIFIER = web.AppKey("notifier", notify.Notifier)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -60,41 +47,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def _credentials(request: web.Request) -> tuple[str, str] | None:
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Basic "):
-        return None
-    try:
-        user, _, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return user.strip(), password
-
-
-@web.middleware
-async def require_login(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """401 without the password, 429 after too many wrong ones; the user name is kept."""
-    failures: dict[str, deque[float]] = request.app[FAILURES]
-    client = request.remote or "unknown"
-    now = time.monotonic()
-    recent = failures[client]
-    while recent and now - recent[0] > LOCKOUT:
-        recent.popleft()
-    if len(recent) >= MAX_FAILURES:
-        return web.Response(status=429, text="Too many wrong passwords: try again later.")
-    credentials = _credentials(request)
-    if credentials is None or not credentials[0]:
-        return _unauthorised()
-    user, password = credentials
-    if not hmac.compare_digest(password.encode(), request.app[PASSWORD].encode()):
-        recent.append(now)
-        return _unauthorised()
-    request["staff"] = user[:80]
-    if request.method == "POST" and not _same_origin(request):
-        return web.Response(status=403, text="Cross-site request refused.")
-    return await handler(request)
 
 
 @web.middleware
@@ -109,16 +61,6 @@ async def database_unavailable(request: web.Request, handler: Handler) -> web.St
     response.set_status(503)
     response.headers["Retry-After"] = "60"
     return response
-
-
-def _unauthorised() -> web.Response:
-    return web.Response(status=401, text="Clinic staff only.", headers={"WWW-Authenticate": REALM})
-
-
-def _same_origin(request: web.Request) -> bool:
-    # Browsers send Origin with a form POST: another site's page must not mark referrals.
-    origin = request.headers.get("Origin")
-    return origin is None or origin == f"{request.scheme}://{request.host}"
 
 
 def _when(value: datetime | None) -> str:
@@ -179,13 +121,18 @@ async def _stop_notifier(app: web.Application) -> None:
     await app[NOTIFIER].stop()
 
 
-def create_app(store: Handover, password: str | None) -> web.Application:
-    """The staff app; refuses to exist without a password of ``MIN_PASSWORD`` characters."""
-    if not password or len(password) < MIN_PASSWORD:
-        raise ValueError(
-            f"Set STAFF_PASSWORD (at least {MIN_PASSWORD} characters) to start the staff view."
-        )
-    app = web.Application(middlewares=[require_login, database_unavailable])
+def create_app(store: Handover, *, session_key: bytes | None = None) -> web.Application:
+    """The staff app on ``store``'s database.
+
+    ``session_key``: the session cookies' 32-byte key; by default ``STAFF_SESSION_KEY``, else
+    the one kept in the database (``auth.session_key``).
+    """
+    if session_key is None:
+        accounts = Accounts(store.engine)
+        session_key = auth.session_key(accounts, os.environ, now=datetime.now(UTC))
+    app = web.Application(
+        middlewares=[auth.sessions(session_key), database_unavailable, auth.require_account]
+    )
     app[HANDOVER] = store
     environment = aiohttp_jinja2.setup(
         app,
@@ -194,8 +141,7 @@ def create_app(store: Handover, password: str | None) -> web.Application:
         undefined=jinja2.StrictUndefined,
     )
     environment.globals.update(when=_when, clock=_clock, CALLBACK_WORDS=CALLBACK_WORDS)
-    app[PASSWORD] = password
-    app[FAILURES] = defaultdict(deque)
+    auth.setup(app, store)  # /login, /logout, /audit
     app[FEED] = live.ReferralFeed(store)
     app.cleanup_ctx.append(_run_feed)
     # The store's settings, or clinic.yml's and NOTIFY_*: a bad one stops the start here.
@@ -227,10 +173,16 @@ def main() -> None:
         )
         if port > 65535:
             raise config.ConfigError(f"STAFF_PORT must be a port, 1 to 65535, not {port}")
-        app = create_app(Handover.configured(), os.environ.get("STAFF_PASSWORD"))
+        app = create_app(Handover.configured())
     except ValueError as error:  # a ConfigError too: one line, exit status 1
         raise SystemExit(str(error)) from error
     args.port = port
+    if os.environ.get("STAFF_PASSWORD"):
+        print(
+            "STAFF_PASSWORD is not used any more: each staff member signs in with an account of "
+            "their own (python -m handover user add NAME --role lead)",
+            file=sys.stderr,
+        )
     print(f"Staff view: http://{args.host}:{args.port}/", flush=True)
     web.run_app(app, host=args.host, port=args.port, print=None)
 

@@ -109,6 +109,8 @@ staff_accounts = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(80), nullable=False, unique=True),
+    # The name as it is compared: case and width folded (``handover/accounts.py``).
+    sa.Column("name_key", sa.Text, nullable=False, unique=True),
     sa.Column("role", sa.String(8), nullable=False),  # nurse or lead
     sa.Column("password_hash", sa.Text, nullable=False),  # argon2
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -116,7 +118,19 @@ staff_accounts = sa.Table(
     sa.Column("disabled_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
     sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    # Signing out ends every session signed in before (``handover/auth.py``).
+    sa.Column("signed_out_at", sa.DateTime(timezone=True), nullable=True),
 )
+"""Who may sign in to the staff view (``handover/accounts.py``)."""
+
+staff_secrets = sa.Table(
+    "staff_secrets",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Keys every staff view process shares: the session cookies' key (``handover/auth.py``)."""
 
 audit_log = sa.Table(
     "audit_log",
@@ -370,7 +384,7 @@ class Week:
 
 AUDIT_ACTIONS = (
     "signed in", "sign-in refused", "signed out", "viewed", "exported", "changed",
-    "account added", "account disabled", "password reset",
+    "account added", "account disabled", "account enabled", "password reset",
 )  # fmt: skip
 """What the audit log records (``Handover.audit``)."""
 

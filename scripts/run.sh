@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sets up, trains if needed, starts the action server, then the bot:
-#   scripts/run.sh         the clinic page with the chat widget on :8080 (WEB_PORT), and the
-#                          bot's socket.io and REST channels on :5005 (RASA_PORT; HTTP API with
-#                          RASA_API_TOKEN), and with STAFF_PASSWORD the staff view of referrals
-#                          on :8081 (STAFF_PORT)
+#   scripts/run.sh         the clinic page with the chat widget on :8080 (WEB_PORT), the bot's
+#                          socket.io and REST channels on :5005 (RASA_PORT; HTTP API with
+#                          RASA_API_TOKEN), and the staff view of referrals on :8081
+#                          (STAFF_PORT; staff accounts: python -m handover user add)
 #   scripts/run.sh shell   chat in this terminal
 # The action server listens on :5055 (ACTIONS_PORT). Logs go to logs/ (AFTERCARE_LOG_DIR).
 # A second copy on the same machine needs its own ports, and its own AFTERCARE_DATABASE_URL
@@ -20,9 +20,14 @@ for setting in RASA_PORT ACTIONS_PORT WEB_PORT STAFF_PORT; do
     exit 1
   fi
 done
-if [ -n "${STAFF_PASSWORD:-}" ] && [ "${#STAFF_PASSWORD}" -lt 12 ]; then
-  echo "scripts/run.sh: STAFF_PASSWORD must have at least 12 characters (or leave it unset)" >&2
+# The staff view's session key, when given, as handover/auth.py reads it: 32 bytes in base64.
+if [ -n "${STAFF_SESSION_KEY:-}" ] &&
+  [ "$(printf %s "$STAFF_SESSION_KEY" | tr -- '-_' '+/' | base64 -d 2>/dev/null | wc -c)" -ne 32 ]; then
+  echo "scripts/run.sh: STAFF_SESSION_KEY must be 32 bytes in base64 (make one with \`openssl rand -base64 32\`)" >&2
   exit 1
+fi
+if [ -n "${STAFF_PASSWORD:-}" ]; then
+  echo "scripts/run.sh: STAFF_PASSWORD is not used any more: each staff member signs in with an account of their own (python -m handover user add NAME --role lead)" >&2
 fi
 
 scripts/setup.sh
@@ -66,13 +71,10 @@ else
   .venv/bin/python -m web.server --port "$web_port" --bot-url "${BOT_URL:-http://localhost:$rasa_port}" \
     > "$logs/web.log" 2>&1 &
   pids+=($!)
-  if [ -n "${STAFF_PASSWORD:-}" ]; then
-    .venv/bin/python -m handover.staff --port "$staff_port" > "$logs/staff.log" 2>&1 &
-    pids+=($!)
-    staff="Staff view (referrals): http://localhost:$staff_port/  (any name, STAFF_PASSWORD)"
-  else
-    staff="Staff view: not started; set STAFF_PASSWORD (12+ characters) to start it"
-  fi
+  # The staff view: referrals, and the nurse's notifications are sent from its process.
+  .venv/bin/python -m handover.staff --port "$staff_port" > "$logs/staff.log" 2>&1 &
+  pids+=($!)
+  staff="Staff view (referrals): http://localhost:$staff_port/  (log: $logs/staff.log; accounts: .venv/bin/python -m handover user add NAME --role lead)"
   # Browsers may reach the bot from the clinic's website only (clinic.yml: website_origin).
   read -r -a origins <<< "$(.venv/bin/python -c \
     'from aftercare import clinic; print(" ".join(clinic.load().website_origins()))')"
@@ -88,8 +90,7 @@ MSG
     echo "WARNING: the bot refuses the widget on $page_origin: set CLINIC_WEBSITE_ORIGIN=$page_origin (or website_origin in clinic.yml)." >&2
   fi
   # One line once the bot answers, naming every address.
-  staff_at="staff view off"
-  [ -n "${STAFF_PASSWORD:-}" ] && staff_at="staff view http://localhost:$staff_port/"
+  staff_at="staff view http://localhost:$staff_port/"
   (
     for _ in $(seq 1 600); do
       if curl -sf -o /dev/null "http://localhost:$rasa_port/webhooks/rest/"; then

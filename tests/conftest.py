@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import argon2
 import pytest
 import sqlalchemy as sa
 import yaml
@@ -38,13 +40,25 @@ from aftercare.slots import body_change_entities, screening_entities
 from aftercare.summary import summarise
 from aftercare.symptoms import screen
 from components.tracker_store import BoundedSQLTrackerStore
-from handover.store import Handover, engine_for, referral_changes, referrals
+from handover import accounts
+from handover.accounts import AccountError, Accounts
+from handover.store import (
+    Handover,
+    audit_log,
+    engine_for,
+    referral_changes,
+    referrals,
+    staff_accounts,
+)
 from storage import database
 from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 from tools.servers import Servers, running_bot
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    import requests
+    from aiohttp import ClientResponse
+    from aiohttp.test_utils import TestClient
+    from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 24)
@@ -251,6 +265,8 @@ def store(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Handover:
     with engine.begin() as connection:
         connection.execute(referrals.delete())
         connection.execute(referral_changes.delete())
+        connection.execute(staff_accounts.delete())
+        connection.execute(audit_log.delete())
         for table in ("events", "tracker_checkpoints"):
             if sa.inspect(engine).has_table(table):
                 connection.execute(sa.text(f"DELETE FROM {table}"))
@@ -310,6 +326,93 @@ def servers_on_database(
         url = request.getfixturevalue("postgres_url")
     with running_bot(workdir, env={"AFTERCARE_DATABASE_URL": url}) as running:
         yield running
+
+
+# --- Staff accounts, and the one way to sign in (handover/auth.py) ----------------------------
+
+ACCOUNT_PASSWORD = "correct horse battery staple"
+"""The password of the staff accounts tests make (``staff_account``)."""
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its lowest cost in the tests' own process: the same kind of hash, at once.
+
+    The servers and ``python -m handover user`` the tests start hash at the real cost.
+    """
+    cheapest = argon2.PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
+    monkeypatch.setattr(accounts, "_hasher", cheapest)
+
+
+def staff_account(
+    store: Handover, name: str = "Nurse Joy", role: str = "nurse", password: str = ACCOUNT_PASSWORD
+) -> str:
+    """An enabled account ``name`` with ``password`` (made, or made so again); its name."""
+    staff = Accounts(store.engine)
+    try:
+        return staff.add(name, role, password, now=NOW).name
+    except AccountError:  # there already: a database the servers of several tests share
+        staff.enable(name)
+        return staff.reset(name, password, now=NOW).name
+
+
+def servers_store(servers: Servers) -> Handover:
+    """The hand-over store of the running servers' database."""
+    return Handover(engine_for(servers.env["AFTERCARE_DATABASE_URL"]))
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token in a staff page's form."""
+    found = _CSRF.search(page)
+    assert found is not None, page[:2000]
+    return found[1]
+
+
+def sign_in(
+    session: requests.Session,
+    base_url: str,
+    name: str = "Nurse Joy",
+    password: str = ACCOUNT_PASSWORD,
+) -> requests.Response:
+    """Signs ``session`` in to the staff view at ``base_url``, as a browser does, with the form."""
+    form = session.get(f"{base_url}/login", timeout=30)
+    return session.post(
+        f"{base_url}/login",
+        data={"csrf_token": csrf_token(form.text), "name": name, "password": password},
+        timeout=30,
+    )
+
+
+async def sign_in_client(
+    client: TestClient,
+    name: str = "Nurse Joy",
+    password: str = ACCOUNT_PASSWORD,
+    next_path: str = "/",
+) -> ClientResponse:
+    """Signs an aiohttp test client in, with the form; the answer (303 when it worked)."""
+    form = await (await client.get("/login")).text()
+    return await client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_token(form),
+            "name": name,
+            "password": password,
+            "next": next_path,
+        },
+        allow_redirects=False,
+    )
+
+
+def sign_in_page(
+    page: Page, base_url: str, name: str = "Nurse Joy", password: str = ACCOUNT_PASSWORD
+) -> None:
+    """Signs a browser's page in, typing into the sign-in form; it ends on the list."""
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/")
 
 
 def everything_stored(engine: sa.engine.Engine, sender: str) -> str:

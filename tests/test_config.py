@@ -29,6 +29,7 @@ from components.tracker_store import BoundedSQLTrackerStore
 from storage import database
 from tests.conftest import ROOT, TrackerFactory
 from tests.test_actions import NO_RED_FLAGS, responses
+from tools.servers import free_port
 
 GOOD_DAYS = [("", 90), ("90", 90), (" 30 ", 30), ("1", 1), ("+7", 7)]
 BAD_DAYS = ["90d", "0", "-1", "1.5", "ninety", "1e3", "٩٠"]
@@ -147,7 +148,7 @@ def test_the_cli_says_in_one_line_that_the_retention_is_wrong(
 def test_the_cli_and_the_staff_view_say_in_one_line_that_the_database_url_is_wrong(
     url: str,
 ) -> None:
-    env = {"AFTERCARE_DATABASE_URL": url, "STAFF_PASSWORD": "a long enough password"}
+    env = {"AFTERCARE_DATABASE_URL": url}
     for module, args, status in [("handover", ["list"], 2), ("handover.staff", ["--port", "1"], 1)]:
         done = run(module, *args, env=env)
         assert done.returncode == status, done.stderr
@@ -207,11 +208,19 @@ async def test_the_actions_log_a_bad_database_url_in_one_line_and_go_on(
 @pytest.mark.parametrize("port", ["abc", "0", "70000", "80.5"])
 def test_a_staff_port_that_cannot_work_is_one_line(port: str) -> None:
     """Issue 23: STAFF_PORT=abc was a traceback."""
-    env = {"STAFF_PORT": port, "STAFF_PASSWORD": "a long enough password"}
+    env = {"STAFF_PORT": port}
     done = run("handover.staff", env=env)
     assert done.returncode == 1, done.stderr
     [line] = done.stderr.strip().splitlines()
     assert "STAFF_PORT" in line and port in line
+
+
+@pytest.mark.parametrize("key", ["short", "!" * 44, "AAAA" * 4])
+def test_a_staff_session_key_that_cannot_work_is_one_line(key: str, own_database: str) -> None:
+    done = run("handover.staff", "--port", str(free_port()), env={"STAFF_SESSION_KEY": key})
+    assert done.returncode == 1, done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("STAFF_SESSION_KEY must be 32 bytes in base64") and key not in line
 
 
 def test_an_sqlite_file_in_a_missing_folder_is_one_line(tmp_path: Path) -> None:
@@ -221,7 +230,7 @@ def test_an_sqlite_file_in_a_missing_folder_is_one_line(tmp_path: Path) -> None:
         database.check_folder(url)
     assert database.check_folder(f"sqlite:///{tmp_path / 'conversations.db'}")
     assert database.check_folder("postgresql://postgres@127.0.0.1/aftercare")
-    env = {"AFTERCARE_DATABASE_URL": url, "STAFF_PASSWORD": "a long enough password"}
+    env = {"AFTERCARE_DATABASE_URL": url}
     for module, args, status in [("handover", ["list"], 2), ("handover.staff", ["--port", "1"], 1)]:
         done = run(module, *args, env=env)
         assert done.returncode == status, done.stderr

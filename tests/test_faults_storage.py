@@ -10,7 +10,6 @@ through a proxy that is cut and restored under load (the machine's own PostgreSQ
 
 from __future__ import annotations
 
-import base64
 import concurrent.futures
 import itertools
 import json
@@ -41,14 +40,12 @@ from handover import staff
 from handover.store import Handover, engine_for
 from storage import database, faults
 from storage.faults import Problem
-from tests.conftest import ROOT, refer
+from tests.conftest import ROOT, refer, sign_in_client, staff_account
 from tests.test_failsafe_policy import predicted, said
 from tests.test_socketio_channel import Patient
 from tools.cluster import POSTGRES_SERVER
 from tools.db_proxy import TcpProxy
 from tools.servers import PYTHON, Bot, Servers, free_port, running_bot
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
@@ -588,23 +585,21 @@ def test_erasure_on_a_disk_with_no_byte_left_fails_in_one_line(tiny_disk: Path) 
 # --- The staff view (handover/staff.py) ------------------------------------------------------
 
 
-def login() -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"Nurse:{PASSWORD}".encode()).decode()}
-
-
 async def test_the_staff_view_answers_503_while_the_database_is_down_then_recovers(
     postgres_url: str, proxy: TcpProxy
 ) -> None:
     store = Handover(engine_for(proxy.url(postgres_url)))
     refer(store, "staff-503")
-    async with TestClient(TestServer(staff.create_app(store, PASSWORD))) as client:
+    staff_account(store, "Nurse Joy")
+    async with TestClient(TestServer(staff.create_app(store))) as client:
+        assert (await sign_in_client(client)).status == 303
         proxy.cut()
-        for path in ("/", "/referrals.csv", "/referrals/1"):
-            response = await client.get(path, headers=login())
+        for path in ("/", "/referrals.csv", "/referrals/1", "/login"):
+            response = await client.get(path)
             assert response.status == 503
             assert "The database is unreachable" in await response.text()
         proxy.restore()
-        response = await client.get("/", headers=login())
+        response = await client.get("/")
         assert response.status == 200 and "Referrals (" in await response.text()
 
 
@@ -614,17 +609,19 @@ async def test_the_staff_view_and_the_referrals_survive_a_deleted_database(
     path = tmp_path / "referrals.db"
     store = Handover(engine_for(f"sqlite:///{path}"))
     refer(store, "before-deletion")
-    for file in tmp_path.glob("referrals.db*"):
-        file.unlink()
-    async with TestClient(TestServer(staff.create_app(store, PASSWORD))) as client:
-        response = await client.get("/", headers=login())  # missing, and not made again
+    staff_account(store, "Nurse Joy")
+    async with TestClient(TestServer(staff.create_app(store))) as client:
+        assert (await sign_in_client(client)).status == 303
+        for file in tmp_path.glob("referrals.db*"):
+            file.unlink()
+        response = await client.get("/")  # missing, and not made again
         assert response.status == 503 and "The database is missing" in await response.text()
         assert not path.exists()
         sqlite3.connect(path).close()  # an operator makes it again
-        response = await client.get("/", headers=login())
-        assert response.status == 200 and 'Referrals (<span id="count">0</span> open)' in (
-            await response.text()
-        )
+        # The accounts went with the file: the view answers, and asks for a first lead.
+        response = await client.get("/")
+        assert response.status == 200 and response.url.path == "/login"
+        assert "There is no staff account yet" in await response.text()
     assert refer(store, "after-deletion") >= 1  # no "no such table: referrals"
 
 

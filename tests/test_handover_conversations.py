@@ -14,7 +14,7 @@ import requests
 import sqlalchemy as sa
 
 from handover.store import Handover, Referral
-from tests.conftest import servers_on_database
+from tests.conftest import servers_on_database, sign_in, staff_account
 from tools.servers import Bot, Servers
 
 pytestmark = pytest.mark.servers
@@ -140,7 +140,6 @@ def test_a_refused_or_abandoned_callback_stores_nothing(
 
 
 WHEN_SAFE = "When you are safe, would you like the clinic to call you?"
-STAFF_PASSWORD = "handover-test-password"
 
 
 def test_an_emergency_is_recorded_and_a_callback_offered_when_safe(
@@ -180,9 +179,12 @@ def test_a_declined_callback_tells_how_to_reach_the_clinic_and_the_nurse_sees_de
     referral = only_referral(handover, sender)
     assert (referral.level, referral.callback_status) == (level, "declined")
     # The nurse's view, from the staff server on the same database.
-    url = servers.staff_url or servers.start_staff(STAFF_PASSWORD)
-    page = requests.get(url, auth=("Nurse Joy", STAFF_PASSWORD), timeout=30).text
-    row = next(part for part in page.split("<tr") if f"/referrals/{referral.id}'" in part)
+    url = servers.staff_url or servers.start_staff()
+    staff_account(handover, "Nurse Joy")
+    nurse = requests.Session()
+    sign_in(nurse, url, "Nurse Joy")
+    page = nurse.get(url, timeout=30).text
+    row = next(part for part in page.split("<tr") if f'/referrals/{referral.id}"' in part)
     assert "Declined: the patient chose not to be called" in row
     assert sender not in row  # not a bare conversation id
 

@@ -672,7 +672,7 @@ async def test_the_staff_view_delivers_a_new_referral_without_anyone_signed_in(
     port = free_port()
     store = outbox(webhook_settings(port))
     with receiving(port) as receiver:
-        async with TestClient(TestServer(staff.create_app(store, "correct horse battery"))):
+        async with TestClient(TestServer(staff.create_app(store))):
             referral_id = refer(store, "anna", "emergency", now=datetime.now(UTC))
             for _ in range(100):  # the live feed wakes the worker: at once, within 10 s
                 if receiver.bodies:
@@ -687,7 +687,6 @@ def test_the_staff_view_refuses_to_start_with_a_setting_that_cannot_work(tmp_pat
         cwd=ROOT,
         env={
             "AFTERCARE_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
-            "STAFF_PASSWORD": "correct horse battery",
             "NOTIFY_WEBHOOK_URL": "https://hooks.example/SECRET-TOKEN",
         },
         capture_output=True,
@@ -741,7 +740,7 @@ def test_the_webhook_down_delays_no_patient_and_loses_no_referral(
         "NOTIFY_TIMEOUT_SECONDS": "10",
     }
     with running_bot(tmp_path_factory.mktemp("notify"), env=env) as servers:
-        servers.start_staff("correct horse battery")  # the worker runs in the staff view
+        servers.start_staff()  # the worker runs in the staff view
         bot = servers.bot
         bot.say("warm-up", "hi")
         started = time.monotonic()

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.conftest import SHOTS
+from tests.conftest import SHOTS, servers_store, sign_in_page, staff_account
 from tests.test_scale_out import REDIS_URL
 from tests.test_widget_browser import DESKTOP, open_chat
 from tools.cluster import running_cluster
@@ -28,7 +28,6 @@ from tools.servers import ROOT, Bot, Servers, running_bot
 
 pytestmark = pytest.mark.browser
 
-STAFF_PASSWORD = "alerts-test-password"
 WITHIN_MS = 5_000
 FIGURES = ROOT / "results" / "staff-alerts.json"
 # Counts the tones the page starts, and whether its audio was running: the sound itself.
@@ -54,14 +53,13 @@ def figures_written() -> Iterator[None]:
     FIGURES.write_text(json.dumps(measured, indent=2) + "\n", encoding="utf-8")
 
 
-def nurse(browser: Browser, staff_url: str, name: str) -> tuple[BrowserContext, Page]:
-    """A nurse's browser with the list of referrals open and live updates on."""
-    context = browser.new_context(
-        viewport=DESKTOP, http_credentials={"username": name, "password": STAFF_PASSWORD}
-    )
+def nurse(browser: Browser, servers: Servers, name: str) -> tuple[BrowserContext, Page]:
+    """A nurse's browser, signed in, with the list of referrals open and live updates on."""
+    staff_account(servers_store(servers), name)
+    context = browser.new_context(viewport=DESKTOP)
     context.add_init_script(COUNT_TONES)
     page = context.new_page()
-    page.goto(staff_url)
+    sign_in_page(page, servers.staff_url, name)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Referrals")
     expect(page.locator("#live-status")).to_have_text("Live updates: on")
     return context, page
@@ -112,15 +110,15 @@ def send_emergency(bot: Bot, who: str) -> float:
 @pytest.fixture(scope="module")
 def sqlite_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     with running_bot(tmp_path_factory.mktemp("alerts-sqlite"), page=True) as running:
-        running.start_staff(STAFF_PASSWORD)
+        running.start_staff()
         yield running
 
 
 def test_an_emergency_in_the_widget_alerts_every_open_staff_page_within_5_seconds(
     browser: Browser, sqlite_servers: Servers
 ) -> None:
-    first_context, first = nurse(browser, sqlite_servers.staff_url, "Nurse Joy")
-    second_context, second = nurse(browser, sqlite_servers.staff_url, "Nurse Ada")
+    first_context, first = nurse(browser, sqlite_servers, "Nurse Joy")
+    second_context, second = nurse(browser, sqlite_servers, "Nurse Ada")
     turn_on_sound(first)
     count = int(first.locator("#count").inner_text())
 
@@ -155,7 +153,7 @@ def test_an_emergency_in_the_widget_alerts_every_open_staff_page_within_5_second
 def test_an_urgent_referral_alerts_and_a_routine_one_is_only_added(
     browser: Browser, sqlite_servers: Servers
 ) -> None:
-    context, page = nurse(browser, sqlite_servers.staff_url, "Nurse Joy")
+    context, page = nurse(browser, sqlite_servers, "Nurse Joy")
     turn_on_sound(page)
     bot = sqlite_servers.bot
     sent_at = time.time()
@@ -179,8 +177,8 @@ def test_an_emergency_alerts_the_staff_page_on_postgresql(
 ) -> None:
     workdir = tmp_path_factory.mktemp("alerts-postgresql")
     with running_bot(workdir, env={"AFTERCARE_DATABASE_URL": postgres_url}) as servers:
-        servers.start_staff(STAFF_PASSWORD)
-        context, page = nurse(browser, servers.staff_url, "Nurse Joy")
+        servers.start_staff()
+        context, page = nurse(browser, servers, "Nurse Joy")
         turn_on_sound(page)
         sent_at = send_emergency(servers.bot, f"pg-{uuid.uuid4().hex[:6]}")
         measured["postgresql, one server, REST"] = expect_alert(page, sent_at)
@@ -198,9 +196,9 @@ def test_an_emergency_on_either_of_two_servers_behind_nginx_alerts_the_staff_pag
         REDIS_URL,
         key_prefix=f"test{uuid.uuid4().hex}",
     ) as cluster:
-        staff_url = cluster.nodes[0].start_staff(STAFF_PASSWORD)
+        cluster.nodes[0].start_staff()
         try:
-            context, page = nurse(browser, staff_url, "Nurse Joy")
+            context, page = nurse(browser, cluster.nodes[0], "Nurse Joy")
             turn_on_sound(page)
             # Each Rasa server's own action server writes the referral; then through nginx.
             for name, bot in [

@@ -22,12 +22,11 @@ import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from handover.store import Handover, engine_for
-from tests.conftest import SHOTS
+from tests.conftest import SHOTS, sign_in_page, staff_account
 from tools.servers import PYTHON, ROOT, free_port, stop_process
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "pages-test-password"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 LONG_WORD = "blurryblurryblurry" * 12  # no place to break it but anywhere
@@ -82,7 +81,8 @@ def staff(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[
     store.assign(worked, "Nurse Ada Lovelace-Byron of the Night Shift", by="Nurse Ada", now=now)
     store.set_status(worked, "no answer", by="Nurse Ada", now=now)
     port = free_port()
-    env = {**os.environ, "STAFF_PASSWORD": PASSWORD, "AFTERCARE_DATABASE_URL": url}
+    staff_account(store, "Nurse Joy")
+    env = {**os.environ, "AFTERCARE_DATABASE_URL": url}
     log = (workdir / "staff.log").open("wb")
     process = subprocess.Popen(
         [str(PYTHON), "-m", "handover.staff", "--port", str(port)],
@@ -95,7 +95,7 @@ def staff(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[
     try:
         for _ in range(150):
             with contextlib.suppress(requests.RequestException):
-                if requests.get(base, timeout=1).status_code == 401:
+                if requests.get(f"{base}/login", timeout=1).status_code == 200:
                     break
             assert process.poll() is None, (workdir / "staff.log").read_text()
             time.sleep(0.2)
@@ -109,14 +109,12 @@ def open_page(
     browser: Browser, base: str, path: str, viewport: dict[str, int]
 ) -> tuple[BrowserContext, Page, list[str]]:
     """A signed-in nurse's page at ``path``; the addresses of every request it made."""
-    context = browser.new_context(
-        viewport=viewport,  # type: ignore[arg-type]
-        http_credentials={"username": "Nurse Joy", "password": PASSWORD},
-    )
+    context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
     context.add_init_script(WATCH)
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
     page = context.new_page()
+    sign_in_page(page, base, "Nurse Joy")
     response = page.goto(base + path)
     assert response is not None and response.status in (200, 400)
     expect(page.get_by_role("heading", level=1)).to_be_visible()

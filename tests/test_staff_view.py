@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import json
 import os
@@ -15,49 +14,39 @@ from pathlib import Path
 import pytest
 import requests
 import sqlalchemy as sa
+from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
 from handover import live, staff
-from handover.store import Handover
-from tests.conftest import NOW, ROOT, refer, stored_conversation
+from handover.store import Handover, engine_for
+from tests.conftest import (
+    ACCOUNT_PASSWORD,
+    NOW,
+    ROOT,
+    csrf_token,
+    refer,
+    sign_in,
+    sign_in_client,
+    staff_account,
+    stored_conversation,
+)
 from tools.servers import PYTHON, free_port
-
-PASSWORD = "correct horse battery"
-
-
-def login(user: str = "Nurse Joy", password: str = PASSWORD) -> dict[str, str]:
-    token = base64.b64encode(f"{user}:{password}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
 
 
 @pytest.fixture
 async def client(store: Handover) -> AsyncIterator[TestClient]:
-    app = staff.create_app(store, PASSWORD)
+    """A test client signed in as Nurse Joy (a nurse)."""
+    staff_account(store, "Nurse Joy")
+    app = staff.create_app(store)
     async with TestClient(TestServer(app)) as test_client:
+        assert (await sign_in_client(test_client)).status == 303
         yield test_client
 
 
-@pytest.mark.parametrize("password", [None, "", "short"])
-def test_the_staff_view_refuses_to_start_without_a_real_password(
-    store: Handover,
-    password: str | None,
-) -> None:
-    with pytest.raises(ValueError, match="STAFF_PASSWORD"):
-        staff.create_app(store, password)
-
-
-@pytest.mark.parametrize("path", ["/", "/referrals.csv", "/referrals/1"])
-async def test_every_page_needs_the_login(client: TestClient, path: str) -> None:
-    response = await client.get(path)
-    assert response.status == 401
-    assert response.headers["WWW-Authenticate"].startswith("Basic")
-    assert (await client.get(path, headers=login(password="wrong"))).status == 401
-
-
-async def test_wrong_passwords_lock_the_client_out_for_a_while(client: TestClient) -> None:
-    for _ in range(staff.MAX_FAILURES):
-        assert (await client.get("/", headers=login(password="guess"))).status == 401
-    assert (await client.get("/", headers=login())).status == 429
+async def form_post(client: TestClient, path: str, **data: str) -> ClientResponse:
+    """A POST from one of the staff view's forms: with the session's CSRF token."""
+    token = csrf_token(await (await client.get("/")).text())
+    return await client.post(path, data={"csrf_token": token, **data}, allow_redirects=False)
 
 
 async def test_the_list_shows_open_referrals_most_urgent_first(
@@ -69,7 +58,7 @@ async def test_the_list_shows_open_referrals_most_urgent_first(
     store.save_callback(
         "routine-one", name="Zoë O'Brien", phone="+442079460958", time="pm", now=NOW
     )
-    response = await client.get("/", headers=login())
+    response = await client.get("/")
     assert response.status == 200
     page = await response.text()
     assert page.index("EMERGENCY") < page.index("ROUTINE")
@@ -85,21 +74,16 @@ async def test_a_referral_shows_its_transcript_and_can_be_marked_handled(
 ) -> None:
     await stored_conversation(database_url, "anna", NOW)
     referral_id = refer(store, "anna", patient_words="<b>blurry</b>")
-    page = await (await client.get(f"/referrals/{referral_id}", headers=login())).text()
+    page = await (await client.get(f"/referrals/{referral_id}")).text()
     assert "my vision is blurry" in page and "Please return to the clinic today." in page
     assert "&lt;b&gt;blurry&lt;/b&gt;" in page
     assert '<button type="submit" name="status" value="closed" aria-pressed="false">' in page
 
-    response = await client.post(
-        f"/referrals/{referral_id}/handled", headers=login(), allow_redirects=False
-    )
+    response = await form_post(client, f"/referrals/{referral_id}/handled")
     assert response.status == 303
     referral = store.referral(referral_id)
     assert referral is not None and referral.handled_by == "Nurse Joy"
-    assert (
-        'Referrals (<span id="count">0</span> open)'
-        in await (await client.get("/", headers=login())).text()
-    )
+    assert 'Referrals (<span id="count">0</span> open)' in await (await client.get("/")).text()
     assert store.referrals() == []
 
 
@@ -108,18 +92,20 @@ async def test_another_sites_page_cannot_mark_a_referral(
     store: Handover,
 ) -> None:
     referral_id = refer(store, "anna")
+    token = csrf_token(await (await client.get("/")).text())
     response = await client.post(
         f"/referrals/{referral_id}/handled",
-        headers={**login(), "Origin": "http://evil.example"},
+        data={"csrf_token": token},
+        headers={"Origin": "http://evil.example"},
     )
-    assert response.status == 403
+    assert response.status == 403  # even with the token
     assert store.referrals() != []
 
 
 async def test_unknown_referrals_are_not_found(client: TestClient) -> None:
     for path in ("/referrals/424242", "/referrals/abc"):
-        assert (await client.get(path, headers=login())).status == 404
-    assert (await client.post("/referrals/424242/handled", headers=login())).status == 404
+        assert (await client.get(path)).status == 404
+    assert (await form_post(client, "/referrals/424242/handled")).status == 404
 
 
 @pytest.mark.parametrize(
@@ -129,14 +115,14 @@ async def test_a_referral_number_out_of_range_is_not_found(
     client: TestClient, store: Handover, number: str
 ) -> None:
     refer(store, "anna")
-    assert (await client.get(f"/referrals/{number}", headers=login())).status == 404
-    assert (await client.post(f"/referrals/{number}/handled", headers=login())).status == 404
-    assert (await client.get("/", headers=login())).status == 200  # and the view goes on
+    assert (await client.get(f"/referrals/{number}")).status == 404
+    assert (await form_post(client, f"/referrals/{number}/handled")).status == 404
+    assert (await client.get("/")).status == 200  # and the view goes on
 
 
 async def test_the_csv_export(client: TestClient, store: Handover) -> None:
     refer(store, "anna")
-    response = await client.get("/referrals.csv", headers=login())
+    response = await client.get("/referrals.csv")
     assert response.status == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     # Names and phones (issue 23): kept by no cache, never sniffed as another type.
@@ -154,13 +140,13 @@ async def test_a_declined_callback_shows_declined_not_a_bare_id(
     refer(store, "urgent-waiting", "urgent")
     refer(store, "crisis-one", "crisis")
     store.decline_callback("emergency-declined", now=NOW)
-    page = await (await client.get("/", headers=login())).text()
+    page = await (await client.get("/")).text()
     row = next(line for line in page.split("<tr") if f'/referrals/{declined}"' in line)
     assert "Declined: the patient chose not to be called" in row
     assert "Offered, no answer yet" in page
     assert "Not offered (crisis" in page
     assert "No callback requested" not in page
-    detail = await (await client.get(f"/referrals/{declined}", headers=login())).text()
+    detail = await (await client.get(f"/referrals/{declined}")).text()
     assert 'Callback: <span class="declined">Declined' in detail
 
 
@@ -168,15 +154,14 @@ async def test_the_page_loads_its_live_script_and_allows_only_its_own_origin(
     client: TestClient, store: Handover
 ) -> None:
     newest = refer(store, "anna")
-    response = await client.get("/", headers=login())
+    response = await client.get("/")
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "connect-src 'self'" in policy
     assert "default-src 'none'" in policy
     page = await response.text()
     assert '<script src="/static/staff.js" defer></script>' in page
     assert f'<body data-after="{newest}">' in page
-    assert (await client.get("/static/staff.js")).status == 401
-    script = await client.get("/static/staff.js", headers=login())
+    script = await client.get("/static/staff.js")  # the sign-in page's too: open to all
     assert script.status == 200
     assert script.headers["Content-Type"].startswith("text/javascript")
     text = await script.text()
@@ -201,17 +186,16 @@ async def next_event(stream: object, within: float) -> dict[str, object]:
             fields[key] = value
 
 
-async def test_events_need_the_login(client: TestClient) -> None:
-    assert (await client.get("/events")).status == 401
+async def test_events_need_a_session(store: Handover) -> None:
+    async with TestClient(TestServer(staff.create_app(store))) as anonymous:
+        assert (await anonymous.get("/events")).status == 401
 
 
 async def test_a_new_referral_reaches_an_open_stream_within_seconds(
     client: TestClient, store: Handover
 ) -> None:
     before = refer(store, "earlier")
-    streams = [
-        await client.get(f"/events?after={before}", headers=login()) for _ in range(2)
-    ]  # two nurses' pages
+    streams = [await client.get(f"/events?after={before}") for _ in range(2)]  # two nurses' pages
     for stream in streams:
         assert stream.headers["Content-Type"] == "text/event-stream"
         assert stream.headers["Cache-Control"] == "no-store"
@@ -246,13 +230,13 @@ async def test_the_feed_stops_even_when_told_to_as_it_wakes(store: Handover) -> 
 async def test_a_reconnecting_page_gets_what_it_missed(client: TestClient, store: Handover) -> None:
     first = refer(store, "first")
     second = refer(store, "second", "routine")
-    stream = await client.get("/events", headers={**login(), "Last-Event-ID": str(first)})
+    stream = await client.get("/events", headers={"Last-Event-ID": str(first)})
     event = await next_event(stream, within=5)
     assert event["id"] == second and event["alert"] is False  # routine: added, no alarm
     stream.close()
     # A page that names a number out of range, or none that is a number, is not harmed.
     for after in ("abc", str(2**63), "-5"):
-        response = await client.get(f"/events?after={after}", headers=login())
+        response = await client.get(f"/events?after={after}")
         assert response.status == 200
         response.close()
 
@@ -269,7 +253,7 @@ async def test_live_alerts_come_back_after_the_database_failed(
     monkeypatch.setattr(store, "referrals_after", failing)
     await feed.check()  # logged, nothing handed out, nothing raised
     monkeypatch.setattr(store, "referrals_after", real)
-    stream = await client.get(f"/events?after={store.latest_id()}", headers=login())
+    stream = await client.get(f"/events?after={store.latest_id()}")
     await asyncio.sleep(0.3)
     new = refer(store, "after-outage", "urgent")
     event = await next_event(stream, within=5)
@@ -280,11 +264,9 @@ async def test_live_alerts_come_back_after_the_database_failed(
 def test_the_staff_view_stops_at_once_with_pages_listening(tmp_path: Path) -> None:
     """An open event stream never ends by itself: stopping must not wait for it (60 s)."""
     port = free_port()
-    env = {
-        **os.environ,
-        "STAFF_PASSWORD": PASSWORD,
-        "AFTERCARE_DATABASE_URL": f"sqlite:///{tmp_path / 'staff.db'}",
-    }
+    database = f"sqlite:///{tmp_path / 'staff.db'}"
+    staff_account(Handover(engine_for(database)), "Nurse Joy")
+    env = {**os.environ, "AFTERCARE_DATABASE_URL": database}
     process = subprocess.Popen(
         [str(PYTHON), "-m", "handover.staff", "--port", str(port)],
         cwd=ROOT,
@@ -296,11 +278,12 @@ def test_the_staff_view_stops_at_once_with_pages_listening(tmp_path: Path) -> No
         url = f"http://localhost:{port}"
         for _ in range(100):
             with contextlib.suppress(requests.RequestException):
-                if requests.get(url, timeout=1).status_code == 401:
+                if requests.get(f"{url}/login", timeout=1).ok:
                     break
             time.sleep(0.2)
-        auth = ("Nurse Joy", PASSWORD)
-        streams = [requests.get(f"{url}/events", auth=auth, stream=True, timeout=10) for _ in "ab"]
+        nurse = requests.Session()
+        assert sign_in(nurse, url, "Nurse Joy", ACCOUNT_PASSWORD).ok
+        streams = [nurse.get(f"{url}/events", stream=True, timeout=10) for _ in "ab"]
         for stream in streams:
             assert stream.status_code == 200
             assert next(stream.iter_lines()) == b"retry: 2000"

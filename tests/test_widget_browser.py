@@ -10,9 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,14 +19,13 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-import requests
 import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from aftercare import clinic
 from aftercare.config import retention_days
-from tests.conftest import SHOTS
-from tools.servers import PYTHON, ROOT, Servers, free_port, running_bot
+from tests.conftest import SHOTS, servers_store, sign_in_page, staff_account
+from tools.servers import ROOT, Servers, free_port, running_bot
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +33,6 @@ REPLY_TIMEOUT_MS = 30_000
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
-STAFF_PASSWORD = "browser-test-password"
 HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b>bold</b>'
 
 
@@ -308,28 +304,12 @@ def test_delete_my_data_clears_the_conversation_in_the_browser_too(
 
 @pytest.fixture
 def staff_url(servers: Servers) -> Iterator[str]:
-    """The staff view on the run's database, behind the password below."""
-    port = free_port()
-    env = {**servers.env, "STAFF_PASSWORD": STAFF_PASSWORD}
-    log = (servers.workdir / "staff.log").open("ab")
-    process = subprocess.Popen(
-        [str(PYTHON), "-m", "handover.staff", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://localhost:{port}"
+    """The staff view on the run's database, with Nurse Joy's account."""
+    staff_account(servers_store(servers), "Nurse Joy")
     try:
-        for _ in range(100):
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(url, timeout=1).status_code == 401:
-                    break
-            time.sleep(0.2)
-        yield url
+        yield servers.start_staff()
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        servers.stop_staff()
 
 
 def test_a_nurse_sees_the_patients_referral_and_marks_it_handled(
@@ -344,11 +324,9 @@ def test_a_nurse_sees_the_patients_referral_and_marks_it_handled(
     click_reply(patient, "Yes, that's right")
     assert "the clinic has your details" in bot_messages(patient)[-1]
 
-    nurse = browser.new_context(
-        viewport=DESKTOP, http_credentials={"username": "Nurse Joy", "password": STAFF_PASSWORD}
-    )
+    nurse = browser.new_context(viewport=DESKTOP)
     page = nurse.new_page()
-    page.goto(staff_url)
+    sign_in_page(page, staff_url, "Nurse Joy")
     # The number as the clinic dials it, a tel: link (handover/workflow.py).
     row = page.get_by_role("row").filter(has_text="Zoë O'Brien, 020 7946 0958, tomorrow morning")
     expect(row.get_by_role("link", name="020 7946 0958")).to_have_attribute(

@@ -233,23 +233,22 @@ class Servers:
         )
         wait_for(self.page_url, self.web, self.workdir / "web.log")
 
-    def start_staff(self, password: str) -> str:
-        """Starts the staff view (``python -m handover.staff``) on the run's database; its URL."""
+    def start_staff(self) -> str:
+        """Starts the staff view (``python -m handover.staff``) on the run's database; its URL.
+
+        Nobody can sign in until an account is made in that database (``tests/conftest.py``:
+        ``staff_account``, or ``python -m handover user add``).
+        """
         port = free_port()
-        self.staff = self._spawn(
-            "staff",
-            ["-m", "handover.staff", "--port", str(port)],
-            program=PYTHON,
-            env={"STAFF_PASSWORD": password},
-        )
+        self.staff = self._spawn("staff", ["-m", "handover.staff", "--port", str(port)], PYTHON)
         self.staff_url = f"http://localhost:{port}"
         deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:  # it answers 401 without the password
+        while time.monotonic() < deadline:  # the sign-in page is open to all
             if self.staff.poll() is not None:
                 log = (self.workdir / "staff.log").read_text()[-3000:]
                 raise RuntimeError(f"the staff view exited:\n{log}")
             with contextlib.suppress(requests.RequestException):
-                if requests.get(self.staff_url, timeout=2).status_code == 401:
+                if requests.get(f"{self.staff_url}/login", timeout=2).ok:
                     return self.staff_url
             time.sleep(0.2)
         raise RuntimeError(f"the staff view did not answer within {STARTUP_SECONDS}s")

@@ -147,6 +147,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    if (!document.getElementById("live-status")) return; // the sign-in page: no live updates
     const button = soundButton();
     if (button) button.addEventListener("click", enableSound);
     // Any use of the page lets the browser play sound from then on.

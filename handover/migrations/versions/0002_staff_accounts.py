@@ -1,4 +1,4 @@
-"""Staff accounts (one per nurse or lead) and the audit log of what they did.
+"""Staff accounts (one per nurse or lead), their sessions' key, and the audit log.
 
 Revision ID: 0002
 Revises: 0001
@@ -22,6 +22,7 @@ def upgrade() -> None:
         "staff_accounts",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("name", sa.String(80), nullable=False, unique=True),
+        sa.Column("name_key", sa.Text, nullable=False, unique=True),
         sa.Column("role", sa.String(8), nullable=False),
         sa.Column("password_hash", sa.Text, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -29,6 +30,14 @@ def upgrade() -> None:
         sa.Column("disabled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
         sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        # Signing out ends every session signed in before (``handover/auth.py``).
+        sa.Column("signed_out_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    op.create_table(
+        "staff_secrets",
+        sa.Column("name", sa.String(32), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
         "audit_log",
@@ -44,4 +53,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Back to the revision before."""
     op.drop_table("audit_log")
+    op.drop_table("staff_secrets")
     op.drop_table("staff_accounts")
