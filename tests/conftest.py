@@ -41,15 +41,9 @@ from aftercare.summary import summarise
 from aftercare.symptoms import screen
 from components.tracker_store import BoundedSQLTrackerStore
 from handover import accounts
+from handover import store as handover_store
 from handover.accounts import AccountError, Accounts
-from handover.store import (
-    Handover,
-    audit_log,
-    engine_for,
-    referral_changes,
-    referrals,
-    staff_accounts,
-)
+from handover.store import Handover, engine_for
 from storage import database
 from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 from tools.servers import Servers, running_bot
@@ -263,10 +257,9 @@ def store(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Handover:
     monkeypatch.setenv("AFTERCARE_DATABASE_URL", database_url)
     engine = engine_for(database_url)
     with engine.begin() as connection:
-        connection.execute(referrals.delete())
-        connection.execute(referral_changes.delete())
-        connection.execute(staff_accounts.delete())
-        connection.execute(audit_log.delete())
+        # Every table of the staff side (the databases are shared by the tests of a run).
+        for table in reversed(handover_store.metadata.sorted_tables):
+            connection.execute(table.delete())
         for table in ("events", "tracker_checkpoints"):
             if sa.inspect(engine).has_table(table):
                 connection.execute(sa.text(f"DELETE FROM {table}"))
