@@ -61,6 +61,10 @@ _NORMAL = re.compile(
     + r"(?:it|they|both|both eyes|my eyes?|my (?:eye)?lids?|the (?:eye)?lids?)\s+"
     r"(?:opens?|works?|moves?|closes?) (?:normally|fine|ok|okay|properly|as normal|as usual)\b"
 )
+# A reply that is plainly an answer: a bare yes or no word first, or "vision's normal".
+_BARE = re.compile(
+    _LEAD + r"(?:y|ye|yes+|yeah?|yea+h*|yep|yup|ya|aye|n|no+|nope|nah+|na)\b(?!\s+(?:one|way)\b)"
+)
 # "not sure", "I don't know" and "I can't tell" start like a yes or a no but are neither.
 _NOT_SURE = re.compile(
     _LEAD + r"(?:not (?:sure|certain|too sure|really sure)|no (?:idea|clue)|"
@@ -115,3 +119,14 @@ def read_unclear(unclear_so_far: int, safe_value: bool) -> Reading:
     if unclear >= UNCLEAR_ANSWERS_BEFORE_SAFE_READING:
         return Reading(safe_value, 0)
     return Reading(None, unclear)
+
+
+def plain_answer(text: str) -> bool:
+    """Whether ``text`` is plainly an answer to a yes-or-no question, whatever follows.
+
+    "no, it's clear, they just feel horrible", "yep", "vision's normal": a bare yes or no
+    word first, or the thing asked about said to be as it should be. Not "I'm not myself
+    lately", which starts like a no but answers nothing.
+    """
+    lowered = " ".join(text.lower().replace("\u2019", "'").split())[:200]
+    return bool(_BARE.search(lowered) or _NORMAL.search(lowered))

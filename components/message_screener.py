@@ -65,7 +65,7 @@ from rasa.shared.nlu.training_data.message import Message
 from aftercare import body, concern, intents, limits, spelling, symptoms
 from aftercare.body import body_change
 from aftercare.concern import Concern, assess, figurative
-from aftercare.replies import yes_no
+from aftercare.replies import plain_answer, yes_no
 from aftercare.severity import Severity
 from aftercare.slots import body_change_entities, only_asked_entities, screening_entities
 from aftercare.symptoms import (
@@ -287,6 +287,11 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         if classified is None or figurative(text) or _ALL_FINE.search(text.lower()):
             # "This twitch is killing me", "just checking in, everything seems fine": the
             # words say what the classifier's hint of distress does not.
+            return Concern.NONE
+        if plain_answer(text):
+            # "it's clear, they just feel horrible" to "is your vision blurred?": an answer
+            # to the check's question, which the hint alone must not stop. Distress in words
+            # ("no, I just feel so low") is read above, by the words.
             return Concern.NONE
         return Concern(classified)
 

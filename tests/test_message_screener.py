@@ -354,6 +354,9 @@ def test_a_concern_for_the_patients_safety_comes_first(
             [("concern", 0.5), ("thank", 0.3)],
             "thank",
         ),
+        # ... or a reply that starts with a plain yes or no: an answer to the check's question.
+        ("it's clear, they just feel horrible", [("concern", 0.7), ("deny", 0.2)], "deny"),
+        ("no, I just feel so low", [("concern", 0.7), ("deny", 0.2)], "distress"),
         # A question the classifier alone reads as distress is met as distress: answering it
         # instead lost crises on a fresh set ("is there a number I can ring at night?...").
         (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftercare.replies import Answer, Reading, read_unclear, yes_no
+from aftercare.replies import Answer, Reading, plain_answer, read_unclear, yes_no
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,20 @@ def test_an_unclear_answer_is_asked_again_once_then_read_safely(
 )
 def test_yes_no_reads_the_start_of_a_reply(text: str, expected: Answer | None) -> None:
     assert yes_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("no", True),
+        ("nope, they just feel horrible", True),
+        ("yes, a bit", True),
+        ("it's clear, they just feel horrible", True),
+        ("I'm not myself lately", False),
+        ("no one understands how I feel", False),
+        ("nothing feels worth it", False),
+        ("", False),
+    ],
+)
+def test_a_plain_answer_starts_with_a_yes_or_a_no(text: str, plain: bool) -> None:
+    assert plain_answer(text) is plain
