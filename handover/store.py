@@ -1038,12 +1038,9 @@ class Handover:
         patient.
         """
         with self._begin() as connection:
-            which = referrals.c.conversation_id == conversation_id
-            _erase_notifications(connection, which)
-            _delete_changes(connection, which)
-            result = connection.execute(referrals.delete().where(which))
+            deleted = _delete_referrals(connection, referrals.c.conversation_id == conversation_id)
         database.drop_old_copies(self.engine)
-        return int(result.rowcount)
+        return deleted
 
     def erase_conversation(self, conversation_id: str) -> int:
         """Deletes a conversation's referrals and its stored events; how many rows in all."""
@@ -1085,11 +1082,8 @@ class Handover:
             try:
                 with connection.begin():
                     which = referrals.c.conversation_id == conversation_id
-                    _erase_notifications(connection, which)
-                    _delete_changes(connection, which)
-                    result = connection.execute(referrals.delete().where(which))
-                    erased = database.erase_conversation(connection, conversation_id)
-                    return int(result.rowcount) + erased
+                    deleted = _delete_referrals(connection, which)
+                    return deleted + database.erase_conversation(connection, conversation_id)
             finally:
                 if not zero_freed:
                     connection.exec_driver_sql("PRAGMA secure_delete=ON")
@@ -1138,33 +1132,22 @@ class Handover:
                     ).scalars()
                 )
         with self._begin() as connection:
-            _erase_notifications(connection, referrals.c.created_at < cutoff)
-            _delete_changes(connection, referrals.c.created_at < cutoff)
-            removed = connection.execute(
-                referrals.delete().where(referrals.c.created_at < cutoff)
-            ).rowcount
+            removed = _delete_referrals(connection, referrals.c.created_at < cutoff)
         for conversation_id in old_conversations:
             self._erase(conversation_id)
         database.drop_old_copies(self.engine)
         return int(removed), len(old_conversations)
 
 
-def _erase_notifications(connection: sa.engine.Connection, which: Any) -> None:
-    """Deletes the notifications of the referrals ``which`` selects (before they go)."""
-    connection.execute(
-        notifications.delete().where(
-            notifications.c.referral_id.in_(sa.select(referrals.c.id).where(which))
-        )
-    )
+def _delete_referrals(connection: sa.engine.Connection, which: Any) -> int:
+    """Deletes the referrals ``which`` selects, and first what hangs on them; how many.
 
-
-def _delete_changes(connection: sa.engine.Connection, which: Any) -> None:
-    """Deletes the changes (and so the notes) of the referrals ``which`` selects."""
-    connection.execute(
-        referral_changes.delete().where(
-            referral_changes.c.referral_id.in_(sa.select(referrals.c.id).where(which))
-        )
-    )
+    Their changes (a note may name the patient) and their notifications' outbox rows.
+    """
+    chosen = sa.select(referrals.c.id).where(which)
+    for table in (referral_changes, notifications):
+        connection.execute(table.delete().where(table.c.referral_id.in_(chosen)))
+    return int(connection.execute(referrals.delete().where(which)).rowcount)
 
 
 _PHONE_LIKE = re.compile(r"^\+?[0-9\s().\-/]+$")
