@@ -18,7 +18,8 @@ public Q&A pages. Two files:
   emergency answer; a sign of infection (``infection``) gets the clinic first, before any of
   the article's answers; a milder change (``change``) gets the safety net, or the check
   that ends in a decision; and a question that is not about the body (``not_body``: flying,
-  make-up) gets neither.
+  make-up) gets neither. A general question about a dangerous sign by someone who has none
+  (``general``) gets the answer or the warning signs, and no alarm.
 * ``patients.yml``: simulated patients. Each sends its opening message, then answers every
   question the bot asks with its own line for that question, until the bot decides. The
   decision is compared with the level the article's rules give.
@@ -254,6 +255,13 @@ def judge_message(case: dict[str, Any], names: list[str], results: Results) -> N
     elif kind == "not_body":
         ok = "safety_net" not in names and level is None
         if not ok:
+            results.over.append(f"{kind}: {text!r} -> {names}")
+    elif kind == "general":
+        # A general question about a dangerous sign, by someone who has none (issue 25, 6):
+        # the answer or the warning signs, and no alarm.
+        answered = first_answer(names) is not None or bool(CHECK & set(names))
+        ok = level not in ("urgent", "emergency") and answered
+        if level in ("urgent", "emergency"):
             results.over.append(f"{kind}: {text!r} -> {names}")
     elif kind == "chit_chat":
         ok = CHIT_CHAT.get(case.get("expect", ""), "") in names
