@@ -8,8 +8,14 @@ How a message is read:
 * Readers, most specific first, find every time phrase in it ("the Monday before last"
   before "Monday", "two weeks ago yesterday" before "yesterday"); each claims its words so
   a later reader does not read them again. Dates with a month name ("14th of Nov") are
-  read by ``dateparser``; everything else is read here, because ``dateparser`` misreads
-  "11/14" (as 2014) and "the 3rd of the month" and does not know "last weekend".
+  read by ``dateparser``; everything else is read here, because ``dateparser`` (1.2.0)
+  misreads the rest or does not read it: "11/14" (as 2014), "the 25th" (ahead), "2 hours
+  ago" (yesterday), "-3 days" (in the past); "last Friday", "last weekend", "a fortnight
+  ago", "nearly 2 weeks" it does not know. tests/test_dates.py names such a phrase for
+  each reader written here.
+* A time counted from another date is read from that date: "the day after my birthday,
+  which was 18 November", "2 weeks before the 20th". A date said against the patient's own
+  today ("on the 5th, and it's the 23rd today") is read on their calendar.
 * Phrases that are not about when the treatment was are dropped: "today's the 21st",
   "it started 2 days ago", "2 days after", "my wedding is on the 30th", "not Monday".
 * An answer to "When did you have your Botox treatment?" gives the earliest date left:
@@ -651,13 +657,11 @@ def _read_period_part(match: re.Match[str], ctx: _Context) -> tuple[TreatmentDat
         return _checked(this_week - timedelta(days=7), today), "point"
     day = 1 if first else 15 if middle else None  # None: the last day of the month
     if match["month"]:
-        parsed = dateparser.parse(f"1 {match['month']}", languages=["en"])
-        if parsed is None:  # pragma: no cover - _MONTHS are all English month names
-            return _NOT_UNDERSTOOD, "problem"
-        year = today.year if parsed.month <= today.month else today.year - 1
-        result = _day_in_month(year, parsed.month, day, today)
+        month = _MONTH_NUMBERS[match["month"][:3]]
+        year = today.year if month <= today.month else today.year - 1
+        result = _day_in_month(year, month, day, today)
         if result.problem is DateProblem.IN_FUTURE:  # "end of November" on 24 November
-            result = _day_in_month(year - 1, parsed.month, day, today)
+            result = _day_in_month(year - 1, month, day, today)
         return result, "point"
     if which in ("last", "previous", "past"):
         return _day_in_month(*_month_back(today, 1), day, today), "point"
