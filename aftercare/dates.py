@@ -8,8 +8,14 @@ How a message is read:
 * Readers, most specific first, find every time phrase in it ("the Monday before last"
   before "Monday", "two weeks ago yesterday" before "yesterday"); each claims its words so
   a later reader does not read them again. Dates with a month name ("14th of Nov") are
-  read by ``dateparser``; everything else is read here, because ``dateparser`` misreads
-  "11/14" (as 2014) and "the 3rd of the month" and does not know "last weekend".
+  read by ``dateparser``; everything else is read here, because ``dateparser`` (1.2.0)
+  misreads the rest or does not read it: "11/14" (as 2014), "the 25th" (ahead), "2 hours
+  ago" (yesterday), "-3 days" (in the past); "last Friday", "last weekend", "a fortnight
+  ago", "nearly 2 weeks" it does not know. tests/test_dates.py names such a phrase for
+  each reader written here.
+* A time counted from another date is read from that date: "the day after my birthday,
+  which was 18 November", "2 weeks before the 20th". A date said against the patient's own
+  today ("on the 5th, and it's the 23rd today") is read on their calendar.
 * Phrases that are not about when the treatment was are dropped: "today's the 21st",
   "it started 2 days ago", "2 days after", "my wedding is on the 30th", "not Monday".
 * An answer to "When did you have your Botox treatment?" gives the earliest date left:
@@ -101,6 +107,12 @@ _MONTHS = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _WD = "(?:" + "|".join(_WEEKDAYS) + ")"
+_MONTH_NUMBERS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 _UNIT = "(?:" + "|".join(_UNIT_DAYS) + ")"
 _NUM = (
     r"(?:\d+(?:[.,]\d+)?|"
@@ -269,6 +281,9 @@ class _Found:
     days"), ``"point"`` (a day: "Friday", "the 3rd"), ``"day_count"`` ("it's day 5"),
     ``"offset"`` (a time between two events: "2 days after"), ``"problem"``, or
     ``"ignored"`` (what today is: "today's the 21st")."""
+    shift: int | None = None
+    """For an offset, the days from the other event to the one meant: "2 days before" is -2,
+    "the day after" 1; ``None`` where there is no such count ("within 2 days")."""
 
 
 @dataclass(frozen=True)
@@ -278,7 +293,9 @@ class _Context:
     date_order: str
 
 
-_Reader = Callable[[re.Match[str], _Context], tuple[TreatmentDate, str] | None]
+_Reading = tuple[TreatmentDate, str] | tuple[TreatmentDate, str, int]
+"""A reader's result, its kind, and for an offset the days it moves a date by."""
+_Reader = Callable[[re.Match[str], _Context], _Reading | None]
 
 # --- Readers ----------------------------------------------------------------------------
 
@@ -287,10 +304,15 @@ _DATEISH = (
     rf"{_WD}(?:\s+the\s+\d{{1,2}}(?:st|nd|rd|th)?)?|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?|"
     r"\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)"
 )
-# "today's the 21st", "it's the 21st today": what today is, not when the treatment was.
+# "today's the 21st", "it's the 21st today", "it's now the 21st", "today's date is the 21st",
+# "..., and it's the 21st": what today is, not when the treatment was. The last form, with no
+# "today" or "now", is read only as a clause of its own ending on the day ("the 3rd and it's
+# the 21st"), not "it's the 21st I had it".
 _TODAY_IS = re.compile(
-    rf"\b(?:(?:today(?:'s| is|s| being)(?: the date)?|(?:today|now),? it's|it is now)\s+"
-    rf"{_DATEISH}|(?:it's|its|it is)\s+{_DATEISH}\s+(?:today|now)\b)"
+    rf"\b(?:(?:today(?:'s| is|s| being)(?: the date)?|(?:today's|todays) date is|"
+    rf"(?:today|now),? it's|it(?:'s| is) now|its now)\s+{_DATEISH}|"
+    rf"(?:it's|its|it is)\s+{_DATEISH}\s+(?:today|now)\b)"
+    rf"|(?:,|\band|\bbut)\s+(?:it's|its|it is)\s+the\s+\d{{1,2}}(?:st|nd|rd|th)(?=\s*(?:$|[.!?,;]))"
 )
 
 
@@ -308,6 +330,8 @@ def _stated_today(cleaned: str, today: date, date_order: str) -> date | None:
     if match is None:
         return None
     said = _TODAY_WORDS.sub(" ", match.group(0))
+    if re.search(r"\d", said):  # "Monday the 23rd": the date, not the weekday
+        said = re.sub(rf"{_WD}|,|\band\b|\bbut\b", " ", said)
     days = [i.result.treated_on for i in _find(said, today, date_order) if i.result.treated_on]
     return days[0] if len(days) == 1 else None
 
@@ -513,12 +537,19 @@ def _find_durations(masked: str, ctx: _Context) -> Iterator[_Found]:
         if direction in _FUTURE_DIRECTIONS:
             yield _Found(start, end, _IN_FUTURE, "problem")
             continue
-        if direction in _OFFSET_DIRECTIONS or re.search(
-            r"\b(?:after|within|during|for the first|in the first)\s+$", before
-        ):
-            yield _Found(start, end, TreatmentDate(), "offset")  # "2 days after my botox"
-            continue
         whole = _whole_days(days, adjust)
+        if direction in _OFFSET_DIRECTIONS:
+            shift = -whole if direction in ("before", "prior") else whole
+            if after["anchor"]:  # "2 days before last friday"
+                base = _duration_anchor(after, today, future_base=False, ago=True)
+                assert base is not None  # with ``ago`` every anchor is a day not ahead
+                yield _Found(start, end, _checked(base + timedelta(days=shift), today), "ago")
+                continue
+            yield _Found(start, end, TreatmentDate(), "offset", shift)  # "2 days after my botox"
+            continue
+        if re.search(r"\b(?:after|within|during|for the first|in the first)\s+$", before):
+            yield _Found(start, end, TreatmentDate(), "offset")  # "within 2 days"
+            continue
         will_be = _WILL_BE.search(text[max(0, start - 40) : start])
         if after["anchor"]:
             base = _duration_anchor(after, today, future_base=bool(will_be), ago=bool(direction))
@@ -626,13 +657,11 @@ def _read_period_part(match: re.Match[str], ctx: _Context) -> tuple[TreatmentDat
         return _checked(this_week - timedelta(days=7), today), "point"
     day = 1 if first else 15 if middle else None  # None: the last day of the month
     if match["month"]:
-        parsed = dateparser.parse(f"1 {match['month']}", languages=["en"])
-        if parsed is None:  # pragma: no cover - _MONTHS are all English month names
-            return _NOT_UNDERSTOOD, "problem"
-        year = today.year if parsed.month <= today.month else today.year - 1
-        result = _day_in_month(year, parsed.month, day, today)
+        month = _MONTH_NUMBERS[match["month"][:3]]
+        year = today.year if month <= today.month else today.year - 1
+        result = _day_in_month(year, month, day, today)
         if result.problem is DateProblem.IN_FUTURE:  # "end of November" on 24 November
-            result = _day_in_month(year - 1, parsed.month, day, today)
+            result = _day_in_month(year - 1, month, day, today)
         return result, "point"
     if which in ("last", "previous", "past"):
         return _day_in_month(*_month_back(today, 1), day, today), "point"
@@ -731,6 +760,38 @@ def _read_ordinal(match: re.Match[str], ctx: _Context) -> tuple[TreatmentDate, s
     return _recent_day_of_month(day, today), "point"
 
 
+# "the day after", "the week before": one day or week from another date.
+_DAY_OFFSET = re.compile(
+    r"\b(?:the\s+)?(?P<unit>day|night|morning|evening|week)\s+(?P<direction>after|before)\b"
+)
+
+
+def _read_day_offset(match: re.Match[str], ctx: _Context) -> _Reading | None:
+    days = 7 if match["unit"] == "week" else 1
+    return TreatmentDate(), "offset", days if match["direction"] == "after" else -days
+
+
+# "1999", "in 2020", "March 2020": a year, or a month of one, with no day.
+_YEAR = re.compile(
+    rf"(?<![\w/.£$€-])(?:(?P<month>{_MONTHS})\s+(?:of\s+)?)?(?P<year>(?:19|20)\d\d)\b"
+    r"(?![/.-]\d|\s*(?:units?|pounds?|quid|dollars?|euros?|mg|ml|%))"
+)
+
+
+def _read_year(match: re.Match[str], ctx: _Context) -> tuple[TreatmentDate, str] | None:
+    """A year or month with no day: too long ago or ahead as a whole, else not a date."""
+    year, today = int(match["year"]), ctx.today
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    if match["month"]:
+        month = _MONTH_NUMBERS[match["month"][:3]]
+        first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    if first > today:
+        return _IN_FUTURE, "problem"
+    if (today - last).days > MAX_DAYS_AGO:
+        return TreatmentDate(problem=DateProblem.TOO_LONG_AGO), "problem"
+    return _NOT_UNDERSTOOD, "problem"  # "2026", "November 2026": which day is not said
+
+
 # Most specific first: each reader claims its words before the next one reads.
 _READERS: list[tuple[re.Pattern[str], _Reader]] = [
     (_TODAY_IS, _read_today_is),
@@ -749,6 +810,8 @@ _LATER_READERS: list[tuple[re.Pattern[str], _Reader]] = [
     (_FUTURE, _read_future),
     (_FIXED_RE, _read_fixed),
     (_WEEKDAY, _read_weekday),
+    (_DAY_OFFSET, _read_day_offset),
+    (_YEAR, _read_year),
 ]
 
 
@@ -780,6 +843,38 @@ def _find(text: str, today: date, date_order: str) -> list[_Found]:
     run(_READERS)
     claim(list(_find_durations(masked, _Context(text, today, date_order))))
     run(_LATER_READERS)
+    return _counted_from_other_dates(text, today, found)
+
+
+_OFFSET_REACH_WORDS = 8
+"""How many words may stand between "2 days before" and the date it is counted from."""
+
+
+def _counted_from_other_dates(text: str, today: date, found: list[_Found]) -> list[_Found]:
+    """Reads a time counted from another date as one date.
+
+    "The day after my birthday, which was 18 November" is the 19th, "2 weeks before the
+    20th" the 6th. Only when the words between them do not name the treatment: in "2 days
+    after my botox 10 days ago" the 10 days are the treatment's, and the 2 days a symptom's.
+    """
+    found = sorted(found, key=lambda item: item.start)
+    for index, offset in enumerate(found):
+        if offset.shift is None or index + 1 == len(found):
+            continue
+        other = found[index + 1]
+        between = text[offset.end : other.start]
+        if (
+            other.result.treated_on is None
+            or other.kind not in ("point", "ago")
+            or len(between.split()) > _OFFSET_REACH_WORDS
+            or _SENTENCE_BREAK.search(between)
+            or _ANCHOR.search(between)
+            or _ONSET.search(between)
+        ):
+            continue
+        day = _checked(other.result.treated_on + timedelta(days=offset.shift), today)
+        found[index : index + 2] = [_Found(offset.start, other.end, day, "point")]
+        return _counted_from_other_dates(text, today, found)
     return found
 
 
