@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from aftercare.lexicon import compile_phrases, load
 from aftercare.questions import asks_question
 from aftercare.spelling import mended
-from aftercare.symptoms import aside, in_first_person, normalise
+from aftercare.symptoms import aside, for_someone_treated, in_first_person, normalise
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,13 @@ def own_story(text: str) -> bool:
     A change told without a question ("my smile looks different on one side since I had
     crow's feet done"), or a question beside the patient's own story with its time ("can
     botox affect my cheek? I had it 5 weeks ago and since day 10 my cheek doesn't lift").
-    Not a general question ("does botox make your face feel heavy?"), a supposition or
-    someone else's story (``symptoms.aside``): those get the answer, and no check.
+    A carer's report of the treated person is theirs ("my daughter had her crow's feet done
+    3 weeks ago and her smile has been crooked since"). Not a general question ("does botox
+    make your face feel heavy?"), a supposition or someone else's story (``symptoms.aside``): those get the answer, and no check.
     """
     written = normalise(text)
-    if not in_first_person(written) or aside(text):
+    own = in_first_person(written) or for_someone_treated(text)
+    if not own or aside(text):
         return False
     return not asks_question(text) or bool(_TOLD_WHEN.search(written))
 

@@ -1212,6 +1212,9 @@ _TREND_NOT_IMPROVING = re.compile(
     r"more (?:swollen|"
     r"red|painful|sore|noticeable|frequent|droopy|blurry))|"
     r"no change|unchanged|hasn't changed|has not changed|not changed|no different|"
+    # A reply of one word: "same", "meh. same".
+    r"^(?:(?:meh|eh|hmm+|um+|erm+|well)\W+)*(?:pretty much |about |still |much )?(?:the )?"
+    r"same(?=\s*(?:$|[.,!?]|really|tbh|honestly|i think|i guess))|"
     r"(?:the )?same as (?:before|yesterday|last week|ever|it was|always|when)|"
     r"(?:still|exactly|about|pretty much|much|just) the same|(?:it's|its|it is) the same|"
     r"no better|not (?:going|gone) away|won't go away|doesn't go away|isn't going away|"

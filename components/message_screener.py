@@ -75,6 +75,7 @@ from aftercare.symptoms import (
     Trend,
     aside,
     asks_about_warning_signs,
+    for_someone_treated,
     general_question,
     screen_told,
 )
@@ -225,7 +226,7 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")
-            concern = self._concern(message, text, words)
+            concern = self._concern(message, text, words, screening, change.about)
             if concern is Concern.UNCLEAR and screening.severity.decides:
                 # A sign's check follows the reply, so no question about harm could be
                 # answered: the help lines, without asking.
@@ -278,8 +279,22 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 _set_intent(message, self._config["fallback_intent"])
         return messages
 
-    def _concern(self, message: Message, text: str, found: Concern) -> Concern:
-        """The concern for the patient's safety: the words', or the classifier's if it is surer."""
+    def _concern(
+        self,
+        message: Message,
+        text: str,
+        found: Concern,
+        screening: Screening,
+        about_the_body: bool,
+    ) -> Concern:
+        """The concern for the patient's safety: the words', or the classifier's if it is surer.
+
+        The classifier's hint of distress gives way to what the words plainly are: a figure of
+        speech, an answer to the check's question ("meh. same" to "is it getting better?"), a
+        general question ("is it possible the botox go to the whole body? I have nothing"), or
+        a carer's report of the treated person's body ("her smile has been crooked since.
+        She's too embarrassed to message herself"), whose check must not be stopped.
+        """
         if found is not Concern.NONE:
             return found
         intent = message.get(INTENT) or {}
@@ -288,10 +303,12 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             # "This twitch is killing me", "just checking in, everything seems fine": the
             # words say what the classifier's hint of distress does not.
             return Concern.NONE
-        if plain_answer(text):
+        if plain_answer(text) or (screening.trend is not None and len(text.split()) <= 8):
             # "it's clear, they just feel horrible" to "is your vision blurred?": an answer
             # to the check's question, which the hint alone must not stop. Distress in words
             # ("no, I just feel so low") is read above, by the words.
+            return Concern.NONE
+        if general_question(text) or (about_the_body and for_someone_treated(text)):
             return Concern.NONE
         return Concern(classified)
 

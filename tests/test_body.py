@@ -15,6 +15,9 @@ from aftercare.body import only_asked, own_story, tells_own_change
         ("does botox make your face feel heavy?", False),  # a general question
         ("my forehead feels heavy, is that normal?", False),  # asked, with no time of its own
         ("my friend says her face felt numb for weeks, will mine?", False),  # someone else's
+        # A carer's report of the treated person is theirs.
+        ("my wife (52) had her forehead done a month ago and her brow has sat high since", True),
+        ("my wife says botox can make a brow sit high, is that true?", False),
     ],
 )
 def test_own_story_is_the_patients_own_change_told(text: str, own: bool) -> None:

@@ -357,6 +357,29 @@ def test_a_concern_for_the_patients_safety_comes_first(
         # ... or a reply that starts with a plain yes or no: an answer to the check's question.
         ("it's clear, they just feel horrible", [("concern", 0.7), ("deny", 0.2)], "deny"),
         ("no, I just feel so low", [("concern", 0.7), ("deny", 0.2)], "distress"),
+        # ... or a short reply that tells the trend, to "is it getting better?".
+        ("meh. same", [("concern", 0.9), ("deny", 0.05)], "deny"),
+        ("ugh, no better, if anything worse", [("concern", 0.8), ("deny", 0.1)], "deny"),
+        # ... or a general question by someone who has nothing.
+        (
+            "is possible the botox go in all the body and make weak? I have nothing, I only "
+            "want to know",
+            [("concern", 0.9), ("faq", 0.05)],
+            "ask_warning_signs",
+        ),
+        # ... or a carer's report of the treated person's body: its check comes first.
+        (
+            "my son (19) had his frown lines done 3 weeks ago and his cheek has been numb "
+            "since. he's too shy to write himself",
+            [("concern", 0.8), ("faq", 0.1)],
+            "report_symptom",
+        ),
+        # The writer's own distress in words is still distress, carer or not.
+        (
+            "my son had his botox 3 weeks ago and his cheek is numb. I feel so hopeless",
+            [("concern", 0.8), ("faq", 0.1)],
+            "distress",
+        ),
         # A question the classifier alone reads as distress is met as distress: answering it
         # instead lost crises on a fresh set ("is there a number I can ring at night?...").
         (
