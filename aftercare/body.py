@@ -54,7 +54,8 @@ def own_story(text: str) -> bool:
     botox affect my cheek? I had it 5 weeks ago and since day 10 my cheek doesn't lift").
     A carer's report of the treated person is theirs ("my daughter had her crow's feet done
     3 weeks ago and her smile has been crooked since"). Not a general question ("does botox
-    make your face feel heavy?"), a supposition or someone else's story (``symptoms.aside``): those get the answer, and no check.
+    make your face feel heavy?"), a supposition or someone else's story
+    (``symptoms.aside``): those get the answer, and no check.
     """
     written = normalise(text)
     own = in_first_person(written) or for_someone_treated(text)
