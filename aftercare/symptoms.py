@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aftercare.context import pattern
 from aftercare.lexicon import compile_phrase, compile_phrases, load
 from aftercare.limits import PIECE_CHARACTERS, SCREENED_HEAD, SCREENED_TAIL
 from aftercare.severity import Severity, most_severe
@@ -1188,20 +1189,11 @@ _PERSISTENT = re.compile(
     r"all the time|not (?:getting )?better|no better"
 )
 # A question about a case, not a report of it: "should I call if the pain doesn't go?".
-_WHAT_IF = re.compile(
-    r"\b(?:what if|in case|if (?:the|it|my|there|they|this|that's|its|it's)\b|should i (?:call|"
-    r"come|contact|ring|worry|phone|get)|do i (?:call|need)|when (?:should|do) i)"
-)
+_WHAT_IF = pattern("what_if")
 # Pain or redness said to be gone is not persisting ("the redness went away after a day").
-_RESOLVED = re.compile(
-    r"(?<!n't )(?<!not )(?:went away|gone away|has gone|is gone|'s gone|cleared up|cleared|faded|"
-    r"disappeared|resolved|settled down|calmed down|no longer)\b"
-)
+_RESOLVED = pattern("resolved")
 # Pain elsewhere than at the injection site ("a headache for days") is not the article's red flag.
-_ELSEWHERE = re.compile(
-    r"head ?aches?|migraines?|throat|stomach|tummy|\b(?:my|sore|lower|upper) back\b|"
-    r"\bback ?(?:pain|ache)|teeth|tooth|period|knees?|(?<!crow's )(?<!crows )(?<!crow )feet"
-)
+_ELSEWHERE = pattern("elsewhere")
 
 # The trend. A negated sign of improvement ("hasn't gone down", "isn't easing") is none.
 _TREND_NOT_IMPROVING = re.compile(
@@ -1255,57 +1247,19 @@ _TREND_IMPROVING = re.compile(
     r"puff\w*|blur\w*|droop\w*)"
 )
 # Words before a sign of improvement that make it a wish or a question, not a report.
-_HYPOTHETICAL = re.compile(
-    r"\b(?:will|would|could|should|might|may|hope|hoping|hopefully|wish|want|until|till|"
-    r"when|how|if|whether|once|supposed|meant|expect\w*|wait\w*|need|needs|told|said|help|"
-    r"helps|tips|long|take|takes|while|before|ways?|anything)\b"
-)
-_SUPPOSED = re.compile(
-    r"\b(?:what if|in case|unless|suppose|supposing)\b|"
-    r"(?<!sure )(?<!know )(?<!tell )(?<!wonder )(?<!wondering )\bif\b"
-)
+_HYPOTHETICAL = pattern("asked")
+_SUPPOSED = pattern("supposed")
 
 # Cues that negate what follows them in the same clause.
-_NEGATION = re.compile(
-    r"\b(?:no|not|none|never|without|nor|neither|don't|doesn't|didn't|haven't|hasn't|isn't|"
-    r"aren't|wasn't|weren't|free of|no longer|nothing (?:[\w']+ )?like|zero|denies?|deny|"
-    r"ruled out|no sign of|no signs of|can't see any|can't notice any|"
-    r"can't feel any|haven't noticed|not noticed|never had)\b"
-)
+_NEGATION = pattern("negated")
 # Phrases that look like negation cues but do not negate the symptom after them.
-_PSEUDO_NEGATION = re.compile(
-    r"\b(?:not sure|no idea|no clue|not certain|don't know|do not know|not 100%|"
-    r"not only|don't think so but|doesn't stop|won't stop|not stop|can't tell|cannot tell|"
-    r"no matter|not just|no wonder|not quite sure|unsure|wondering|"
-    r"(?:can't|cannot|couldn't|wouldn't) (?:honestly |really )?say (?:that )?(?:i'm|i am|it's|"
-    r"it is|they're|my [\w']+ (?:is|are)) not)\b|"
-    # "it hasn't stopped twitching": the symptom persists.
-    r"(?:n't|\bnot|\bnever) (?:[\w']+ )?(?:stop\w*|go\w* away|gone|eas(?:e|es|ed|ing)|"
-    r"settl\w*|improv\w*|calm\w*|die\w* down|died down|fad\w*|subsid\w*|clear(?:s|ed|ing)|"
-    r"get\w* better|got better|been better|let\w* up)\b"
-)
+_PSEUDO_NEGATION = pattern("pseudo")
 # A symptom named as something to look out for, not as one the patient has.
-_MENTION = re.compile(
-    r"\b(?:(?:look|looking|watch|watching|keep an eye) out for|watch for|be aware of|"
-    r"warned (?:me |us )?(?:about|of)|told (?:me )?to (?:look|watch) (?:out )?for|"
-    r"risks? of|chances? of|in case of|in the event of|(?:i've |i have )?(?:read|heard) "
-    r"(?:that|about)|if i (?:ever )?(?:get|develop|notice|experience|start (?:to )?(?:get|have))|"
-    r"what (?:are|r|is) (?:the )?(?:signs|symptoms|sign|symptom) of)\b"
-)
+_MENTION = pattern("mention")
 # A leading "yes" or an answering "no" ("no I can't open it") is a clause of its own: it answers
 # the bot's question and does not negate what follows. "no blurred vision" still negates.
 # "and" starts a new clause when a new subject follows it ("no pain and my vision is blurry").
-_CLAUSE_BREAK = re.compile(
-    r"[.;!?\n:()]|,|\s-\s|"
-    r"\b(?:but|however|although|though|just|only|plus|except|apart from|other than|besides|"
-    r"whereas|yet)\b|"
-    r"\band\b(?=\s+(?:i|i'm|i've|i'd|my|it|it's|its|the|they|there|there's|this|that|now|also|"
-    r"then|today|yesterday|since|still|everything|things|when|suddenly|sometimes|feel|feels|"
-    r"have|has|got|am|seeing|having)\b)|"
-    r"(?:^|(?<=[.;!?\n,:]))\s*(?:nope|nah|yes|yeah|yep|yup|ok|okay)\b|"
-    r"(?:^|(?<=[.;!?\n,:]))\s*no\b(?=\s+(?:i|i'm|i've|it|it's|its|my|the|they|that|this|there|"
-    r"actually|sorry|wait|now)\b)"
-)
+_CLAUSE_BREAK = pattern("termination")
 # "blurred vision: no", "breathing - fine": a checklist answer after the symptom.
 _AFTER_DENIAL = re.compile(
     r"(?:\s+[\w']+)?\s*(?:[:=?]|\s-)\s*"
