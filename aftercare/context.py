@@ -7,11 +7,11 @@ reach and their scope; this module turns each category into one pattern, and the
 (``aftercare/symptoms.py``) applies it in the scope the file names.
 
 The phrases are written in the lexicon's phrase syntax (``aftercare/lexicon/__init__.py``),
-plus ``?`` for "any one word, or none". A group of phrases may carry conditions:
-``not_after`` (not when one of these words is just before), ``followed_by`` (only when one of
-these words follows) and ``at_clause_start`` (only as the first words of a clause). Words are
-matched whole; a phrase is matched where it is found, so the categories' patterns are the same
-whichever clause they are searched in.
+plus ``?`` for "any one word, or none" and ``*`` before a word's end for any word that ends
+so (``*ly``: slightly, really). A group of phrases may carry conditions: ``not_after`` (not
+when one of these words is just before), ``followed_by`` (only when one of these words
+follows), ``followed_by_or_end`` (the same, or where the sentence ends) and
+``at_clause_start`` (only as the first words of a clause). Words are matched whole.
 
 medspaCy's ConText was measured against this engine (issue 24): it installs beside the
 project's pins, but with its default rules, or with ours added, it read fewer of the
@@ -38,15 +38,20 @@ _CLAUSE_START = r"(?:^|(?<=[.;!?\n,:]))\s*"
 
 _ANY_WORD = "anyoneword"
 """What ``?`` stands for while the lexicon compiles a phrase; then one word or none."""
+_ANY_START = "anystartof"
+"""What ``*`` before a word's end (``*ly``) stands for while the lexicon compiles a phrase."""
+_EDGE_BEFORE = r"(?<=[\s{\[|])"
+_EDGE_AFTER = r"(?=[\s}\]|]|$)"
 
 
-def _phrase(phrase: str) -> str:
+def phrase(text: str) -> str:
     """The pattern of one phrase, with ``?`` for one word or none (never the first word)."""
-    written = re.sub(r"(?<=\s)\?(?=[\s}|\]])", _ANY_WORD, phrase.strip())
+    written = re.sub(_EDGE_BEFORE + r"\?" + _EDGE_AFTER, _ANY_WORD, f" {text.strip()}")
+    written = re.sub(_EDGE_BEFORE + r"\*(?=\w)", _ANY_START, written)
     compiled = phrase_pattern(written)
-    if compiled.startswith(_ANY_WORD):
-        raise ValueError(f"a phrase cannot start with ?: {phrase!r}")
-    return compiled.replace(rf"\s+{_ANY_WORD}", _ONE_WORD)
+    if compiled.startswith(_ANY_WORD) or f"|{_ANY_WORD}" in compiled:
+        raise ValueError(f"a phrase cannot start with ?: {text!r}")
+    return compiled.replace(rf"\s+{_ANY_WORD}", _ONE_WORD).replace(_ANY_START, r"\w+")
 
 
 def _words(words: Iterable[str]) -> str:
@@ -55,10 +60,12 @@ def _words(words: Iterable[str]) -> str:
 
 def _group(group: Mapping[str, Any]) -> str:
     """One group of phrases with its conditions, as a pattern."""
-    choices = "|".join(_phrase(str(phrase)) for phrase in group["phrases"])
+    choices = "|".join(phrase(str(item)) for item in group["phrases"])
     before = "".join(f"(?<!{re.escape(str(word).lower())} )" for word in group.get("not_after", []))
     start = _CLAUSE_START if group.get("at_clause_start") else ""
     after = rf"(?=\s+(?:{_words(group['followed_by'])})\b)" if group.get("followed_by") else ""
+    if group.get("followed_by_or_end"):
+        after = rf"(?=\s*(?:$|[.,;!?)])|\s+(?:{_words(group['followed_by_or_end'])})\b)"
     return rf"{start}{before}\b(?:{choices})\b{after}"
 
 

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aftercare.context import pattern
+from aftercare import context
 from aftercare.lexicon import compile_phrase, compile_phrases, load
 from aftercare.limits import PIECE_CHARACTERS, SCREENED_HEAD, SCREENED_TAIL
 from aftercare.severity import Severity, most_severe
@@ -1189,77 +1189,31 @@ _PERSISTENT = re.compile(
     r"all the time|not (?:getting )?better|no better"
 )
 # A question about a case, not a report of it: "should I call if the pain doesn't go?".
-_WHAT_IF = pattern("what_if")
+_WHAT_IF = context.pattern("what_if")
 # Pain or redness said to be gone is not persisting ("the redness went away after a day").
-_RESOLVED = pattern("resolved")
+_RESOLVED = context.pattern("resolved")
 # Pain elsewhere than at the injection site ("a headache for days") is not the article's red flag.
-_ELSEWHERE = pattern("elsewhere")
+_ELSEWHERE = context.pattern("elsewhere")
 
 # The trend. A negated sign of improvement ("hasn't gone down", "isn't easing") is none.
-_TREND_NOT_IMPROVING = re.compile(
-    rf"{_WORSE_THAN_BEFORE}|"
-    r"(?:getting |got |gotten |becoming |even |much |a lot |bit |if anything,? (?:it's |its )?)?"
-    r"\bworse\b|worsen\w*|deteriorat\w*|spreading|escalat\w*|more and more|"
-    r"getting (?:bigger|redder|stronger|worse|sorer|darker|heavier|lower|firmer|harder|"
-    r"more (?:swollen|"
-    r"red|painful|sore|noticeable|frequent|droopy|blurry))|"
-    r"no change|unchanged|hasn't changed|has not changed|not changed|no different|"
-    r"(?:the )?same as (?:before|yesterday|last week|ever|it was|always|when)|"
-    r"(?:still|exactly|about|pretty much|much|just) the same|(?:it's|its|it is) the same|"
-    r"no better|not (?:going|gone) away|won't go away|doesn't go away|isn't going away|"
-    r"(?:isn't|is not|not) going anywhere|no signs? of (?:[\w']+\s+){0,2}(?:going|stopping|easing|"
-    r"settling|improv\w*|fading|clearing|letting up|calming|getting better|subsiding|"
-    r"going down|healing)|"
-    r"still (?:there|here|going|happening|present|around|going strong|at it|as bad|bad|"
-    r"not|hasn't|hasnt|isn't|isnt|won't|doesn't|haven't|no better)\b|"
-    r"(?:won't|wont|doesn't|will not|does not) (?:[\w']+ )?(?:stop|settle|ease|calm|quit|"
-    r"let up|budge|shift|go away|go down|clear)|"
-    r"keeps? (?:coming back|happening|on (?:twitching|happening))|"
-    r"nonstop|non stop|constant\w*|persist\w*|ongoing|not letting up|"
-    r"(?:came|come|coming|is|it's|its) back(?: again)?\b|flared? (?:up )?again|flar\w* up again"
-)
+_TREND_NOT_IMPROVING = context.pattern("trend_not_improving")
 # "still twitching" says the symptom persists, weakly: it yields to a sign of improvement.
-_TREND_STILL = re.compile(
-    r"\bstill (?:\w+ly |a bit |a little |quite |very |so |really )?(?:twitch\w*|swoll\w*|"
-    r"swell\w*|puff\w*|droop\w*|red|sore|hurt\w*|ach\w*|bruis\w*|blur\w*|tender|lumpy|"
-    r"itch\w*|water\w*|dry|heavy|jump\w*|flutter\w*|spasm\w*|noticeable|visible|painful)"
-)
-_TREND_IMPROVING = re.compile(
-    r"\bbetter\b(?! to\b| if\b| off\b| idea| way| than (?:to|using|doing))|"
-    r"\bimprov\w*|\bfad(?:ing|ed|es)\b|\bsettl\w*|subsid\w*|\beas(?:ing|ed|es)\b|"
-    r"calm(?:ing|ed|s)? down|dying down|died down|cleared|clearing up|clears up|"
-    r"\bheal(?:ing|ed|s)\b|resolv\w*|disappear\w*|went away|gone away|going away|"
-    r"(?:gone|going|come|coming|went|goes) down\b|"
-    r"\bgone\b(?=\s*(?:$|[.,;!?)]|\s(?:now|completely|totally|already|mostly|entirely|today|"
-    r"overnight|for good|by itself|on its own|thankfully|altogether|and|but)\b))|"
-    r"stopped\b(?! (?:taking|using|drinking|wearing|doing|exercising|working|eating|smoking|"
-    r"going to))|"
-    r"(?:nearly|almost|mostly|practically|basically) (?:gone|over|back to normal|healed)|"
-    r"(?:much |a lot |far |way |loads |a bit |slightly )?less (?:now|and less|often|frequent\w*|"
-    r"noticeable|obvious|visible|bad|severe|intense|swollen|puffy|red|painful|sore|bruised|"
-    r"twitchy|droopy|heavy|than (?:before|yesterday|it was|last week|at first))|"
-    r"lessen\w*|reduc\w*|shrink\w*|shrunk|smaller now|"
-    r"wearing off|wore off|worn off|back to normal|recover\w*|on the mend|tapering|"
-    r"letting up|let up|slowing down|less frequent|fewer|"
-    r"(?:not|n't) (?:[\w']+ )?as (?:bad|much|often|painful|sore|swollen|red|noticeable|severe|"
-    r"frequent|intense|strong|obvious)|"
-    r"no (?:more|longer) (?:\w+ing|twitch\w*|swell\w*|swollen|pain|sore\w*|red\w*|bruis\w*|"
-    r"puff\w*|blur\w*|droop\w*)"
-)
+_TREND_STILL = context.pattern("trend_still")
+_TREND_IMPROVING = context.pattern("trend_improving")
 # Words before a sign of improvement that make it a wish or a question, not a report.
-_HYPOTHETICAL = pattern("asked")
-_SUPPOSED = pattern("supposed")
+_HYPOTHETICAL = context.pattern("asked")
+_SUPPOSED = context.pattern("supposed")
 
 # Cues that negate what follows them in the same clause.
-_NEGATION = pattern("negated")
+_NEGATION = context.pattern("negated")
 # Phrases that look like negation cues but do not negate the symptom after them.
-_PSEUDO_NEGATION = pattern("pseudo")
+_PSEUDO_NEGATION = context.pattern("pseudo")
 # A symptom named as something to look out for, not as one the patient has.
-_MENTION = pattern("mention")
+_MENTION = context.pattern("mention")
 # A leading "yes" or an answering "no" ("no I can't open it") is a clause of its own: it answers
 # the bot's question and does not negate what follows. "no blurred vision" still negates.
 # "and" starts a new clause when a new subject follows it ("no pain and my vision is blurry").
-_CLAUSE_BREAK = pattern("termination")
+_CLAUSE_BREAK = context.pattern("termination")
 # "blurred vision: no", "breathing - fine": a checklist answer after the symptom.
 _AFTER_DENIAL = re.compile(
     r"(?:\s+[\w']+)?\s*(?:[:=?]|\s-)\s*"
