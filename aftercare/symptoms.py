@@ -27,7 +27,6 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -37,7 +36,7 @@ from aftercare.lexicon import compile_phrase, compile_phrases, load
 from aftercare.limits import PIECE_CHARACTERS, SCREENED_HEAD, SCREENED_TAIL
 from aftercare.severity import Severity, most_severe
 from aftercare.spelling import mended
-from aftercare.text import head_and_tail
+from aftercare.text import head_and_tail, normalise
 
 
 class Symptom(StrEnum):
@@ -1221,44 +1220,6 @@ _AFTER_DENIAL = re.compile(
 )
 _NEGATION_WINDOW_WORDS = 6
 _WINDOW_CHARACTERS = 160  # how far a clause is read around a match: keeps screening linear
-
-
-_CONTRACTIONS = re.compile(
-    r"\b(dont|doesnt|didnt|isnt|wasnt|arent|werent|hasnt|havent|hadnt|wont|couldnt|wouldnt|"
-    r"shouldnt|im|ive|thats|theres)\b"
-)
-_CONTRACTED = {
-    "dont": "don't",
-    "doesnt": "doesn't",
-    "didnt": "didn't",
-    "isnt": "isn't",
-    "wasnt": "wasn't",
-    "arent": "aren't",
-    "werent": "weren't",
-    "hasnt": "hasn't",
-    "havent": "haven't",
-    "hadnt": "hadn't",
-    "wont": "won't",
-    "couldnt": "couldn't",
-    "wouldnt": "wouldn't",
-    "shouldnt": "shouldn't",
-    "im": "i'm",
-    "ive": "i've",
-    "thats": "that's",
-    "theres": "there's",
-}
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
-
-
-def normalise(text: str) -> str:
-    """Lower-case and straighten the text so that one pattern fits its spellings."""
-    text = unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
-    text = text.replace("\u200b", "")
-    text = re.sub(r"\bcan\s*not\b", "can't", text)
-    text = re.sub(r"\bcant\b", "can't", text)
-    text = _CONTRACTIONS.sub(lambda m: _CONTRACTED[m.group(1)], text)
-    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)
-    return re.sub(r"[ \t]+", " ", text)
 
 
 PIECE_OVERLAP = 120
