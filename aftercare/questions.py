@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from aftercare.text import straightened
+
 # The words a question starts with ("is it ...", "how long ...", "has anyone ...").
 _QUESTION_WORDS = (
     r"is|are|was|will|would|should|shall|can|could|do|does|did|how|what|why|when|where|which|"
@@ -111,4 +113,4 @@ def asks_question(text: str) -> bool:
     Returns:
         True when the message has a question mark or a question's usual words.
     """
-    return bool(_QUESTION.search(" ".join(text.lower().replace("\u2019", "'").split())))
+    return bool(_QUESTION.search(" ".join(straightened(text).split())))

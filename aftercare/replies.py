@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aftercare.text import straightened
+
 
 class Answer(StrEnum):
     """What a reply says to a yes-or-no question."""
@@ -84,7 +86,7 @@ def yes_no(text: str) -> Answer | None:
         ``YES``, ``NO``, ``UNSURE`` for doubt ("maybe a little", "I think so", "not sure"),
         or ``None`` when the reply does not start like an answer.
     """
-    lowered = " ".join(text.lower().replace("\u2019", "'").split())[:200]
+    lowered = " ".join(straightened(text).split())[:200]
     if not lowered:
         return None
     if _NOT_SURE.search(lowered):
@@ -128,5 +130,5 @@ def plain_answer(text: str) -> bool:
     word first, or the thing asked about said to be as it should be. Not "I'm not myself
     lately", which starts like a no but answers nothing.
     """
-    lowered = " ".join(text.lower().replace("\u2019", "'").split())[:200]
+    lowered = " ".join(straightened(text).split())[:200]
     return bool(_BARE.search(lowered) or _NORMAL.search(lowered))

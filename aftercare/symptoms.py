@@ -27,16 +27,16 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aftercare import context
 from aftercare.lexicon import compile_phrase, compile_phrases, load
 from aftercare.limits import PIECE_CHARACTERS, SCREENED_HEAD, SCREENED_TAIL
 from aftercare.severity import Severity, most_severe
 from aftercare.spelling import mended
-from aftercare.text import head_and_tail
+from aftercare.text import head_and_tail, normalise
 
 
 class Symptom(StrEnum):
@@ -1188,127 +1188,31 @@ _PERSISTENT = re.compile(
     r"all the time|not (?:getting )?better|no better"
 )
 # A question about a case, not a report of it: "should I call if the pain doesn't go?".
-_WHAT_IF = re.compile(
-    r"\b(?:what if|in case|if (?:the|it|my|there|they|this|that's|its|it's)\b|should i (?:call|"
-    r"come|contact|ring|worry|phone|get)|do i (?:call|need)|when (?:should|do) i)"
-)
+_WHAT_IF = context.pattern("what_if")
 # Pain or redness said to be gone is not persisting ("the redness went away after a day").
-_RESOLVED = re.compile(
-    r"(?<!n't )(?<!not )(?:went away|gone away|has gone|is gone|'s gone|cleared up|cleared|faded|"
-    r"disappeared|resolved|settled down|calmed down|no longer)\b"
-)
+_RESOLVED = context.pattern("resolved")
 # Pain elsewhere than at the injection site ("a headache for days") is not the article's red flag.
-_ELSEWHERE = re.compile(
-    r"head ?aches?|migraines?|throat|stomach|tummy|\b(?:my|sore|lower|upper) back\b|"
-    r"\bback ?(?:pain|ache)|teeth|tooth|period|knees?|(?<!crow's )(?<!crows )(?<!crow )feet"
-)
+_ELSEWHERE = context.pattern("elsewhere")
 
 # The trend. A negated sign of improvement ("hasn't gone down", "isn't easing") is none.
-_TREND_NOT_IMPROVING = re.compile(
-    rf"{_WORSE_THAN_BEFORE}|"
-    r"(?:getting |got |gotten |becoming |even |much |a lot |bit |if anything,? (?:it's |its )?)?"
-    r"\bworse\b|worsen\w*|deteriorat\w*|spreading|escalat\w*|more and more|"
-    r"getting (?:bigger|redder|stronger|worse|sorer|darker|heavier|lower|firmer|harder|"
-    r"more (?:swollen|"
-    r"red|painful|sore|noticeable|frequent|droopy|blurry))|"
-    r"no change|unchanged|hasn't changed|has not changed|not changed|no different|"
-    # A reply of one word: "same", "meh. same".
-    r"^(?:(?:meh|eh|hmm+|um+|erm+|well)\W+)*(?:pretty much |about |still |much )?(?:the )?"
-    r"same(?=\s*(?:$|[.,!?]|really|tbh|honestly|i think|i guess))|"
-    r"(?:the )?same as (?:before|yesterday|last week|ever|it was|always|when)|"
-    r"(?:still|exactly|about|pretty much|much|just) the same|(?:it's|its|it is) the same|"
-    r"no better|not (?:going|gone) away|won't go away|doesn't go away|isn't going away|"
-    r"(?:isn't|is not|not) going anywhere|no signs? of (?:[\w']+\s+){0,2}(?:going|stopping|easing|"
-    r"settling|improv\w*|fading|clearing|letting up|calming|getting better|subsiding|"
-    r"going down|healing)|"
-    r"still (?:there|here|going|happening|present|around|going strong|at it|as bad|bad|"
-    r"not|hasn't|hasnt|isn't|isnt|won't|doesn't|haven't|no better)\b|"
-    r"(?:won't|wont|doesn't|will not|does not) (?:[\w']+ )?(?:stop|settle|ease|calm|quit|"
-    r"let up|budge|shift|go away|go down|clear)|"
-    r"keeps? (?:coming back|happening|on (?:twitching|happening))|"
-    r"nonstop|non stop|constant\w*|persist\w*|ongoing|not letting up|"
-    r"(?:came|come|coming|is|it's|its) back(?: again)?\b|flared? (?:up )?again|flar\w* up again"
-)
+_TREND_NOT_IMPROVING = context.pattern("trend_not_improving")
 # "still twitching" says the symptom persists, weakly: it yields to a sign of improvement.
-_TREND_STILL = re.compile(
-    r"\bstill (?:\w+ly |a bit |a little |quite |very |so |really )?(?:twitch\w*|swoll\w*|"
-    r"swell\w*|puff\w*|droop\w*|red|sore|hurt\w*|ach\w*|bruis\w*|blur\w*|tender|lumpy|"
-    r"itch\w*|water\w*|dry|heavy|jump\w*|flutter\w*|spasm\w*|noticeable|visible|painful)"
-)
-_TREND_IMPROVING = re.compile(
-    r"\bbetter\b(?! to\b| if\b| off\b| idea| way| than (?:to|using|doing))|"
-    r"\bimprov\w*|\bfad(?:ing|ed|es)\b|\bsettl\w*|subsid\w*|\beas(?:ing|ed|es)\b|"
-    r"calm(?:ing|ed|s)? down|dying down|died down|cleared|clearing up|clears up|"
-    r"\bheal(?:ing|ed|s)\b|resolv\w*|disappear\w*|went away|gone away|going away|"
-    r"(?:gone|going|come|coming|went|goes) down\b|"
-    r"\bgone\b(?=\s*(?:$|[.,;!?)]|\s(?:now|completely|totally|already|mostly|entirely|today|"
-    r"overnight|for good|by itself|on its own|thankfully|altogether|and|but)\b))|"
-    r"stopped\b(?! (?:taking|using|drinking|wearing|doing|exercising|working|eating|smoking|"
-    r"going to))|"
-    r"(?:nearly|almost|mostly|practically|basically) (?:gone|over|back to normal|healed)|"
-    r"(?:much |a lot |far |way |loads |a bit |slightly )?less (?:now|and less|often|frequent\w*|"
-    r"noticeable|obvious|visible|bad|severe|intense|swollen|puffy|red|painful|sore|bruised|"
-    r"twitchy|droopy|heavy|than (?:before|yesterday|it was|last week|at first))|"
-    r"lessen\w*|reduc\w*|shrink\w*|shrunk|smaller now|"
-    r"wearing off|wore off|worn off|back to normal|recover\w*|on the mend|tapering|"
-    r"letting up|let up|slowing down|less frequent|fewer|"
-    r"(?:not|n't) (?:[\w']+ )?as (?:bad|much|often|painful|sore|swollen|red|noticeable|severe|"
-    r"frequent|intense|strong|obvious)|"
-    r"no (?:more|longer) (?:\w+ing|twitch\w*|swell\w*|swollen|pain|sore\w*|red\w*|bruis\w*|"
-    r"puff\w*|blur\w*|droop\w*)"
-)
+_TREND_STILL = context.pattern("trend_still")
+_TREND_IMPROVING = context.pattern("trend_improving")
 # Words before a sign of improvement that make it a wish or a question, not a report.
-_HYPOTHETICAL = re.compile(
-    r"\b(?:will|would|could|should|might|may|hope|hoping|hopefully|wish|want|until|till|"
-    r"when|how|if|whether|once|supposed|meant|expect\w*|wait\w*|need|needs|told|said|help|"
-    r"helps|tips|long|take|takes|while|before|ways?|anything)\b"
-)
-_SUPPOSED = re.compile(
-    r"\b(?:what if|in case|unless|suppose|supposing)\b|"
-    r"(?<!sure )(?<!know )(?<!tell )(?<!wonder )(?<!wondering )\bif\b"
-)
+_HYPOTHETICAL = context.pattern("asked")
+_SUPPOSED = context.pattern("supposed")
 
 # Cues that negate what follows them in the same clause.
-_NEGATION = re.compile(
-    r"\b(?:no|not|none|never|without|nor|neither|don't|doesn't|didn't|haven't|hasn't|isn't|"
-    r"aren't|wasn't|weren't|free of|no longer|nothing (?:[\w']+ )?like|zero|denies?|deny|"
-    r"ruled out|no sign of|no signs of|can't see any|can't notice any|"
-    r"can't feel any|haven't noticed|not noticed|never had)\b"
-)
+_NEGATION = context.pattern("negated")
 # Phrases that look like negation cues but do not negate the symptom after them.
-_PSEUDO_NEGATION = re.compile(
-    r"\b(?:not sure|no idea|no clue|not certain|don't know|do not know|not 100%|"
-    r"not only|don't think so but|doesn't stop|won't stop|not stop|can't tell|cannot tell|"
-    r"no matter|not just|no wonder|not quite sure|unsure|wondering|"
-    r"(?:can't|cannot|couldn't|wouldn't) (?:honestly |really )?say (?:that )?(?:i'm|i am|it's|"
-    r"it is|they're|my [\w']+ (?:is|are)) not)\b|"
-    # "it hasn't stopped twitching": the symptom persists.
-    r"(?:n't|\bnot|\bnever) (?:[\w']+ )?(?:stop\w*|go\w* away|gone|eas(?:e|es|ed|ing)|"
-    r"settl\w*|improv\w*|calm\w*|die\w* down|died down|fad\w*|subsid\w*|clear(?:s|ed|ing)|"
-    r"get\w* better|got better|been better|let\w* up)\b"
-)
+_PSEUDO_NEGATION = context.pattern("pseudo")
 # A symptom named as something to look out for, not as one the patient has.
-_MENTION = re.compile(
-    r"\b(?:(?:look|looking|watch|watching|keep an eye) out for|watch for|be aware of|"
-    r"warned (?:me |us )?(?:about|of)|told (?:me )?to (?:look|watch) (?:out )?for|"
-    r"risks? of|chances? of|in case of|in the event of|(?:i've |i have )?(?:read|heard) "
-    r"(?:that|about)|if i (?:ever )?(?:get|develop|notice|experience|start (?:to )?(?:get|have))|"
-    r"what (?:are|r|is) (?:the )?(?:signs|symptoms|sign|symptom) of)\b"
-)
+_MENTION = context.pattern("mention")
 # A leading "yes" or an answering "no" ("no I can't open it") is a clause of its own: it answers
 # the bot's question and does not negate what follows. "no blurred vision" still negates.
 # "and" starts a new clause when a new subject follows it ("no pain and my vision is blurry").
-_CLAUSE_BREAK = re.compile(
-    r"[.;!?\n:()]|,|\s-\s|"
-    r"\b(?:but|however|although|though|just|only|plus|except|apart from|other than|besides|"
-    r"whereas|yet)\b|"
-    r"\band\b(?=\s+(?:i|i'm|i've|i'd|my|it|it's|its|the|they|there|there's|this|that|now|also|"
-    r"then|today|yesterday|since|still|everything|things|when|suddenly|sometimes|feel|feels|"
-    r"have|has|got|am|seeing|having)\b)|"
-    r"(?:^|(?<=[.;!?\n,:]))\s*(?:nope|nah|yes|yeah|yep|yup|ok|okay)\b|"
-    r"(?:^|(?<=[.;!?\n,:]))\s*no\b(?=\s+(?:i|i'm|i've|it|it's|its|my|the|they|that|this|there|"
-    r"actually|sorry|wait|now)\b)"
-)
+_CLAUSE_BREAK = context.pattern("termination")
 # "blurred vision: no", "breathing - fine": a checklist answer after the symptom.
 _AFTER_DENIAL = re.compile(
     r"(?:\s+[\w']+)?\s*(?:[:=?]|\s-)\s*"
@@ -1316,44 +1220,6 @@ _AFTER_DENIAL = re.compile(
 )
 _NEGATION_WINDOW_WORDS = 6
 _WINDOW_CHARACTERS = 160  # how far a clause is read around a match: keeps screening linear
-
-
-_CONTRACTIONS = re.compile(
-    r"\b(dont|doesnt|didnt|isnt|wasnt|arent|werent|hasnt|havent|hadnt|wont|couldnt|wouldnt|"
-    r"shouldnt|im|ive|thats|theres)\b"
-)
-_CONTRACTED = {
-    "dont": "don't",
-    "doesnt": "doesn't",
-    "didnt": "didn't",
-    "isnt": "isn't",
-    "wasnt": "wasn't",
-    "arent": "aren't",
-    "werent": "weren't",
-    "hasnt": "hasn't",
-    "havent": "haven't",
-    "hadnt": "hadn't",
-    "wont": "won't",
-    "couldnt": "couldn't",
-    "wouldnt": "wouldn't",
-    "shouldnt": "shouldn't",
-    "im": "i'm",
-    "ive": "i've",
-    "thats": "that's",
-    "theres": "there's",
-}
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
-
-
-def normalise(text: str) -> str:
-    """Lower-case and straighten the text so that one pattern fits its spellings."""
-    text = unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
-    text = text.replace("\u200b", "")
-    text = re.sub(r"\bcan\s*not\b", "can't", text)
-    text = re.sub(r"\bcant\b", "can't", text)
-    text = _CONTRACTIONS.sub(lambda m: _CONTRACTED[m.group(1)], text)
-    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)
-    return re.sub(r"[ \t]+", " ", text)
 
 
 PIECE_OVERLAP = 120

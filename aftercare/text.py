@@ -1,4 +1,7 @@
-"""Reading a very long message in part: its head and its tail; text that is not Unicode.
+"""One reading of a patient's characters; a long message read in part; text not Unicode.
+
+Every reader of a patient's words starts from :func:`straightened` (lower case, NFKC, one
+apostrophe); the screen and the lexicon read :func:`normalise`.
 
 The screen, the date reader and the NLU's featurizers each read a bounded part of a message,
 so that the work on it stays bounded however long it is; a long story often says what is
@@ -14,6 +17,7 @@ mend it with :func:`mended` (socket.io).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -50,3 +54,56 @@ def is_unicode(text: str) -> bool:
 def mended(text: str) -> str:
     """``text`` with every lone surrogate replaced by U+FFFD, the replacement character."""
     return _SURROGATE.sub("\ufffd", text)
+
+
+# --- One reading of the characters -----------------------------------------------------------
+
+_CONTRACTIONS = re.compile(
+    r"\b(dont|doesnt|didnt|isnt|wasnt|arent|werent|hasnt|havent|hadnt|wont|couldnt|wouldnt|"
+    r"shouldnt|im|ive|thats|theres)\b"
+)
+_CONTRACTED = {
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "isnt": "isn't",
+    "wasnt": "wasn't",
+    "arent": "aren't",
+    "werent": "weren't",
+    "hasnt": "hasn't",
+    "havent": "haven't",
+    "hadnt": "hadn't",
+    "wont": "won't",
+    "couldnt": "couldn't",
+    "wouldnt": "wouldn't",
+    "shouldnt": "shouldn't",
+    "im": "i'm",
+    "ive": "i've",
+    "thats": "that's",
+    "theres": "there's",
+}
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+
+
+def straightened(text: str) -> str:
+    """``text`` in lower case, NFKC, with one apostrophe (') and no zero-width space.
+
+    The one reading of a patient's characters that every reader of words starts from.
+    """
+    # The apostrophes first: NFKC makes "\u00b4" a space and a combining accent.
+    return unicodedata.normalize("NFKC", text.translate(_APOSTROPHES)).lower().replace("\u200b", "")
+
+
+def normalise(text: str) -> str:
+    """The screen's reading of ``text``, the one the lexicon's phrases are written for.
+
+    :func:`straightened`, "can't" for "cannot" and "cant", apostrophes restored in
+    "dont"-like contractions, hyphens between letters turned into spaces ("half-shut" is
+    "half shut"), runs of spaces and tabs made one space.
+    """
+    text = straightened(text)
+    text = re.sub(r"\bcan\s*not\b", "can't", text)
+    text = re.sub(r"\bcant\b", "can't", text)
+    text = _CONTRACTIONS.sub(lambda m: _CONTRACTED[m.group(1)], text)
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)
+    return re.sub(r"[ \t]+", " ", text)

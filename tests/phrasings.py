@@ -8,7 +8,7 @@ misses is a gap in a concept's vocabulary, to be closed for the concept, not for
 """
 
 from aftercare.severity import Severity
-from aftercare.symptoms import Symptom, Trend
+from aftercare.symptoms import Symptom
 
 RED_FLAG_PHRASINGS: dict[Symptom, list[str]] = {
     Symptom.EYELID_CANNOT_OPEN: [
@@ -845,73 +845,6 @@ NOT_RED_FLAGS: list[str] = [
     "my eyelid looks slightly lower in photos",
     "my eye looks smaller when I smile",
 ]
-
-# How patients say whether it gets better.
-TREND_PHRASINGS: dict[Trend, list[str]] = {
-    Trend.NOT_IMPROVING: [
-        "it was fading, then it came back",
-        "the twitch has flared up again",
-        "it hasn't stopped",
-        "the swelling still hasn't gone down",
-        "it hasn't settled",
-        "the twitch hasn't eased",
-        "it's not gone",
-        "no sign of it going",
-        "it's still there",
-        "if anything it's worse",
-        "not much better",
-        "the swelling hasn't gone down",
-        "it's not getting better",
-        "the pain isn't easing",
-        "not getting better",
-        "it's getting worse",
-        "still the same",
-        "no, about the same",
-        "it's the same as last week",
-        "no change at all",
-        "it won't stop",
-        "the twitching keeps coming back",
-        "my eye is still twitching after 3 weeks",
-        "it's getting better but it's still there",
-        "I don't think it's getting better",
-        "it's not improving",
-        "not sure if it's better or worse",
-        "it's spreading",
-        "is it normal that it's getting worse?",
-    ],
-    Trend.IMPROVING: [
-        "it's getting better",
-        "much better today",
-        "the twitching has stopped",
-        "much less now",
-        "it's improving",
-        "it's nearly gone",
-        "it's settling down",
-        "yes it's improving slowly",
-        "the swelling has gone down",
-        "it's not as bad as it was",
-        "the twitch is fading",
-        "it's calmed down a lot",
-        "it's less frequent now",
-        "still a bit sore but getting better",
-        "the bruise has cleared up",
-        "no more twitching",
-        "it's mostly gone",
-    ],
-}
-# Questions and wishes say nothing about the trend.
-NO_TREND_PHRASINGS: list[str] = [
-    "my eye twitches",
-    "when will it get better?",
-    "how long does botox take to settle?",
-    "what can I do to help it settle faster?",
-    "will a good night's sleep help my eye settle?",
-    "I honestly can't tell if it's improving",
-    "what if it doesn't get better after 2 weeks?",
-    "my vision has gone blurry",
-    "I hope it settles soon",
-]
-
 
 # Patients' own ways of telling (or only asking about) a sign, written blind from public Q&A
 # pages by a helper who had not read this file: the severity the screen must find. Those it

@@ -4,6 +4,7 @@ file's own examples, each read as its file says it must be."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,8 +12,11 @@ import pytest
 
 from aftercare.body import about_the_body, beyond_the_article
 from aftercare.concern import Concern, assess, examples
+from aftercare.context import pattern
+from aftercare.context import phrase as context_phrase
 from aftercare.lexicon import compile_phrase, compile_phrases, load
 from aftercare.symptoms import (
+    Screening,
     Symptom,
     Trend,
     asked,
@@ -267,9 +271,75 @@ def test_a_phrase_can_end_at_the_end_of_a_clause(text: str, matches: bool) -> No
     assert bool(re.search(compile_phrase("vision has gone $"), text)) is matches
 
 
-# --- context.yml: what is said of the past ----------------------------------------------------
+# --- context.yml: the modifiers, each read as it says ---------------------------------------
 
 CONTEXT = load("context")
+
+
+def _denied(s: Screening) -> bool:
+    return bool(s.absent) and not s.present
+
+
+_READ_AS: dict[str, tuple[Callable[[Screening], bool], Callable[[Screening], bool]]] = {
+    # category: (what a "must" example reads as, what a "must_not" example reads as)
+    "negated": (lambda s: bool(s.absent), lambda s: bool(s.present)),
+    "pseudo": (lambda s: bool(s.present), lambda s: bool(s.absent)),
+    "termination": (lambda s: bool(s.present), _denied),
+    "mention": (lambda s: not s.present, lambda s: bool(s.present)),
+    "asked": (lambda s: s.trend is None, lambda s: s.trend is not None),
+    "supposed": (lambda s: s.trend is None, lambda s: s.trend is not None),
+    "what_if": (lambda s: not s.red_flags, lambda s: bool(s.red_flags)),
+    "resolved": (lambda s: not s.red_flags, lambda s: bool(s.red_flags)),
+    "elsewhere": (lambda s: not s.red_flags, lambda s: bool(s.red_flags)),
+    "trend_not_improving": (lambda s: s.trend is Trend.NOT_IMPROVING, lambda s: s.trend is None),
+    "trend_still": (lambda s: s.trend is Trend.NOT_IMPROVING, lambda s: s.trend is None),
+    "trend_improving": (lambda s: s.trend is Trend.IMPROVING, lambda s: s.trend is None),
+}
+
+
+def test_every_context_category_is_read_by_a_test() -> None:
+    assert set(CONTEXT) == {*_READ_AS, "historical"}
+
+
+@pytest.mark.parametrize(
+    ("category", "kind", "text"),
+    [
+        (category, kind, text)
+        for category in _READ_AS
+        for kind in ("must", "must_not")
+        for text in CONTEXT[category][kind]
+    ],
+)
+def test_every_context_example_is_read_as_its_category_says(
+    category: str, kind: str, text: str
+) -> None:
+    must, must_not = _READ_AS[category]
+    assert (must if kind == "must" else must_not)(screen(text))
+
+
+@pytest.mark.parametrize("category", list(CONTEXT))
+def test_every_context_category_says_what_it_does_and_how_far(category: str) -> None:
+    entry = CONTEXT[category]
+    assert entry["meaning"] and entry["scope"]
+    assert entry["direction"] in ("forward", "backward", "both")
+    assert entry["must"] and entry["must_not"]
+    assert pattern(category).search(" ".join(entry["must"]).lower())
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "matches"),
+    [
+        ("nothing ? like", "nothing like it", True),
+        ("nothing ? like", "nothing at all like it", False),
+        ("nothing ? like", "nothing quite like it", True),
+        ("still [*ly] sore", "still slightly sore", True),
+        ("still [*ly] sore", "still very sore", False),
+    ],
+)
+def test_a_context_phrase_reads_one_word_and_word_endings(
+    phrase: str, text: str, matches: bool
+) -> None:
+    assert bool(re.search(context_phrase(phrase), text)) is matches
 
 
 @pytest.mark.parametrize("text", CONTEXT["historical"]["must"])

@@ -23,11 +23,9 @@ from tests.phrasings import (
     COMMON_EFFECT_PHRASINGS,
     EMERGENCY_PHRASINGS,
     KNOWN_GAPS,
-    NO_TREND_PHRASINGS,
     NOT_RED_FLAGS,
     PATIENT_STORIES,
     RED_FLAG_PHRASINGS,
-    TREND_PHRASINGS,
 )
 
 
@@ -289,18 +287,6 @@ def test_pain_and_redness_are_red_flags_only_when_they_persist(text: str, sympto
     assert symptom in screening.present
     persistent = symptom in (Symptom.PERSISTENT_PAIN, Symptom.PERSISTENT_REDNESS)
     assert bool(screening.red_flags) is persistent
-
-
-@pytest.mark.parametrize(
-    ("trend", "text"), [(trend, text) for trend, texts in TREND_PHRASINGS.items() for text in texts]
-)
-def test_trend(trend: Trend, text: str) -> None:
-    assert screen(text).trend is trend
-
-
-@pytest.mark.parametrize("text", NO_TREND_PHRASINGS)
-def test_a_question_or_a_wish_says_nothing_of_the_trend(text: str) -> None:
-    assert screen(text).trend is None
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aftercare.text import head_and_tail, is_unicode, mended
+from aftercare.replies import yes_no
+from aftercare.text import head_and_tail, is_unicode, mended, normalise, straightened
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,11 @@ def test_text_that_is_not_unicode(text: str, unicode: bool, mended_text: str) ->
     assert is_unicode(text) is unicode
     assert mended(text) == mended_text
     assert is_unicode(mended(text))
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019", "\u2018", "\u02bc", "`", "\u00b4"])
+def test_every_apostrophe_is_read_as_one(apostrophe: str) -> None:
+    written = f"I CAN{apostrophe}T breathe, my eye{apostrophe}s dont\u200b open"
+    assert straightened(written) == "i can't breathe, my eye's dont open"
+    assert normalise(written) == "i can't breathe, my eye's don't open"
+    assert yes_no(f"I can{apostrophe}t breathe") is yes_no("I can't breathe")

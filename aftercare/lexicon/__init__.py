@@ -142,3 +142,12 @@ def load(name: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"lexicon {name}.yml must be a mapping")
     return data
+
+
+def phrase_pattern(phrase: str) -> str:
+    """The regular expression of one phrase without its whole-word edges.
+
+    For an engine that puts its own edges and conditions around a list of phrases
+    (``aftercare/context.py``).
+    """
+    return _sequence(phrase.lower())

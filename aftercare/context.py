@@ -1,0 +1,94 @@
+"""The modifiers of a symptom as data: ConText's categories, read from a lexicon file.
+
+Plain Python, no Rasa import. ``aftercare/lexicon/context.yml`` holds, per category (negated,
+pseudo, termination, mention, asked, supposed, what if, resolved, elsewhere, historical,
+trend, persistence), the trigger phrases a clinician reads and writes, the direction they
+reach and their scope; this module turns each category into one pattern, and the screen
+(``aftercare/symptoms.py``) applies it in the scope the file names.
+
+The phrases are written in the lexicon's phrase syntax (``aftercare/lexicon/__init__.py``),
+plus ``?`` for "any one word, or none" and ``*`` before a word's end for any word that ends
+so (``*ly``: slightly, really). A group of phrases may carry conditions: ``not_after`` (not
+when one of these words is just before), ``followed_by`` (only when one of these words
+follows), ``followed_by_or_end`` (the same, or where the sentence ends) and
+``at_clause_start`` (only as the first words of a clause). Words are matched whole.
+
+medspaCy's ConText was measured against this engine (issue 24): it installs beside the
+project's pins, but with its default rules, or with ours added, it read fewer of the
+labelled examples right; so the engine stays this small one, and the rules stay data.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from aftercare.lexicon import load, phrase_pattern
+
+_ONE_WORD = r"(?:\s+[\w']+)?"
+"""``?`` in a phrase: any one word, or none."""
+
+_MARKS = {"a line break": r"\n", "a dash between spaces": r"\s-\s"}
+"""The termination marks that are named, not written."""
+
+_CLAUSE_START = r"(?:^|(?<=[.;!?\n,:]))\s*"
+
+
+_ANY_WORD = "anyoneword"
+"""What ``?`` stands for while the lexicon compiles a phrase; then one word or none."""
+_ANY_START = "anystartof"
+"""What ``*`` before a word's end (``*ly``) stands for while the lexicon compiles a phrase."""
+_EDGE_BEFORE = r"(?<=[\s{\[|])"
+_EDGE_AFTER = r"(?=[\s}\]|]|$)"
+
+
+def phrase(text: str) -> str:
+    """The pattern of one phrase, with ``?`` for one word or none (never the first word)."""
+    written = re.sub(_EDGE_BEFORE + r"\?" + _EDGE_AFTER, _ANY_WORD, f" {text.strip()}")
+    written = re.sub(_EDGE_BEFORE + r"\*(?=\w)", _ANY_START, written)
+    compiled = phrase_pattern(written)
+    if compiled.startswith(_ANY_WORD) or f"|{_ANY_WORD}" in compiled:
+        raise ValueError(f"a phrase cannot start with ?: {text!r}")
+    return compiled.replace(rf"\s+{_ANY_WORD}", _ONE_WORD).replace(_ANY_START, r"\w+")
+
+
+def _words(words: Iterable[str]) -> str:
+    return "|".join(re.escape(str(word).lower()) for word in words)
+
+
+def _group(group: Mapping[str, Any]) -> str:
+    """One group of phrases with its conditions, as a pattern."""
+    choices = "|".join(phrase(str(item)) for item in group["phrases"])
+    before = "".join(f"(?<!{re.escape(str(word).lower())} )" for word in group.get("not_after", []))
+    start = _CLAUSE_START if group.get("at_clause_start") else ""
+    after = rf"(?=\s+(?:{_words(group['followed_by'])})\b)" if group.get("followed_by") else ""
+    if group.get("followed_by_or_end"):
+        after = rf"(?=\s*(?:$|[.,;!?)])|\s+(?:{_words(group['followed_by_or_end'])})\b)"
+    return rf"{start}{before}\b(?:{choices})\b{after}"
+
+
+def _groups(category: Mapping[str, Any]) -> list[str]:
+    groups = [{"phrases": category["phrases"]}] if category.get("phrases") else []
+    return [_group(group) for group in [*groups, *category.get("groups", [])]]
+
+
+@functools.cache
+def rules() -> dict[str, Any]:
+    """The categories of ``aftercare/lexicon/context.yml``, as written."""
+    return load("context")
+
+
+@functools.cache
+def pattern(category: str) -> re.Pattern[str]:
+    """The pattern that finds the triggers of ``category`` (the termination's marks too)."""
+    entry = rules()[category]
+    marks = [_MARKS.get(mark, re.escape(mark)) for mark in entry.get("marks", [])]
+    return re.compile("|".join([*marks, *_groups(entry)]))
+
+
+def examples(category: str) -> tuple[list[str], list[str]]:
+    """The category's ``must`` and ``must_not`` examples."""
+    entry = rules()[category]
+    return list(entry.get("must", [])), list(entry.get("must_not", []))
