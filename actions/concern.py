@@ -39,6 +39,7 @@ CONCERN_OF_INTENT = {
     intents.CRISIS_CHECK: Concern.UNCLEAR,
     intents.DISTRESS: Concern.DISTRESS,
     intents.DISTRESS_WITH_SIGN: Concern.DISTRESS,
+    intents.DISTRESS_WITH_QUESTION: Concern.DISTRESS,
 }
 CRISIS_INTENTS = frozenset({intents.CRISIS})
 """The latest message tells of a crisis in so many words."""

@@ -39,7 +39,9 @@ CRISIS = "crisis"
 CRISIS_CHECK = "crisis_check"
 DISTRESS = "distress"
 DISTRESS_WITH_SIGN = "distress_with_sign"
-CONCERNS = (CRISIS, CRISIS_CHECK, DISTRESS, DISTRESS_WITH_SIGN)
+DISTRESS_WITH_QUESTION = "distress_with_question"
+"""A question only the classifier hears distress in: the article's answer, then the help."""
+CONCERNS = (CRISIS, CRISIS_CHECK, DISTRESS, DISTRESS_WITH_SIGN, DISTRESS_WITH_QUESTION)
 """A patient's safety comes first: the rules answer these, and a check in progress stops."""
 
 KEPT_BY_SCREENER = (STOP, ASK_HUMAN, DELETE_DATA)

@@ -24,7 +24,9 @@ _QUESTION = re.compile(
     r"why (?:is|does|do|has|am)|i (?:was )?wonder(?:ing)?|any (?:advice|tips|idea)|"
     r"is there anything|can i|could i|can you tell|do you know|normal\?|"
     r"(?:i would|i'd|i want to|i wanted to|i need to) (?:just |really )?(?:like to )?"
-    r"(?:know|ask|check|understand|find out)|"
+    r"(?:know|ask|check|understand|find out|learn)|"
+    r"(?:i would|i'd|i should) be (?:most |very )?grateful|i would appreciate|"
+    r"(?:could|would|can) you (?:please |kindly )?(?:advise|clarify|explain|confirm)|"
     r"(?:please |kindly )?(?:tell|advise|explain|clarify)(?: to)? me)"
 )
 

@@ -114,6 +114,7 @@ class ActionServerFailSafe(Policy):
                 "crisis_check": "utter_crisis_check",
                 "distress": "utter_distress",
                 "distress_with_sign": "utter_distress_sign",
+                "distress_with_question": "utter_distress",
             },
         }
 

@@ -65,6 +65,7 @@ from rasa.shared.nlu.training_data.message import Message
 from aftercare import body, concern, intents, limits, spelling, symptoms
 from aftercare.body import body_change
 from aftercare.concern import Concern, assess, figurative
+from aftercare.questions import asks_question
 from aftercare.replies import plain_answer, yes_no
 from aftercare.severity import Severity
 from aftercare.slots import body_change_entities, only_asked_entities, screening_entities
@@ -177,6 +178,10 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             # Distress told with a red flag or an emergency sign, whose check follows at once:
             # acknowledged, with the help line, and nothing asked.
             "distress_with_sign_intent": intents.DISTRESS_WITH_SIGN,
+            # A question about the article that only the classifier hears distress in: the
+            # article's answer, then help offered as for distress. Meeting it as distress
+            # alone left the question unanswered; answering it alone lost crises.
+            "distress_with_question_intent": intents.DISTRESS_WITH_QUESTION,
             # A general question about an emergency sign, with no symptom of the patient's own
             # ("can botox make you slur your words?"), or about a red flag: the warning signs,
             # and what to do if they happen.
@@ -239,7 +244,10 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                     _set_intent(message, self._config["distress_with_sign_intent"])
                     continue
             elif concern is not Concern.NONE:
-                _set_intent(message, self._config["concern_intents"][concern.value])
+                name = self._config["concern_intents"][concern.value]
+                if words is Concern.NONE and _asks_the_article(message, text):
+                    name = self._config["distress_with_question_intent"]
+                _set_intent(message, name)
                 continue
             if intent in self._config["classifier_concerns"]:
                 intent = _give_way(message, set(self._config["classifier_concerns"]))
@@ -369,6 +377,18 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         if intent in self._config["keep_intents"]:
             return True
         return intent in self._config["answer_intents"] and yes_no(text) is not None
+
+
+def _asks_the_article(message: Message, text: str) -> bool:
+    """Whether ``text`` asks a question that the classifier's runner-up takes for the article's.
+
+    "Good morning, I would like to know how many days it takes for the product to settle":
+    the classifier's hint of distress is its first intent, and an article question its next.
+    """
+    if not asks_question(text):
+        return False
+    ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get("name") != intents.CONCERN]
+    return bool(ranking) and ranking[0].get("name") == intents.FAQ
 
 
 def _give_way(message: Message, names: set[str]) -> str | None:

@@ -56,6 +56,7 @@ def test_the_expected_names_exist() -> None:
     concern_intents = {
         *screener["concern_intents"].values(),
         screener["distress_with_sign_intent"],
+        screener["distress_with_question_intent"],
         screener["asked_sign_intent"],
     }
     classifier_concerns = screener["classifier_concerns"]

@@ -380,13 +380,21 @@ def test_a_concern_for_the_patients_safety_comes_first(
             [("concern", 0.8), ("faq", 0.1)],
             "distress",
         ),
-        # A question the classifier alone reads as distress is met as distress: answering it
-        # instead lost crises on a fresh set ("is there a number I can ring at night?...").
+        # A question the classifier alone reads as distress is answered and met as distress:
+        # answering it alone lost crises on a fresh set ("is there a number I can ring at
+        # night?..."); meeting it as distress alone left plain questions unanswered.
         (
             "is there a number I can ring at night? nothing feels worth it lately",
             [("concern", 0.9), ("faq", 0.05)],
-            "distress",
+            "distress_with_question",
         ),
+        (
+            "Good morning, I would be grateful to learn how many days the product needs to settle",
+            [("concern", 0.6), ("faq", 0.3)],
+            "distress_with_question",
+        ),
+        # ... but not when the runner-up is no question about the article.
+        ("is anyone even there? I can't cope", [("concern", 0.6), ("ask_human", 0.3)], "distress"),
     ],
 )
 def test_the_classifiers_concern_is_asked_about_or_gives_way(

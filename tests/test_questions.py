@@ -93,6 +93,10 @@ def test_a_question_names_its_subject_or_not(question: str, expected: bool) -> N
         ("Good morning, I would like to know how many days it takes to work", True),
         ("I'd just like to understand why", True),
         ("please tell me when to come back", True),
+        # The formal register: a request to be told.
+        ("I would be grateful to learn how long the effect lasts", True),
+        ("I would appreciate your guidance on the swelling", True),
+        ("could you kindly advise whether this is expected", True),
         # A report, or a statement, asks nothing.
         ("my eye has twitched since Monday", False),
         ("I'd like it to stop", False),

@@ -42,7 +42,14 @@ SCREENER_INTENTS = frozenset(
 CLASSIFIER_ONLY_INTENTS = frozenset({"concern"})
 # Intents only the message screener gives (components/message_screener.py): it has no examples.
 SCREENER_ONLY_INTENTS = frozenset(
-    {"crisis", "crisis_check", "distress", "distress_with_sign", "ask_warning_signs"}
+    {
+        "crisis",
+        "crisis_check",
+        "distress",
+        "distress_with_sign",
+        "distress_with_question",
+        "ask_warning_signs",
+    }
 )
 _NOT_IN_NLU = re.compile(
     r"^The intent '([^']+)' is listed in the domain file, "
