@@ -1100,6 +1100,20 @@ def _lexicon_rules() -> tuple[_Rule, ...]:
     return tuple(rules)
 
 
+def lexicon_examples(kind: str) -> list[tuple[Symptom, str]]:
+    """The examples of ``kind`` (``must``, ``must_not``) of each symptom, with the symptom.
+
+    Those of ``aftercare/lexicon/symptoms.yml``, then those of ``signs.yml``.
+    """
+    entries = [*_LEXICON["symptoms"], *load("signs")["signs"]]
+    return [(Symptom(entry["code"]), text) for entry in entries for text in entry.get(kind, ())]
+
+
+def ordinary_examples() -> list[str]:
+    """Messages with no red flag and no emergency sign (``aftercare/lexicon/symptoms.yml``)."""
+    return list(_LEXICON["ordinary"])
+
+
 def _qualified(symptom: Symptom, clause: str) -> Symptom:
     """Pain and redness become red flags when the patient says they persist."""
     if symptom is Symptom.PAIN and _ELSEWHERE.search(clause):
