@@ -10,7 +10,8 @@ straight apostrophes, "dont" read as "don't", "self-harm" as "self harm"):
 * ``word*``: any word that starts so (``suicid*``: suicide, suicidal);
 * ``{a|b c}``: one of the choices, each one word or more (``{kill|hurt} myself``);
 * ``[a|b c]``: the same, or nothing (``end my [own] life``);
-* ``~``: up to three other words (``better off ~ without me``);
+* ``~``: up to three other words (``better off ~ without me``); ``~1`` to ``~9``: up to that
+  many (``swelling ~1 in my throat``);
 * ``#``: a number (``took # paracetamol``);
 * ``$`` at the end: the clause ends there (``my vision has gone $``: not "has gone fuzzy");
 * ``-{a|b}`` after a word: not when the next word is one of these (``can't go on
@@ -36,8 +37,10 @@ from typing import Any
 
 import yaml
 
-_GAP = r"(?:\s+[\w']+){0,3}"
+_GAP_WORD = r"(?:\s+[\w']+)"
+_GAP = _GAP_WORD + "{0,3}"
 """``~``: up to three words, within a clause."""
+_GAPS = re.compile(r"~[1-9]?")
 
 Terms = Mapping[str, str]
 """Word lists by name, each as the regular expression of its phrases (:func:`terms`)."""
@@ -87,8 +90,8 @@ def _choices(inner: str) -> list[str]:
 
 def _token(token: str, terms: Terms = _NO_TERMS) -> tuple[str, bool]:
     """A token's pattern, and whether it may be left out."""
-    if token == "~":
-        return _GAP, True
+    if _GAPS.fullmatch(token):
+        return _GAP_WORD + f"{{0,{token[1:] or 3}}}", True
     if token == "$":
         return r"(?=\s*(?:[.!?,;:\n]|$))", True
     if token == "#":
@@ -128,7 +131,7 @@ def _sequence(phrase: str, terms: Terms = _NO_TERMS) -> str:
     pattern = ""
     started = False
     for token_pattern, optional in parts:
-        if token_pattern == _GAP or token_pattern.startswith(("(?!", "(?=")):
+        if token_pattern.startswith((_GAP_WORD, "(?!", "(?=")):
             pattern += token_pattern
         elif optional and not started:
             pattern += rf"(?:{token_pattern}\s+)?"
