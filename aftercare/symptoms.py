@@ -544,8 +544,10 @@ def _symptom_rules() -> list[_Rule]:
     rules = []
     for entry in _LEXICON["symptoms"]:
         for reading in _readings(entry):
-            patterns = [compile_phrase(phrase, _TERMS) for phrase in reading.get("phrases", ())]
-            patterns += [expand(pattern, _TERMS) for pattern in reading.get("patterns", ())]
+            patterns = [expand(pattern, _TERMS) for pattern in reading.get("patterns", ())]
+            if reading.get("phrases"):
+                # One pattern for all the phrases: each is tried at the start of a word only.
+                patterns.insert(0, compile_phrases(reading["phrases"], _TERMS).pattern)
             if not patterns:
                 continue
             unless = reading.get("unless")
