@@ -36,7 +36,7 @@ from typing import Any
 from aftercare.lexicon import compile_phrase, compile_phrases, expand, load, terms
 from aftercare.limits import PIECE_CHARACTERS, SCREENED_HEAD, SCREENED_TAIL
 from aftercare.severity import Severity, most_severe
-from aftercare.spelling import mended
+from aftercare.spelling import known_slips, mended
 from aftercare.text import head_and_tail
 
 
@@ -102,6 +102,8 @@ class Symptom(StrEnum):
 # (the article's effects and red flags, the label's signs) and signs.yml (the others).
 _LEXICON = load("symptoms")
 _TERMS = terms(_LEXICON["terms"], _LEXICON.get("regex"))
+_SLIPS_MENDED = known_slips(_LEXICON.get("slips") or {})
+"""The key words' misspellings the lexicon knows, mended in every reading of a message."""
 
 
 def _severities() -> dict[Symptom, Severity]:
@@ -501,15 +503,6 @@ _BREATH = rf"\b(?:{_TERMS['breath']})"
 _SWALLOW = rf"\b(?:{_TERMS['swallow']})"
 _THROAT = rf"\b(?:{_TERMS['throat']})\b"
 _TONGUE = rf"\b(?:{_TERMS['tongue']})\b"
-# The key words, as the lexicon spells them ("blury", "dubble", "thoat"): kept as written when
-# the rest of a message is mended (aftercare/spelling.py).
-_KEY_WORD = re.compile(
-    "|".join(
-        rf"\b(?:{_TERMS[name]})"
-        for name in ("blur", "double", "throat", "tongue", "swallow", "breath", "speak", "eye")
-    )
-    + f"|{_VISION}"
-)
 
 
 @dataclass(frozen=True)
@@ -967,14 +960,14 @@ def screen(text: str) -> Screening:
     Returns:
         The symptoms the text reports, those it denies, and whether it says they improve.
     """
-    written = normalise(_bounded(text))
+    written = _SLIPS_MENDED(normalise(_bounded(text)))
     as_written = _screen(written)
     if for_someone_treated(written):
         # A carer's report: also read in the words of the person treated.
         theirs = _screen(_in_first_person(written))
         present = as_written.present | theirs.present
         as_written = Screening(present, as_written.absent - present, as_written.trend)
-    fixed = mended(written, keep=_KEY_WORD.fullmatch)
+    fixed = mended(written)
     if fixed == written:
         return as_written
     # From the mended reading, only what it finds present and a "not improving": a mending
@@ -993,7 +986,7 @@ def asked(text: str) -> frozenset[Symptom]:
     "Can botox make you slur your words?" asks about trouble speaking: it is answered with the
     warning signs and what to do, not with "call 999 now".
     """
-    written = normalise(_bounded(text))
+    written = _SLIPS_MENDED(normalise(_bounded(text)))
     if not _supposition().search(written):
         return frozenset()
     return _screen(written, suppositions=False).present - _screen(written).present

@@ -678,6 +678,10 @@ PATIENT_STORIES: list[tuple[str, Severity]] = [
         "My daughter's 19 and wants baby botox. I've read it can cause trouble speaking and swallowing - is that true at low doses?",
         Severity.EXPECTED,
     ),
+    (
+        "Waking up with my eyes feeling dry and a bit stuck, takes a minute and some drops and then they're OK for the day.",
+        Severity.EXPECTED,
+    ),
 ]
 
 KNOWN_GAPS: list[tuple[str, Severity]] = [
@@ -719,10 +723,6 @@ KNOWN_GAPS: list[tuple[str, Severity]] = [
     ),
     (
         "Right, so, bit of background: I'm a nervous patient and I read every horror story on the internet before I came in, including the one about the woman whose eye wouldn't open and the one who saw double for a month. My best friend talked me into it in the end. I'm now on day 5 and, touch wood, none of that has happened - vision's crystal clear and my eyes open as wide as they ever did. What I DO have is a flickery twitch at the outer corner of my left eye that comes and goes, mostly when I'm on my laptop. I've cut down on coffee. Is that just the settling-in thing?",
-        Severity.EXPECTED,
-    ),
-    (
-        "Waking up with my eyes feeling dry and a bit stuck, takes a minute and some drops and then they're OK for the day.",
         Severity.EXPECTED,
     ),
     (
