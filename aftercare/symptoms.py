@@ -3,17 +3,18 @@
 Plain Python, no Rasa import: the NLU component (``components/message_screener.py``) and the
 actions both use it, and ``tests/test_symptoms.py`` checks it phrase by phrase.
 
-The screen is deliberately a list of readable patterns rather than a learned model: a red flag
+The screen is deliberately a list of readable phrases rather than a learned model: a red flag
 must be caught every time, in any intent, and a clinician must be able to read why it was.
 A symptom inside a negated clause ("no blurred vision, just a twitch") is reported as *absent*,
 never as present; when the same symptom is both affirmed and denied, it counts as present.
 Doubt is no denial ("not sure if my vision is blurry" reports it), nor is persistence ("it
 hasn't stopped twitching").
 
-The patterns are written per concept in patients' everyday words ("my lid covers half my
-pupil", "food keeps getting stuck", "my arms feel like jelly"), with the common misspellings
-of the key words ("blury", "twithcing", "swalowing"); ``tests/phrasings.py`` holds the
-phrasings they are checked against, and those that must not be flagged.
+The words are data: ``aftercare/lexicon/symptoms.yml`` holds each symptom's code, severity and
+phrases in patients' everyday words ("my lid covers half my pupil", "food keeps getting
+stuck", "my arms feel like jelly"), with the examples each must and must not be read in
+(``tests/test_lexicon_files.py``); ``signs.yml`` the signs beyond the article and the label.
+Misspellings are mended once, before the phrases read a message (``aftercare/spelling.py``).
 
 It runs on every message, so it is linear in the message's length: clause boundaries are found
 once and looked up by bisection, every look around a match is bounded, and a very long message
