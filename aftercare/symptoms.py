@@ -94,9 +94,7 @@ class Symptom(StrEnum):
         The label's signs of toxin spread or allergy are ``toxin``; the others' advice is in
         ``aftercare/lexicon/signs.yml``.
         """
-        if self in _EMERGENCY:
-            return "toxin"  # the label's signs: aftercare/lexicon/symptoms.yml's "advice"
-        return lexicon_signs().get(self, _NOT_A_LEXICON_SIGN).advice
+        return _ADVICE.get(self) or lexicon_signs().get(self, _NOT_A_LEXICON_SIGN).advice
 
 
 # The severity of each symptom, and the words for it, are data: aftercare/lexicon/symptoms.yml
@@ -112,6 +110,9 @@ def _severities() -> dict[Symptom, Severity]:
 
 
 _SEVERITY = _severities()
+_ADVICE = {
+    Symptom(entry["code"]): entry["advice"] for entry in _LEXICON["symptoms"] if "advice" in entry
+}
 _EMERGENCY = frozenset(s for s, severity in _SEVERITY.items() if severity is Severity.EMERGENCY)
 
 
