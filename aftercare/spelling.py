@@ -1,10 +1,11 @@
 """One slip of the finger per word, mended, so that a misspelt sign is still read.
 
 Plain Python, no Rasa import. Patients in a hurry misspell the very word that names a sign:
-"my thooat feels tigt", "I cant opne my eye", "everything looks doule". The screen's patterns
-know the common misspellings of their key words (``aftercare/symptoms.py``); this mends the
-rest. In a message mostly in English, a word of four letters or more, in English letters,
-that is not in symspellpy's English frequency dictionary (82,765 words) becomes a word one
+"my thooat feels tigt", "I cant opne my eye", "everything looks doule". This mends them once,
+for the screen's phrases (``aftercare/lexicon/symptoms.yml``), which hold no misspelling this
+gets right; the lexicon's ``slips`` (:func:`known_slips`) are the few it gets wrong. In a
+message mostly in English, a word of four letters or more, in English letters, that is not in
+symspellpy's English frequency dictionary (82,765 words) becomes a word one
 edit away (a letter added, dropped, changed, or two swapped: SymSpell's Damerau distance 1):
 
 * the word with two neighbouring letters swapped back, the commonest slip ("opne" is
@@ -28,7 +29,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from symspellpy import SymSpell, Verbosity
 
@@ -89,6 +90,18 @@ def warm_up() -> None:
     _speller()
 
 
+def known_slips(slips: Mapping[str, str]) -> Callable[[str], str]:
+    """What mends the misspellings ``slips`` knows for certain, each word into its word.
+
+    For the slips the dictionary gets wrong ("dubble" is one letter from "bubble") or leaves
+    alone ("tung" is a word): a table, so that they are mended in every reading of a message.
+    """
+    if not slips:
+        return lambda text: text
+    words = re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, slips)) + r")(?![\w'])")
+    return lambda text: words.sub(lambda match: slips[match.group()], text)
+
+
 def _mending(word: str, speller: SymSpell) -> str | None:
     """The word a misspelt ``word`` (lower case) stands for, if one is one edit away."""
     found = speller.lookup(word, Verbosity.CLOSEST, max_edit_distance=MAX_EDITS)
@@ -111,7 +124,7 @@ def _swapped(word: str, term: str) -> bool:
     return len(differ) == 2 and differ[1] == differ[0] + 1 and word[differ[0]] == term[differ[1]]
 
 
-def mended(text: str, keep: Callable[[str], object] | None = None) -> str:
+def mended(text: str) -> str:
     """``text`` with each misspelt word replaced by the word it most likely stands for.
 
     A word with an apostrophe is left as it is: the contractions carry the denials ("it
@@ -122,9 +135,6 @@ def mended(text: str, keep: Callable[[str], object] | None = None) -> str:
 
     Args:
         text: what the patient wrote, normalised (``aftercare.symptoms.normalise``).
-        keep: what tells a word to keep as it is although no dictionary has it: the screen's
-            own spellings of its key words ("dubble", "blury"), which a mending could turn
-            into another word ("bubble").
 
     Returns:
         The same text, lower-cased where a word was mended; unchanged when nothing was.
@@ -142,7 +152,7 @@ def mended(text: str, keep: Callable[[str], object] | None = None) -> str:
         lowered = word.lower()
         if len(lowered) < MIN_LENGTH or "'" in lowered:
             return word
-        if lowered in words or (keep is not None and keep(lowered)):
+        if lowered in words:
             return word
         return _mending(lowered, speller) or word
 

@@ -3,17 +3,18 @@
 Plain Python, no Rasa import: the NLU component (``components/message_screener.py``) and the
 actions both use it, and ``tests/test_symptoms.py`` checks it phrase by phrase.
 
-The screen is deliberately a list of readable patterns rather than a learned model: a red flag
+The screen is deliberately a list of readable phrases rather than a learned model: a red flag
 must be caught every time, in any intent, and a clinician must be able to read why it was.
 A symptom inside a negated clause ("no blurred vision, just a twitch") is reported as *absent*,
 never as present; when the same symptom is both affirmed and denied, it counts as present.
 Doubt is no denial ("not sure if my vision is blurry" reports it), nor is persistence ("it
 hasn't stopped twitching").
 
-The patterns are written per concept in patients' everyday words ("my lid covers half my
-pupil", "food keeps getting stuck", "my arms feel like jelly"), with the common misspellings
-of the key words ("blury", "twithcing", "swalowing"); ``tests/phrasings.py`` holds the
-phrasings they are checked against, and those that must not be flagged.
+The words are data: ``aftercare/lexicon/symptoms.yml`` holds each symptom's code, severity and
+phrases in patients' everyday words ("my lid covers half my pupil", "food keeps getting
+stuck", "my arms feel like jelly"), with the examples each must and must not be read in
+(``tests/test_lexicon_files.py``); ``signs.yml`` the signs beyond the article and the label.
+Misspellings are mended once, before the phrases read a message (``aftercare/spelling.py``).
 
 It runs on every message, so it is linear in the message's length: clause boundaries are found
 once and looked up by bisection, every look around a match is bounded, and a very long message
@@ -30,12 +31,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from aftercare import context
-from aftercare.lexicon import compile_phrase, compile_phrases, load
+from aftercare.lexicon import compile_phrase, compile_phrases, expand, load, terms
 from aftercare.limits import PIECE_CHARACTERS, SCREENED_HEAD, SCREENED_TAIL
 from aftercare.severity import Severity, most_severe
-from aftercare.spelling import mended
+from aftercare.spelling import known_slips, mended
 from aftercare.text import head_and_tail, normalise
 
 
@@ -81,10 +83,8 @@ class Symptom(StrEnum):
     @property
     def severity(self) -> Severity:
         """Whether this symptom is expected, a red flag or an emergency sign."""
-        if self in _EMERGENCY:
-            return Severity.EMERGENCY
-        if self in _RED_FLAGS:
-            return Severity.RED_FLAG
+        if self in _SEVERITY:
+            return _SEVERITY[self]
         return lexicon_signs().get(self, _NOT_A_LEXICON_SIGN).severity
 
     @property
@@ -94,33 +94,26 @@ class Symptom(StrEnum):
         The label's signs of toxin spread or allergy are ``toxin``; the others' advice is in
         ``aftercare/lexicon/signs.yml``.
         """
-        if self in _EMERGENCY:
-            return "toxin"
-        return lexicon_signs().get(self, _NOT_A_LEXICON_SIGN).advice
+        return _ADVICE.get(self) or lexicon_signs().get(self, _NOT_A_LEXICON_SIGN).advice
 
 
-_RED_FLAGS = frozenset(
-    {
-        Symptom.EYELID_CANNOT_OPEN,
-        Symptom.BLURRED_VISION,
-        Symptom.DOUBLE_VISION,
-        Symptom.VISION_PROBLEM,
-        Symptom.PERSISTENT_PAIN,
-        Symptom.PERSISTENT_REDNESS,
-        Symptom.INJECTION_SITE_PROBLEM,
-    }
-)
-_EMERGENCY = frozenset(
-    {
-        Symptom.BREATHING_DIFFICULTY,
-        Symptom.SWALLOWING_DIFFICULTY,
-        Symptom.SPEECH_DIFFICULTY,
-        Symptom.GENERAL_WEAKNESS,
-        Symptom.THROAT_TIGHTNESS,
-        Symptom.FACE_SWELLING,
-        Symptom.EMERGENCY_SIGN,
-    }
-)
+# The severity of each symptom, and the words for it, are data: aftercare/lexicon/symptoms.yml
+# (the article's effects and red flags, the label's signs) and signs.yml (the others).
+_LEXICON = load("symptoms")
+_TERMS = terms(_LEXICON["terms"], _LEXICON.get("regex"))
+_SLIPS_MENDED = known_slips(_LEXICON.get("slips") or {})
+"""The key words' misspellings the lexicon knows, mended in every reading of a message."""
+
+
+def _severities() -> dict[Symptom, Severity]:
+    return {Symptom(entry["code"]): Severity(entry["severity"]) for entry in _LEXICON["symptoms"]}
+
+
+_SEVERITY = _severities()
+_ADVICE = {
+    Symptom(entry["code"]): entry["advice"] for entry in _LEXICON["symptoms"] if "advice" in entry
+}
+_EMERGENCY = frozenset(s for s, severity in _SEVERITY.items() if severity is Severity.EMERGENCY)
 
 
 class ScreeningQuestion(StrEnum):
@@ -505,69 +498,13 @@ def aside(text: str) -> bool:
     return found
 
 
-def _gap(words: int) -> str:
-    """Up to ``words`` words, none a negation or a clause break."""
-    return rf"(?:[\w']+\s+){{0,{words}}}"
-
-
-_G1, _G2, _G3 = _gap(1), _gap(2), _gap(3)
-# Up to five words ("has been feeling", "might be a bit", "could be"), none of them a negation,
-# an end ("stopped"), the past ("used to") or a condition ("would").
-_AFFIRMED_GAP = (
-    r"(?:(?![\w']*n't\b|not\b|never\b|no\b|stopped\b|used\b|would\b|hardly\b|barely\b|"
-    r"less\b|anymore\b|longer\b)[\w']+\s+){0,5}?"
-)
-# "is", "was", "looks", "has been", ...: up to two of them.
-_BE = (
-    r"(?:(?:is|are|was|were|'s|has been|have been|had been|stays?|stayed|looks?|looked|"
-    r"seems?|seemed|feels?|felt|remains?|gets?|got|went|keeps?|now|still|kind of|sort of) ){0,2}"
-)
-
-_EYE = r"(?:eye ?balls?|eye ?lids?|eylids?|eyleds?|eyes?|lids?)"
-_LID = r"(?:eye ?lids?|eylids?|eyleds?|lids?)"
-# "Something stops me": difficulty, inability, effort.
-_CANT = (
-    r"(?:can't|couldn't|won't let me|unable to|not able to|"
-    r"(?:haven't|hasn't|have not|has not) been able to|struggl\w*(?: to| with)?|"
-    r"hard(?:er)? to|difficult(?:y|ies)?(?: to| with| in)?|tough to|impossible to|"
-    r"not (?:that |very |so )?easy to|"
-    r"troubles?(?: with)?|problems?(?: with)?|issues?(?: with)?|"
-    r"(?:can |could )?(?:barely|hardly|only just)|"
-    r"(?:an |a real |a )?(?:effort|struggle|battle|job) to|a (?:hard|tough|difficult) time)"
-)
-_BREATH = r"\b(?:brea?t?h\w*|breat\w*|braeth\w*)"
-_SWALLOW = r"\b(?:sw[ao]ll?ow\w*|swal+o\w*)"
-_THROAT = r"\b(?:throat|thoat|troat|throt|thraot|throta|throaat)s?\b"
-_TONGUE = r"\b(?:tongue|tounge|tonge|tung|tongeu|toungue)s?\b"
-_SPEAK = r"\b(?:speak\w*|speech|speach|spech|talk\w*|say (?:words|things)|pronounc\w*)"
-_VISION = r"(?:vision|vison|visoin|visiion|sight|eyesight|eye sight|eyesite)"
-_BLUR = (
-    r"\b(?:bl(?:u+|a(?=rr?[eiy])|)r+(?!t)\w*|bu(?:lr+|rr+)(?:y|ed|ey|iness|yness)\b|"
-    r"bluer+y|blrr?y)"
-)
-_DOUBLE = r"\b(?:double|doubled|doubling|dubble|duble|doubel|dobule|doulbe)\b"
-# How people say "a lot": "so", "really", "very" ...
-_VERY = (
-    r"(?:(?:so|really|very|super|extremely|totally|completely|all|quite|a bit|a little|"
-    r"a little bit|slightly|pretty|kind of|kinda|sort of|rather|fairly|noticeably|definitely|"
-    r"properly|weirdly|a lot) )?"
-)
-# The key words, as the patterns spell them ("blury", "dubble", "thoat"): kept as written when
-# the rest of a message is mended (aftercare/spelling.py).
-_KEY_WORD = re.compile(
-    rf"{_BLUR}|{_DOUBLE}|{_THROAT}|{_TONGUE}|{_SWALLOW}|{_BREATH}|{_SPEAK}|{_EYE}|{_VISION}"
-)
-# A photo, not the eye: "sorry the photo is blurry".
-_NOT_THE_EYE = re.compile(
-    r"\b(?:photos?|pictures?|pics?|selfies?|camera|screenshots?|snaps?|filters?|scans?|"
-    r"memor(?:y|ies)|texts? (?:you|u) sent)\b"
-)
-# Out of breath from running is no symptom.
-_EXERTION = re.compile(
-    r"\b(?:run|running|ran|jog\w*|exercis\w*|gym|workout|work out|working out|sprint\w*|climb\w*|"
-    r"stairs|walk\w* up|hik\w*|spin class|spinning|class|yoga|cardio|training|sport|swim\w*|"
-    r"cycl\w*|bike)\b"
-)
+# The words the denials below share with the symptoms' phrases (aftercare/lexicon/symptoms.yml).
+_EYE = f"(?:{_TERMS['eye']})"
+_VISION = f"(?:{_TERMS['vision']})"
+_BREATH = rf"\b(?:{_TERMS['breath']})"
+_SWALLOW = rf"\b(?:{_TERMS['swallow']})"
+_THROAT = rf"\b(?:{_TERMS['throat']})\b"
+_TONGUE = rf"\b(?:{_TERMS['tongue']})\b"
 
 
 @dataclass(frozen=True)
@@ -587,497 +524,39 @@ def _rule(
     unless: re.Pattern[str] | None = None,
     needs: re.Pattern[str] | None = None,
 ) -> _Rule:
+    # A word between the parts of a pattern (``[\w']+``, ``~``) is any word but a negation.
     return _Rule(re.compile(pattern.replace(r"[\w']+", _WORD)), symptoms, unless, needs)
 
 
-_RULES: list[_Rule] = [
-    # Emergency signs (label's boxed warning) -------------------------------------------
-    _rule(
-        # "I can't catch my breath", "hard to get air in", "chest feels tight", "wheezy".
-        rf"{_CANT}\s+{_G3}{_BREATH}|"
-        rf"{_CANT}\s+{_G2}(?:get|getting|take|taking|catch|catching|draw|fill)\s+{_G2}"
-        r"(?:air|lungs?|breath\w*)\b(?! ?(?:con\w*|plane|port|line|pods?|fryer|bnb|b&b))|"
-        r"short(?:ness)? (?:of|o) breath|"
-        rf"{_BREATH}\s+(?:(?:is|feels|felt|feeling|has|have|been|got|gets|seems|sounds|went|gone|"
-        r"become|"
-        r"became|becoming|getting|is getting) ){0,2}"
-        rf"{_VERY}(?:hard|harder|difficult|laboured|labored|heavy|shallow|tight|restricted|"
-        r"strained|weird|strange|funny|noisy|rattly|raspy|fast|an effort|a struggle|short|"
-        r"shorter|ragged|rapid|"
-        r"not right|off|wrong|different|problems?|difficult\w*|issues?|troubles?)\b|"
-        rf"(?:laboured|labored|heavy|shallow|noisy|rapid|fast|struggled|strained) {_BREATH}|"
-        r"\bwhee?z\w*|gasp\w*|(?:struggl\w*|fight\w*|fighting|hungry|desperate|gasping) "
-        r"(?:for|to get) (?:air|breath)|not (?:getting|get) enough (?:air|oxygen)|"
-        r"(?:have|having|need|needing|keep) to (?:keep )?tak\w* (?:big|deep|extra|huge|long|gulps"
-        r"|gulping) (?:of )?(?:breaths?|air)|"
-        r"(?:sitting|weight|pressure|elephant|band|heaviness) (?:on|around|across|in) "
-        r"(?:my )?chest|"
-        r"air hunger|suffocat\w*|smother\w*|dyspn\w*|respiratory (?:distress|problems?|"
-        r"difficult\w*|issues?|trouble)|"
-        r"\bchest\s+(?:is |feels |has |got |getting |going |feels like it's )?"
-        rf"{_VERY}(?:tight\w*|heavy|constrict\w*|squeez\w*|crushed|compressed|closing)|"
-        r"tight(?:ness)?\s+(?:in|across|around|on) (?:my |the )?chest|chest tightness|"
-        r"lungs? (?:feel |are |is |won't |can't |don't )?(?:tight|heavy|weak|fill\w*|expand\w*)",
-        Symptom.BREATHING_DIFFICULTY,
-    ),
-    _rule(
-        # "out of breath doing nothing"; not out of breath from running.
-        r"breathless\w*|out of breath\b|puffed out|winded",
-        Symptom.BREATHING_DIFFICULTY,
-        unless=_EXERTION,
-    ),
-    _rule(
-        # "food keeps getting stuck", "it hurts to swallow", "drinks go down the wrong way".
-        rf"{_CANT}\s+{_G2}(?:{_SWALLOW}|chew\w*)|"
-        rf"(?:painful|difficult|hard|weird|strange|tricky|uncomfortable|slow|laboured) {_SWALLOW}|"
-        rf"{_SWALLOW}\s+(?:is |feels |has been |has become |got |seems )?{_VERY}"
-        r"(?:hard|harder|difficult|painful|sore|weird|strange|odd|funny|uncomfortable|off|"
-        r"different|an effort|a struggle|tough|scary|problems?|difficult\w*|issues?|trouble)|"
-        r"(?:hurts?|hurting|painful|pain|sore|weird|strange|odd|funny|uncomfortable|difficult|"
-        r"hard|tough|awkward|effort|struggle|impossible|scary|stuck|catch\w*|lump|gag\w*|"
-        r"cough\w*|chok\w*)\s+(?:[\w']+\s+)?(?:to |when (?:i )?|while (?:i )?|if (?:i )?|"
-        rf"as (?:i )?)(?:try(?:ing)? to )?{_SWALLOW}|"
-        rf"{_SWALLOW}\s+(?:hurts|hurt|is hurting|stings|aches|is sore|feels sore)|"
-        r"(?:when|every time|whenever|each time) (?:i )?(?:eat|drink|swallow)\w* (?:[\w']+ ){0,2}"
-        r"(?:cough|chok|splutter|gag)\w*|"
-        rf"{_THROAT} (?:won't|doesn't|can't|will not) let (?:[\w']+ )?(?:food|anything|drinks?|"
-        r"water|it) (?:go )?down|"
-        r"(?:food|water|drinks?|pills?|tablets?|anything) (?:won't|doesn't|can't|isn't going|"
-        r"will not|does not) go down|"
-        rf"{_SWALLOW}\s+(?:[\w']+\s+)?(?:twice|repeatedly|several times|over and over|"
-        r"really hard|so hard|forcefully|extra hard)|"
-        r"(?:food|foods|pills?|tablets?|bread|meat|rice|water|drinks?|liquids?|saliva|spit|"
-        r"something|everything|things?|stuff|it)\s+(?:[\w']+\s+){0,3}stuck|"
-        r"(?:stuck|caught|lodged|sticking|sat|sits|sitting) in (?:my |the )?"
-        rf"(?:{_THROAT}|gullet|oesophagus|esophagus|chest)|"
-        r"down the wrong (?:way|hole|pipe|tube)|wrong way down|"
-        r"\bcho+c?k\w*|\bgag\w* on|\bsplutter\w* on|"
-        r"(?:cough\w*|splutter\w*|chok\w*) (?:when|whenever|every time|each time|while|after|as) "
-        r"(?:i |i'm )?"
-        r"(?:eat|drink|swallow)\w*|"
-        rf"{_CANT}\s+{_G2}(?:food|anything|it|drinks?|water|pills?|tablets?|liquids?|fluids?|"
-        r"meals?|\w+ing) down|"
-        r"(?:lump|something) (?:[\w']+\s+)?in (?:my |the )?(?:throat|thoat|troat|throt)|"
-        r"(?:comes?|came|coming|goes|went|going) (?:back )?(?:up |out )?"
-        r"(?:through |out of |out )?(?:my )?nose|dysphag\w*|aspirat\w*",
-        Symptom.SWALLOWING_DIFFICULTY,
-    ),
-    _rule(
-        # "my words come out wrong", "I sound drunk", "my voice has gone hoarse".
-        r"\bslur+\w*|"
-        rf"{_CANT}\s+{_G2}{_SPEAK}\w*(?! to\b| with\b| about\b| english| over| right now| now\b"
-        r"| at the moment| at work| long)|"
-        rf"{_CANT}\s+{_G2}(?:get|getting|form|forming|find|finding) (?:my |the )?words|"
-        r"(?:can't|cannot|couldn't|don't|didn't|struggl\w* to|hard to) understand "
-        r"(?:me|what i'm saying|my speech|my words|a word i say)|"
-        r"(?:won't|can't|doesn't|struggl\w* to|hard to) (?:form|make|shape|say) (?:the |my |any )?"
-        r"words|"
-        rf"{_SPEAK}(?:'s)?\s+(?:isn't|is not|'s not|doesn't sound|doesn't feel|not) (?:[\w']+ )?"
-        r"(?:right|normal|clear|good|the same|itself)|"
-        rf"{_SPEAK}\s+(?:is |feels |sounds |has been |has gone |has become |went |got |seems )?"
-        rf"(?:like )?{_VERY}(?:slurred|slurry|strange|weird|odd|funny|off|difficult|hard|harder|"
-        r"slow|slower|thick|garbled|jumbled|muffled|different|an effort|a struggle|tiring|"
-        r"a (?:real |big |huge )?(?:effort|struggle)|such (?:an effort|a struggle)|hard work|"
-        r"not right|wrong|affected|impaired|messed up|problems?|difficult\w*|issues?)|"
-        r"words?\s+(?:[\w']+\s+){0,2}(?:come|comes|coming|came|are|is|sound|sounds|get|got)\s+"
-        r"(?:out\s+)?(?:all\s+)?(?:wrong|funny|weird|strange|jumbled|garbled|slurred|mixed up|"
-        r"mushy|slurry|mumbled|muffled|thick|muddled|stuck)|"
-        r"\bsound(?:s|ing)? (?:like (?:i'm |i am |i've been )?)?(?:drunk|tipsy|wasted)|"
-        r"\bsound(?:s|ing)? (?:really |so |a bit |all )?(?:weird|strange|funny|odd|different|"
-        r"slurred|nasal|muffled|garbled) (?:when|if|as) (?:i )?(?:talk|speak|say)|"
-        r"\bmumbl\w*|garbled|dysarthr\w*|\blisp\w*|"
-        r"\bvoice\s+(?:is |sounds |has |has gone |went |got |seems |feels |keeps )?"
-        rf"{_VERY}(?:hoarse|weak|weaker|croaky|raspy|husky|quiet|different|strange|weird|"
-        r"funny|off|nasal|gone|going|faint|breathy|shaky|changed|cracking|cracky|"
-        r"not right|not normal)|"
-        r"\b(?:hoarse|croaky|raspy|husky|weak|nasal|changed)\s+voice|\bhoarse\w*|"
-        r"(?:lost|losing|lose) (?:my )?voice|"
-        rf"{_TONGUE}\s+(?:is |feels |feel |keeps |has |won't |doesn't |can't )?{_VERY}"
-        r"(?:heavy|clumsy|lazy|numb|stiff|not working|work|move|moving|useless|paralys\w*)",
-        Symptom.SPEECH_DIFFICULTY,
-    ),
-    _rule(
-        # "arms feel like jelly", "no strength anywhere", "my whole body feels heavy".
-        r"\bweak\w* (?:all over|everywhere|anywhere|throughout)|"
-        r"general(?:ised|ized)? (?:muscle )?weakness|systemic weakness|"
-        r"(?:floppy|limp|heavy|weak|jelly|wobbly) (?:all over|everywhere)|"
-        r"\bbody\s+(?:is |feels |has |has gone |went |seems |got )?"
-        rf"(?:like )?{_VERY}(?:weak|heavy|floppy|limp|jelly|like jelly|wobbly|drained|"
-        r"useless|paralys\w*|like lead)|"
-        r"weakness (?:all over|everywhere|in (?:my |both )?(?:arms?|legs?|body|limbs|hands?|neck))|"
-        r"\b(?:arms?|legs?|limbs|hands?|neck|muscles) (?:and (?:my )?(?:arms?|legs?|hands?) )?"
-        r"(?:are |is |feel |feels |felt |have |has |went |gone |seem |keep )?"
-        r"(?:gone |going |feel )?"
-        rf"(?:like )?{_VERY}(?:weak\w*|jelly|like jelly|floppy|limp|rubbery|like noodles|heavy|"
-        r"noodly|useless|dead|like lead|giving (?:way|out)|gave (?:way|out)|buckl\w*|"
-        r"can't hold|won't hold|paralys\w*)|"
-        r"(?:legs?|knees?|arms?) (?:[\w']+\s+){0,6}(?:give|giving|gave|go|going) (?:way|out)\b|"
-        r"(?:hold|holding|held|grab\w*|cling\w*) (?:on to |onto |on |to )?(?:the )?"
-        r"(?:wall|walls|railing|banister|bannister|furniture) to (?:get|stand|walk|stay|go|climb)|"
-        rf"{_CANT}\s+{_G2}(?:lift|raise|hold up|hold|move|grip|use) "
-        r"(?:up )?(?:my |both )?(?:arms?|legs?|head|hands?|neck|limbs|body)\b|"
-        # "can't stand" on its own legs, not "couldn't stand looking at it" (can't bear).
-        rf"{_CANT}\s+{_G1}(?:hold (?:my |me )?(?:head )?up|stand up|"
-        r"stand(?! (?:looking|the sight|the way|it|this|that|him|her|them|my|how|what|being|"
-        r"seeing|people|anyone|to)\b)|walk properly|"
-        r"walk straight|climb (?:the )?stairs|get up|get out of bed)|"
-        r"(?:no|zero|lost (?:all )?(?:my )?|lost all) ?strength\b(?! in (?:my |the )?(?:face|"
-        r"forehead|brows?|eyebrows?|eye|eyes|eyelids?|lids?|frown))|"
-        r"(?:everything|all my muscles|every muscle)(?:'s| feels| is| seems| has gone) "
-        r"(?:heavy and |so heavy and )?"
-        r"(?:so |really |very )?weak|"
-        r"(?:keep|keeps|kept) dropping (?:things|stuff|my|cups)|"
-        r"too weak to|head (?:keeps )?(?:flopp\w*|lolling|falling forward)|rag ?doll|"
-        r"\b(?:arms?|legs?|limbs) (?:[\w']+ ){0,4}?(?:give|gave|giving|go|going|gone|went) "
-        r"(?:way|out|weak|to jelly|floppy|limp)|"
-        r"weak as a kitten|wet noodle|"
-        r"(?:^|\bi\b|\bi'm|\bi've|\bim)\s*(?:(?:am|been|feel|feeling|felt|feels|getting|got|"
-        r"so|very|really|extremely|quite|a|bit|little|kind|of|generally|just|suddenly|"
-        r"all|too)\s+){0,4}(?:weak|feeble)\b(?!\s+(?:at|in|on|around|near|under|above|"
-        r"spot|side|point|from (?:not eating|hunger|being hungry|fasting|the gym|exercise|"
-        r"training|a cold|the flu|my period|dieting)))",
-        Symptom.GENERAL_WEAKNESS,
-    ),
-    _rule(
-        # "my throat is closing up", "throat feels tight", "swelling in my throat".
-        rf"{_THROAT}\s+(?:is |feels |getting |going |has gone |seems |keeps |feels like "
-        r"(?:it's |it is )?)?(?:[\w']+ )?(?:tight\w*|clos\w*|swell\w*|swollen|constrict\w*|"
-        r"narrow\w*|squeez\w*|thick|full|blocked|weird|strange|funny|odd|puffy|smaller)|"
-        rf"tight\w*\s+(?:[\w']+\s+)?(?:in|around|of) (?:my |the )?{_THROAT}|"
-        rf"(?:swell\w*|swollen|lump|closing|constrict\w*|squeez\w*) (?:[\w']+\s+)?(?:in|of) "
-        r"(?:my |the )?"
-        rf"{_THROAT}|(?:swollen|tight|closing|narrow) {_THROAT}|"
-        rf"(?:squeez\w*|constrict\w*|tighten\w*|clos\w* up|clos\w*) (?:my |the )?{_THROAT}|"
-        # "my throat has been feeling tight", "my throat might be a bit tight".
-        rf"{_THROAT}\s+{_AFFIRMED_GAP}(?:tight\w*|closing|clos\w* up|constrict\w*|swollen)",
-        Symptom.THROAT_TIGHTNESS,
-    ),
-    _rule(
-        # "my tongue feels thick", "my face has puffed right up", "lips are huge", hives.
-        rf"(?:\bface|\blips?|{_TONGUE}|\bmouth)(?:'s)?\s+(?:[\w']+\s+){{0,3}}(?:swell\w*|swollen|"
-        r"puff\w*\s+(?:right\s+|all\s+)?up|blew up|blown up|blowing up|balloon\w*|bloat\w*|"
-        r"inflat\w*|doubled|twice (?:the|its|their) size)|"
-        rf"(?:\blips?|{_TONGUE})(?:'s)?\s+(?:[\w']+\s+){{0,3}}(?:huge|enormous|massive|fat|thick|"
-        r"big|bigger|too big|puff\w*)|"
-        rf"(?:swell\w*|swollen|puffed up|puffy|fat|thick|huge) (?:[\w']+\s+){{0,2}}"
-        rf"(?:\bface|\blips?|{_TONGUE})|"
-        r"\bface\s+(?:is |has |looks |feels |got )?(?:all |so |very |really |massively "
-        r"|completely )(?:puffy|swollen|puffed)|"
-        r"facial (?:swelling|puffiness|oedema|edema)|"
-        rf"(?:\blips?|{_TONGUE})\b(?:\s+[\w']+){{0,5}}\s*(?:,|and)?\s*(?:now |then )?"
-        r"(?:they're|they are|they've|it's|it is) (?:[\w']+ )?(?:swollen|swelling|puff\w*|"
-        r"blown up|huge|massive)|"
-        r"allerg\w* reaction|anaphyla\w*|angioedema|\bhives\b|epi ?pen",
-        Symptom.FACE_SWELLING,
-    ),
-    # The article's red flags ------------------------------------------------------------
-    _rule(
-        # "I can only open it halfway", "my lid covers half my pupil", "eye is half shut",
-        # "I have to lift my eyelid with my finger to see".
-        rf"{_CANT}\s+{_G2}open(?:ing)?\s+{_G2}{_EYE}|"
-        rf"{_CANT}\s+{_G1}(?:lift|raise|open) (?:up )?{_G2}{_LID}|"
-        r"can't (?:fully |properly |really )?open (?:it|them)\b|"
-        rf"{_CANT}\s+{_G1}(?:get|keep|hold) {_G2}(?:{_EYE}|it|them) (?:open|up)|"
-        rf"{_EYE} (?:won't|will not|doesn't|does not|wont|can't|isn't|is not|aren't|don't) "
-        r"(?:[\w']+ )?(?:open|opening|lift|lifting|go up|stay open|come up)|"
-        rf"{_LID}\s+(?:[\w']+\s+)?(?:is |are |keeps |has )?(?:now )?(?:cover\w*|block\w*|"
-        r"hang\w* (?:over|down)|hung (?:over|down)|sits? (?:over|on|across)|sitting (?:over|on)|"
-        r"rest\w* on|in front of|over|obscur\w*|obstruct\w*|impair\w*|"
-        r"(?:come|comes|came|coming|is|'s) down (?:over|"
-        r"across|on)|"
-        r"fall\w* over|droop\w* over|droop\w* (?:[\w']+ )?(?:down )?(?:over|into)|halfway down|"
-        r"half way down)\s+(?:[\w']+\s+){0,3}(?:eye|eyes|pupil|pupils|iris|vision|sight|"
-        r"eyeball|view)|"
-        r"(?:cover\w*|block\w*|obscur\w*|hid\w*|over)\s+(?:[\w']+\s+){0,5}"
-        r"(?:pupil|pupils|iris|colou?red (?:part|bit))|"
-        rf"{_EYE}\s+{_BE}(?:stuck )?(?:half|partly|partially|partway|nearly|"
-        r"almost|mostly|basically|completely|fully|totally|all the way|practically|virtually)"
-        r"(?: way)? (?:shut|closed|closing)|"
-        rf"half (?:shut|closed|open) {_EYE}|"
-        rf"{_EYE}\s+{_BE}(?:stuck |swollen )(?:shut|closed)|"
-        r"(?:is|are|was|looks?|seems?|and|stays?|'s|been|now|still) (?:half|partly|partially|"
-        r"nearly|almost|mostly) (?:shut|closed)\b|"
-        rf"{_EYE}\s+{_BE}(?:keeps? )?(?:closing|shutting) (?:up|over|on (?:its|their) own|"
-        r"by (?:itself|themselves))|"
-        rf"{_EYE}\s+{_BE}(?:in )?(?:a )?sleeping position|"
-        rf"{_CANT}\s+{_G1}get (?:{_G2}{_EYE}|it|them) to (?:open|stay open|lift)|"
-        r"(?:pupils?|iris|eyes?|vision|sight)\s+" + _BE + r"(?:half |partly |partially |mostly )?"
-        rf"(?:covered|blocked|hidden|obscured) by (?:my |the )?(?:[\w']+ )?{_LID}|"
-        rf"{_LID}\s+{_BE}(?:[\w']+ )?in the way|"
-        rf"(?:only )?half (?:of )?(?:my |the )?{_EYE} (?:will )?opens?\b|"
-        rf"{_LID}\s+(?:[\w']+\s+){{0,2}}paraly[sz]\w*|"
-        r"(?:barely|hardly|only half|half|partly|partially|just about) open(?:s|ed|ing)? "
-        rf"(?:[\w']+ ){{0,2}}{_EYE}|"
-        rf"{_EYE}\s+{_BE}(?:barely|hardly|only half|half|partly|partially|only just) open\b|"
-        r"fingers? (?:[\w']+ ){0,2}to (?:keep|hold|lift|prop|push|pull|open)\b|"
-        rf"(?:can |could )?only (?:half )?open (?:it|them|{_G2}{_EYE})\s+(?:[\w']+\s+)?"
-        r"(?:half ?way|halfway|half|part ?way|partly|partially|a (?:bit|little|crack|slit)|"
-        r"slightly|a few mm|so far)|"
-        rf"(?:{_EYE}|it|they) (?:will |can |does |would )?(?:only )?opens? (?:[\w']+ )?(?:only )?"
-        r"(?:half ?way|halfway|"
-        r"part ?way|partly|partially|a (?:bit|little|crack|slit))|"
-        rf"(?:have|had|having|need|needs|needing|must|got) to (?:[\w']+\s+)?(?:lift|hold|push|"
-        rf"prop|pull|raise|tape|open)\s+(?:up |open )?{_G2}(?:{_EYE}|it|them)\b|"
-        rf"(?:lift|hold|prop|push|pull|tape)\w*\s+(?:up |open )?{_G2}{_LID}\s+"
-        r"(?:up|open|with)|"
-        rf"with (?:my |a |one )?fingers? (?:to|so) (?:[\w']+\s+){{0,3}}(?:see|open)|"
-        rf"{_LID}\s+(?:[\w']+\s+){{0,2}}cuts? off (?:the top of )?(?:what i|my|the) "
-        r"(?:can see|vision|sight|view)|"
-        rf"{_LID}\s+(?:[\w']+\s+)?(?:drooped|droops|drooping|dropped|fallen|fell) "
-        r"(?:completely|all the way|right down|so far|so much|over)|"
-        rf"barely open (?:[\w']+\s+)?{_EYE}|ca?n't keep (?:[\w']+\s+)?{_EYE} open|"
-        # "it just won't open the whole way", "the left one won't go as far".
-        rf"(?:\b(?:it|they)|{_EYE}|{_LID}|\bthe (?:left|right)(?: one| side)?)(?:'s)?\s+"
-        r"(?:[\w']+\s+){0,6}?"
-        r"(?:won't|wont|will not|doesn't|does not|can't|cannot) (?:open|lift|go|come)(?: up)? "
-        r"(?:the whole way|all the way|fully|as far|as wide|as high)|"
-        r"\bsplit\w* (?:in|into) (?:two|2)\b|"
-        r"(?:nothing|things|everything) (?:[\w']+ )?(?:comes?|will come|seems to come) into focus|"
-        # "will my eye open properly again?" says that it does not now.
-        rf"{_EYE} (?:[\w']+ )?(?:open|opens|opening) (?:[\w']+ )?again|"
-        # "I can't lift it all the way up", "my lid sits halfway down".
-        rf"{_LID}\s+{_AFFIRMED_GAP}(?:half ?way|half way) (?:down|closed|shut|over)",
-        Symptom.EYELID_CANNOT_OPEN,
-    ),
-    _rule(
-        # "I have to tilt my head back to see", "now it covers most of my eye"; "my lid
-        # droops. I can't lift it all the way": an eye or a droop named before it. Not glasses,
-        # hair, make-up or lying in bed, nor the brows, an arm or a weight.
-        r"(?:rais|tilt|lift|tip|put|hold|push)\w* (?:my |the )?(?:chin|head) (?:up|back|upwards|"
-        r"backwards)?\s*(?:[\w']+ ){0,3}to see\b|"
-        rf"(?:\b(?:{_LID})\b|\bdroop\w*|\bdropp\w*|\blower\b)[^\n]{{0,200}}?\b(?:it|they)(?:'s| is|"
-        r" are)? (?:now )?(?:cover\w*|block\w*|hang\w* over) (?:[\w']+ )?(?:of )?(?:my |the )?"
-        r"(?:eye|eyes|pupil|pupils|iris)\b(?! bags)|"
-        rf"(?:\b(?:{_EYE})\b|\bdroop\w*|\bdropped)[^\n]{{0,200}}?(?:can't|cannot|can not|"
-        r"unable to|struggl\w* to|hard to) (?:[\w']+ )?(?:lift|raise) (?:it|them) (?:all the way|"
-        r"fully|the whole way|completely|properly)",
-        Symptom.EYELID_CANNOT_OPEN,
-        unless=re.compile(
-            r"glasses|fringe|\bhair|concealer|make ?up|foundation|\bmask|\bpatch|\bbed\b|lying|"
-            r"ceiling|\bsky\b|\b(?:eye)?brows?\b|forehead|\barms?\b|shoulders?|\blegs?\b|gym|"
-            r"weights?"
-        ),
-    ),
-    _rule(
-        # "blurry", "vison blury", "blurryness"; not a blurry photo.
-        _BLUR,
-        Symptom.BLURRED_VISION,
-        unless=_NOT_THE_EYE,
-    ),
-    _rule(
-        # "things look fuzzy", "everything's hazy", "my eyes won't focus", "out of focus".
-        rf"(?:{_VISION}|{_EYE}|things|everything|it all|objects|words|letters|"
-        r"text|the screen|my phone|the tv|the world|the page)(?:'s|s)?\s+(?:[\w']+\s+){0,4}?"
-        r"(?:fuzzy|fuzz|hazy|haze|foggy|fogged|fog|cloudy|clouded|misty|smudg\w*|smear\w*|"
-        r"soft|unclear|not clear|not sharp|grainy|milky|filmy|out of focus|unfocused|"
-        r"dim|dimmer|wavy|distort\w*|swimming|bl(?:u|a)r\w*)|"
-        rf"(?:fuzzy|hazy|foggy|cloudy|misty|smudgy|dim|grainy|distorted|unclear) {_VISION}|"
-        r"out of focus|\bunfocus\w*|"
-        # "it's hard to focus", "I have to blink to get the words sharp"; not the mind's focus
-        # ("I can't focus on work", "... because the twitch is so annoying").
-        rf"{_CANT}\s+{_G1}focus\b(?!\s+(?:on|at|in|during) (?:work|school|class|my (?:work|job|"
-        r"studies)|studying|conversations?|meetings?|anything|tasks?|what)\b)"
-        r"(?!\s+(?:because|cos|coz|with|for|when) )|"
-        r"blink\w* (?:[\w']+ ){0,3}(?:to )?(?:make|get) (?:it|them|things|everything) (?:clear|"
-        r"sharp|focused|in focus)|"
-        rf"(?:{_EYE}|{_VISION}) (?:[\w']+ )?(?:won't|wont|can't|cant|don't|doesn't|struggle to|"
-        r"take (?:ages|a while|longer) to) (?:[\w']+ )?focus|"
-        r"(?:get|getting|make|making) (?:the |my )?(?:things|everything|words|letters|text|print|"
-        r"page|screen|tv|phone|signs?|subtitles)(?: [\w']+){0,3}? (?:to )?(?:look |stay |be )?"
-        r"(?:sharp|in focus|focused)\b|"
-        r"(?:fuzzy|hazy|foggy|cloudy|misty|smudgy|blurry|out of focus) (?:[\w']+ )?(?:when|if|"
-        r"whenever|as) (?:i )?(?:look|read|see|focus|try|watch)|"
-        r"(?:things|everything|words|letters|text|objects|faces|it all|the screen)(?:'s)? "
-        r"(?:aren't|isn't|not|don't look|doesn't look|never look) (?:[\w']+ )?(?:clear|sharp|crisp|"
-        r"in focus|focused)|"
-        r"(?:looking|look|see\w*) (?:it |them |things |everything )?through "
-        r"(?:a |some |frosted |dirty |smeared |smeary |smudged |greasy |steamed up |misted "
-        r"|foggy |wet )*(?:window|glass|fog|water|mist|haze|smoke|vaseline|cling ?film|net "
-        r"curtain|veil|lens)|"
-        r"(?:haze|film|veil|mist|fog|cloud|fuzz|smudge|smear|vaseline|grease|gunk|cling ?film)\s+"
-        r"(?:[\w']+\s+)?(?:over|across|"
-        r"in front of|covering|on) (?:my |the )?(?:left |right |one |both )?"
-        r"(?:eyes?|vision|sight|everything|things)|"
-        r"blink\w* (?:[\w']+\s+){0,3}(?:to )?clear (?:my |the )?(?:vision|sight|eyes?)",
-        Symptom.BLURRED_VISION,
-    ),
-    _rule(
-        # "I see a ghost image", "seeing two of things", "letters are doubled".
-        rf"{_DOUBLE} (?:vision|vison|visoin|images?|edges?|sight|everything|things|"
-        r"objects?)|diplop\w*|"
-        rf"(?:\bse+(?:ing|in|s|n)?|saw|everything|things|it|words|letters|text|objects?|"
-        rf"images?)\s+(?:[\w']+\s+)?(?:is |are |looks? |looking |seems? |appears? )?"
-        rf"(?:in )?{_DOUBLE}(?!\s+(?:the|my|your|our|what|that|a|an|dose|doses|units?|amount|"
-        r"price|appointment|booking|points|shot|espresso|cleans\w*|chin|results?)\b)|"
-        r"(?:two|2) of (?:everything|things|every|\w+s\b)|"
-        r"(?:look\w*|star\w*) at (?:the |my |a |an |any |his |her )?(\w{3,}?)(?:y|s|es)?\b"
-        r"[^.!?\n]{0,40}?\b(?:see|seeing|saw|there are|there's) (?:two|2) \1|"
-        r"(?:see|seeing|sees) (?:two|2)(?= *(?:$|[.,;!?]| of | images?| things| everything| now| "
-        r"when| sometimes| instead))|"
-        r"(?:two|2) (?:[\w']+ ){0,2}(?:where|instead of) (?:there (?:should be|is) )?(?:one|1)\b|"
-        r"ghost\w* (?:[\w']+ )?(?:image|images|outline|effect|picture|copy|copies|next to|beside|"
-        r"behind|around|of)|\bghosting\b|"
-        r"(?:writing|words|letters|text|lines|print|menu|outlines?|edges?|faces?) (?:[\w']+ ){0,2}"
-        r"doubl\w*|doubled (?:outlines?|edges?|images?)|"
-        r"there (?:seem|seems|appear|appears) to be (?:two|2)\b|"
-        r"(?:has|have|with) (?:a|its own) (?:faint |second |little |blurry )?twin\b|"
-        r"(?:rows|lines|words|letters|images?) (?:[\w']+ ){0,3}(?:slid\w*|slip\w*) over each other|"
-        r"\bsee\w* (?:[\w']+ )?(?:things|everything|it|them|objects|people|words|letters) twice|"
-        r"(?:images?|things|objects|letters|words|lines|everything) (?:[\w']+\s+)?"
-        r"(?:overlap\w*|split\w*|separat\w*|shifted)|"
-        rf"(?:{_EYE}) (?:[\w']+\s+)?(?:crossed|cross eyed|misaligned|out of line|"
-        r"not (?:lined up|aligned|straight|moving together|working together)|"
-        r"don't (?:line up|move together|work together)|"
-        r"(?:aren't|are not|isn't|not|won't|don't|doesn't) (?:lin\w* up|align\w*|mov\w* together|"
-        r"work\w* together|track\w* together)|"
-        r"going (?:in different|different) directions)",
-        Symptom.DOUBLE_VISION,
-    ),
-    _rule(
-        # "vision is off", "my sight has gone funny", "eyesight isn't right", "my eyes won't
-        # focus", "can't read properly", halos, shadows.
-        rf"(?:{_VISION}|{_EYE})\s+(?:[\w']+\s+){{0,2}}?(?:won't|can't|don't|doesn't|aren't|isn't|"
-        r"will not|cannot|do not|are not|not|struggl\w* to|take (?:a while|ages|time) to|"
-        r"(?:hard|difficult|trouble|slow|problems?) (?:to )?)\s*focus\w*|"
-        rf"{_CANT}\s+{_G1}focus\w* (?:my )?(?:eyes?|properly|clearly|on (?:anything|things|"
-        r"objects|the screen|text|words|letters|reading|the tv|the page|faces|my phone))|"
-        rf"{_VISION} (?:problems?|issues?|changes?|trouble|loss|disturb\w*|difficult\w*|"
-        r"impair\w*)|"
-        r"(?:problems?|issues?|trouble|something(?:'s| is)? wrong|something(?:'s| is)? (?:up|off)|"
-        rf"changes?) with (?:my |the )?{_VISION}|depth perception|"
-        r"(?:eyes?|vision) (?:[\w']+ )?los\w* focus|los\w* focus (?:when|while|if) (?:i )?"
-        r"(?:read|look|drive|watch)\w*|"
-        r"(?:takes?|taking|took) (?:ages|a while|forever|time|longer|a long time|a few seconds|"
-        r"seconds) (?:for (?:my )?(?:eyes?|vision|sight) )?to (?:focus|adjust|clear)|"
-        r"(?:reading|seeing) (?:is |has |has become |is becoming |becomes |got |gets )?"
-        r"(?:a bit |really |very |so )?(?:hard|harder|difficult|a struggle|tricky|impossible|"
-        r"a strain)|"
-        r"\beyes? (?:[\w']+\s+){0,3}?(?:not|n't) (?:be )?(?:working|work) (?:properly|right|"
-        r"together|normally)|"
-        rf"{_VISION}(?:'s)?\s+(?:(?:is|has|been|went|gone|got|gotten|seems|looks|feels|keeps|"
-        r"getting|become|becoming|is getting) ){0,2}(?:a bit |really |very |so |quite |kind of "
-        r"|all )?"
-        r"(?:bad|worse|poor|poorer|strange|weird|odd|funny|off|wrong|different|dark\w*|gone|"
-        r"going|messed up|affected|impaired|reduced|wonky|wobbly|shaky|jumpy|jumping|patchy|"
-        r"blotchy)\b|"
-        rf"{_VISION}(?:'s)?\s+(?:isn't|is not|'s not|hasn't been|has not been|doesn't (?:seem|feel|"
-        r"look)|not|is no longer|isn't quite|is not quite|not quite) (?:[\w']+ )?(?:right|normal|"
-        r"clear|good|great|the same|as good|sharp|what it was|itself|perfect|100%)|"
-        rf"{_CANT}\s+{_G1}see(?:ing)?(?=\s*(?:$|[.,;!?)]|\s(?:properly|clearly|well|straight|"
-        r"right|normally|anything|a thing|out of|with|through|far|close|at night|in the dark|"
-        r"the screen|the tv|to read|to drive|much|very well|as well|sharp\w*|in focus)))|"
-        # "I can't see the words on my phone properly": things one looks at, not a web page.
-        rf"{_CANT}\s+{_G1}see (?:the |my |any )?(?:words|text|letters|writing|print|screen|tv|"
-        r"television|road|signs?|faces?|things|clock|numbers|board)\b(?:\s+[\w']+){0,3}?\s+"
-        r"(?:properly|clearly|well|right|straight|normally|in focus|sharply)\b|"
-        rf"{_CANT}\s+{_G1}read(?:ing)?(?=\s*(?:$|[.,;!?)]|\s(?:properly|clearly|well|anything|"
-        r"small|fine|text|words|letters|books?|my (?:phone|book|screen|kindle)|the (?:screen|"
-        r"tv|page|menu|signs?|words|text|letters|subtitles)|at all|any ?more|without)))|"
-        r"(?:losing|lost|lose|loss of) (?:[\w']+ ){0,2}(?:sight|vision|eyesight)|"
-        r"going blind|partially blind|blind spots?|blindness|\bhalos?\b|haloes|starburst\w*|"
-        r"(?:see|seeing|sees) (?:[\w']+\s+)?(?:shadows?|spots|flashes|sparkles|stars|floaters)|"
-        r"shadows? (?:in|over|across|around|on) (?:my )?(?:vision|sight|things|everything)|"
-        r"(?:sight|eyesight|vision) (?:has |have )?(?:gone|went) (?:funny|weird|strange|"
-        r"wonky|odd|off|bad|dark|dim)",
-        Symptom.VISION_PROBLEM,
-    ),
-    _rule(
-        # Hedges: "it's not that I can see perfectly", "I can't say my vision is clear",
-        # "cloudy in the left eye".
-        r"not that (?:i|my eyes?) can (?:see|focus|read) (?:perfectly|clearly|properly|well|fine|"
-        r"right|normally)|"
-        r"(?:can't|cannot|couldn't|wouldn't) (?:honestly |really |exactly )?(?:say|pretend) "
-        rf"(?:that )?(?:my )?(?:{_VISION}|eyes?) (?:is|are|was|were|has been|have been|feels?) "
-        r"(?:[\w']+ )?(?:clear|fine|normal|perfect|right|ok|okay|good|sharp)|"
-        r"(?:lying|lie) if i (?:said|say) (?:that )?(?:i can see|my "
-        rf"(?:{_VISION}|eyes?)) (?:is |are |was |were )?(?:[\w']+ )?(?:clear|fine|normal|"
-        r"perfect|right|ok|okay|good|sharp|properly|clearly)|"
-        r"(?:cloudy|misty|milky|smeary|smudgy|smudged|hazy|foggy|fuzzy|blurry|blurred) "
-        r"(?:in|out of|from) (?:my |the |one |both )?(?:left |right |one |both )?(?:eyes?)\b",
-        Symptom.VISION_PROBLEM,
-    ),
-    # Pain and redness: a red flag when persistent; an infection sign is one at once. -----------
-    _rule(
-        r"\bpain(?:s|ful+|ful+y|ed|ing)?\b|\bhurt\w*|\bsore\w*|\b(?:ache|aches|aching|achy)\b|"
-        r"\btender\w*|throbb\w*|\bsting\w*|\bburn(?:s|ing|ed)?\b|stabb\w*|"
-        r"\bhead ?aches?|migraines?",
-        Symptom.PAIN,
-    ),
-    _rule(
-        r"\bred\b(?! (?:wine|meat|light|lights|lipstick|bull|sauce|dress|flags?|car|pepper|"
-        r"onion|velvet|carpet))|redness|reddish|redder|\binflam\w*",
-        Symptom.REDNESS,
-    ),
-    _rule(
-        # Not a "chest infection" or an "ear infection" elsewhere.
-        r"\bpus\b|\booz\w*|(?<!chest )(?<!ear )(?<!sinus )(?<!kidney )(?<!bladder )(?<!tooth )"
-        r"(?<!throat )(?<!urinary tract )(?<!water )(?<!viral )(?<!yeast )infect\w*|"
-        r"abscess\w*|hot to (?:the )?touch|weeping|discharge|"
-        r"\bgunk\w*|crust\w*|(?:fluid|liquid|stuff|blood) (?:is )?(?:coming|leaking|seeping)|"
-        # "a little yellow head on it", "sore and warm", "the lump is getting bigger".
-        r"(?:yellow|white|green) (?:head|top|tip|centre|center|bit|spot|gunk|crust)|whitehead|"
-        r"(?:red|sore|tender|swollen|angry|hard) (?:and|&) (?:warm|hot)\b|"
-        r"(?:warm|hot) (?:and|&) (?:red|sore|tender|swollen|angry|hard)\b|"
-        r"(?:lump|bump|spot|swelling|redness|red patch|red area|knot) (?:[\w']+ ){0,4}"
-        r"(?:(?:is |are |has |keeps |keep )?(?:getting |got |gone |grown |growing )"
-        r"(?:bigger|larger|wider|harder|firmer|more swollen)|spread\w*)|"
-        r"red (?:streaks?|lines?) (?:[\w']+ ){0,3}(?:spread\w*|going|running|coming)",
-        Symptom.INJECTION_SITE_PROBLEM,
-    ),
-    # The article's common side effects --------------------------------------------------
-    _rule(
-        # "my eye keeps fluttering", "a tic under my eye", "little jumps in my lid", "twithcing".
-        r"\btw\w{0,3}(?:ch|hc)\w*|\btwi?c?t[ch]\w*|\bspasm\w*|\bspazm\w*|flicker\w*|"
-        r"flutter\w*|quiver\w*|tremor\w*|trembl\w*|\btics?\b|\btick(?:s|ing)?\b(?= (?:in|on|"
-        r"under|above|near))|fascicul\w*|myokym\w*|blepharo\w*|"
-        rf"(?:{_EYE}|brows?|eyebrows?|cheeks?|muscles?|face|forehead)\s+(?:[\w']+\s+){{0,3}}"
-        r"(?:jump\w*|puls\w*|vibrat\w*|shak\w*|pulsat\w*|ticking|moving (?:on its own|by itself)"
-        r"|moves (?:on its own|by itself)|ripple\w*|flick\w*|beating|pulling)|"
-        r"(?:jump\w*|puls\w*|vibrat\w*|pulsat\w*|ripple\w*|flick\w*|movements?|beats?)\s+"
-        rf"(?:[\w']+\s+){{0,3}}(?:in|on|under|of|near|above|around) (?:my |the )?(?:[\w']+ )?"
-        rf"(?:{_EYE}|brows?|eyebrows?|cheeks?)|jumpy|"
-        r"keeps? (?:on )?(?:jump\w*|puls\w*|flick\w*|moving|vibrat\w*|pulsat\w*)|"
-        r"(?:blink\w*) (?:a lot|constantly|all the time|uncontrollabl\w*|non stop|nonstop)|"
-        r"uncontroll\w* blink\w*|can't stop blinking",
-        Symptom.TWITCHING,
-    ),
-    _rule(
-        # "one lid sits lower", "my lid looks heavy", "hooded", "my eye looks smaller".
-        r"\bdroo+p\w*|\bdrop(?:y|ey)\b|\bsag\w*|ptos\w*|ptotic|\bhood\w*|"
-        rf"heavy (?:[\w']+ )?{_EYE}|{_EYE}\s+(?:[\w']+\s+)?(?:feels? |looks? |is |are |seems? |"
-        rf"gone |going |getting )?{_VERY}"
-        r"(?:heavy|heavier|lower|smaller|narrower|hooded|lazy|tired|sleepy|half mast|"
-        r"at half mast|more closed|closed(?:r)?)|"
-        rf"{_EYE}\s+(?:[\w']+\s+)?(?:sits?|sitting|hangs?|hanging|rests?|resting) "
-        r"(?:[\w']+\s+)?lower|"
-        # "my eyelids hang over my eyes", "the lid hangs down".
-        rf"{_LID}\s+(?:[\w']+\s+)?(?:hangs?|hanging|hung) (?:over|down|low)\b|"
-        rf"{_EYE}\s+(?:[\w']+\s+){{0,3}}(?:has |have |had |is |are )?(?:dropped|dropping|fallen|"
-        r"falling|come down|coming down|gone down|lowered)|"
-        rf"(?:dropped|dropping|lazy|heavier|smaller|tired|sleepy) {_LID}|"
-        r"(?:eyes?|lids?) (?:[\w']+\s+)?(?:not|aren't|isn't) (?:[\w']+\s+)?(?:the same|even|level) "
-        r"(?:size|height)",
-        Symptom.DROOPING,
-    ),
-    _rule(r"\bdry\w*|gritty|scratchy|sandy|irritat\w*", Symptom.DRY_EYE),
-    _rule(
-        r"watery|watering|tearing|teary|tears|crying|streaming|"
-        r"eyes? (?:keep |keeps |won't stop )?(?:water|running)|"
-        # "my left eye now waters", "it keeps tearing up".
-        rf"{_EYE} (?:[\w']+ )?(?:waters|watered)\b|"
-        rf"(?:{_EYE}|\bit|\bthey) (?:[\w']+ )?(?:tears?|tearing) up\b",
-        Symptom.TEARING,
-    ),
-    _rule(r"\bswell\w*|swollen|puff\w*|bump\w*|lump\w*|bloat\w*|\bwelts?\b", Symptom.SWELLING),
-    _rule(r"bruis\w*|black eye|purple|blue mark", Symptom.BRUISING),
-    _rule(
-        r"(?:eye)?brows? (?:[\w']+\s+){0,3}"
-        r"(?:uneven|higher|lower|different|lopsided|asymmetr\w*|raised|arched|wonky)|"
-        r"(?:uneven|lopsided|asymmetr\w*|wonky) (?:[\w']+\s+){0,2}(?:eye)?brows?|asymmetr\w*|"
-        r"lopsided|spock|uneven (?:eyes|eyelids|lids)|one (?:eye)?brow",
-        Symptom.EYEBROW_ASYMMETRY,
-    ),
-]
+def _readings(entry: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    """A symptom's phrases and patterns, then each of its ``also`` with its own ``unless``."""
+    yield entry
+    yield from entry.get("also", ())
+
+
+def _symptom_rules() -> list[_Rule]:
+    """The rules of ``aftercare/lexicon/symptoms.yml``: one per reading of a symptom."""
+    rules = []
+    for entry in _LEXICON["symptoms"]:
+        for reading in _readings(entry):
+            patterns = [expand(pattern, _TERMS) for pattern in reading.get("patterns", ())]
+            if reading.get("phrases"):
+                # One pattern for all the phrases: each is tried at the start of a word only.
+                patterns.insert(0, compile_phrases(reading["phrases"], _TERMS).pattern)
+            if not patterns:
+                continue
+            unless = reading.get("unless")
+            rules.append(
+                _rule(
+                    "|".join(patterns),
+                    Symptom(entry["code"]),
+                    unless=compile_phrases(unless, _TERMS) if unless else None,
+                )
+            )
+    return rules
+
+
+_RULES = _symptom_rules()
 
 # Statements that deny a whole group at once ("my vision is fine").
 _FINE = (
@@ -1352,14 +831,14 @@ def screen(text: str) -> Screening:
     Returns:
         The symptoms the text reports, those it denies, and whether it says they improve.
     """
-    written = normalise(_bounded(text))
+    written = _SLIPS_MENDED(normalise(_bounded(text)))
     as_written = _screen(written)
     if for_someone_treated(written):
         # A carer's report: also read in the words of the person treated.
         theirs = _screen(_in_first_person(written))
         present = as_written.present | theirs.present
         as_written = Screening(present, as_written.absent - present, as_written.trend)
-    fixed = mended(written, keep=_KEY_WORD.fullmatch)
+    fixed = mended(written)
     if fixed == written:
         return as_written
     # From the mended reading, only what it finds present and a "not improving": a mending
@@ -1378,7 +857,7 @@ def asked(text: str) -> frozenset[Symptom]:
     "Can botox make you slur your words?" asks about trouble speaking: it is answered with the
     warning signs and what to do, not with "call 999 now".
     """
-    written = normalise(_bounded(text))
+    written = _SLIPS_MENDED(normalise(_bounded(text)))
     if not _supposition().search(written):
         return frozenset()
     return _screen(written, suppositions=False).present - _screen(written).present
@@ -1434,7 +913,7 @@ _QUALIFIED = {
 _OUTCOMES = {
     rule: frozenset().union(*(_QUALIFIED.get(s, frozenset({s})) for s in rule.symptoms))
     for rule in _RULES
-}
+}  # the lexicon's signs add only their own
 
 
 @dataclass(frozen=True)
@@ -1485,6 +964,20 @@ def _lexicon_rules() -> tuple[_Rule, ...]:
             pattern = "|".join(compile_phrase(phrase) for phrase in phrases)
             rules.append(_rule(pattern, symptom, unless=unless, needs=needs))
     return tuple(rules)
+
+
+def lexicon_examples(kind: str) -> list[tuple[Symptom, str]]:
+    """The examples of ``kind`` (``must``, ``must_not``) of each symptom, with the symptom.
+
+    Those of ``aftercare/lexicon/symptoms.yml``, then those of ``signs.yml``.
+    """
+    entries = [*_LEXICON["symptoms"], *load("signs")["signs"]]
+    return [(Symptom(entry["code"]), text) for entry in entries for text in entry.get(kind, ())]
+
+
+def ordinary_examples() -> list[str]:
+    """Messages with no red flag and no emergency sign (``aftercare/lexicon/symptoms.yml``)."""
+    return list(_LEXICON["ordinary"])
 
 
 def _qualified(symptom: Symptom, clause: str) -> Symptom:

@@ -15,7 +15,7 @@ Against the real Rasa server and action server (tools/servers.py), on a fresh SQ
 * the same load on Rasa's distributed set-up (tools/cluster.py: nginx, a throwaway PostgreSQL
   database, Redis), with 1 and then 2 Rasa servers (``--no-cluster`` skips it);
 * ``rasa train`` from scratch (``--force``) into a temporary folder;
-* the red-flag phrasings of tests/phrasings.py the symptom screen catches;
+* the red-flag and emergency examples of aftercare/lexicon the symptom screen catches;
 * the NLU cross-validation F1, if `make nlu` has written results/nlu.
 
 How fast the machine is at the time: ``make bench-starter`` (benchmarks/starter.py).
@@ -37,8 +37,8 @@ from pathlib import Path
 
 import aiohttp
 
-from aftercare.symptoms import Symptom, screen
-from tests.phrasings import EMERGENCY_PHRASINGS, NOT_RED_FLAGS, RED_FLAG_PHRASINGS
+from aftercare.severity import Severity
+from aftercare.symptoms import Symptom, lexicon_examples, ordinary_examples, screen
 from tools.cluster import POSTGRES_SERVER, running_cluster, throwaway_postgres
 from tools.nlu_report import weighted_f1
 from tools.servers import RASA, ROOT, Bot, running_bot
@@ -322,18 +322,18 @@ def train_time() -> None:
 
 
 def accuracy() -> None:
-    """Red-flag phrasings caught, ordinary phrasings not flagged, and the NLU F1."""
-    for name, table in (
-        ("red flags", RED_FLAG_PHRASINGS),
-        ("emergency signs", EMERGENCY_PHRASINGS),
+    """Red-flag and emergency examples caught, ordinary messages not flagged, and the NLU F1."""
+    examples = lexicon_examples("must")
+    for name, severity in (
+        ("red flags", Severity.RED_FLAG),
+        ("emergency signs", Severity.EMERGENCY),
     ):
-        cases = [(symptom, text) for symptom, texts in table.items() for text in texts]
+        cases = [(symptom, text) for symptom, text in examples if symptom.severity is severity]
         caught = sum(1 for symptom, text in cases if symptom in screen(text).present)
         print(f"{name} caught by the symptom screen: {caught}/{len(cases)}")
-    false = sum(
-        1 for text in NOT_RED_FLAGS if screen(text).red_flags or screen(text).emergency_signs
-    )
-    print(f"ordinary phrasings flagged as red flags: {false}/{len(NOT_RED_FLAGS)}")
+    ordinary = ordinary_examples()
+    false = sum(1 for text in ordinary if screen(text).severity.decides)
+    print(f"ordinary phrasings flagged as red flags: {false}/{len(ordinary)}")
     print(f"symptoms the screen knows: {len(Symptom)}")
     report = ROOT / "results" / "nlu" / "intent_report.json"
     if report.exists():

@@ -14,7 +14,8 @@ from aftercare.body import about_the_body, beyond_the_article
 from aftercare.concern import Concern, assess, examples
 from aftercare.context import pattern
 from aftercare.context import phrase as context_phrase
-from aftercare.lexicon import compile_phrase, compile_phrases, load
+from aftercare.lexicon import compile_phrase, compile_phrases, load, terms
+from aftercare.severity import Severity
 from aftercare.symptoms import (
     Screening,
     Symptom,
@@ -23,6 +24,8 @@ from aftercare.symptoms import (
     asks_about_warning_signs,
     for_someone_treated,
     general_question,
+    lexicon_examples,
+    ordinary_examples,
     screen,
     screen_told,
 )
@@ -350,3 +353,66 @@ def test_how_it_was_yields_to_how_it_is_now(text: str) -> None:
 @pytest.mark.parametrize("text", CONTEXT["historical"]["must_not"])
 def test_not_improving_now_is_read_whatever_the_past(text: str) -> None:
     assert screen(text).trend is Trend.NOT_IMPROVING
+
+
+# --- symptoms.yml: the article's effects and red flags, the label's signs ---------------------
+
+SYMPTOMS = load("symptoms")
+
+
+def test_every_symptom_code_has_its_entry_and_one_severity() -> None:
+    """symptoms.yml holds the article's and the label's, signs.yml the others (and more
+    words for some of the article's); the Symptom enum is the vocabulary of their codes."""
+    own = [entry["code"] for entry in SYMPTOMS["symptoms"]]
+    assert len(own) == len(set(own))
+    entries = [*SYMPTOMS["symptoms"], *load("signs")["signs"]]
+    assert {entry["code"] for entry in entries} == {symptom.value for symptom in Symptom}
+    for entry in entries:
+        assert Symptom(entry["code"]).severity is Severity(entry["severity"]), entry["code"]
+    for entry in SYMPTOMS["symptoms"]:
+        assert str(entry["article"]).strip()
+
+
+@pytest.mark.parametrize(("symptom", "text"), lexicon_examples("must"))
+def test_every_symptom_example_is_screened_as_that_symptom_and_no_worse(
+    symptom: Symptom, text: str
+) -> None:
+    screening = screen(text)
+    assert symptom in screening.present
+    if symptom.severity is Severity.EXPECTED:
+        assert not screening.severity.decides
+    elif symptom.severity is Severity.RED_FLAG:
+        assert not screening.emergency_signs
+
+
+@pytest.mark.parametrize(("symptom", "text"), lexicon_examples("must_not"))
+def test_no_symptom_counter_example_is_screened_as_that_symptom(
+    symptom: Symptom, text: str
+) -> None:
+    assert symptom not in screen(text).present
+
+
+@pytest.mark.parametrize("text", ordinary_examples())
+def test_an_ordinary_message_has_no_red_flag_and_no_emergency_sign(text: str) -> None:
+    assert not screen(text).severity.decides
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "matches"),
+    [
+        ("@cant breathe", "i can't breathe", True),
+        ("@cant breathe", "i'm struggling to breathe", True),
+        ("@cant breathe", "i can breathe", False),
+        ("[@very] tight", "so tight", True),
+        ("[@very] tight", "tight", True),
+        ("{@cant|won't} open", "won't open", True),
+    ],
+)
+def test_a_phrase_names_a_word_list_with_an_at(phrase: str, text: str, matches: bool) -> None:
+    words = terms({"cant": ["can't", "struggl* to"], "very": ["so", "really"]})
+    assert bool(re.search(compile_phrase(phrase, words), text)) is matches
+
+
+def test_an_unknown_word_list_is_refused() -> None:
+    with pytest.raises(ValueError, match="@nowhere"):
+        compile_phrase("@nowhere to be seen", {})

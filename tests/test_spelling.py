@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftercare.spelling import mended
+from aftercare.spelling import known_slips, mended
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,14 @@ def test_a_misspelt_word_becomes_the_word_it_most_likely_stands_for(
     assert mended(text) == expected
 
 
-def test_a_word_to_keep_is_kept() -> None:
-    assert mended("it all looks dubble to me") == "it all looks bubble to me"
-    kept = mended("it all looks dubble to me", keep=lambda word: word == "dubble")
-    assert kept == "it all looks dubble to me"
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("it all looks dubble to me", "it all looks double to me"),
+        ("my tung feels thick", "my tongue feels thick"),
+        ("a dubbled bubble", "a dubbled bubble"),  # whole words only
+    ],
+)
+def test_a_known_slip_is_mended_into_its_word(text: str, expected: str) -> None:
+    assert mended("it all looks dubble to me") == "it all looks bubble to me"  # the guess
+    assert known_slips({"dubble": "double", "tung": "tongue"})(text) == expected

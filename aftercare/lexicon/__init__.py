@@ -10,11 +10,19 @@ straight apostrophes, "dont" read as "don't", "self-harm" as "self harm"):
 * ``word*``: any word that starts so (``suicid*``: suicide, suicidal);
 * ``{a|b c}``: one of the choices, each one word or more (``{kill|hurt} myself``);
 * ``[a|b c]``: the same, or nothing (``end my [own] life``);
-* ``~``: up to three other words (``better off ~ without me``);
+* ``~``: up to three other words (``better off ~ without me``); ``~1`` to ``~9``: up to that
+  many (``swelling ~1 in my throat``);
 * ``#``: a number (``took # paracetamol``);
 * ``$`` at the end: the clause ends there (``my vision has gone $``: not "has gone fuzzy");
 * ``-{a|b}`` after a word: not when the next word is one of these (``can't go on
-  -{holiday|a}``: "can't go on holiday" is no crisis).
+  -{holiday|a}``: "can't go on holiday" is no crisis);
+* ``@name``: any phrase of the word list ``name`` (``@cant breathe``, with ``cant: [can't,
+  unable to, "{hard|harder} to"]``): a file's lists are given as ``terms`` (:func:`terms`).
+  ``[@name]`` is the same, or nothing.
+
+A file may also name a few regular expressions, where no phrase can say it (``regex``,
+:func:`terms`), and give ``patterns``: regular expressions in which ``@name`` stands for a
+list or a named expression (:func:`expand`). They are the exception, each one commented.
 
 Punctuation between words breaks a phrase: "end, it all" is not "end it all".
 """
@@ -24,13 +32,21 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import yaml
 
-_GAP = r"(?:\s+[\w']+){0,3}"
+_GAP_WORD = r"(?:\s+[\w']+)"
+_GAP = _GAP_WORD + "{0,3}"
 """``~``: up to three words, within a clause."""
+_GAPS = re.compile(r"~[1-9]?")
+
+Terms = Mapping[str, str]
+"""Word lists by name, each as the regular expression of its phrases (:func:`terms`)."""
+
+_NO_TERMS: Terms = {}
+_TERM = re.compile(r"@(\w+)")
 
 
 def _split(phrase: str) -> list[str]:
@@ -72,10 +88,10 @@ def _choices(inner: str) -> list[str]:
     return [*choices, current]
 
 
-def _token(token: str) -> tuple[str, bool]:
+def _token(token: str, terms: Terms = _NO_TERMS) -> tuple[str, bool]:
     """A token's pattern, and whether it may be left out."""
-    if token == "~":
-        return _GAP, True
+    if _GAPS.fullmatch(token):
+        return _GAP_WORD + f"{{0,{token[1:] or 3}}}", True
     if token == "$":
         return r"(?=\s*(?:[.!?,;:\n]|$))", True
     if token == "#":
@@ -83,29 +99,39 @@ def _token(token: str) -> tuple[str, bool]:
     if token.startswith("-"):
         inner = token[2:-1] if token[1:2] == "{" else re.escape(token[1:])
         choices = (
-            "|".join(_sequence(choice) for choice in _choices(inner)) if "{" in token else inner
+            "|".join(_sequence(choice, terms) for choice in _choices(inner))
+            if "{" in token
+            else inner
         )
         return rf"(?!\s+(?:{choices})(?![\w']))", True
     if token[0] in "{[":
         closing = "}" if token[0] == "{" else "]"
         if token[-1] != closing:
             raise ValueError(f"a group must be one token: {token!r}")
-        inner = "|".join(_sequence(choice) for choice in _choices(token[1:-1]))
+        inner = "|".join(_sequence(choice, terms) for choice in _choices(token[1:-1]))
         return f"(?:{inner})", token[0] == "["
+    if token.startswith("@"):
+        return f"(?:{_term(token[1:], terms)})", False
     if token.endswith("*"):
         return re.escape(token[:-1]) + r"[\w']*", False
     return re.escape(token), False
 
 
-def _sequence(phrase: str) -> str:
+def _term(name: str, terms: Terms) -> str:
+    if name not in terms:
+        raise ValueError(f"no word list @{name}")
+    return terms[name]
+
+
+def _sequence(phrase: str, terms: Terms = _NO_TERMS) -> str:
     """The pattern of a run of tokens, with white space between the words."""
-    parts = [_token(token) for token in _split(phrase)]
+    parts = [_token(token, terms) for token in _split(phrase)]
     if not parts:
         raise ValueError("an empty phrase")
     pattern = ""
     started = False
     for token_pattern, optional in parts:
-        if token_pattern == _GAP or token_pattern.startswith(("(?!", "(?=")):
+        if token_pattern.startswith((_GAP_WORD, "(?!", "(?=")):
             pattern += token_pattern
         elif optional and not started:
             pattern += rf"(?:{token_pattern}\s+)?"
@@ -119,14 +145,14 @@ def _sequence(phrase: str) -> str:
     return pattern
 
 
-def compile_phrase(phrase: str) -> str:
-    """The regular expression of one phrase, as whole words."""
-    return rf"(?<![\w']){_sequence(phrase.lower())}(?![\w'])"
+def compile_phrase(phrase: str, terms: Terms = _NO_TERMS) -> str:
+    """The regular expression of one phrase, as whole words (``terms``: its ``@name`` lists)."""
+    return rf"(?<![\w']){_sequence(phrase.lower(), terms)}(?![\w'])"
 
 
-def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
-    """One pattern that matches any of ``phrases``."""
-    patterns = [_sequence(phrase.lower()) for phrase in phrases]
+def compile_phrases(phrases: Iterable[str], terms: Terms = _NO_TERMS) -> re.Pattern[str]:
+    """One pattern that matches any of ``phrases`` (``terms``: their ``@name`` lists)."""
+    patterns = [_sequence(phrase.lower(), terms) for phrase in phrases]
     if not patterns:
         return re.compile(r"(?!)")  # matches nothing
     # Whole words: the look-behind once, before the choices, so that each is tried at the
@@ -142,6 +168,25 @@ def load(name: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"lexicon {name}.yml must be a mapping")
     return data
+
+
+def terms(lists: Mapping[str, Iterable[str]], regex: Mapping[str, str] | None = None) -> Terms:
+    """Word lists by name, each list's phrases as one regular expression (no word bounds).
+
+    A list may use the lists named before it (``@very``). ``regex``: regular expressions by
+    name, for :func:`expand` (and ``@name`` in a phrase) to use as they are written.
+    """
+    found: dict[str, str] = dict(regex or {})
+    for name, phrases in lists.items():
+        if name in found:
+            raise ValueError(f"@{name} is named twice")
+        found[name] = "|".join(_sequence(phrase.lower(), found) for phrase in phrases)
+    return found
+
+
+def expand(pattern: str, terms: Terms) -> str:
+    """A regular expression with each ``@name`` in it made the list or expression so named."""
+    return _TERM.sub(lambda match: f"(?:{_term(match.group(1), terms)})", pattern)
 
 
 def phrase_pattern(phrase: str) -> str:
