@@ -54,7 +54,8 @@ if TYPE_CHECKING:
     from aiohttp.test_utils import TestClient
     from playwright.sync_api import Browser, Page
 
-ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 TODAY = date(2026, 11, 24)
 TEST_CLINIC = clinic.Clinic(
     name="Test Clinic",
@@ -65,6 +66,37 @@ TEST_CLINIC = clinic.Clinic(
 )
 
 TrackerFactory = Callable[..., Tracker]
+
+SERVICES = {"servers", "postgresql", "redis"}
+"""The markers of tests that need more than Python: ``make e2e`` runs them, ``make unit`` never."""
+FOLDER_RULES = {
+    "unit": ("starts no server and no browser", lambda marks: not marks & {"servers", "browser"}),
+    "e2e": ("needs a service (servers, postgresql or redis)", lambda marks: bool(marks & SERVICES)),
+    "browser": ("is marked browser", lambda marks: "browser" in marks),
+}
+"""What every test in each folder of tests/ must be, by its markers."""
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by the markers added here
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks each test using the PostgreSQL server ``postgresql``; holds each folder to its kind.
+
+    tests/unit/ may hold PostgreSQL and Redis variants (marked, left to ``make e2e``), never a
+    test that starts the servers or a browser; every test in tests/e2e/ needs a service, every
+    test in tests/browser/ is a browser test. So the three targets share the tests out, and a
+    test in the wrong folder stops the run here rather than going unrun.
+    """
+    misplaced = []
+    for item in items:
+        if "postgres_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgresql)
+        folder = item.path.relative_to(TESTS).parts[0] if item.path.is_relative_to(TESTS) else ""
+        if folder in FOLDER_RULES:
+            rule, holds = FOLDER_RULES[folder]
+            if not holds({mark.name for mark in item.iter_markers()}):
+                misplaced.append(f"{item.nodeid}: a test in tests/{folder}/ {rule}")
+    if misplaced:
+        raise pytest.UsageError("Tests in the wrong folder:\n" + "\n".join(misplaced))
 
 
 @contextlib.contextmanager
@@ -238,9 +270,10 @@ def postgres_url() -> Iterator[str]:
         pytest.fail(f"PostgreSQL is needed at {POSTGRES_SERVER} for these tests: {error}")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each test that uses it runs on an SQLite file and on the PostgreSQL server."""
+    """Each test that uses it runs on an SQLite file (``make unit``) and on the PostgreSQL
+    server (marked ``postgresql``: ``make e2e``)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'aftercare.db'}"
     return str(request.getfixturevalue("postgres_url"))

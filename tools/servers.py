@@ -147,7 +147,7 @@ class Servers:
         ``channels`` overrides channels' settings in credentials.yml (e.g. the rate limit);
         ``lock_store`` is endpoints.yml's lock store (Rasa's in-memory one if None);
         ``token`` switches the HTTP API on with that token (None: off);
-        ``actions_package`` is the action server's package (tests/faulty_actions.py in a test);
+        ``actions_package`` is the action server's package (tests/support/faulty_actions.py);
         ``launcher`` starts the Rasa server with ``python -m speedups`` or Rasa's own ``rasa``;
         ``more_origins`` are website origins the bot accepts beside the run's clinic page.
         """

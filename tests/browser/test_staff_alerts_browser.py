@@ -20,9 +20,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.browser.test_widget_browser import DESKTOP, open_chat
 from tests.conftest import SHOTS, servers_store, sign_in_page, staff_account
-from tests.test_scale_out import REDIS_URL
-from tests.test_widget_browser import DESKTOP, open_chat
+from tests.e2e.test_scale_out import REDIS_URL
 from tools.cluster import running_cluster
 from tools.servers import ROOT, Bot, Servers, running_bot
 
@@ -186,6 +186,7 @@ def test_an_emergency_alerts_the_staff_page_on_postgresql(
         context.close()
 
 
+@pytest.mark.redis
 def test_an_emergency_on_either_of_two_servers_behind_nginx_alerts_the_staff_page(
     browser: Browser, tmp_path_factory: pytest.TempPathFactory, postgres_url: str
 ) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from handover.store import Handover, Referral, engine_for
 from tests.conftest import servers_for_test_clinic
-from tests.test_failsafe_conversations import say
+from tests.e2e.test_failsafe_conversations import say
 from tools.servers import Servers, running_bot
 
 pytestmark = pytest.mark.servers

@@ -5,7 +5,7 @@ name, a phone number and a sentence in conversations that go wrong in the ways t
 log them, then read every log:
 
 * a typed command Rasa cannot read ("/report_symptom my name is ..."): Rasa's warnings quoted it;
-* a custom action that raises (``tests/faulty_actions.py``, a test-only fault switch): rasa-sdk
+* a custom action that raises (``tests/support/faulty_actions.py``, a test-only fault switch): rasa-sdk
   logged the error and sent the whole conversation back, which the Rasa server logged;
 * the database failing while a turn with the name and phone is saved (a write lock held by the
   test for longer than the servers wait): SQLAlchemy's error messages carried the values.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faulty_actions import FAULT_PREFIX
+from tests.support.faulty_actions import FAULT_PREFIX
 from tools.servers import Bot, Servers, running_bot
 
 pytestmark = pytest.mark.servers
@@ -34,7 +34,7 @@ PLANTED = ("Zebrafinch", "Quokka", "7946 0321", "79460321", "street party")
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     workdir = tmp_path_factory.mktemp("faults-logs")
-    with running_bot(workdir, actions_package="tests.faulty_actions") as running:
+    with running_bot(workdir, actions_package="tests.support.faulty_actions") as running:
         yield running
 
 

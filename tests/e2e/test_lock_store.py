@@ -14,6 +14,8 @@ from rasa.utils.endpoints import EndpointConfig
 
 from components.lock_store import RedisConversationLockStore
 
+pytestmark = pytest.mark.redis
+
 REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "4"))
 
 

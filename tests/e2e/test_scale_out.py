@@ -24,7 +24,7 @@ import socketio
 from tools.cluster import Cluster, running_cluster
 from tools.servers import Bot
 
-pytestmark = pytest.mark.servers
+pytestmark = [pytest.mark.servers, pytest.mark.redis]
 
 REDIS_URL = "redis://127.0.0.1:6379/2"
 CONVERSATIONS = {

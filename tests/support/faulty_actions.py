@@ -1,7 +1,7 @@
 """TEST ONLY: the bot's real actions, with a fault switch for the fault tests. Never deployed.
 
-Started by ``tests/test_faults_logs.py`` as the action server's package
-(``rasa run actions --actions tests.faulty_actions``); the bot itself runs ``actions``. In a
+Started by ``tests/e2e/test_faults_logs.py`` as the action server's package
+(``rasa run actions --actions tests.support.faulty_actions``); the bot itself runs ``actions``. In a
 conversation whose id starts with :data:`FAULT_PREFIX`, ``action_triage`` raises an error that
 quotes what the patient wrote, the worst case for the logs; every other conversation gets the
 real action.

@@ -112,7 +112,7 @@ JSON_VALUES = st.recursive(
     lambda children: st.lists(children) | st.dictionaries(st.text(), children),
     max_leaves=30,
 )
-DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml")).as_dict()
+DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml")).as_dict()
 
 
 @settings(max_examples=200, deadline=None)

@@ -13,7 +13,7 @@ from actions.article import ActionAnswerQuestion
 from actions.concern import ActionConcern
 from handover.store import Handover
 from tests.conftest import TrackerFactory
-from tests.test_actions import responses, slots_set
+from tests.unit.test_actions import responses, slots_set
 
 
 def followup(events: list[dict[str, Any]]) -> str | None:

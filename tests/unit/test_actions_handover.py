@@ -18,7 +18,7 @@ from actions.session import ActionSessionStart
 from actions.triage import ActionTriage
 from handover.store import Handover
 from tests.conftest import TrackerFactory
-from tests.test_actions import NO_RED_FLAGS, responses, slots_set
+from tests.unit.test_actions import NO_RED_FLAGS, responses, slots_set
 
 BLURRED = {"symptoms": ["blurred_vision"], "symptom_description": "my vision is blurry"}
 CALLBACK = {

@@ -28,7 +28,7 @@ from components.socketio_channel import SocketIOInput
 from components.tracker_store import BoundedSQLTrackerStore
 from storage import database
 from tests.conftest import ROOT, TrackerFactory
-from tests.test_actions import NO_RED_FLAGS, responses
+from tests.unit.test_actions import NO_RED_FLAGS, responses
 from tools.servers import free_port
 
 GOOD_DAYS = [("", 90), ("90", 90), (" 30 ", 30), ("1", 1), ("+7", 7)]

@@ -19,7 +19,7 @@ from benchmarks.understanding import (
     outcome,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _words(text: str) -> str:

@@ -1,7 +1,7 @@
 """The schema's migrations (handover/migrations/), on SQLite and on the real PostgreSQL.
 
 * From nothing, the migrations make exactly the tables ``handover/store.py`` uses.
-* A database made by the code before migrations (``tests/fixtures/``), or by older code
+* A database made by the code before migrations (``tests/unit/fixtures/``), or by older code
   still, is brought to today's tables with its rows and their numbers.
 * Two programs starting at once both end with the same, migrated database.
 """
@@ -24,10 +24,10 @@ from handover.store import Handover, engine_for, metadata
 from tests.conftest import NOW, ROOT, refer
 from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 
-FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES = ROOT / "tests" / "unit" / "fixtures"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database of either kind."""
     if request.param == "sqlite":

@@ -12,7 +12,7 @@ from rasa.shared.core.slots import Slot
 from speedups import slot_copy
 from speedups.slot_copy import copy_slot
 
-DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
+DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
 
 
 @pytest.mark.parametrize("slot", DOMAIN.slots, ids=lambda slot: slot.name)

@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient
 from handover.store import MAX_ASSIGNEE, MAX_NOTE, MAX_QUERY, Handover
 from handover.workflow import PAGE_SIZE, page_numbers
 from tests.conftest import NOW, TODAY, refer
-from tests.test_staff_view import client, form_post  # noqa: F401  (the app, signed in)
+from tests.unit.test_staff_view import client, form_post  # noqa: F401  (the app, signed in)
 
 XSS = "<img src=x onerror=alert(1)>"
 
