@@ -236,7 +236,7 @@ class Servers:
     def start_staff(self) -> str:
         """Starts the staff view (``python -m handover.staff``) on the run's database; its URL.
 
-        Nobody can sign in until an account is made in that database (``tests/conftest.py``:
+        Nobody can sign in until an account is made in that database (``tests/support/staff.py``:
         ``staff_account``, or ``python -m handover user add``).
         """
         port = free_port()

@@ -21,8 +21,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.test_widget_browser import DESKTOP, open_chat
-from tests.conftest import SHOTS, servers_store, sign_in_page, staff_account
 from tests.e2e.test_scale_out import REDIS_URL
+from tests.support.browser import SHOTS
+from tests.support.staff import servers_store, sign_in_page, staff_account
 from tools.cluster import running_cluster
 from tools.servers import ROOT, Bot, Servers, running_bot
 

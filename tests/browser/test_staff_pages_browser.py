@@ -22,7 +22,8 @@ import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from handover.store import Handover, engine_for
-from tests.conftest import SHOTS, sign_in_page, staff_account
+from tests.support.browser import SHOTS
+from tests.support.staff import sign_in_page, staff_account
 from tools.servers import PYTHON, ROOT, free_port, stop_process
 
 pytestmark = pytest.mark.browser

@@ -24,7 +24,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from aftercare import clinic
 from aftercare.config import retention_days
-from tests.conftest import SHOTS, servers_store, sign_in_page, staff_account
+from tests.support.browser import SHOTS
+from tests.support.staff import servers_store, sign_in_page, staff_account
 from tools.servers import ROOT, Servers, free_port, running_bot
 
 pytestmark = pytest.mark.browser

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 import pytest
 
 from handover.store import Handover, Referral, engine_for
-from tests.conftest import servers_for_test_clinic
 from tests.e2e.test_failsafe_conversations import say
+from tests.support.servers import servers_for_test_clinic
 from tools.servers import Servers, running_bot
 
 pytestmark = pytest.mark.servers

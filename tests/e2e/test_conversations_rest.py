@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import servers_for_test_clinic
+from tests.support.servers import servers_for_test_clinic
 from tools.servers import Bot, Servers
 
 pytestmark = pytest.mark.servers

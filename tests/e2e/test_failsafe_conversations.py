@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import servers_for_test_clinic
+from tests.support.servers import servers_for_test_clinic
 from tools.servers import Bot, Servers
 
 pytestmark = pytest.mark.servers

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 
 from aftercare.privacy import REDACTED
 from handover.store import Handover
-from tests.conftest import everything_stored, servers_on_database
+from tests.support.servers import servers_on_database
+from tests.support.stores import everything_stored
 from tools.servers import Bot, Servers
 
 pytestmark = pytest.mark.servers

@@ -24,10 +24,10 @@ import sqlalchemy as sa
 
 from handover.store import Handover
 from storage import faults
-from tests.conftest import ROOT
 from tests.e2e.test_socketio_channel import Patient
 from tests.support.db_proxy import TcpProxy
 from tests.support.faults import can_make_immutable, immutable
+from tests.support.pinned import ROOT
 from tools.cluster import POSTGRES_SERVER
 from tools.servers import PYTHON, Bot, Servers, running_bot
 
@@ -97,7 +97,7 @@ def small_disk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def sqlite_servers(tmp_path_factory: pytest.TempPathFactory, small_disk: Path) -> Iterator[Servers]:
-    from tests.conftest import clinic_file
+    from tests.support.servers import clinic_file
 
     workdir = tmp_path_factory.mktemp("faults-sqlite")
     env = {
@@ -221,7 +221,7 @@ def test_sqlite_on_a_full_disk_gives_the_fail_safe_and_recovers(
 def postgres_servers(
     tmp_path_factory: pytest.TempPathFactory, postgres_url: str
 ) -> Iterator[tuple[Servers, TcpProxy]]:
-    from tests.conftest import clinic_file
+    from tests.support.servers import clinic_file
 
     workdir = tmp_path_factory.mktemp("faults-postgres")
     port = sa.engine.make_url(POSTGRES_SERVER).port or 5432

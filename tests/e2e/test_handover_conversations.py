@@ -14,7 +14,8 @@ import requests
 import sqlalchemy as sa
 
 from handover.store import Handover, Referral
-from tests.conftest import servers_on_database, sign_in, staff_account
+from tests.support.servers import servers_on_database
+from tests.support.staff import sign_in, staff_account
 from tools.servers import Bot, Servers
 
 pytestmark = pytest.mark.servers

@@ -28,7 +28,7 @@ from handover.accounts import (
     name_key,
 )
 from handover.store import Handover, staff_accounts
-from tests.conftest import NOW, ROOT
+from tests.support.pinned import NOW, ROOT
 
 PASSWORD = "correct horse battery staple"
 OTHER = "another long enough password"

@@ -14,7 +14,7 @@ from actions.triage import ActionTriage
 from actions.triage_form import ValidateTriageForm
 from aftercare.slots import only_asked_entities, screening_entities
 from aftercare.symptoms import screen
-from tests.conftest import TrackerFactory
+from tests.support.trackers import TrackerFactory
 
 TWITCH = {"symptoms": ["twitching"], "symptom_description": "twitch", "screen_emergency": False}
 TWITCH_DATED = {**TWITCH, "treatment_date": "2026-11-20"}

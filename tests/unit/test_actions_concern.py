@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.article import ActionAnswerQuestion
 from actions.concern import ActionConcern
 from handover.store import Handover
-from tests.conftest import TrackerFactory
+from tests.support.trackers import TrackerFactory
 from tests.unit.test_actions import responses, slots_set
 
 

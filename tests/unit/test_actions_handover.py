@@ -17,7 +17,7 @@ from actions.callback import (
 from actions.session import ActionSessionStart
 from actions.triage import ActionTriage
 from handover.store import Handover
-from tests.conftest import TrackerFactory
+from tests.support.trackers import TrackerFactory
 from tests.unit.test_actions import NO_RED_FLAGS, responses, slots_set
 
 BLURRED = {"symptoms": ["blurred_vision"], "symptom_description": "my vision is blurry"}

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from aftercare import clinic
-from tests.conftest import TEST_CLINIC
+from tests.support.pinned import TEST_CLINIC
 
 LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = "monday to friday 09:00-18:00"

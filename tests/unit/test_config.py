@@ -27,7 +27,8 @@ from components.rest_channel import RestInput
 from components.socketio_channel import SocketIOInput
 from components.tracker_store import BoundedSQLTrackerStore
 from storage import database
-from tests.conftest import ROOT, TrackerFactory
+from tests.support.pinned import ROOT
+from tests.support.trackers import TrackerFactory
 from tests.unit.test_actions import NO_RED_FLAGS, responses
 from tools.servers import free_port
 

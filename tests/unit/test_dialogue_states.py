@@ -11,7 +11,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from speedups import dialogue_states
 from speedups.dialogue_states import RASA_PAST_STATES, past_states
-from tests.conftest import CoreTraining
+from tests.support.trackers import CoreTraining
 
 
 def with_hidden_turns(tracker: DialogueStateTracker, every: int) -> DialogueStateTracker:

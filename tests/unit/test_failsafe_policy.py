@@ -30,7 +30,7 @@ from aftercare.slots import screening_entities
 from aftercare.symptoms import screen
 from components.failsafe_policy import ActionServerFailSafe
 from components.nlg import ClinicResponses
-from tests.conftest import ROOT, TEST_CLINIC
+from tests.support.pinned import ROOT, TEST_CLINIC
 
 EMERGENCY, RED_FLAG, EXPECTED = Severity.EMERGENCY, Severity.RED_FLAG, Severity.EXPECTED
 

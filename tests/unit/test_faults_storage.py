@@ -36,9 +36,11 @@ from handover import staff
 from handover.store import Handover, engine_for
 from storage import database, faults
 from storage.faults import Problem
-from tests.conftest import ROOT, refer, sign_in_client, staff_account
 from tests.support.db_proxy import TcpProxy
 from tests.support.faults import can_make_immutable
+from tests.support.pinned import ROOT
+from tests.support.staff import sign_in_client, staff_account
+from tests.support.stores import refer
 from tests.unit.test_failsafe_policy import predicted, said
 from tools.cluster import POSTGRES_SERVER
 from tools.servers import PYTHON, free_port

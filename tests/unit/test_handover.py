@@ -23,7 +23,8 @@ from handover.store import (
     engine_for,
     to_csv,
 )
-from tests.conftest import NOW, ROOT, refer, stored_conversation, stored_events
+from tests.support.pinned import NOW, ROOT
+from tests.support.stores import refer, stored_conversation, stored_events
 
 # --- Contact details -------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import yaml
 
 from aftercare import intents
 from components.message_screener import MessageScreener
-from tests.conftest import ROOT
+from tests.support.pinned import ROOT
 
 RASA_DEFAULTS = {intents.FALLBACK}
 """Intents Rasa itself makes, declared in no domain."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support.pinned import ROOT
 
 FORBIDDEN = {
     # The clinic's rules: plain Python, testable without Rasa.

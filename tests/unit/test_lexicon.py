@@ -22,7 +22,7 @@ from components.linear_nlu import (
     _Row,
 )
 from components.long_messages import classified_part
-from tests.conftest import ROOT
+from tests.support.pinned import ROOT
 
 LOOKUPS = ROOT / "data" / "nlu" / "lookups.yml"
 

@@ -25,7 +25,7 @@ from components.linear_nlu import (
 )
 from components.long_messages import classified_part
 from components.question_focus import QUESTION, QuestionFinder
-from tests.conftest import ROOT
+from tests.support.pinned import ROOT
 
 ODD_TEXTS = [
     "",

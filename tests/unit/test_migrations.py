@@ -21,7 +21,8 @@ from alembic.migration import MigrationContext
 
 from handover import schema
 from handover.store import Handover, engine_for, metadata
-from tests.conftest import NOW, ROOT, refer
+from tests.support.pinned import NOW, ROOT
+from tests.support.stores import refer
 from tools.cluster import POSTGRES_SERVER, throwaway_postgres
 
 FIXTURES = ROOT / "tests" / "unit" / "fixtures"

@@ -18,7 +18,7 @@ import pytest
 
 from components import minilm
 from components.minilm import DIMENSION, MiniLM, ModelFileError
-from tests.conftest import ROOT
+from tests.support.pinned import ROOT
 
 REFERENCE = {
     "How long does the swelling last after Botox?": [

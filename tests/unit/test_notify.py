@@ -47,7 +47,8 @@ from handover.notify import (
     settings_from,
 )
 from handover.store import Handover, engine_for, notifications, referrals
-from tests.conftest import NOW, ROOT, refer
+from tests.support.pinned import NOW, ROOT
+from tests.support.stores import refer
 from tools.servers import PYTHON, free_port
 
 PATIENT_WORDS = "my vision is blurry since my botox, Zoë at 07700 900123"

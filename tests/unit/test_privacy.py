@@ -33,7 +33,8 @@ from aftercare.privacy import CALLBACK_SLOTS, REDACTED, Span
 from components.tracker_store import BoundedSQLTrackerStore
 from handover.store import Handover
 from storage import database
-from tests.conftest import ROOT, everything_stored, refer
+from tests.support.pinned import ROOT
+from tests.support.stores import everything_stored, refer
 
 # --- Which events hold unconfirmed details ---------------------------------------------------
 

@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import ACTION_NAME, ACTION_TEXT, INTENT
 
 from speedups import rule_index
 from speedups.rule_index import RASA_GET_POSSIBLE_KEYS, RuleIndex, possible_keys
-from tests.conftest import CoreTraining
+from tests.support.trackers import CoreTraining
 
 
 def prediction_states(training: CoreTraining) -> Iterator[list[State]]:

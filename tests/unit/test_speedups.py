@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import speedups
-from tests.conftest import ROOT
+from tests.support.pinned import ROOT
 
 TESTS = Path(__file__).resolve().parent
 

@@ -24,13 +24,8 @@ from aftercare.config import ConfigError
 from handover import auth, staff
 from handover.accounts import FREE_FAILURES, Accounts
 from handover.store import Handover
-from tests.conftest import (
-    ACCOUNT_PASSWORD,
-    csrf_token,
-    refer,
-    sign_in_client,
-    staff_account,
-)
+from tests.support.staff import ACCOUNT_PASSWORD, csrf_token, sign_in_client, staff_account
+from tests.support.stores import refer
 
 KEY = bytes(range(32))
 XSS = "<img src=x onerror=alert(1)>"

@@ -19,17 +19,9 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from handover import live, staff
 from handover.store import Handover, engine_for
-from tests.conftest import (
-    ACCOUNT_PASSWORD,
-    NOW,
-    ROOT,
-    csrf_token,
-    refer,
-    sign_in,
-    sign_in_client,
-    staff_account,
-    stored_conversation,
-)
+from tests.support.pinned import NOW, ROOT
+from tests.support.staff import ACCOUNT_PASSWORD, csrf_token, sign_in, sign_in_client, staff_account
+from tests.support.stores import refer, stored_conversation
 from tools.servers import PYTHON, free_port
 
 

@@ -35,7 +35,7 @@ from components.static_embeddings import (
     token_states,
 )
 from components.static_features import StaticEmbeddingFeaturizer
-from tests.conftest import ROOT
+from tests.support.pinned import ROOT
 
 # (paraphrase, paraphrase, unrelated): MiniLM puts the first two closer, and so must these.
 TRIPLES = [

@@ -20,7 +20,7 @@ from aftercare.triage import (
     decide,
     questions_needed,
 )
-from tests.conftest import ROOT
+from tests.support.pinned import ROOT
 
 TODAY = date(2026, 11, 24)
 RED_FLAGS = [s for s in Symptom if s.severity is Severity.RED_FLAG]

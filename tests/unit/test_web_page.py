@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from aftercare import clinic
-from tests.conftest import TEST_CLINIC
+from tests.support.pinned import TEST_CLINIC
 from web import reminder, server
 
 BOT_URL = "http://localhost:5005"

@@ -31,7 +31,8 @@ from handover.store import (
     referral_changes,
     to_csv,
 )
-from tests.conftest import NOW, refer, stored_conversation
+from tests.support.pinned import NOW
+from tests.support.stores import refer, stored_conversation
 
 LATER = NOW + timedelta(minutes=5)
 ZONE = "Europe/London"

@@ -18,7 +18,8 @@ from aiohttp.test_utils import TestClient
 
 from handover.store import MAX_ASSIGNEE, MAX_NOTE, MAX_QUERY, Handover
 from handover.workflow import PAGE_SIZE, page_numbers
-from tests.conftest import NOW, TODAY, refer
+from tests.support.pinned import NOW, TODAY
+from tests.support.stores import refer
 from tests.unit.test_staff_view import client, form_post  # noqa: F401  (the app, signed in)
 
 XSS = "<img src=x onerror=alert(1)>"
