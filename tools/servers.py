@@ -1,4 +1,9 @@
-"""Starts the real action server, Rasa server and clinic page for tests and benchmarks.
+"""Starts the real action server, Rasa server and clinic page on this machine.
+
+An operations tool: the scaled set-up (``tools/cluster.py``, ``make run-scaled``), the
+benchmarks and the tests all start the bot with it, so it imports nothing from ``tests/``.
+What only tests need (cutting a database off, freezing the action server, a faulty action
+package, pytest fixtures) is in ``tests/support/``.
 
 Each run gets free ports, its own endpoints file and its own SQLite conversation store in a
 work folder, so it never touches ``conversations.db`` or a bot already running. The clinic
@@ -262,16 +267,6 @@ class Servers:
         """Stops the action server."""
         if self.actions is not None:
             stop_process(self.actions)
-
-    def pause_actions(self) -> None:
-        """Freezes the action server (SIGSTOP): it accepts connections and never answers."""
-        if self.actions is not None:
-            self.actions.send_signal(signal.SIGSTOP)
-
-    def resume_actions(self) -> None:
-        """Lets a frozen action server go on (SIGCONT)."""
-        if self.actions is not None:
-            self.actions.send_signal(signal.SIGCONT)
 
     def stop_rasa(self) -> None:
         """Stops the Rasa server."""

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from tests.support.faults import pause_actions, resume_actions
 from tests.support.servers import servers_for_test_clinic
 from tools.servers import Bot, Servers
 
@@ -38,7 +39,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 def servers_up(servers: Servers) -> Iterator[Servers]:
     """The servers, with the action server running again after the test whatever it did."""
     yield servers
-    servers.resume_actions()
+    resume_actions(servers)
     if servers.actions is None or servers.actions.poll() is not None:
         servers.start_actions()
 
@@ -168,14 +169,14 @@ def test_a_frozen_action_server_gets_the_fail_safe_within_seconds(
 ) -> None:
     bot = servers_up.bot
     say(bot, sender, "hello")
-    servers_up.pause_actions()
+    pause_actions(servers_up)
     started = time.monotonic()
     reply = say(bot, sender, "my eye is twitching")[-1]
     waited = time.monotonic() - started
     assert UNAVAILABLE in reply
     assert waited < 10, f"the patient waited {waited:.1f} s"
 
-    servers_up.resume_actions()
+    resume_actions(servers_up)
     assert EMERGENCY_QUESTION in say(bot, sender, "my eye is twitching")[-1]
 
 

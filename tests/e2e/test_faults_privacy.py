@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from aftercare.privacy import REDACTED
 from handover.store import Handover
+from tests.support.faults import pause_actions, resume_actions
 from tests.support.servers import servers_on_database
 from tests.support.stores import everything_stored
 from tools.servers import Bot, Servers
@@ -176,11 +177,11 @@ UNAVAILABLE = "can't check that right now"
 
 def frozen(servers: Servers, sender: str, message: str) -> list[str]:
     """``message`` said while the action server is frozen (SIGSTOP): the fail-safe answers."""
-    servers.pause_actions()
+    pause_actions(servers)
     try:
         said = talk(servers.bot, sender, message)
     finally:
-        servers.resume_actions()
+        resume_actions(servers)
     assert UNAVAILABLE in said[-1]
     return said
 
