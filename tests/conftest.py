@@ -24,6 +24,7 @@ from aftercare import clinic
 from handover import accounts
 from handover import store as handover_store
 from handover.store import Handover, engine_for
+from tests.support import folders
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
 from tests.support.pinned import ROOT, TEST_CLINIC, TODAY
 from tests.support.trackers import CoreTraining, TrackerFactory, slot_event, user_event
@@ -35,38 +36,23 @@ if TYPE_CHECKING:
 TESTS = Path(__file__).resolve().parent
 
 
-SERVICES = {"servers", "postgresql", "redis"}
-"""The markers of tests that need more than Python: ``make e2e`` runs them, ``make unit`` never."""
-
-
-FOLDER_RULES = {
-    "unit": ("starts no server and no browser", lambda marks: not marks & {"servers", "browser"}),
-    "e2e": ("needs a service (servers, postgresql or redis)", lambda marks: bool(marks & SERVICES)),
-    "browser": ("is marked browser", lambda marks: "browser" in marks),
-}
-"""What every test in each folder of tests/ must be, by its markers."""
-
-
 @pytest.hookimpl(tryfirst=True)  # before -m selects by the markers added here
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Marks each test using the PostgreSQL server ``postgresql``; holds each folder to its kind.
 
-    tests/unit/ may hold PostgreSQL and Redis variants (marked, left to ``make e2e``), never a
-    test that starts the servers or a browser; every test in tests/e2e/ needs a service, every
-    test in tests/browser/ is a browser test. So the three targets share the tests out, and a
-    test in the wrong folder stops the run here rather than going unrun.
+    The rules are tests/support/folders.py's: a test in the wrong folder stops the run here
+    rather than going unrun, or run where its service is missing.
     """
-    misplaced = []
+    wrong = []
     for item in items:
         if "postgres_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgresql)
         folder = item.path.relative_to(TESTS).parts[0] if item.path.is_relative_to(TESTS) else ""
-        if folder in FOLDER_RULES:
-            rule, holds = FOLDER_RULES[folder]
-            if not holds({mark.name for mark in item.iter_markers()}):
-                misplaced.append(f"{item.nodeid}: a test in tests/{folder}/ {rule}")
-    if misplaced:
-        raise pytest.UsageError("Tests in the wrong folder:\n" + "\n".join(misplaced))
+        why = folders.misplaced(folder, {mark.name for mark in item.iter_markers()})
+        if why:
+            wrong.append(f"{item.nodeid}: {why}")
+    if wrong:
+        raise pytest.UsageError("Tests in the wrong folder:\n" + "\n".join(wrong))
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import folders
 from tests.support.pinned import ROOT
 
 FORBIDDEN = {
@@ -159,3 +160,25 @@ def test_the_readme_layout_matches_the_tree() -> None:
         and any(True for _ in path.iterdir())
     }
     assert readme_layout() == folders
+
+
+@pytest.mark.parametrize(
+    ("folder", "marks", "belongs"),
+    [
+        ("unit", set(), True),
+        ("unit", {"postgresql"}, True),  # a PostgreSQL variant: make unit leaves it to make e2e
+        ("unit", {"redis", "parametrize"}, True),
+        ("unit", {"servers"}, False),
+        ("unit", {"browser"}, False),
+        ("e2e", {"servers"}, True),
+        ("e2e", {"postgresql"}, True),
+        ("e2e", {"redis"}, True),
+        ("e2e", set(), False),
+        ("e2e", {"browser"}, False),
+        ("browser", {"browser", "servers"}, True),
+        ("browser", {"servers"}, False),
+        ("support", set(), True),  # not a folder of tests
+    ],
+)
+def test_each_folder_of_tests_holds_its_kind(folder: str, marks: set[str], belongs: bool) -> None:
+    assert (folders.misplaced(folder, marks) is None) is belongs
