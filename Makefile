@@ -42,8 +42,8 @@ lint: setup ## ruff and mypy
 audit: setup ## pip-audit over requirements.lock; fails on a finding not fixed or accepted
 	@scripts/audit.sh
 
-unit: setup ## pytest without the servers: triage rules, dates, symptoms, actions
-	$(PY) -m pytest -m "not servers and not browser"
+unit: setup ## tests/unit without PostgreSQL, Redis or servers: rules, dates, symptoms, actions
+	$(PY) -m pytest tests/unit -m "not postgresql and not redis"
 
 validate: setup ## rasa data validate, failing on any warning not expected (tools/data_validate.py)
 	$(PY) -m tools.data_validate
@@ -65,13 +65,13 @@ eval: model ## The held-out patients (benchmarks/heldout/, never trained on) ove
 eval-blind: model ## Each fresh set of benchmarks/heldout/blind/, one after the other
 	@for set in benchmarks/heldout/blind/*/; do echo "== $$set"; $(PY) -m benchmarks.understanding --set $$set || exit 1; done
 
-e2e: model ## Conversations over REST and socket.io with the real servers; two behind nginx
+e2e: model ## tests/e2e: the real servers (REST, socket.io, two behind nginx), PostgreSQL, Redis
 	@scripts/apt-install.sh nginx
-	$(PY) -m pytest -m servers
+	$(PY) -m pytest tests/e2e tests/unit -m "servers or postgresql or redis"
 
 browser: model ## The chat widget in headless Chromium (installed from Debian if missing)
 	@scripts/apt-install.sh chromium chromium-driver fonts-noto-color-emoji nginx
-	$(PY) -m pytest -m browser
+	$(PY) -m pytest tests/browser
 
 run-scaled: model ## Two Rasa servers behind nginx, on PostgreSQL and Redis (docs/operations.md: Deploying)
 	@scripts/apt-install.sh nginx

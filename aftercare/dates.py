@@ -11,7 +11,7 @@ How a message is read:
   read by ``dateparser``; everything else is read here, because ``dateparser`` (1.2.0)
   misreads the rest or does not read it: "11/14" (as 2014), "the 25th" (ahead), "2 hours
   ago" (yesterday), "-3 days" (in the past); "last Friday", "last weekend", "a fortnight
-  ago", "nearly 2 weeks" it does not know. tests/test_dates.py names such a phrase for
+  ago", "nearly 2 weeks" it does not know. tests/unit/test_dates.py names such a phrase for
   each reader written here.
 * A time counted from another date is read from that date: "the day after my birthday,
   which was 18 November", "2 weeks before the 20th". A date said against the patient's own

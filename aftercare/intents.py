@@ -1,7 +1,7 @@
 """The names of the intents that the code (not only the stories) relies on, in one place.
 
 ``domain.yml`` declares every intent; ``config.yml``'s screener reroutes to some of them;
-the forms and the fail-safe read others. ``tests/test_config.py`` checks that each name here
+the forms and the fail-safe read others. ``tests/unit/test_config.py`` checks that each name here
 is declared in ``domain.yml``, so a renamed intent fails a test instead of silently turning
 a "yes" into an unclear answer. Plain Python, no Rasa import.
 """

@@ -1,7 +1,7 @@
 """Find the symptoms a patient describes in their own words, and the ones they deny.
 
 Plain Python, no Rasa import: the NLU component (``components/message_screener.py``) and the
-actions both use it, and ``tests/test_symptoms.py`` checks it phrase by phrase.
+actions both use it, and ``tests/unit/test_symptoms.py`` checks it phrase by phrase.
 
 The screen is deliberately a list of readable phrases rather than a learned model: a red flag
 must be caught every time, in any intent, and a clinician must be able to read why it was.
@@ -13,7 +13,7 @@ hasn't stopped twitching").
 The words are data: ``aftercare/lexicon/symptoms.yml`` holds each symptom's code, severity and
 phrases in patients' everyday words ("my lid covers half my pupil", "food keeps getting
 stuck", "my arms feel like jelly"), with the examples each must and must not be read in
-(``tests/test_lexicon_files.py``); ``signs.yml`` the signs beyond the article and the label.
+(``tests/unit/test_lexicon_files.py``); ``signs.yml`` the signs beyond the article and the label.
 Misspellings are mended once, before the phrases read a message (``aftercare/spelling.py``).
 
 It runs on every message, so it is linear in the message's length: clause boundaries are found

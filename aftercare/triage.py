@@ -27,7 +27,7 @@ SETTLE_DAYS = (10, 14)
 WAIT_DAYS = SETTLE_DAYS[-1]
 """The article's 2-week rule: a symptom not improving by this day goes back to the clinic.
 
-``domain.yml`` says these numbers in words; ``tests/test_triage.py`` ties them together.
+``domain.yml`` says these numbers in words; ``tests/unit/test_triage.py`` ties them together.
 """
 
 

@@ -5,7 +5,7 @@
     python -m benchmarks.understanding --set /elsewhere/blind          # another set, same format
 
 The held-out set lives in ``benchmarks/heldout/`` and is never training data
-(``tests/test_heldout.py`` fails if one of its sentences appears in ``data/``). Part of it was
+(``tests/unit/test_heldout.py`` fails if one of its sentences appears in ``data/``). Part of it was
 written by someone who had not read ``data/``, in the styles of real patients' questions on
 public Q&A pages. Two files:
 

@@ -4,7 +4,7 @@ Rasa 3.6's ``RedisLockStore`` keeps a conversation's queue of tickets as one Red
 each server reads, changes and writes back. Two servers taking messages of one conversation at
 the same moment overwrite each other's tickets, and one of them fails with "Could not acquire
 lock" (RasaHQ/rasa#9213; its fix, ``ConcurrentRedisLockStore``, was reverted from Rasa Open
-Source). ``tests/test_scale_out.py`` shows it: 12 messages of one conversation sent at once
+Source). ``tests/e2e/test_scale_out.py`` shows it: 12 messages of one conversation sent at once
 to two servers gave HTTP 500s and a lost message.
 
 This one relies on Redis's atomic operations instead: a conversation is locked with

@@ -10,7 +10,7 @@ against; anything else is refused.
 ``MiniLM.encode`` is sentence-transformers' ``encode(texts)`` for this model: BERT's forward
 pass (6 layers, 12 heads, GELU, LayerNorm), the mean of the token vectors under the attention
 mask, scaled to unit length. It matches sentence-transformers on torch to within 1e-6 (the
-pinned figures are in tests/test_minilm.py). Texts are cut to their first 128 word pieces
+pinned figures are in tests/unit/test_minilm.py). Texts are cut to their first 128 word pieces
 ([CLS] and [SEP] included), as sentence-transformers does with ``max_seq_length = 128``.
 
 Nothing is read or built at import time: ``MiniLM.load()`` takes under a second and keeps

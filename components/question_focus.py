@@ -13,7 +13,7 @@ It registers as a ``MESSAGE_TOKENIZER`` although it splits nothing into tokens: 
 default recipe runs a component's ``process`` before the featurizers only if it is of a kind
 that comes before them, and a tokenizer is the one kind that does. The pipeline uses no
 tokens (the featurizers read the text), so nothing else relies on it being one.
-``tests/test_question_focus.py`` checks both halves of that contract: the part that asks is
+``tests/unit/test_question_focus.py`` checks both halves of that contract: the part that asks is
 on the message before the featurizers read it, and the training data is left as it was.
 """
 

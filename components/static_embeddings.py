@@ -105,7 +105,7 @@ def token_states(model: MiniLM, ids: np.ndarray) -> np.ndarray:
 
     The forward pass of ``MiniLM._embed`` (same weights, same NumPy kernels), without the
     padding mask, which inputs of one length do not need, and stopping before the pooling.
-    tests/test_static_embeddings.py checks that its mean is ``MiniLM``'s own vector.
+    tests/unit/test_static_embeddings.py checks that its mean is ``MiniLM``'s own vector.
     """
     cls, sep = _special_id(model, "[CLS]"), _special_id(model, "[SEP]")
     count, length = len(ids), 3

@@ -4,7 +4,7 @@
 every table, a database made by earlier code is brought to today's tables with its rows. Two
 programs starting at once (two action servers and the staff view) take turns: a PostgreSQL
 advisory lock, or a lock file beside the SQLite file. ``handover/store.py`` holds the tables
-as the code uses them; ``tests/test_migrations.py`` checks that the migrations make exactly
+as the code uses them; ``tests/unit/test_migrations.py`` checks that the migrations make exactly
 those.
 
 ``python -m handover.schema`` says which migration the configured database is at, and

@@ -1,7 +1,7 @@
 """Every change this project makes to Rasa's internals, in one list, installed in one place.
 
 Rasa 3.6 has no setting for any of these. Each one makes the Rasa server do the same work
-for less; the tests check each against Rasa's own behaviour (``tests/test_<name>.py``), and
+for less; the tests check each against Rasa's own behaviour (``tests/unit/test_<name>.py``), and
 ``docs/performance.md`` gives what each one saves. They were written for Rasa
 :data:`RASA_VERSION` and read or replace its private code, so:
 

@@ -13,7 +13,7 @@ latest event: a tracker changes only by new events), and what it reads at each t
 on the tracker (``Turn``). Each caller's states are then made from those turns by Rasa's
 own steps (``states_for_tracker_history``'s loop, with the domain's own helpers), with or
 without the rule-only turns, as fresh dictionaries the caller may change (the policies
-edit the last state). ``tests/test_dialogue_states.py`` compares them with Rasa's on the
+edit the last state). ``tests/unit/test_dialogue_states.py`` compares them with Rasa's on the
 project's stories and rules.
 
 ``use_states_once`` makes every tracker of the process work this way; ``speedups.install``

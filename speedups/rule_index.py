@@ -21,7 +21,7 @@ from the message's text, then from its intent), 10 % of the server's time under 
 
 ``use_rule_index`` makes every ``RulePolicy`` of the process match rules this way; the
 Rasa server's ``speedups.install`` calls it, so training keeps Rasa's own.
-``tests/test_rule_index.py`` compares both on the project's rules.
+``tests/unit/test_rule_index.py`` compares both on the project's rules.
 """
 
 from __future__ import annotations

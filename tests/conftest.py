@@ -1,13 +1,8 @@
-"""Fixtures shared by the tests: a pinned calendar and clinic, and trackers built from events."""
+"""The tests' fixtures and their folders' rules; the helpers they share are in tests/support/."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,78 +14,45 @@ from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (
-    ActionExecuted,
-    BotUttered,
-    Event,
-    SessionStarted,
-    UserUttered,
-)
 from rasa.shared.core.generator import TrainingDataGenerator
-from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from aftercare import clinic
-from aftercare.body import body_change
-from aftercare.slots import body_change_entities, screening_entities
-from aftercare.summary import summarise
-from aftercare.symptoms import screen
-from components.tracker_store import BoundedSQLTrackerStore
 from handover import accounts
 from handover import store as handover_store
-from handover.accounts import AccountError, Accounts
 from handover.store import Handover, engine_for
-from storage import database
+from tests.support import folders
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from tests.support.pinned import ROOT, TEST_CLINIC, TODAY
+from tests.support.trackers import CoreTraining, TrackerFactory, slot_event, user_event
 from tools.cluster import POSTGRES_SERVER, throwaway_postgres
-from tools.servers import Servers, running_bot
 
 if TYPE_CHECKING:
-    import requests
-    from aiohttp import ClientResponse
-    from aiohttp.test_utils import TestClient
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser
 
-ROOT = Path(__file__).resolve().parent.parent
-TODAY = date(2026, 11, 24)
-TEST_CLINIC = clinic.Clinic(
-    name="Test Clinic",
-    phone="+44 20 7946 0123",
-    booking_link="https://clinic.test/book",
-    hours="9 to 5",
-    emergency_number="999",
-)
-
-TrackerFactory = Callable[..., Tracker]
+TESTS = Path(__file__).resolve().parent
 
 
-@contextlib.contextmanager
-def servers_for_test_clinic(
-    tmp_path_factory: pytest.TempPathFactory, name: str, phone: str
-) -> Iterator[Servers]:
-    """The real servers, for Test Clinic with ``phone`` and emergency number 112."""
-    workdir = tmp_path_factory.mktemp(name)
-    with running_bot(
-        workdir, env={"AFTERCARE_CLINIC_CONFIG": str(clinic_file(workdir, phone))}
-    ) as running:
-        yield running
+@pytest.hookimpl(tryfirst=True)  # before -m selects by the markers added here
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks each test using the PostgreSQL server ``postgresql``; holds each folder to its kind.
 
-
-def clinic_file(workdir: Path, phone: str) -> Path:
-    """A clinic.yml for servers under test: Test Clinic, ``phone``, emergency number 112."""
-    path = workdir / "clinic.yml"
-    path.write_text(
-        'name: "Test Clinic"\n'
-        f'phone: "{phone}"\n'
-        'booking_link: "https://clinic.test/book"\n'
-        'hours: "9 to 5"\n'
-        'emergency_number: "112"\n',
-        encoding="utf-8",
-    )
-    return path
+    The rules are tests/support/folders.py's: a test in the wrong folder stops the run here
+    rather than going unrun, or run where its service is missing.
+    """
+    wrong = []
+    for item in items:
+        if "postgres_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgresql)
+        folder = item.path.relative_to(TESTS).parts[0] if item.path.is_relative_to(TESTS) else ""
+        why = folders.misplaced(folder, {mark.name for mark in item.iter_markers()})
+        if why:
+            wrong.append(f"{item.nodeid}: {why}")
+    if wrong:
+        raise pytest.UsageError("Tests in the wrong folder:\n" + "\n".join(wrong))
 
 
 @pytest.fixture(autouse=True)
@@ -120,31 +82,6 @@ def dispatcher() -> CollectingDispatcher:
 def domain() -> DomainDict:
     """The bot's domain, as Rasa sends it to an action that asks for it."""
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-
-
-def user_event(
-    text: str, intent: str, entities: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    """A user message as Rasa records it, with the message screener's entities by default."""
-    if entities is None:
-        change = body_change(text)
-        entities = screening_entities(screen(text), len(text)) + body_change_entities(
-            change.about, change.beyond, len(text)
-        )
-    return {
-        "event": "user",
-        "text": text,
-        "parse_data": {
-            "text": text,
-            "intent": {"name": intent, "confidence": 1.0},
-            "entities": entities,
-        },
-    }
-
-
-def slot_event(name: str, value: Any) -> dict[str, Any]:
-    """A slot set, as Rasa records it."""
-    return {"event": "slot", "name": name, "value": value}
 
 
 @pytest.fixture
@@ -186,25 +123,6 @@ def tracker_for() -> TrackerFactory:
     return build
 
 
-@dataclass(frozen=True)
-class CoreTraining:
-    """The project's stories and rules as Rasa trains on them, and the rules it learns."""
-
-    domain: Domain
-    trackers: list[DialogueStateTracker]
-    rule_policy: RulePolicy
-
-    def conversations(self) -> Iterator[DialogueStateTracker]:
-        """Every training conversation up to each action in it: a tracker before a prediction."""
-        for tracker in self.trackers:
-            events = list(tracker.events)
-            for index, event in enumerate(events):
-                if isinstance(event, ActionExecuted) and index:
-                    yield DialogueStateTracker.from_events(
-                        tracker.sender_id, events[:index], self.domain.slots
-                    )
-
-
 @pytest.fixture(scope="session")
 def core_training(tmp_path_factory: pytest.TempPathFactory) -> CoreTraining:
     """Trains Rasa's rule policy, as config.yml sets it, on data/ (about 7 seconds)."""
@@ -238,17 +156,13 @@ def postgres_url() -> Iterator[str]:
         pytest.fail(f"PostgreSQL is needed at {POSTGRES_SERVER} for these tests: {error}")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each test that uses it runs on an SQLite file and on the PostgreSQL server."""
+    """Each test that uses it runs on an SQLite file (``make unit``) and on the PostgreSQL
+    server (marked ``postgresql``: ``make e2e``)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'aftercare.db'}"
     return str(request.getfixturevalue("postgres_url"))
-
-
-# --- The hand-over store ---------------------------------------------------------------------
-
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -266,68 +180,6 @@ def store(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Handover:
     return Handover(engine)
 
 
-def refer(store: Handover, conversation: str, level: str = "urgent", **changes: object) -> int:
-    values: dict[str, object] = {
-        "conversation_id": conversation,
-        "level": level,
-        "reasons": ["blurred_vision"],
-        "findings": "blurred vision",
-        "days_since_treatment": 4,
-        "patient_words": "my vision is blurry since my botox",
-        "summary": summarise(level, ["blurred vision"], 4),
-        "now": NOW,
-    }
-    values.update(changes)
-    return store.record_referral(**values)  # type: ignore[arg-type]
-
-
-async def stored_events(url: str, sender: str, events: list[Event]) -> BoundedSQLTrackerStore:
-    """A conversation of ``events``, saved in the tracker store at ``url``."""
-    tracker_store = BoundedSQLTrackerStore(Domain.empty(), **database.tracker_store_arguments(url))
-    tracker = DialogueStateTracker(sender, [])
-    for event in events:
-        tracker.update(event)
-    await tracker_store.save(tracker)
-    return tracker_store
-
-
-async def stored_conversation(url: str, sender: str, when: datetime) -> BoundedSQLTrackerStore:
-    stamp = when.timestamp()
-    return await stored_events(
-        url,
-        sender,
-        [
-            SessionStarted(timestamp=stamp),
-            ActionExecuted("action_listen", timestamp=stamp),
-            UserUttered("my vision is blurry", {"name": "report_symptom"}, timestamp=stamp),
-            BotUttered("Please return to the clinic today.", timestamp=stamp),
-            ActionExecuted("action_listen", timestamp=stamp),
-        ],
-    )
-
-
-@contextlib.contextmanager
-def servers_on_database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, name: str
-) -> Iterator[Servers]:
-    """The real servers on ``request.param``'s database: an SQLite file of their own, or a
-    throwaway database on the PostgreSQL server; conversations and referrals share it."""
-    workdir = tmp_path_factory.mktemp(f"{name}-{request.param}")
-    if request.param == "sqlite":
-        url = f"sqlite:///{workdir / 'conversations.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    with running_bot(workdir, env={"AFTERCARE_DATABASE_URL": url}) as running:
-        yield running
-
-
-# --- Staff accounts, and the one way to sign in (handover/auth.py) ----------------------------
-
-ACCOUNT_PASSWORD = "correct horse battery staple"
-"""The password of the staff accounts tests make (``staff_account``)."""
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
 @pytest.fixture(autouse=True)
 def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at its lowest cost in the tests' own process: the same kind of hash, at once.
@@ -336,103 +188,6 @@ def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     cheapest = argon2.PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
     monkeypatch.setattr(accounts, "_hasher", cheapest)
-
-
-def staff_account(
-    store: Handover, name: str = "Nurse Joy", role: str = "nurse", password: str = ACCOUNT_PASSWORD
-) -> str:
-    """An enabled account ``name`` with ``password`` (made, or made so again); its name."""
-    staff = Accounts(store.engine)
-    try:
-        return staff.add(name, role, password, now=NOW).name
-    except AccountError:  # there already: a database the servers of several tests share
-        staff.enable(name)
-        return staff.reset(name, password, now=NOW).name
-
-
-def servers_store(servers: Servers) -> Handover:
-    """The hand-over store of the running servers' database."""
-    return Handover(engine_for(servers.env["AFTERCARE_DATABASE_URL"]))
-
-
-def csrf_token(page: str) -> str:
-    """The CSRF token in a staff page's form."""
-    found = _CSRF.search(page)
-    assert found is not None, page[:2000]
-    return found[1]
-
-
-def sign_in(
-    session: requests.Session,
-    base_url: str,
-    name: str = "Nurse Joy",
-    password: str = ACCOUNT_PASSWORD,
-) -> requests.Response:
-    """Signs ``session`` in to the staff view at ``base_url``, as a browser does, with the form."""
-    form = session.get(f"{base_url}/login", timeout=30)
-    return session.post(
-        f"{base_url}/login",
-        data={"csrf_token": csrf_token(form.text), "name": name, "password": password},
-        timeout=30,
-    )
-
-
-async def sign_in_client(
-    client: TestClient,
-    name: str = "Nurse Joy",
-    password: str = ACCOUNT_PASSWORD,
-    next_path: str = "/",
-) -> ClientResponse:
-    """Signs an aiohttp test client in, with the form; the answer (303 when it worked)."""
-    form = await (await client.get("/login")).text()
-    return await client.post(
-        "/login",
-        data={
-            "csrf_token": csrf_token(form),
-            "name": name,
-            "password": password,
-            "next": next_path,
-        },
-        allow_redirects=False,
-    )
-
-
-def sign_in_page(
-    page: Page, base_url: str, name: str = "Nurse Joy", password: str = ACCOUNT_PASSWORD
-) -> None:
-    """Signs a browser's page in, typing into the sign-in form; it ends on the list."""
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base_url}/")
-
-
-def everything_stored(engine: sa.engine.Engine, sender: str) -> str:
-    """All the database holds of a conversation: its events, checkpoint and referrals."""
-    with engine.connect() as connection:
-        events = connection.execute(
-            sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender}
-        ).scalars()
-        checkpoint = connection.execute(
-            sa.text("SELECT state FROM tracker_checkpoints WHERE sender_id = :s"), {"s": sender}
-        ).scalars()
-        referrals = connection.execute(
-            sa.text("SELECT * FROM referrals WHERE conversation_id = :s"), {"s": sender}
-        ).all()
-        return "\n".join([*events, *checkpoint, *(repr(tuple(row)) for row in referrals)])
-
-
-# --- The browser tests ------------------------------------------------------------------------
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# Headless on a machine without a screen and without outside network (see the env notes).
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-SHOTS = ROOT / "results" / "browser"
-"""Where the browser tests leave their screenshots (a CI artefact)."""
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ socket.io client on one (``deploy/nginx.conf``).
     AFTERCARE_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/aftercare \\
     REDIS_URL=redis://127.0.0.1:6379/1 make run-scaled      # python -m tools.cluster
 
-Used as is by the scale-out test (``tests/test_scale_out.py``) and the benchmark.
+Used as is by the scale-out test (``tests/e2e/test_scale_out.py``) and the benchmark.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ screener (components/message_screener.py) then applies rules on top: it turns ev
 a symptom into ``report_symptom``, also "why is my eye twitching?" (an ``faq`` example), so
 that the triage starts after the article's answer. Scored with the screener, each such
 example would count as a wrong intent although the patient gets the right answer. The
-screener's rules are tested on their own (tests/test_message_screener.py) and over REST
+screener's rules are tested on their own (tests/unit/test_message_screener.py) and over REST
 (make eval).
 """
 

@@ -1,4 +1,9 @@
-"""Starts the real action server, Rasa server and clinic page for tests and benchmarks.
+"""Starts the real action server, Rasa server and clinic page on this machine.
+
+An operations tool: the scaled set-up (``tools/cluster.py``, ``make run-scaled``), the
+benchmarks and the tests all start the bot with it, so it imports nothing from ``tests/``.
+What only tests need (cutting a database off, freezing the action server, a faulty action
+package, pytest fixtures) is in ``tests/support/``.
 
 Each run gets free ports, its own endpoints file and its own SQLite conversation store in a
 work folder, so it never touches ``conversations.db`` or a bot already running. The clinic
@@ -147,7 +152,7 @@ class Servers:
         ``channels`` overrides channels' settings in credentials.yml (e.g. the rate limit);
         ``lock_store`` is endpoints.yml's lock store (Rasa's in-memory one if None);
         ``token`` switches the HTTP API on with that token (None: off);
-        ``actions_package`` is the action server's package (tests/faulty_actions.py in a test);
+        ``actions_package`` is the action server's package (tests/support/faulty_actions.py);
         ``launcher`` starts the Rasa server with ``python -m speedups`` or Rasa's own ``rasa``;
         ``more_origins`` are website origins the bot accepts beside the run's clinic page.
         """
@@ -236,7 +241,7 @@ class Servers:
     def start_staff(self) -> str:
         """Starts the staff view (``python -m handover.staff``) on the run's database; its URL.
 
-        Nobody can sign in until an account is made in that database (``tests/conftest.py``:
+        Nobody can sign in until an account is made in that database (``tests/support/staff.py``:
         ``staff_account``, or ``python -m handover user add``).
         """
         port = free_port()
@@ -262,16 +267,6 @@ class Servers:
         """Stops the action server."""
         if self.actions is not None:
             stop_process(self.actions)
-
-    def pause_actions(self) -> None:
-        """Freezes the action server (SIGSTOP): it accepts connections and never answers."""
-        if self.actions is not None:
-            self.actions.send_signal(signal.SIGSTOP)
-
-    def resume_actions(self) -> None:
-        """Lets a frozen action server go on (SIGCONT)."""
-        if self.actions is not None:
-            self.actions.send_signal(signal.SIGCONT)
 
     def stop_rasa(self) -> None:
         """Stops the Rasa server."""

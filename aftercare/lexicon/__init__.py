@@ -2,7 +2,7 @@
 
 Plain Python, no Rasa import. Each ``*.yml`` file here is written to be read by a clinician:
 phrases in everyday words, not regular expressions, each list with examples that must match
-and examples that must not (``tests/test_lexicon_files.py`` checks every one). A phrase is
+and examples that must not (``tests/unit/test_lexicon_files.py`` checks every one). A phrase is
 words separated by spaces, matched as whole words in the normalised text (lower case,
 straight apostrophes, "dont" read as "don't", "self-harm" as "self harm"):
 

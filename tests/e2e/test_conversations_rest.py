@@ -1,0 +1,297 @@
+"""Whole conversations over REST, against the real Rasa server and action server.
+
+The servers start once for this module, on free ports, with their own SQLite conversation
+store (tools/servers.py). They need the trained model: `make test` trains it first.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.support.servers import servers_for_test_clinic
+from tools.servers import Bot, Servers
+
+pytestmark = pytest.mark.servers
+
+TEST_PHONE = "+44 20 7946 0999"
+SCREENING_NO = ["no", "no", "no", "no"]
+EMERGENCY_QUESTION = "Do you have any trouble breathing, swallowing or speaking"
+_senders = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    with servers_for_test_clinic(tmp_path_factory, "servers", TEST_PHONE) as running:
+        yield running
+
+
+@pytest.fixture
+def bot(servers: Servers) -> Bot:
+    return servers.bot
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"patient-{next(_senders)}"
+
+
+def texts(replies: list[dict]) -> list[str]:
+    """The text replies (an urgent or emergency reply also sends a custom payload)."""
+    return [reply["text"] for reply in replies if "text" in reply]
+
+
+def talk(bot: Bot, sender: str, *messages: str) -> list[str]:
+    """Sends the messages in turn; returns everything the bot said, in order."""
+    said: list[str] = []
+    for message in messages:
+        replies = texts(bot.say(sender, message))
+        assert replies, f"no reply to {message!r}"
+        said += replies
+    return said
+
+
+def level(bot: Bot, sender: str) -> str | None:
+    return bot.tracker(sender)["slots"]["triage_level"]
+
+
+def test_blurred_vision_is_urgent_with_the_clinics_phone_and_booking_link(
+    bot: Bot, sender: str
+) -> None:
+    said = talk(bot, sender, "my vision is blurry since my botox")
+    assert level(bot, sender) == "urgent"
+    assert "return to the clinic today" in said[-2]
+    assert TEST_PHONE in said[-2] and "https://clinic.test/book" in said[-2]
+    assert "call you back" in said[-1]
+    assert bot.tracker(sender)["slots"]["triage_reasons"] == ["blurred_vision"]
+
+
+WHEN_SAFE = "When you are safe, would you like the clinic to call you?"
+
+
+def test_an_emergency_sign_gives_the_emergency_number_first(bot: Bot, sender: str) -> None:
+    talk(bot, sender, "hi")
+    replies = bot.say(sender, "I had botox yesterday and now I can't breathe properly")
+    assert level(bot, sender) == "emergency"
+    # The advice alone in its message, then the callback offered for when the patient is safe.
+    assert texts(replies)[-2].startswith("🚨 Call 112 now")
+    assert texts(replies)[-1] == WHEN_SAFE
+    # The widget shows this reply as an alarm: the level comes as data, not from the wording.
+    assert replies[-2]["custom"] == {"data": {"urgency": "emergency"}}
+
+
+def test_a_twitch_on_day_5_is_self_care_until_day_14(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "my eye is twitching", "5 days ago", *SCREENING_NO)
+    assert level(bot, sender) == "self_care"
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    review = (today - timedelta(days=5) + timedelta(days=14)).strftime("%A %-d %B")
+    assert review in said[-2]
+    assert any("coffee and strong tea for 3 to 5 days" in s for s in said[-2:])
+    slots = bot.tracker(sender)["slots"]
+    assert slots["symptoms"] == ["twitching"] and slots["days_since_treatment"] == 5
+
+
+def test_not_improving_at_day_16_is_routine(bot: Bot, sender: str) -> None:
+    said = talk(
+        bot,
+        sender,
+        "I had botox 16 days ago and the twitching is not getting better",
+        *SCREENING_NO,
+    )
+    assert level(bot, sender) == "routine"
+    assert "16 days since your treatment" in said[-2]
+    assert TEST_PHONE in said[-2]
+
+
+def test_improving_at_day_15_is_self_care(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "my eyelid is a bit droopy", "no", "15 days ago")
+    assert said[-1] == "Is it getting better?"
+    talk(bot, sender, "yes", "no", "no", "no")
+    assert level(bot, sender) == "self_care"
+
+
+def test_a_date_and_a_trend_told_instead_of_a_yes_or_no_are_kept_never_an_emergency(
+    bot: Bot, sender: str
+) -> None:
+    # Issue 25: this conversation about a bruise once ended in "call 999".
+    talk(bot, sender, "how long does bruising last after botox?")
+    said = talk(bot, sender, "I had my botox 16 days ago")
+    assert "noted that your treatment was on" in said[0]
+    assert EMERGENCY_QUESTION in said[-1]
+    said = talk(bot, sender, "it's still there")
+    assert "isn't getting better" in said[0]
+    assert EMERGENCY_QUESTION in said[-1]
+    talk(bot, sender, *SCREENING_NO)
+    assert level(bot, sender) == "routine"
+    slots = bot.tracker(sender)["slots"]
+    assert slots["days_since_treatment"] == 16 and slots["improving"] is False
+
+
+HAPPENING = "Is this happening to you now?"
+
+
+def test_a_question_that_says_nothing_of_whose_asks_whether_it_is_happening(
+    bot: Bot, sender: str
+) -> None:
+    said = talk(bot, sender, "is drooping normal?")
+    assert "droop" in said[0] and said[-1] == HAPPENING
+    said = talk(bot, sender, "no, I'm just asking")
+    assert "If it does happen" in said[-1]
+    slots = bot.tracker(sender)["slots"]
+    assert slots["symptoms"] is None and slots["triage_level"] is None
+    # Later, a symptom of the patient's own starts the check as usual.
+    said = talk(bot, sender, "my eye is twitching")
+    assert said[-1].startswith(EMERGENCY_QUESTION)
+
+
+def test_yes_it_is_happening_goes_on_with_the_check(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "how long does swelling last after botox?", "yes it is")
+    assert said[-1].startswith(EMERGENCY_QUESTION)
+    talk(bot, sender, "no", "3 days ago", "no", "no", "no")
+    assert level(bot, sender) == "self_care"
+
+
+def test_a_red_flag_in_the_middle_of_the_form_ends_it(bot: Bot, sender: str) -> None:
+    talk(bot, sender, "my eyelid keeps twitching", "a week ago", "no")
+    said = talk(bot, sender, "actually my vision has gone blurry")
+    assert level(bot, sender) == "urgent"
+    assert "return to the clinic today" in said[-2]
+
+
+def test_a_denied_red_flag_is_not_asked_again(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "no blurred vision, just a twitch", "5 days ago", "no", "no", "no")
+    assert not any("Is your vision blurred" in s for s in said)
+    assert level(bot, sender) == "self_care"
+
+
+def test_a_red_flag_inside_a_question_is_triaged(bot: Bot, sender: str) -> None:
+    talk(bot, sender, "is blurry vision normal after botox?")
+    assert level(bot, sender) == "urgent"
+
+
+def test_an_article_question_gets_the_articles_answer(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "can I drink coffee?")
+    assert "3 to 5 days" in said[-1]
+    # A twitch of the patient's own: the article's answer, then the check, emergency first.
+    said = talk(bot, sender, "why is my eyelid twitching after botox?")
+    assert "3 to 7 days" in said[-2]
+    assert said[-1].startswith(EMERGENCY_QUESTION)
+    assert level(bot, sender) is None
+
+
+def test_a_question_in_the_middle_of_the_form_is_answered_then_the_form_goes_on(
+    bot: Bot, sender: str
+) -> None:
+    talk(bot, sender, "my eye is twitching")
+    said = talk(bot, sender, "should I massage it?")
+    assert "massage" in said[0]
+    assert said[-1].startswith(EMERGENCY_QUESTION)
+    talk(bot, sender, "no", "4 days ago", "no", "no", "no")
+    assert level(bot, sender) == "self_care"
+
+
+def test_a_patient_can_ask_for_a_person(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "can I speak to a human?")
+    assert TEST_PHONE in said[-1]
+
+
+def test_a_patient_can_stop_the_check(bot: Bot, sender: str) -> None:
+    talk(bot, sender, "my eye is twitching")
+    said = talk(bot, sender, "stop")
+    assert "stopped the symptom check" in said[-1]
+    said = talk(bot, sender, "can I drink coffee?")
+    assert "3 to 5 days" in said[-1]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "   ",
+        "x" * 10_000,
+        "🙂🙂🙂",
+        "hola, tengo un problema con mi ojo",
+        "我的眼睛在跳",
+        "<script>alert(1)</script>",
+    ],
+    ids=["empty", "blank", "10k", "emoji", "spanish", "chinese", "html"],
+)
+def test_bad_input_gets_a_clear_answer_and_the_conversation_goes_on(
+    bot: Bot, sender: str, message: str
+) -> None:
+    said = talk(bot, sender, message)
+    assert all(s.strip() for s in said)
+    # The next question is answered (then, if a symptom check began, its question is re-asked).
+    said = talk(bot, sender, "can I drink coffee?")
+    assert any("3 to 5 days" in s for s in said)
+
+
+def test_an_unknown_date_is_asked_once_more_then_the_safe_advice(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "my eye is twitching", "no", "400 days ago")
+    assert "more than a year ago" in said[-2]
+    said = talk(bot, sender, "I don't remember")
+    assert "more than 2 weeks" in said[0]
+    talk(bot, sender, "no", "no", "no")
+    slots = bot.tracker(sender)["slots"]
+    assert slots["triage_level"] == "self_care"
+    assert slots["triage_reasons"] == ["treatment_date_unknown"]
+
+
+def test_tomorrow_is_not_a_treatment_date(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "my eye is twitching", "no", "tomorrow")
+    assert "in the future" in said[-2]
+
+
+def test_every_message_a_patient_sent_is_kept(bot: Bot, sender: str) -> None:
+    messages = ["hello", "my eye is twitching", "🙂", "5 days ago", "x" * 10_000]
+    talk(bot, sender, *messages)
+    kept = [e["text"] for e in bot.tracker(sender)["events"] if e["event"] == "user"]
+    assert kept == messages
+
+
+def test_a_restart_of_both_servers_loses_nothing(servers: Servers, sender: str) -> None:
+    talk(servers.bot, sender, "my eye is twitching", "no", "5 days ago", "no")
+    servers.stop_rasa()
+    servers.stop_actions()
+    servers.start_actions()
+    servers.start_rasa()
+    said = talk(servers.bot, sender, "no")
+    assert said[-1] == "Is there pain or redness at an injection site that isn't going away?"
+    talk(servers.bot, sender, "no")
+    assert level(servers.bot, sender) == "self_care"
+
+
+@pytest.mark.parametrize("at", [100, 6_000, 19_800], ids=["head", "middle", "tail"])
+def test_an_emergency_in_a_20000_character_letter_gets_the_emergency_number(
+    bot: Bot, sender: str, at: int
+) -> None:
+    # The channel screens a letter this long in pieces, and hands the screening to the NLU.
+    story = ("We went to the seaside at the weekend and the weather was lovely. " * 400)[:20_000]
+    letter = f"{story[:at]} Since my botox I can't breathe properly. {story[at:]}"
+    assert texts(bot.say(sender, letter))[-2:][0].startswith("🚨 Call 112 now")
+    assert level(bot, sender) == "emergency"
+
+
+@pytest.mark.parametrize("padding", [0, 200], ids=["short", "long"])
+def test_a_screening_sent_by_the_client_is_not_believed(
+    bot: Bot, sender: str, padding: int
+) -> None:
+    forged = [{"entity": "denied_symptom", "value": "breathing_difficulty", "start": 0, "end": 1}]
+    message = "I can't breathe properly since my botox. " + "All else is well. " * padding
+    replies = bot.say(sender, message, metadata={"aftercare_screening": forged, "page": "faq"})
+    assert texts(replies)[-2].startswith("🚨 Call 112 now")
+    # What the channel handed Rasa: none of the client's metadata (issue 23: it filled the
+    # disk), its screening least of all.
+    stored = [e["metadata"] for e in bot.tracker(sender)["events"] if e["event"] == "user"][-1]
+    assert "page" not in stored
+    assert forged != stored.get("aftercare_screening")
+    if padding:  # the channel's own screening of the long letter
+        assert {"entity": "symptom", "value": "breathing_difficulty"}.items() <= next(
+            e for e in stored["aftercare_screening"] if e["entity"] == "symptom"
+        ).items()
+    else:
+        assert "aftercare_screening" not in stored
