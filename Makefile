@@ -30,7 +30,7 @@ shell: ## Same as run, but chat with the bot in this terminal
 # it ends: the cross-validation beside the unit tests, data check and stories; then the browser
 # tests beside the REST ones. About 20 minutes on a clean clone (docs/testing.md).
 test: setup lint audit model ## Everything CI runs: lint, audit, unit, data, stories, NLU, REST, browser
-	@$(MAKE) --no-print-directory -j2 --output-sync=target nlu unit validate core
+	@$(MAKE) --no-print-directory -j2 --output-sync=target nlu unit validate core UNIT_WORKERS=0
 	@scripts/apt-install.sh chromium chromium-driver fonts-noto-color-emoji nginx
 	@$(MAKE) --no-print-directory -j2 --output-sync=target e2e browser
 
@@ -42,8 +42,11 @@ lint: setup ## ruff and mypy
 audit: setup ## pip-audit over requirements.lock; fails on a finding not fixed or accepted
 	@scripts/audit.sh
 
+# Two workers (pytest-xdist) for `make unit` alone; `make test` runs it beside the NLU's
+# cross-validation, one core each, so there it runs in one process (UNIT_WORKERS=0).
+UNIT_WORKERS ?= 2
 unit: setup ## tests/unit without PostgreSQL, Redis or servers: rules, dates, symptoms, actions
-	$(PY) -m pytest tests/unit -m "not postgresql and not redis"
+	$(PY) -m pytest tests/unit -m "not postgresql and not redis" -n $(UNIT_WORKERS)
 
 validate: setup ## rasa data validate, failing on any warning not expected (tools/data_validate.py)
 	$(PY) -m tools.data_validate

@@ -46,6 +46,8 @@ def test_a_token_ends_after_its_lifetime() -> None:
         (uuid.uuid4().hex, False),  # an id of the widget from before the namespace
         ("SocketIO-x", False),  # another conversation: ids are case-sensitive
     ],
+    # Fixed names: a random id in a test's name differs between pytest-xdist's workers.
+    ids=["new-id", "socketio-anything", "anna", "old-widget-id", "SocketIO-x"],
 )
 def test_socketio_conversations_have_a_namespace_of_their_own(
     conversation_id: str, socketio: bool
