@@ -12,10 +12,11 @@ import functools
 import re
 from dataclasses import dataclass
 
+from aftercare.experiencer import aside, for_someone_treated, in_first_person
 from aftercare.lexicon import compile_phrases, load
 from aftercare.questions import asks_question
 from aftercare.spelling import mended
-from aftercare.symptoms import aside, for_someone_treated, in_first_person, normalise
+from aftercare.text import normalise
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from aftercare.limits import SCREENED_HEAD, SCREENED_TAIL
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 _CUT_WITHIN = 100
@@ -40,6 +42,11 @@ def head_and_tail(text: str, head: int, tail: int) -> str:
     space = end.find(" ", 0, _CUT_WITHIN)
     end = end[space + 1 :] if space >= 0 else end
     return f"{start}\n{end}" if end else start
+
+
+def screened_part(text: str) -> str:
+    """The part of a message the screen reads: all of it, or its head and tail if very long."""
+    return head_and_tail(text, SCREENED_HEAD, SCREENED_TAIL)
 
 
 def is_unicode(text: str) -> bool:

@@ -30,8 +30,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aftercare.limits import CLASSIFIED_HEAD, CLASSIFIED_TAIL
+from aftercare.screen import combined, pieces, screen
 from aftercare.slots import screening_entities, screening_from_entities
-from aftercare.symptoms import Screening, combined, pieces, screen
+from aftercare.symptoms import Screening
 from aftercare.text import head_and_tail
 
 

@@ -36,9 +36,9 @@ from rasa_sdk.types import DomainDict
 
 from aftercare import clinic
 from aftercare.body import body_change
+from aftercare.screen import screen
 from aftercare.slots import body_change_entities, screening_entities
 from aftercare.summary import summarise
-from aftercare.symptoms import screen
 from components.tracker_store import BoundedSQLTrackerStore
 from handover import accounts
 from handover import store as handover_store

@@ -30,7 +30,13 @@ FORBIDDEN = {
 NEVER_LOADED = {
     # Opening the database loads neither Rasa nor the symptom screen (its lexicon and spelling
     # dictionary), whatever it imports from aftercare (privacy, config).
-    "storage": {"rasa", "rasa_sdk", "aftercare.symptoms"},
+    "storage": {
+        "rasa",
+        "rasa_sdk",
+        "aftercare.symptoms",
+        "aftercare.screen",
+        "aftercare.experiencer",
+    },
 }
 
 

@@ -14,21 +14,11 @@ from aftercare.body import about_the_body, beyond_the_article
 from aftercare.concern import Concern, assess, examples
 from aftercare.context import pattern
 from aftercare.context import phrase as context_phrase
+from aftercare.experiencer import for_someone_treated, general_question
 from aftercare.lexicon import compile_phrase, compile_phrases, load, terms
+from aftercare.screen import asked, asks_about_warning_signs, screen, screen_told
 from aftercare.severity import Severity
-from aftercare.symptoms import (
-    Screening,
-    Symptom,
-    Trend,
-    asked,
-    asks_about_warning_signs,
-    for_someone_treated,
-    general_question,
-    lexicon_examples,
-    ordinary_examples,
-    screen,
-    screen_told,
-)
+from aftercare.symptoms import Screening, Symptom, Trend, lexicon_examples, ordinary_examples
 from aftercare.triage import Level, Report, decide
 
 TODAY = date(2026, 11, 24)
