@@ -44,7 +44,7 @@ from aftercare.lexicon import compile_phrase, compile_phrases, expand, load, ter
 from aftercare.limits import PIECE_CHARACTERS
 from aftercare.severity import most_severe
 from aftercare.spelling import known_slips, mended
-from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend, lexicon_signs
+from aftercare.symptoms import Screening, Symptom, Trend, lexicon_signs
 from aftercare.text import normalise, screened_part
 
 _LEXICON = load("symptoms")
@@ -101,15 +101,6 @@ def screen_told(text: str) -> Screening:
     return screen(" ".join(told))
 
 
-# The words the denials below share with the symptoms' phrases (aftercare/lexicon/symptoms.yml).
-_EYE = f"(?:{_TERMS['eye']})"
-_VISION = f"(?:{_TERMS['vision']})"
-_BREATH = rf"\b(?:{_TERMS['breath']})"
-_SWALLOW = rf"\b(?:{_TERMS['swallow']})"
-_THROAT = rf"\b(?:{_TERMS['throat']})\b"
-_TONGUE = rf"\b(?:{_TERMS['tongue']})\b"
-
-
 @dataclass(frozen=True)
 class _Rule:
     """A pattern, the symptoms it stands for, and a clause context that cancels it."""
@@ -161,114 +152,20 @@ def _symptom_rules() -> list[_Rule]:
 
 _RULES = _symptom_rules()
 
-# Statements that deny a whole group at once ("my vision is fine").
-_FINE = (
-    r"(?:fine|ok|okay|normal|normally|good|great|clear|clearly|perfect|perfectly|well|"
-    r"all good|all right|alright|unaffected|no problem|properly|easily|totally fine|"
-    r"completely fine|absolutely fine|perfectly fine|no different|the same as usual)\b"
-)
-_NOT = (
-    r"(?:isn't|aren't|is not|are not|'s not|not|hasn't|haven't|doesn't|don't)"
-    r"(?: been| got| feel| look)?"
-)
-_DENIALS: list[tuple[re.Pattern[str], frozenset[Symptom]]] = [
+# Statements that deny a whole group at once ("my vision is fine"), each group with the
+# symptoms it denies (aftercare/lexicon/context.yml, ``denial``).
+_DENIALS = [
     (
-        re.compile(
-            rf"{_VISION} (?:is|seems|has been|looks|'s|feels|is still|still) {_FINE}|"
-            r"(?<!')\b(?:i can|can|i can still|can still|i'm seeing|seeing) (?:see )?"
-            r"(?:fine|ok|okay|normally|clearly|perfectly|well|great|all right|alright|"
-            r"no problem|properly|sharp\w*)\b|"
-            rf"nothing (?:wrong|the matter|amiss|off) with (?:my |the )?{_VISION}"
-        ),
-        ScreeningQuestion.VISION.symptoms,
-    ),
-    (
-        re.compile(
-            rf"(?:can |i can |i can still )open (?:[\w']+\s+){{0,2}}{_EYE} "
-            r"(?:fine|fully|normally|ok|okay|all the way|properly|no problem|completely)|"
-            rf"{_EYE} opens? (?:fine|fully|normally|ok|okay|all the way|properly|completely)"
-        ),
-        ScreeningQuestion.EYELID.symptoms,
-    ),
-    (
-        re.compile(
-            rf"{_BREATH}\s+(?:is |'s |seems |feels |has been )?{_FINE}|"
-            rf"(?:can )?{_BREATH} (?:[\w']+ )?{_FINE}"
-        ),
-        frozenset({Symptom.BREATHING_DIFFICULTY}),
-    ),
-    (
-        re.compile(rf"{_SWALLOW}\s+(?:is |'s |seems |feels |has been )?{_FINE}"),
-        frozenset({Symptom.SWALLOWING_DIFFICULTY}),
-    ),
-    (
-        re.compile(
-            r"(?:speech|speaking|talking|voice)\s+(?:is |'s |seems |sounds |feels |has been )?"
-            + _FINE
-        ),
-        frozenset({Symptom.SPEECH_DIFFICULTY}),
-    ),
-    (
-        re.compile(
-            rf"{_THROAT}\s+(?:is |'s |seems |feels |has been )?{_FINE}|"
-            rf"{_THROAT} {_NOT} (?:\w+ )?(?:tight\w*|clos\w*|swollen|swelling)"
-        ),
-        frozenset({Symptom.THROAT_TIGHTNESS}),
-    ),
-    (
-        re.compile(
-            rf"(?:\bface|\blips?|{_TONGUE}|\bmouth) {_NOT} (?:\w+ )?(?:swollen|swelling|swelled|"
-            r"puffy|puffed|bigger|huge)"
-        ),
-        frozenset({Symptom.FACE_SWELLING}),
-    ),
-    (
-        re.compile(r"\bnothing (?:hurts|aches|stings|is (?:sore|painful|tender|hurting))"),
-        frozenset({Symptom.PAIN, Symptom.PERSISTENT_PAIN}),
-    ),
+        context.compiled({"groups": [group]}, context.symptom_terms()),
+        frozenset(Symptom(code) for code in group["denies"]),
+    )
+    for group in context.rules()["denial"]["groups"]
 ]
-
 # Pain or redness that lasted a day or so, and is told in the past, did not persist: "my
 # forehead felt a little tender for a day".
-_BRIEF = re.compile(
-    r"\b(?:felt|was|were|got|went|had been) (?:[\w']+ ){0,4}for (?:a|one|half a) "
-    r"(?:day|night|morning|evening|few hours|couple of hours)\b(?! or)"
-)
-
+_BRIEF = context.pattern("brief")
 # Pain or redness that persists ("still sore after 2 weeks", "it's been hurting for days").
-_NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|ten|a few|few|several|many|couple of)"
-# Worse than at an earlier time: "hurting more than it did two days ago", "bigger than it was";
-# not "no bigger than it was".
-_WORSE_THAN_BEFORE = (
-    r"(?<!\bno )(?<!\bnot )(?<!n't )(?<!\bany )(?<!\bnone )"
-    r"\b(?:more|bigger|larger|redder|sorer|angrier|hotter|worse|puffier|darker) than "
-    r"(?:it (?:did|was)|they (?:did|were)|before|yesterday|at first|last week|the day before|"
-    r"(?:[\w']+ )?(?:days?|weeks?) ago)\b"
-)
-_PERSISTENT = re.compile(
-    rf"{_WORSE_THAN_BEFORE}|"
-    r"persist\w*|constant\w*|continu\w*|ongoing|lingering|non ?stop|relentless|"
-    r"(?:won't|wont|doesn't|does not|isn't|is not|not|hasn't|has not|haven't|never|"
-    r"didn't|no sign of it) (?:[\w']+ )?(?:go|going|gone|went|eas\w*|settl\w*|stop\w*|"
-    r"improv\w*|calm\w*|subsid\w*|fad\w*|clear\w*|let\w* up|die down|died down|"
-    r"get\w* better|got better|budg\w*)|"
-    r"keeps? (?:on )?(?:hurting|aching|throbbing|getting|stinging|burning|coming back|"
-    r"returning)|recurr\w*|"
-    # "still" on the day of the treatment ("still red this evening") is no persistence yet.
-    r"\bstill\b(?!(?: [\w']+){0,3} (?:this (?:evening|afternoon|morning)|tonight))|"
-    # "the twitching is better but the sore spot isn't": a clause ending in "isn't".
-    r"\b(?:isn't|is not|hasn't|has not|aren't|haven't)(?: yet)?\s*$|"
-    r"(?<!\bno )(?<!\bnot )(?<!n't )(?<!\bany )(?:worse|worsen\w*)|spreading|severe\w*|"
-    r"excruciat\w*|unbearabl\w*|agoni\w*|"
-    r"killing me|a lot of pain|(?:really|very|so|extremely) (?:bad|painful|red|sore|tender)|"
-    rf"(?:for|after|over|more than|nearly|almost|been) (?:the (?:last|past) |over |nearly |almost "
-    rf"|more than )?{_NUMBER} (?:days|weeks?|wks?)|(?:for|after) (?:days|weeks|ages|a while|"
-    r"a long time)|more (?:and more|each day|every day|by the day)|by the day|"
-    r"redder|getting (?:bigger|darker|angrier|hotter)|"
-    r"(?:days|weeks?) (?:on|now)\b|since (?:the )?(?:injection|treatment|botox|then|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|last week)|every ?day|"
-    r"all the time|not (?:getting )?better|no better"
-)
+_PERSISTENT = context.pattern("persistent")
 # A question about a case, not a report of it: "should I call if the pain doesn't go?".
 _WHAT_IF = context.pattern("what_if")
 # Pain or redness said to be gone is not persisting ("the redness went away after a day").
@@ -295,13 +192,17 @@ _MENTION = context.pattern("mention")
 # the bot's question and does not negate what follows. "no blurred vision" still negates.
 # "and" starts a new clause when a new subject follows it ("no pain and my vision is blurry").
 _CLAUSE_BREAK = context.pattern("termination")
-# "blurred vision: no", "breathing - fine": a checklist answer after the symptom.
+# "blurred vision: no", "breathing - fine": a checklist answer after the symptom (one word
+# may come between), after ":", "=", "?" or " -", up to the end of its clause. The answers are
+# data (aftercare/lexicon/context.yml, ``checklist_answer``).
 _AFTER_DENIAL = re.compile(
     r"(?:\s+[\w']+)?\s*(?:[:=?]|\s-)\s*"
-    r"(?:no|none|nope|nah|never|negative|not really|fine|ok|okay|normal)\s*(?:$|[.,;!\n])"
+    rf"(?:{context.pattern('checklist_answer').pattern})\s*(?:$|[.,;!\n])"
 )
-_NEGATION_WINDOW_WORDS = 6
-_WINDOW_CHARACTERS = 160  # how far a clause is read around a match: keeps screening linear
+# How many words before a symptom a negation reaches, and how far a clause is read around a
+# match (which keeps screening linear): aftercare/lexicon/context.yml.
+_NEGATION_WINDOW_WORDS = int(context.rules()["negated"]["words"])
+_WINDOW_CHARACTERS = int(context.rules()["termination"]["characters"])
 
 
 PIECE_OVERLAP = 120
