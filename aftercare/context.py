@@ -11,8 +11,9 @@ plus ``?`` for "any one word, or none" and ``*`` before a word's end for any wor
 so (``*ly``: slightly, really). A group of phrases may carry conditions: ``not_after`` (not
 when one of these words is just before), ``followed_by`` (only when one of these words
 follows), ``followed_by_or_end`` (the same, or where the sentence ends),
-``not_followed_by`` (not when one of these words follows, ``within`` that many words) and
-``at_clause_start`` (only as the first words of a clause). Words are matched whole. A phrase
+``not_followed_by`` (not when one of these phrases follows, ``within`` that many words),
+``possessive: false`` (not when "'s" follows) and ``at_clause_start`` (only as the first
+words of a clause). Words are matched whole. A phrase
 may name a word list of ``symptoms.yml`` (``@vision``).
 
 medspaCy's ConText was measured against this engine (issue 24): it installs beside the
@@ -71,9 +72,12 @@ def _group(group: Mapping[str, Any], terms: Terms | None = None) -> str:
     after = rf"(?=\s+(?:{_words(group['followed_by'])})\b)" if group.get("followed_by") else ""
     if group.get("followed_by_or_end"):
         after = rf"(?=\s*(?:$|[.,;!?)])|\s+(?:{_words(group['followed_by_or_end'])})\b)"
+    if group.get("possessive") is False:
+        after += "(?!')"  # "people's faces": not "people"
     if group.get("not_followed_by"):
         within = rf"(?:\s+[\w']+){{0,{int(group.get('within', 0))}}}"
-        after += rf"(?!{within}\s+(?:{_words(group['not_followed_by'])})\b)"
+        phrases = "|".join(phrase(str(item), terms) for item in group["not_followed_by"])
+        after += rf"(?!{within}\s+(?:{phrases})\b)"
     return rf"{start}{before}\b(?:{choices})\b{after}"
 
 

@@ -23,43 +23,17 @@ _NEGATION = context.pattern("negated")
 # Someone else's sign, or a supposition, is no report of the patient's own: "my friend had
 # double vision after hers", "my sister wants to know if botox can make you slur", "if my
 # eyelid ever dropped so much I couldn't open it, what would I do?". Read in the clause
-# before the sign. An observer is no owner ("my husband noticed slurring", "people say my lid
-# covers my pupil", "people's faces look doubled"), a bare "she" is as
-# often the nurse who injected, and the patient's own words after the other person make it
-# the patient's again; so does a supposed sign that is happening now ("what if it's an
-# allergy? my lips are swelling right now").
-_OBSERVER = (
-    r"(?:noticed|notices|notice|says?|said|saying|thinks?|thought|told|tells|saw|sees|see|"
-    r"heard|hears|mentioned|pointed out|commented|spotted|found|called|rang|phoned|took me|"
-    r"drove me|brought me|helped|is worried|was worried|is scared|was scared|panicked|"
-    r"is panicking|keeps? (?:saying|asking|telling)|asked|asks|asking|can tell|could tell)"
-)
-_SOMEONE_ELSES = re.compile(
-    r"\b(?:(?:my|her|his|our|a) (?:friends?|sister|sis|mum|mom|mother|daughter|son|husband|"
-    r"hubby|wife|partner|boyfriend|girlfriend|colleague|co ?worker|cousin|aunt|auntie|niece|"
-    r"brother|dad|father|neighbou?r|gran|nan|grandma|mate|bestie)(?:'s)?|"
-    r"(?:a|this|some) (?:girl|woman|lady|guy|man|bloke|client|celeb\w*|influencer)|"
-    r"(?:some )?(?:someone|somebody|people|others|anyone|anybody)(?!'s))\b"
-    rf"(?!\s+(?:[\w']+\s+)?{_OBSERVER}\b(?!\s+(?:that )?(?:she|he|her|his|they|their)\b))"
-)
-_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
-# A general question or a claim about what the treatment can do ("can botox make you slur
-# your words?", "my mum says botox can make your throat close up") is a supposition too.
-_TREATMENT = r"(?:botox|tox|it|the (?:injections?|jabs?|toxin|treatment)|injections|fillers?)"
-_MODAL = r"(?:can|could|does|do|will|would|might|may|did)"
-_GENERAL = (
-    rf"{_MODAL} {_TREATMENT} (?:ever |really |actually |sometimes |also )?"
-    rf"(?:make|cause|give|lead to|leave) |{_TREATMENT} (?:can|could|may|might|will|does) "
-    r"(?:ever |really |actually |sometimes |also )?(?:make|cause|give|lead to|leave) "
-    r"(?=(?:you|your|people|someone|somebody|anyone|a person|some people)\b)|"
-    r"(?:can|could|do|does) (?:you|people|someone|anyone) (?:ever |really |actually )?"
-    r"(?:get|develop|end up with) "
-)
-_SUPPOSED_SIGN = (
-    r"\b(?:what if|if (?:[\w']+ ){0,3}ever|what (?:would|will) (?:i|you|we) do if|"
-    r"what happens if|what (?:would|will|could) happen if|"
-    rf"how (?:would|will) (?:i|you) (?:know|tell) if|{_GENERAL})"
-)
+# before the sign, at most ``_CLAUSE_WINDOW`` characters back. The words are data:
+# aftercare/lexicon/people.yml (someone_else, first_person) and questions.yml
+# (supposition, happening_now, supposition_ends).
+_PEOPLE = load("people")
+_QUESTIONS = load("questions")
+_SOMEONE_ELSES = context.compiled(_PEOPLE["someone_else"])
+_FIRST_PERSON = context.compiled(_PEOPLE["first_person"])
+_CLAUSE_WINDOW = int(_PEOPLE["someone_else"]["characters"])
+_SUPPOSED_SIGN = context.compiled(_QUESTIONS["supposition"])
+_HAPPENING_NOW = context.compiled(_QUESTIONS["happening_now"])
+_SUPPOSITION_ENDS = context.compiled(_QUESTIONS["supposition_ends"])
 
 
 @functools.cache
@@ -69,8 +43,8 @@ def supposition_pattern() -> re.Pattern[str]:
     The cues above, and the general questions of ``aftercare/lexicon/questions.yml`` ("is it
     possible to get …").
     """
-    general = compile_phrases(load("questions")["general_question"]["phrases"])
-    return re.compile(f"{_SUPPOSED_SIGN}|{general.pattern}")
+    general = compile_phrases(_QUESTIONS["general_question"]["phrases"])
+    return re.compile(f"{_SUPPOSED_SIGN.pattern}|{general.pattern}")
 
 
 @functools.cache
@@ -109,14 +83,7 @@ def _told_later(text: str, start: int) -> bool:
     return False
 
 
-_HAPPENING_NOW = re.compile(r"\b(?:now|right now|currently|at the moment|today|tonight|since)\b")
-# What ends a supposition's clause: "what would happen if I wait, because I can't open my eye".
-_SUPPOSITION_ENDS = re.compile(
-    r"\b(?:because|cos|coz|cuz|but|(?<!much )(?<!bad )(?<!far )(?<!long )(?<!soon )(?<!well )"
-    r"(?<!badly )as (?=(?:i|my|it's|it is|everything|things)\b))\b"
-)
 _CLAUSE_END = re.compile(r"[.!?\n;,:]|\s-\s")
-_CLAUSE_WINDOW = 200
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
