@@ -109,6 +109,14 @@ def pattern(category: str) -> re.Pattern[str]:
 
 
 @functools.cache
+def marks(category: str) -> re.Pattern[str]:
+    """The pattern of the category's marks alone: the termination's punctuation, no words."""
+    return re.compile(
+        "|".join(_MARKS.get(mark, re.escape(mark)) for mark in rules()[category]["marks"])
+    )
+
+
+@functools.cache
 def symptom_terms() -> Terms:
     """The word lists of ``symptoms.yml`` (``@vision``, ``@breath``), for a phrase to name."""
     lexicon = load("symptoms")

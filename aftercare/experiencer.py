@@ -15,7 +15,7 @@ import re
 
 from aftercare import context
 from aftercare.lexicon import compile_phrases, load
-from aftercare.text import normalise, screened_part
+from aftercare.text import normalise, screened_part, sentences
 
 _NEGATION = context.pattern("negated")
 
@@ -83,8 +83,10 @@ def _told_later(text: str, start: int) -> bool:
     return False
 
 
-_CLAUSE_END = re.compile(r"[.!?\n;,:]|\s-\s")
-_SENTENCE_END = re.compile(r"[.!?\n]")
+# The clause a supposition or another person reaches over: ended by the termination's marks
+# (context.yml), not its words; "what would happen if my lid dropped ... and I couldn't open my
+# eye?" is supposed throughout, and a supposition's own ends are ``supposition_ends``.
+_CLAUSE_END = context.marks("termination")
 
 
 _AGE_ASIDE = re.compile(r"[(,]\s*\d{1,3}\s*[),]")
@@ -180,9 +182,8 @@ def aside(text: str) -> bool:
     """
     text = normalise(text)
     carer = for_someone_treated(text)
-    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
     found = False
-    for sentence in sentences:
+    for sentence in sentences(text):
         supposition = supposition_pattern().search(sentence)
         supposed = bool(
             supposition

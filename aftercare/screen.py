@@ -45,7 +45,7 @@ from aftercare.limits import PIECE_CHARACTERS
 from aftercare.severity import most_severe
 from aftercare.spelling import known_slips, mended
 from aftercare.symptoms import Screening, Symptom, Trend, lexicon_signs
-from aftercare.text import normalise, screened_part
+from aftercare.text import SENTENCE_MARKS, normalise, screened_part, sentences
 
 _LEXICON = load("symptoms")
 _TERMS = terms(_LEXICON["terms"], _LEXICON.get("regex"))
@@ -80,9 +80,6 @@ def asks_about_warning_signs(text: str) -> bool:
     return general_question(text) and bool(_about_warning_signs().search(normalise(text)))
 
 
-_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
-
-
 def screen_told(text: str) -> Screening:
     """The screening of what the patient tells, not of what they ask about.
 
@@ -95,7 +92,7 @@ def screen_told(text: str) -> Screening:
         return screen(text)
     told = [
         sentence
-        for sentence in _SENTENCES.split(text)
+        for sentence in sentences(text)
         if "?" not in sentence and not supposition_pattern().search(normalise(sentence))
     ]
     return screen(" ".join(told))
@@ -207,7 +204,6 @@ _WINDOW_CHARACTERS = int(context.rules()["termination"]["characters"])
 
 PIECE_OVERLAP = 120
 """How much two pieces share where a piece could not end at a sentence end."""
-_PIECE_BREAKS = ".!?\n"
 
 
 def pieces(text: str, size: int = PIECE_CHARACTERS) -> list[str]:
@@ -229,7 +225,7 @@ def pieces(text: str, size: int = PIECE_CHARACTERS) -> list[str]:
         following = end
         if end < len(bounded):
             window = bounded[start:end]
-            cut = max(window.rfind(c) for c in _PIECE_BREAKS)
+            cut = max(window.rfind(c) for c in SENTENCE_MARKS)
             if cut >= size // 2:
                 end = following = start + cut + 1
             else:

@@ -49,6 +49,24 @@ def screened_part(text: str) -> str:
     return head_and_tail(text, SCREENED_HEAD, SCREENED_TAIL)
 
 
+# --- Sentences --------------------------------------------------------------------------------
+
+SENTENCE_MARKS = ".!?\n"
+"""The marks that end a sentence: a full stop, "!", "?" or a line break."""
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+|(?<=\?)(?=[^?\s])")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, each with its end mark, without white space around.
+
+    A sentence ends at a full stop, "!" or "?" before white space, at a line break, and at a
+    "?" even with no space after it ("is it normal?my eye droops"). Clauses are not split here:
+    what ends a clause is the lexicon's (``termination`` in ``aftercare/lexicon/context.yml``).
+    """
+    return [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()]
+
+
 def is_unicode(text: str) -> bool:
     """Whether ``text`` can be written as UTF-8: no lone surrogate in it."""
     try:

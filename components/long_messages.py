@@ -11,7 +11,7 @@ characters only (``aftercare/limits.py``), and the work on a message stays bound
 long it is. Anything up to ``PIECEWISE_FROM``
 characters (the screener's ``max_characters``), every message the classifiers were trained
 on, is read whole, so the trained model is unchanged. The symptom screen reads its own,
-longer, head and tail for red flags (``aftercare/symptoms.py``).
+longer, head and tail for red flags (``aftercare/screen.py``).
 
 Screening those 10,000 characters is still about 75 ms (twice that when misspelt words make
 the screen read it a second time, mended), and while the NLU works on a message
@@ -56,7 +56,7 @@ async def _next_turn() -> None:
 
 
 async def screened_in_pieces(text: str, pause: Pause = _next_turn) -> Screening:
-    """:func:`aftercare.symptoms.screen` of ``text``, a piece at a time, ``pause`` in between."""
+    """:func:`aftercare.screen.screen` of ``text``, a piece at a time, ``pause`` in between."""
     screenings = []
     for piece in pieces(text):
         await pause()
