@@ -4,7 +4,7 @@ Plain Python, no Rasa import. ``aftercare/lexicon/context.yml`` holds, per categ
 pseudo, termination, mention, asked, supposed, what if, resolved, elsewhere, historical,
 trend, persistence), the trigger phrases a clinician reads and writes, the direction they
 reach and their scope; this module turns each category into one pattern, and the screen
-(``aftercare/symptoms.py``) applies it in the scope the file names.
+(``aftercare/screen.py``) applies it in the scope the file names.
 
 The phrases are written in the lexicon's phrase syntax (``aftercare/lexicon/__init__.py``),
 plus ``?`` for "any one word, or none" and ``*`` before a word's end for any word that ends

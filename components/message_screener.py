@@ -22,7 +22,7 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   ``blurred_vision``), ``denied_symptom`` ("no blurred vision") and ``trend``
   (``improving``/``not_improving``); and ``body_change`` (``about_the_body``,
   ``beyond_the_article``), for the safety net after an answer (``actions/article.py``). The
-  screening is plain Python in ``aftercare/symptoms.py``; the entity format is in
+  screening is plain Python in ``aftercare/screen.py``; the entity format is in
   ``aftercare/slots.py``, beside its reader.
 * **A patient's safety before anything else.** A message that tells of thoughts of suicide or
   self-harm (``aftercare/concern.py``, words in ``aftercare/lexicon/crisis.yml``) becomes
