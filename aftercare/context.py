@@ -75,7 +75,7 @@ def _group(group: Mapping[str, Any], terms: Terms | None = None) -> str:
     if group.get("possessive") is False:
         after += "(?!')"  # "people's faces": not "people"
     if group.get("not_followed_by"):
-        within = rf"(?:\s+[\w']+){{0,{int(group.get('within', 0))}}}"
+        within = rf"(?:\s+[\w']+){{0,{group['within']}}}" if group.get("within") else ""
         phrases = "|".join(phrase(str(item), terms) for item in group["not_followed_by"])
         after += rf"(?!{within}\s+(?:{phrases})\b)"
     return rf"{start}{before}\b(?:{choices})\b{after}"

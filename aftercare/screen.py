@@ -53,14 +53,10 @@ _SLIPS_MENDED = known_slips(_LEXICON.get("slips") or {})
 """The key words' misspellings the lexicon knows, mended in every reading of a message."""
 
 
-# A word between the parts of a pattern: any word but a negation ("my vision isn't blurry" is
-# no "vision ... blurry") or a clause break ("trouble sleeping but breathing is fine"). Written
-# [\w']+ in the patterns below, for readability; _rule() puts this in its place.
-_WORD = (
-    r"(?:(?!(?:not|no|never|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|haven't|hasn't|"
-    r"won't|can't|couldn't|without|but|and|however|although|though|because|except)\b"
-    r"(?! stop))[\w']+)"
-)
+# A word between the parts of a symptom's phrase (``~``) or pattern (``[\w']+``): any word but
+# a negation or a clause break (aftercare/lexicon/context.yml, ``gap``); _rule() puts this in
+# its place.
+_WORD = rf"(?:(?!{context.pattern('gap').pattern})[\w']+)"
 
 
 @functools.cache

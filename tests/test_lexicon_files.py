@@ -322,6 +322,7 @@ def _denied(s: Screening) -> bool:
 _READ_AS: dict[str, tuple[Callable[[Screening], bool], Callable[[Screening], bool]]] = {
     # category: (what a "must" example reads as, what a "must_not" example reads as)
     "negated": (lambda s: bool(s.absent), lambda s: bool(s.present)),
+    "gap": (lambda s: not s.present, lambda s: bool(s.present)),
     "pseudo": (lambda s: bool(s.present), lambda s: bool(s.absent)),
     "termination": (lambda s: bool(s.present), _denied),
     "mention": (lambda s: not s.present, lambda s: bool(s.present)),
