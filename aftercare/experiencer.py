@@ -89,6 +89,8 @@ def _told_later(text: str, start: int) -> bool:
 _CLAUSE_END = context.marks("termination")
 
 
+# An age in brackets or commas after the person ("my daughter (24) had botox"): a regular
+# expression, as no phrase can say "a number of up to three digits, bracketed".
 _AGE_ASIDE = re.compile(r"[(,]\s*\d{1,3}\s*[),]")
 
 
@@ -117,7 +119,8 @@ def for_someone_treated(text: str) -> bool:
 
 
 # A carer's words for the person treated, as that person's own: "her words are slurred",
-# "she can't lift her arms". The screen's patterns are written in the first person.
+# "she can't lift her arms". The screen's patterns are written in the first person. Kept as
+# regular expressions: each rewrites a pronoun by what follows it, which no phrase can say.
 _SUBJECT = r"\b(?:she|he)"
 _IN_FIRST_PERSON = tuple(
     (re.compile(pattern), words)
@@ -148,7 +151,7 @@ def aside_at(
 
     ``carer``: the message is written for the person who had the treatment, whose signs are
     the report; only a supposition is aside then. ``suppositions=False`` reads a supposed
-    sign as told (what a general question asks about, :func:`asked`).
+    sign as told (what a general question asks about, :func:`aftercare.screen.asked`).
     """
     first = max(0, start - _CLAUSE_WINDOW)
     ends = [m.end() for m in _CLAUSE_END.finditer(text, first, start)]

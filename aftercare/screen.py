@@ -355,7 +355,10 @@ def asked(text: str) -> frozenset[Symptom]:
 
 
 def _screen(text: str, suppositions: bool = True) -> Screening:
-    """One reading of the message, bounded and normalised (``suppositions``: :func:`_aside`)."""
+    """One reading of the message, bounded and normalised.
+
+    ``suppositions``: as :func:`aftercare.experiencer.aside_at` takes it.
+    """
     clauses = _Clauses(text)
     text = clauses.text
     carer = for_someone_treated(text)
