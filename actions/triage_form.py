@@ -25,7 +25,8 @@ from aftercare.body import tells_own_change
 from aftercare.dates import DateProblem, parse_treatment_date, treatment_date_in_report
 from aftercare.questions import asks_question
 from aftercare.replies import Answer, read_unclear, yes_no
-from aftercare.symptoms import Screening, ScreeningQuestion, Trend, asks_about_warning_signs
+from aftercare.screen import asks_about_warning_signs
+from aftercare.symptoms import Screening, ScreeningQuestion, Trend
 from aftercare.triage import questions_needed
 
 INTERRUPTING_INTENTS = frozenset(

@@ -12,10 +12,11 @@ import functools
 import re
 from dataclasses import dataclass
 
+from aftercare.experiencer import aside, for_someone_treated, in_first_person
 from aftercare.lexicon import compile_phrases, load
 from aftercare.questions import asks_question
 from aftercare.spelling import mended
-from aftercare.symptoms import aside, for_someone_treated, in_first_person, normalise
+from aftercare.text import normalise
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def own_story(text: str) -> bool:
     A carer's report of the treated person is theirs ("my daughter had her crow's feet done
     3 weeks ago and her smile has been crooked since"). Not a general question ("does botox
     make your face feel heavy?"), a supposition or someone else's story
-    (``symptoms.aside``): those get the answer, and no check.
+    (``experiencer.aside``): those get the answer, and no check.
     """
     written = normalise(text)
     own = in_first_person(written) or for_someone_treated(text)
@@ -71,7 +72,7 @@ def only_asked(text: str) -> bool:
     it, or may be asking ahead. Rather than guess, the bot answers and asks once whether it
     is happening to them now (``happening_now``). "Why is my eye twitching?" and "drooping
     since day 3, normal?" tell it (the check follows); a general question ("does botox make
-    your lid droop?") or someone else's story gets the answer alone (``symptoms.aside``).
+    your lid droop?") or someone else's story gets the answer alone (``experiencer.aside``).
     """
     written = normalise(text)
     return (

@@ -17,8 +17,7 @@ from enum import StrEnum
 from aftercare.lexicon import compile_phrases, load
 from aftercare.limits import SCREENED_HEAD, SCREENED_TAIL
 from aftercare.spelling import mended
-from aftercare.symptoms import normalise
-from aftercare.text import head_and_tail
+from aftercare.text import head_and_tail, normalise
 
 READ_CHARACTERS = 100_000
 """How much of a message is read as written: more than any channel lets through."""

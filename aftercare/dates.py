@@ -880,6 +880,7 @@ def _counted_from_other_dates(text: str, today: date, found: list[_Found]) -> li
 
 # --- Which phrases are about the treatment ----------------------------------------------
 
+# A date's clause, not the screen's (aftercare/text.py): it also ends at "so", "then", "now".
 _CLAUSE_BREAK = re.compile(
     r"[.!?;:\n]|,\s|\s-\s|\b(?:and|but|so|because|cos|though|although|then|while|whereas|"
     r"which|now)\b(?!\s+a\s+half)"
@@ -1033,7 +1034,7 @@ def _linked_before(text: str, item: _Found, anchor: re.Match[str]) -> bool:
 
 
 _IT_WAS = re.compile(r"\b(?:it|that|this|they|which)\s+(?:was|were)\s+(?:done\s+)?$")
-_SENTENCE_BREAK = re.compile(r"[.!?;\n]")
+_SENTENCE_BREAK = re.compile(r"[.!?;\n]")  # text.SENTENCE_MARKS and ";": one date per statement
 
 
 def _linked_after(text: str, item: _Found, anchor: re.Match[str]) -> bool:

@@ -2,7 +2,7 @@
 
 Plain Python, no Rasa import; used by the dialogue policy ``components/failsafe_policy.py``.
 Without the action server there is no triage decision, but the Rasa server still has what
-the NLU screen found in the patient's message (``aftercare/symptoms.py``), the slots earlier
+the NLU screen found in the patient's message (``aftercare/screen.py``), the slots earlier
 turns set, and which red-flag question was asked. That is enough to never stay silent on a
 red flag.
 """

@@ -31,7 +31,7 @@ fallback answer asks for a sentence or two), since a guess on an essay is noise;
 and its concern for the patient are still screened."""
 
 PIECE_CHARACTERS = 500
-"""About how much of a long message the screen reads at a time (``aftercare.symptoms.pieces``),
+"""About how much of a long message the screen reads at a time (``aftercare.screen.pieces``),
 the size the classifier was trained on."""
 
 DATE_ANSWER_CHARACTERS = 500

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from aftercare.text import straightened
+from aftercare.text import sentences, straightened
 
 # The words a question starts with ("is it ...", "how long ...", "has anyone ...").
 _QUESTION_WORDS = (
@@ -31,7 +31,7 @@ _QUESTION = re.compile(
 )
 
 
-_SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+|(?<=\?)(?=[^?\s])")
+# Where a question starts within a sentence (text.sentences splits the sentences).
 _CLAUSE = re.compile(
     r",\s*|\s+(?:and|but|so)\s+(?=(?:is|are|can|could|should|will|would|do|does|how|what|why|"
     r"when)\b)"
@@ -86,7 +86,7 @@ def question_part(text: str) -> str | None:
         question is the whole message.
     """
     asked = []
-    for sentence in filter(None, (part.strip() for part in _SENTENCE.split(text))):
+    for sentence in sentences(text):
         if not (any(c.isalpha() for c in sentence) and _asks(sentence)):
             continue
         clauses = _CLAUSE.split(sentence)

@@ -17,7 +17,7 @@ edit away (a letter added, dropped, changed, or two swapped: SymSpell's Damerau 
 * never a negation ("nost" is not "not"), which would deny what the patient reports.
 
 The screen reads a message as written and as mended, and takes from the mended reading only
-the signs it finds and a "not improving" (:func:`aftercare.symptoms.screen`): a mended word
+the signs it finds and a "not improving" (:func:`aftercare.screen.screen`): a mended word
 can add a reading, never take one away, and never deny anything.
 
 The dictionary is read on first use (about 0.6 s and 65 MB, once per process); the message
@@ -134,7 +134,7 @@ def mended(text: str) -> str:
     as written.
 
     Args:
-        text: what the patient wrote, normalised (``aftercare.symptoms.normalise``).
+        text: what the patient wrote, normalised (``aftercare.text.normalise``).
 
     Returns:
         The same text, lower-cased where a word was mended; unchanged when nothing was.

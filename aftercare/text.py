@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from aftercare.limits import SCREENED_HEAD, SCREENED_TAIL
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 _CUT_WITHIN = 100
@@ -40,6 +42,29 @@ def head_and_tail(text: str, head: int, tail: int) -> str:
     space = end.find(" ", 0, _CUT_WITHIN)
     end = end[space + 1 :] if space >= 0 else end
     return f"{start}\n{end}" if end else start
+
+
+def screened_part(text: str) -> str:
+    """The part of a message the screen reads: all of it, or its head and tail if very long."""
+    return head_and_tail(text, SCREENED_HEAD, SCREENED_TAIL)
+
+
+# --- Sentences --------------------------------------------------------------------------------
+
+SENTENCE_MARKS = ".!?\n"
+"""The marks that end a sentence: a full stop, "!", "?" or a line break."""
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+|(?<=\?)(?=[^?\s])")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, each with its end mark, without white space around.
+
+    A sentence ends at a full stop, "!" or "?" before white space, at a line break, and at a
+    "?" even with no space after it ("is it normal?my eye droops"). Clauses are not split here:
+    what ends a clause is the lexicon's (``termination`` in ``aftercare/lexicon/context.yml``).
+    """
+    return [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()]
 
 
 def is_unicode(text: str) -> bool:

@@ -37,8 +37,9 @@ from pathlib import Path
 
 import aiohttp
 
+from aftercare.screen import screen
 from aftercare.severity import Severity
-from aftercare.symptoms import Symptom, lexicon_examples, ordinary_examples, screen
+from aftercare.symptoms import Symptom, lexicon_examples, ordinary_examples
 from tools.cluster import POSTGRES_SERVER, running_cluster, throwaway_postgres
 from tools.nlu_report import weighted_f1
 from tools.servers import RASA, ROOT, Bot, running_bot

@@ -11,7 +11,7 @@ characters only (``aftercare/limits.py``), and the work on a message stays bound
 long it is. Anything up to ``PIECEWISE_FROM``
 characters (the screener's ``max_characters``), every message the classifiers were trained
 on, is read whole, so the trained model is unchanged. The symptom screen reads its own,
-longer, head and tail for red flags (``aftercare/symptoms.py``).
+longer, head and tail for red flags (``aftercare/screen.py``).
 
 Screening those 10,000 characters is still about 75 ms (twice that when misspelt words make
 the screen read it a second time, mended), and while the NLU works on a message
@@ -30,8 +30,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aftercare.limits import CLASSIFIED_HEAD, CLASSIFIED_TAIL
+from aftercare.screen import combined, pieces, screen
 from aftercare.slots import screening_entities, screening_from_entities
-from aftercare.symptoms import Screening, combined, pieces, screen
+from aftercare.symptoms import Screening
 from aftercare.text import head_and_tail
 
 
@@ -55,7 +56,7 @@ async def _next_turn() -> None:
 
 
 async def screened_in_pieces(text: str, pause: Pause = _next_turn) -> Screening:
-    """:func:`aftercare.symptoms.screen` of ``text``, a piece at a time, ``pause`` in between."""
+    """:func:`aftercare.screen.screen` of ``text``, a piece at a time, ``pause`` in between."""
     screenings = []
     for piece in pieces(text):
         await pause()

@@ -22,7 +22,7 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   ``blurred_vision``), ``denied_symptom`` ("no blurred vision") and ``trend``
   (``improving``/``not_improving``); and ``body_change`` (``about_the_body``,
   ``beyond_the_article``), for the safety net after an answer (``actions/article.py``). The
-  screening is plain Python in ``aftercare/symptoms.py``; the entity format is in
+  screening is plain Python in ``aftercare/screen.py``; the entity format is in
   ``aftercare/slots.py``, beside its reader.
 * **A patient's safety before anything else.** A message that tells of thoughts of suicide or
   self-harm (``aftercare/concern.py``, words in ``aftercare/lexicon/crisis.yml``) becomes
@@ -62,24 +62,16 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from aftercare import body, concern, intents, limits, spelling, symptoms
+from aftercare import body, concern, intents, limits, screen, spelling
 from aftercare.body import body_change
 from aftercare.concern import Concern, assess, figurative
+from aftercare.experiencer import aside, for_someone_treated, general_question
 from aftercare.questions import asks_question
 from aftercare.replies import plain_answer, yes_no
+from aftercare.screen import asks_about_warning_signs, screen_told
 from aftercare.severity import Severity
 from aftercare.slots import body_change_entities, only_asked_entities, screening_entities
-from aftercare.symptoms import (
-    Screening,
-    ScreeningQuestion,
-    Symptom,
-    Trend,
-    aside,
-    asks_about_warning_signs,
-    for_someone_treated,
-    general_question,
-    screen_told,
-)
+from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend
 from components.long_messages import classified_part, prescreened
 
 # A report of a group's sign names something of that group: the classifier alone is not
@@ -210,7 +202,7 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         first patient the wait, and a file that cannot be read stops the start.
         """
         spelling.warm_up()
-        symptoms.warm_up()
+        screen.warm_up()
         concern.warm_up()
         body.warm_up()
         return cls(config)

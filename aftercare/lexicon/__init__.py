@@ -189,10 +189,10 @@ def expand(pattern: str, terms: Terms) -> str:
     return _TERM.sub(lambda match: f"(?:{_term(match.group(1), terms)})", pattern)
 
 
-def phrase_pattern(phrase: str) -> str:
+def phrase_pattern(phrase: str, terms: Terms | None = None) -> str:
     """The regular expression of one phrase without its whole-word edges.
 
     For an engine that puts its own edges and conditions around a list of phrases
     (``aftercare/context.py``).
     """
-    return _sequence(phrase.lower())
+    return _sequence(phrase.lower(), terms or _NO_TERMS)

@@ -15,8 +15,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Tracker
 
 from aftercare.body import body_change
+from aftercare.screen import screen
 from aftercare.slots import body_change_entities, screening_entities
-from aftercare.symptoms import screen
 
 TrackerFactory = Callable[..., Tracker]
 

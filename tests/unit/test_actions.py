@@ -12,8 +12,8 @@ from actions.article import ActionAnswerQuestion
 from actions.session import ActionSessionStart
 from actions.triage import ActionTriage
 from actions.triage_form import ValidateTriageForm
+from aftercare.screen import screen
 from aftercare.slots import only_asked_entities, screening_entities
-from aftercare.symptoms import screen
 from tests.support.trackers import TrackerFactory
 
 TWITCH = {"symptoms": ["twitching"], "symptom_description": "twitch", "screen_emergency": False}

@@ -25,9 +25,9 @@ from rasa.shared.importers.importer import TrainingDataImporter
 
 from aftercare import clinic
 from aftercare.fallback_advice import severity_without_actions
+from aftercare.screen import screen
 from aftercare.severity import Severity
 from aftercare.slots import screening_entities
-from aftercare.symptoms import screen
 from components.failsafe_policy import ActionServerFailSafe
 from components.nlg import ClinicResponses
 from tests.support.pinned import ROOT, TEST_CLINIC

@@ -43,7 +43,13 @@ FORBIDDEN_MODULES = {
 NEVER_LOADED = {
     # Opening the database loads neither Rasa nor the symptom screen (its lexicon and spelling
     # dictionary), whatever it imports from aftercare (privacy, config).
-    "storage": {"rasa", "rasa_sdk", "aftercare.symptoms"},
+    "storage": {
+        "rasa",
+        "rasa_sdk",
+        "aftercare.symptoms",
+        "aftercare.screen",
+        "aftercare.experiencer",
+    },
 }
 
 
@@ -127,9 +133,25 @@ def test_a_package_loads_none_it_must_not(package: str) -> None:
     assert sorted(loaded_modules([package, *modules]) & NEVER_LOADED[package]) == []
 
 
+MODULE_NEVER_LOADS = {
+    # The screen's vocabulary (codes, severities, questions) is read by the triage, the slots
+    # and the records without compiling the engine that screens a text, or its spelling.
+    "aftercare.symptoms": {"aftercare.screen", "aftercare.experiencer", "aftercare.spelling"},
+    "aftercare.triage": {"aftercare.screen", "aftercare.experiencer", "aftercare.spelling"},
+    # Whose sign it is: read without the engine that screens a text.
+    "aftercare.experiencer": {"aftercare.screen", "aftercare.spelling"},
+}
+
+
+@pytest.mark.parametrize("module", sorted(MODULE_NEVER_LOADS))
+def test_a_module_of_the_screen_loads_none_it_must_not(module: str) -> None:
+    assert sorted(loaded_modules([module]) & MODULE_NEVER_LOADS[module]) == []
+
+
 def test_the_load_check_sees_a_chain_of_imports() -> None:
-    # aftercare.slots reads the screening: it loads the symptom screen through its imports.
+    # aftercare.slots reads the screening: it loads the screen's vocabulary through its imports.
     assert "aftercare.symptoms" in loaded_modules(["aftercare.slots"])
+    assert "aftercare.screen" in loaded_modules(["components.long_messages"])
 
 
 def readme_layout() -> set[str]:

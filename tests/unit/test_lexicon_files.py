@@ -14,21 +14,12 @@ from aftercare.body import about_the_body, beyond_the_article
 from aftercare.concern import Concern, assess, examples
 from aftercare.context import pattern
 from aftercare.context import phrase as context_phrase
+from aftercare.experiencer import aside, for_someone_treated, general_question, in_first_person
 from aftercare.lexicon import compile_phrase, compile_phrases, load, terms
+from aftercare.screen import asked, asks_about_warning_signs, screen, screen_told
 from aftercare.severity import Severity
-from aftercare.symptoms import (
-    Screening,
-    Symptom,
-    Trend,
-    asked,
-    asks_about_warning_signs,
-    for_someone_treated,
-    general_question,
-    lexicon_examples,
-    ordinary_examples,
-    screen,
-    screen_told,
-)
+from aftercare.symptoms import Screening, Symptom, Trend, lexicon_examples, ordinary_examples
+from aftercare.text import normalise
 from aftercare.triage import Level, Report, decide
 
 TODAY = date(2026, 11, 24)
@@ -137,6 +128,24 @@ def test_a_message_for_someone_treated_is_told(text: str, expected: bool) -> Non
     assert for_someone_treated(text) is expected
 
 
+@pytest.mark.parametrize(
+    ("text", "aside_"),
+    [(text, True) for text in load("people")["someone_else"]["must"]]
+    + [(text, False) for text in load("people")["someone_else"]["must_not"]],
+)
+def test_someone_elses_sign_is_aside_and_an_observer_is_no_owner(text: str, aside_: bool) -> None:
+    assert aside(text) is aside_
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [(text, True) for text in load("people")["first_person"]["must"]]
+    + [(text, False) for text in load("people")["first_person"]["must_not"]],
+)
+def test_the_patients_own_words_are_told_apart(text: str, own: bool) -> None:
+    assert in_first_person(normalise(text)) is own
+
+
 # --- aftercare/lexicon/questions.yml ----------------------------------------------------------
 
 
@@ -192,6 +201,33 @@ def test_a_general_question_by_someone_without_the_sign_is_told_apart(
 )
 def test_a_general_question_about_a_warning_sign_is_told_apart(text: str, expected: bool) -> None:
     assert asks_about_warning_signs(text) is expected
+
+
+@pytest.mark.parametrize("text", load("questions")["supposition"]["must"])
+def test_a_supposition_is_aside(text: str) -> None:
+    assert aside(text)
+    assert not screen(text).severity.decides
+
+
+@pytest.mark.parametrize("text", load("questions")["supposition"]["must_not"])
+def test_a_report_is_no_supposition(text: str) -> None:
+    assert not aside(text)
+    assert screen(text).severity.decides
+
+
+@pytest.mark.parametrize(
+    ("section", "kind", "text"),
+    [
+        (section, kind, text)
+        for section in ("happening_now", "supposition_ends")
+        for kind in ("must", "must_not")
+        for text in load("questions")[section][kind]
+    ],
+)
+def test_a_supposed_sign_happening_now_or_after_the_supposition_is_told(
+    section: str, kind: str, text: str
+) -> None:
+    assert screen(text).severity.decides is (kind == "must")
 
 
 # --- aftercare/lexicon/signs.yml --------------------------------------------------------------
@@ -286,6 +322,7 @@ def _denied(s: Screening) -> bool:
 _READ_AS: dict[str, tuple[Callable[[Screening], bool], Callable[[Screening], bool]]] = {
     # category: (what a "must" example reads as, what a "must_not" example reads as)
     "negated": (lambda s: bool(s.absent), lambda s: bool(s.present)),
+    "gap": (lambda s: not s.present, lambda s: bool(s.present)),
     "pseudo": (lambda s: bool(s.present), lambda s: bool(s.absent)),
     "termination": (lambda s: bool(s.present), _denied),
     "mention": (lambda s: not s.present, lambda s: bool(s.present)),
@@ -297,6 +334,10 @@ _READ_AS: dict[str, tuple[Callable[[Screening], bool], Callable[[Screening], boo
     "trend_not_improving": (lambda s: s.trend is Trend.NOT_IMPROVING, lambda s: s.trend is None),
     "trend_still": (lambda s: s.trend is Trend.NOT_IMPROVING, lambda s: s.trend is None),
     "trend_improving": (lambda s: s.trend is Trend.IMPROVING, lambda s: s.trend is None),
+    "denial": (_denied, lambda s: not s.absent),
+    "checklist_answer": (_denied, lambda s: not s.absent),
+    "persistent": (lambda s: bool(s.red_flags), lambda s: not s.red_flags),
+    "brief": (lambda s: bool(s.present) and not s.red_flags, lambda s: bool(s.red_flags)),
 }
 
 

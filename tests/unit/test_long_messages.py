@@ -6,8 +6,9 @@ import pytest
 
 from aftercare.limits import CLASSIFIED_HEAD as HEAD
 from aftercare.limits import CLASSIFIED_TAIL as TAIL
+from aftercare.screen import pieces
 from aftercare.slots import screening_from_entities
-from aftercare.symptoms import Symptom, pieces
+from aftercare.symptoms import Symptom
 from components.long_messages import (
     PIECEWISE_FROM,
     SCREENING_KEY,

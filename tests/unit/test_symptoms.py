@@ -7,19 +7,10 @@ import time
 import pytest
 
 from aftercare.limits import PIECE_CHARACTERS, SCREENED_HEAD, SCREENED_TAIL
+from aftercare.screen import PIECE_OVERLAP, combined, pieces, screen
 from aftercare.severity import Severity
-from aftercare.symptoms import (
-    PIECE_OVERLAP,
-    Screening,
-    ScreeningQuestion,
-    Symptom,
-    Trend,
-    combined,
-    lexicon_examples,
-    normalise,
-    pieces,
-    screen,
-)
+from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend, lexicon_examples
+from aftercare.text import normalise
 from tests.unit.phrasings import (
     KNOWN_GAPS,
     PATIENT_STORIES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aftercare.replies import yes_no
-from aftercare.text import head_and_tail, is_unicode, mended, normalise, straightened
+from aftercare.text import head_and_tail, is_unicode, mended, normalise, sentences, straightened
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,18 @@ def test_every_apostrophe_is_read_as_one(apostrophe: str) -> None:
     assert straightened(written) == "i can't breathe, my eye's dont open"
     assert normalise(written) == "i can't breathe, my eye's don't open"
     assert yes_no(f"I can{apostrophe}t breathe") is yes_no("I can't breathe")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my eye droops. is that normal?", ["my eye droops.", "is that normal?"]),
+        ("is it normal?my eye droops", ["is it normal?", "my eye droops"]),
+        ("line one\n\nline two", ["line one", "line two"]),
+        ("it lasted 1.5 days! ok", ["it lasted 1.5 days!", "ok"]),
+        ("no pain, no swelling; just a twitch", ["no pain, no swelling; just a twitch"]),
+        ("  ", []),
+    ],
+)
+def test_a_text_is_split_into_sentences_with_their_marks(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected

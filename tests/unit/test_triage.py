@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pytest
 import yaml
 
+from aftercare.screen import screen
 from aftercare.severity import Severity
-from aftercare.symptoms import ScreeningQuestion, Symptom, screen
+from aftercare.symptoms import ScreeningQuestion, Symptom
 from aftercare.triage import (
     SETTLE_DAYS,
     WAIT_DAYS,
