@@ -131,6 +131,39 @@ def test_a_date_and_a_trend_told_instead_of_a_yes_or_no_are_kept_never_an_emerge
     assert slots["days_since_treatment"] == 16 and slots["improving"] is False
 
 
+def test_an_answer_in_words_of_its_own_is_read_as_the_answer(bot: Bot, sender: str) -> None:
+    # Fresh blind set 25: "meh. same" met the distress reply, and "they open fine" the
+    # clinic's phone number, again and again, with no decision.
+    talk(bot, sender, "my eyes have felt gritty and dry since the botox", "no", "20 days ago")
+    said = talk(bot, sender, "meh. same")
+    assert "feeling" not in " ".join(said).lower()  # no distress reply
+    talk(bot, sender, "both lids open normally", "nope", "nope")
+    assert level(bot, sender) == "routine"
+    assert bot.tracker(sender)["slots"]["improving"] is False
+
+
+def test_a_carers_long_post_about_the_person_treated_starts_the_check(
+    bot: Bot, sender: str
+) -> None:
+    said = talk(
+        bot,
+        sender,
+        "Writing for my husband (58). He had his forehead done about three weeks ago and his "
+        "left cheek has felt numb ever since. He is too embarrassed to message himself.",
+    )
+    assert EMERGENCY_QUESTION in said[-1]
+    talk(bot, sender, "no", "3 weeks ago", "no better", *SCREENING_NO[:3])
+    assert level(bot, sender) == "routine"
+
+
+def test_a_general_question_in_other_words_is_no_emergency(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "is possible that botox make you blind? I have only a little twitch")
+    assert said[0].startswith("Rarely, yes.")  # the warning signs, and what to do
+    assert not any(line.startswith("🚨") for line in said)
+    assert EMERGENCY_QUESTION in said[-1]  # the check, for the twitch
+    assert level(bot, sender) is None
+
+
 HAPPENING = "Is this happening to you now?"
 
 
