@@ -223,6 +223,8 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = (message.get(INTENT) or {}).get("name")
+            if intent == self._config["fallback_intent"] and asks_question(text):
+                intent = self._out_of_the_fallback(message)
             concern = self._concern(message, text, words, screening, change.about)
             if concern is Concern.UNCLEAR and screening.severity.decides:
                 # A sign's check follows the reply, so no question about harm could be
@@ -311,6 +313,32 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         if general_question(text) or (about_the_body and for_someone_treated(text)):
             return Concern.NONE
         return Concern(classified)
+
+    def _out_of_the_fallback(self, message: Message) -> str:
+        """A question the fallback caught between the article and a reading for safety.
+
+        "I've just found out I'm pregnant ... is that going to be a problem for the baby?"
+        (``concern`` 0.49, ``faq`` 0.45) or "is squinting going to mess it up?"
+        (``report_vision`` 0.39, ``faq`` 0.35): "I didn't understand" helps nobody. The
+        classifier's first two readings are kept, the fallback set aside, and the rest of the
+        screening goes on from them: the concern is met beside the answer, and a sign the
+        classifier is unsure of is not believed. Between the article and anything else (a
+        pizza place near the clinic), the fallback stands.
+        """
+        fallback = self._config["fallback_intent"]
+        ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get("name") != fallback]
+        names = {str(e.get("name")) for e in ranking[:2]}
+        safety = {*self._config["classifier_concerns"], *self._config["concept_intents"]}
+        if intents.FAQ not in names or not names & safety:
+            return fallback
+        best = (
+            ranking[0]
+            if ranking[0].get("name") in self._config["classifier_concerns"]
+            else next(e for e in ranking if e.get("name") == intents.FAQ)
+        )
+        message.set(INTENT, dict(best), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return str(best.get("name"))
 
     def _is_concept(self, intent: str | None) -> bool:
         return intent in self._config["concept_intents"]

@@ -524,3 +524,37 @@ def test_a_sign_the_classifier_barely_reads_beside_distress_is_no_sign() -> None
     worried = classified(text, [("concern", 0.5), ("report_emergency", 0.4)])
     assert not {e for e in entities(barely) if e[0] == "symptom"}
     assert ("symptom", "breathing_swallowing_or_speaking") in entities(worried)
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking", "expected"),
+    [
+        # Caught between the article and a concern: the answer, and help offered.
+        (
+            "just learnt I'm expecting and had botox a month ago, will the baby be ok?",
+            [("nlu_fallback", 0.3), ("concern", 0.49), ("faq", 0.45)],
+            "distress_with_question",
+        ),
+        # Between the article and a sign the classifier is unsure of: the answer.
+        (
+            "I squint at a screen all day, had it done on Monday, will that spoil it?",
+            [("nlu_fallback", 0.3), ("report_vision", 0.39), ("faq", 0.35)],
+            "faq",
+        ),
+        # Between the article and anything else, or with nothing asked: the fallback.
+        (
+            "can you recommend a good cafe near the clinic?",
+            [("nlu_fallback", 0.3), ("faq", 0.46), ("out_of_scope", 0.44)],
+            "nlu_fallback",
+        ),
+        (
+            "had it done on Monday, squinting at screens all day",
+            [("nlu_fallback", 0.3), ("report_vision", 0.39), ("faq", 0.35)],
+            "nlu_fallback",
+        ),
+    ],
+)
+def test_a_question_caught_by_the_fallback_between_the_article_and_safety_is_read(
+    text: str, ranking: list[tuple[str, float]], expected: str
+) -> None:
+    assert ranked(text, *ranking).get("intent")["name"] == expected
