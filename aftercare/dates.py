@@ -336,8 +336,16 @@ def _stated_today(cleaned: str, today: date, date_order: str) -> date | None:
     return days[0] if len(days) == 1 else None
 
 
+_SAME_DAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening)|earlier|just now)\b")
+"""Words that put the treatment on the day the patient calls today."""
+
+
 def _against_stated_today(
-    cleaned: str, today: date, date_order: str, read: Callable[[str, date], _T]
+    cleaned: str,
+    today: date,
+    date_order: str,
+    read: Callable[[str, date], _T],
+    on: Callable[[_T], date | None],
 ) -> tuple[_T, int] | None:
     """A treatment date said against another date ("on the 5th, and it's the 23rd today").
 
@@ -347,9 +355,17 @@ def _against_stated_today(
     patient gives no today of their own.
     """
     stated = _stated_today(cleaned, today, date_order)
-    if stated is None or stated == today:
+    if stated is None:
         return None
-    return read(_TODAY_IS.sub(" ", cleaned), stated), (today - stated).days
+    rest = _TODAY_IS.sub(" ", cleaned)
+    result = read(rest, stated)
+    if on(result) == stated and not _SAME_DAY.search(rest):
+        # "I went in on the 7th, it's the 7th today": a patient who says today's date beside
+        # the same day of the month means the month before; today they would call today.
+        return read(rest, stated - timedelta(days=1)), (today - stated).days
+    if stated == today:
+        return None
+    return result, (today - stated).days
 
 
 _VAGUE_DAY = re.compile(
@@ -975,7 +991,11 @@ def parse_treatment_date(text: str, today: date, date_order: str = "DMY") -> Tre
     if button is not None:
         return _days_ago(button, today)
     against = _against_stated_today(
-        cleaned, today, date_order, lambda t, d: parse_treatment_date(t, d, date_order)
+        cleaned,
+        today,
+        date_order,
+        lambda t, d: parse_treatment_date(t, d, date_order),
+        lambda result: result.treated_on,
     )
     if against is not None:
         result, shift = against
@@ -1097,7 +1117,11 @@ def treatment_date_in_report(text: str, today: date, date_order: str = "DMY") ->
     """
     cleaned = _normalise(head_and_tail(text, DATE_REPORT_HEAD, DATE_REPORT_TAIL))
     against = _against_stated_today(
-        cleaned, today, date_order, lambda t, d: treatment_date_in_report(t, d, date_order)
+        cleaned,
+        today,
+        date_order,
+        lambda t, d: treatment_date_in_report(t, d, date_order),
+        lambda found: found,
     )
     if against is not None:
         found, shift = against

@@ -184,7 +184,12 @@ def test_a_day_of_the_month(text: str, today: date, day: date) -> None:
         ("I had it on the 3rd, today is the 21st", 18),
         ("on the 25th, today's the 23rd", 29),  # the 25th of the month before
         ("it was the 20th, now it's the 7th", 18),  # 20 October to 7 November
-        ("the 1st, it's the 1st today", 0),  # the patient's today is the bot's: nothing moves
+        # The same day of the month as the patient's today: the month before (today would be
+        # "today"), the reading furthest back, safe for the 2-week rule (blind set 14).
+        ("the 1st, it's the 1st today", 30),
+        ("I went in on the 1st, it's the 1st today", 30),
+        ("this morning, it's the 1st today", 0),
+        ("3 days ago, it's the 1st today", 3),
         ("had it on the 3rd, today's the 21st", 18),
         ("had it on the 5th, it's now the 23rd", 18),
         ("had it on the 5th and today is Monday the 23rd", 18),  # the date, not the weekday
