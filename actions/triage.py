@@ -73,6 +73,7 @@ class ActionTriage(Action):
                 SlotSet(slots.SYMPTOMS, None),
                 SlotSet(slots.SYMPTOM_DESCRIPTION, None),
                 SlotSet(slots.ONLY_ASKED, False),
+                SlotSet(slots.ABOUT_SOMEONE, False),
                 SlotSet(slots.HAPPENING_NOW, None),
             ]
         events: list[EventType] = [

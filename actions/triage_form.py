@@ -197,6 +197,7 @@ class ValidateTriageForm(FormValidationAction):
             # "is drooping normal?" says nothing of whose it is: asked first (happening_now).
             entities = tracker.latest_message.get("entities") or []
             values[slots.ONLY_ASKED] = reported and slots.only_asked_from_entities(entities)
+            values[slots.ABOUT_SOMEONE] = reported and slots.about_someone_from_entities(entities)
             values[slots.HAPPENING_NOW] = None
         if starting and reported and text.strip():
             if not tracker.get_slot(slots.SYMPTOM_DESCRIPTION):

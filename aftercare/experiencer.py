@@ -137,6 +137,35 @@ _IN_FIRST_PERSON = tuple(
 )
 
 
+@functools.cache
+def _close_and_hearsay() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    people = load("people")
+    return (
+        compile_phrases(people["close_person"]["phrases"]),
+        compile_phrases(people["hearsay"]["phrases"]),
+    )
+
+
+@functools.lru_cache(maxsize=256)  # asked of the same message by each reading of it
+def whose_unclear(text: str) -> bool:
+    """Whether ``text`` tells of someone close, with no word of who had the treatment.
+
+    "My sister can't keep her eyelid up": a carer writing for her after her treatment, or
+    someone telling of a sister who had none. The bot asks rather than guess
+    (``aftercare/lexicon/people.yml``: close_person, hearsay). Not when the message says who
+    had it ("my sister had botox on Monday", "I had mine too"), when it was long ago, nor in
+    a supposition, a general question or hearsay ("my sister says botox can ...").
+    """
+    written = _AGE_ASIDE.sub(" ", normalise(screened_part(text)))
+    other, own, long_ago = _treated()
+    close, hearsay = _close_and_hearsay()
+    return bool(
+        close.search(written)
+        and not (other.search(written) or own.search(written) or long_ago.search(written))
+        and not (hearsay.search(written) or supposition_pattern().search(written))
+    )
+
+
 def as_first_person(text: str) -> str:
     """A carer's ``text`` (normalised) in the words of the person treated."""
     for pattern, words in _IN_FIRST_PERSON:

@@ -342,6 +342,20 @@ def screen(text: str) -> Screening:
     return Screening(present, as_written.absent - present, trend)
 
 
+def screen_for_someone(text: str) -> Screening:
+    """The signs ``text`` tells of someone close, read as a carer's report of them.
+
+    For a message whose sign is someone else's with no word of who had the treatment
+    (:func:`aftercare.experiencer.whose_unclear`): what the check would weigh if the answer
+    to "Is this about you, or someone who had the treatment?" is the latter.
+    """
+    written = _SLIPS_MENDED(normalise(screened_part(text)))
+    readings = [written, as_first_person(written), mended(written)]
+    found = [_screen(reading, carer=True) for reading in readings]
+    present = frozenset().union(*(s.present for s in found))
+    return Screening(present, found[0].absent - present, found[0].trend)
+
+
 def asked(text: str) -> frozenset[Symptom]:
     """The signs a general question or a supposition in ``text`` asks about, not told.
 
@@ -354,14 +368,15 @@ def asked(text: str) -> frozenset[Symptom]:
     return _screen(written, suppositions=False).present - _screen(written).present
 
 
-def _screen(text: str, suppositions: bool = True) -> Screening:
+def _screen(text: str, suppositions: bool = True, carer: bool | None = None) -> Screening:
     """One reading of the message, bounded and normalised.
 
-    ``suppositions``: as :func:`aftercare.experiencer.aside_at` takes it.
+    ``suppositions``, ``carer``: as :func:`aftercare.experiencer.aside_at` takes them;
+    ``carer`` is read from the message unless given.
     """
     clauses = _Clauses(text)
     text = clauses.text
-    carer = for_someone_treated(text)
+    carer = for_someone_treated(text) if carer is None else carer
     present: set[Symptom] = set()
     absent: set[Symptom] = set()
     for rule in (*_RULES, *_lexicon_rules()):

@@ -29,6 +29,10 @@ ONLY_ASKED = "only_asked"
 """The check started from a question about a symptom that said nothing of whose it is
 (``body.only_asked``; also the entity the NLU marks such a question with)."""
 HAPPENING_NOW = "happening_now"
+ABOUT_SOMEONE = "about_someone"
+"""The check started from someone close's sign, with no word of who had the treatment
+(``experiencer.whose_unclear``): the first question is "Is this about you, or someone who had
+the treatment?" (also the entity the NLU marks such a message with)."""
 """Then: whether the symptom is happening to the patient now (False: only asking)."""
 # The contact details' slots (callback_name, _phone, _time) are in aftercare/privacy.py, with
 # the rules of when they go: the database applies them without loading the symptom screen.
@@ -81,6 +85,19 @@ def body_change_from_entities(entities: Iterable[Mapping[str, Any]]) -> frozense
 def only_asked_entities(length: int) -> list[dict[str, Any]]:
     """Marks a question about a symptom that says nothing of whose it is (``body.only_asked``)."""
     return [{"entity": ONLY_ASKED, "value": True, "start": 0, "end": length, "confidence": 1.0}]
+
+
+def about_someone_entities(length: int) -> list[dict[str, Any]]:
+    """Marks someone close's sign whose treatment the message does not tell: asked first."""
+    return [
+        *only_asked_entities(length),
+        {"entity": ABOUT_SOMEONE, "value": True, "start": 0, "end": length, "confidence": 1.0},
+    ]
+
+
+def about_someone_from_entities(entities: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the NLU marked the message as someone close's sign, whose treatment is untold."""
+    return any(e.get("entity") == ABOUT_SOMEONE for e in entities)
 
 
 def only_asked_from_entities(entities: Iterable[Mapping[str, Any]]) -> bool:

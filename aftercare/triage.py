@@ -177,13 +177,19 @@ def questions_needed(report: Report, today: date, date_unknown: bool = False) ->
     Returns:
         Slot names, in the order to ask them.
     """
-    if most_severe(s.severity for s in report.all_symptoms).decides:
+    if report.only_asked and report.happening_now is False:
+        return []
+    severity = most_severe(s.severity for s in report.all_symptoms)
+    asking_whose = report.only_asked and report.happening_now is None
+    if severity is Severity.EMERGENCY or (severity.decides and not asking_whose):
         return []
     needed = []
     if report.only_asked:
-        if report.happening_now is False:
-            return []
         needed.append("happening_now")
+    if severity.decides:
+        # Someone close's red flag, with no word of who had the treatment: whose it is comes
+        # first, then the flag decides.
+        return needed
     needed += ["symptom_description", ScreeningQuestion.EMERGENCY.value]
     if not date_unknown:
         needed.append("treatment_date")

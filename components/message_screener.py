@@ -65,12 +65,17 @@ from rasa.shared.nlu.training_data.message import Message
 from aftercare import body, concern, intents, limits, screen, spelling
 from aftercare.body import body_change
 from aftercare.concern import Concern, assess, figurative
-from aftercare.experiencer import aside, for_someone_treated, general_question
+from aftercare.experiencer import aside, for_someone_treated, general_question, whose_unclear
 from aftercare.questions import asks_question
 from aftercare.replies import plain_answer, yes_no
-from aftercare.screen import asks_about_warning_signs, screen_told
+from aftercare.screen import asks_about_warning_signs, screen_for_someone, screen_told
 from aftercare.severity import Severity
-from aftercare.slots import body_change_entities, only_asked_entities, screening_entities
+from aftercare.slots import (
+    about_someone_entities,
+    body_change_entities,
+    only_asked_entities,
+    screening_entities,
+)
 from aftercare.symptoms import Screening, ScreeningQuestion, Symptom, Trend
 from components.long_messages import classified_part, prescreened
 
@@ -216,9 +221,11 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             words = assess(text)
             screening = self._with_concepts(message, screening, words is Concern.NONE)
             change = body_change(classified_part(text))
+            screening, about_someone = _whose(text, screening)
             entities = self.add_extractor_name(
                 screening_entities(screening, len(text))
                 + body_change_entities(change.about, change.beyond, len(text))
+                + (about_someone_entities(len(text)) if about_someone else [])
             )
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
@@ -397,6 +404,24 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
         if intent in self._config["keep_intents"]:
             return True
         return intent in self._config["answer_intents"] and yes_no(text) is not None
+
+
+def _whose(text: str, screening: Screening) -> tuple[Screening, bool]:
+    """The screening, with someone close's signs when the message does not say who had it.
+
+    "My sister can't keep her eyelid up": no sign of the writer's own, and no word of who had
+    the treatment (``experiencer.whose_unclear``). Her signs are never dropped: an emergency
+    sign gets its advice at once (999 is right for it, treated or not); any other is kept,
+    and the check asks first "Is this about you, or someone who had the treatment?" (the
+    second value: True).
+    """
+    if screening.present or not whose_unclear(text):
+        return screening, False
+    theirs = screen_for_someone(text)
+    if not theirs.present:
+        return screening, False
+    merged = screening.merge(theirs)
+    return merged, theirs.severity is not Severity.EMERGENCY
 
 
 def _asks_the_article(message: Message, text: str) -> bool:

@@ -555,6 +555,7 @@ async def test_only_asking_ends_with_no_decision_and_keeps_nothing_of_the_questi
         "symptoms": None,
         "symptom_description": None,
         "only_asked": False,
+        "about_someone": False,
         "happening_now": None,
     }
 

@@ -104,7 +104,7 @@ def _people_examples(section: str) -> list[tuple[str, bool]]:
     ("section", "text", "matches"),
     [
         (section, text, matches)
-        for section in ("treated_other", "treated_self", "long_ago")
+        for section in ("treated_other", "treated_self", "long_ago", "close_person", "hearsay")
         for text, matches in _people_examples(section)
     ],
 )
