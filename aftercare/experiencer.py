@@ -17,23 +17,41 @@ from aftercare import context
 from aftercare.lexicon import compile_phrases, load
 from aftercare.text import normalise, screened_part, sentences
 
-_NEGATION = context.pattern("negated")
-
 
 # Someone else's sign, or a supposition, is no report of the patient's own: "my friend had
 # double vision after hers", "my sister wants to know if botox can make you slur", "if my
 # eyelid ever dropped so much I couldn't open it, what would I do?". Read in the clause
-# before the sign, at most ``_CLAUSE_WINDOW`` characters back. The words are data:
+# before the sign, at most ``_clause_window()`` characters back. The words are data:
 # aftercare/lexicon/people.yml (someone_else, first_person) and questions.yml
 # (supposition, happening_now, supposition_ends).
-_PEOPLE = load("people")
-_QUESTIONS = load("questions")
-_SOMEONE_ELSES = context.compiled(_PEOPLE["someone_else"])
-_FIRST_PERSON = context.compiled(_PEOPLE["first_person"])
-_CLAUSE_WINDOW = int(_PEOPLE["someone_else"]["characters"])
-_SUPPOSED_SIGN = context.compiled(_QUESTIONS["supposition"])
-_HAPPENING_NOW = context.compiled(_QUESTIONS["happening_now"])
-_SUPPOSITION_ENDS = context.compiled(_QUESTIONS["supposition_ends"])
+@functools.cache
+def _someone_elses() -> re.Pattern[str]:
+    return context.compiled(load("people")["someone_else"])
+
+
+@functools.cache
+def _first_person() -> re.Pattern[str]:
+    return context.compiled(load("people")["first_person"])
+
+
+@functools.cache
+def _clause_window() -> int:
+    return int(load("people")["someone_else"]["characters"])
+
+
+@functools.cache
+def _supposed_sign() -> re.Pattern[str]:
+    return context.compiled(load("questions")["supposition"])
+
+
+@functools.cache
+def _happening_now() -> re.Pattern[str]:
+    return context.compiled(load("questions")["happening_now"])
+
+
+@functools.cache
+def _supposition_ends() -> re.Pattern[str]:
+    return context.compiled(load("questions")["supposition_ends"])
 
 
 @functools.cache
@@ -43,8 +61,8 @@ def supposition_pattern() -> re.Pattern[str]:
     The cues above, and the general questions of ``aftercare/lexicon/questions.yml`` ("is it
     possible to get …").
     """
-    general = compile_phrases(_QUESTIONS["general_question"]["phrases"])
-    return re.compile(f"{_SUPPOSED_SIGN.pattern}|{general.pattern}")
+    general = compile_phrases(load("questions")["general_question"]["phrases"])
+    return re.compile(f"{_supposed_sign().pattern}|{general.pattern}")
 
 
 @functools.cache
@@ -78,7 +96,7 @@ def _told_later(text: str, start: int) -> bool:
     "I've had it since Monday" tells it; "not that I have it" does not.
     """
     for found in _told_after().finditer(text, start):
-        if not _NEGATION.search(" ".join(text[: found.start()].split()[-3:])):
+        if not context.pattern("negated").search(" ".join(text[: found.start()].split()[-3:])):
             return True
     return False
 
@@ -86,7 +104,9 @@ def _told_later(text: str, start: int) -> bool:
 # The clause a supposition or another person reaches over: ended by the termination's marks
 # (context.yml), not its words; "what would happen if my lid dropped ... and I couldn't open my
 # eye?" is supposed throughout, and a supposition's own ends are ``supposition_ends``.
-_CLAUSE_END = context.marks("termination")
+@functools.cache
+def _clause_end() -> re.Pattern[str]:
+    return context.marks("termination")
 
 
 # An age in brackets or commas after the person ("my daughter (24) had botox"): a regular
@@ -182,25 +202,25 @@ def aside_at(
     the report; only a supposition is aside then. ``suppositions=False`` reads a supposed
     sign as told (what a general question asks about, :func:`aftercare.screen.asked`).
     """
-    first = max(0, start - _CLAUSE_WINDOW)
-    ends = [m.end() for m in _CLAUSE_END.finditer(text, first, start)]
+    first = max(0, start - _clause_window())
+    ends = [m.end() for m in _clause_end().finditer(text, first, start)]
     first = ends[-1] if ends else first
     if suppositions and (supposition := supposition_pattern().search(text, first, end)):
-        if _SUPPOSITION_ENDS.search(text, supposition.end(), start):
+        if _supposition_ends().search(text, supposition.end(), start):
             return False
-        last = _CLAUSE_END.search(text, end)
+        last = _clause_end().search(text, end)
         if _told_later(text, last.end() if last else len(text)):
             return False  # "… double vision this late? I've had it since yesterday"
-        return not _HAPPENING_NOW.search(text, first, last.start() if last else len(text))
+        return not _happening_now().search(text, first, last.start() if last else len(text))
     if carer:
         return False
-    others = list(_SOMEONE_ELSES.finditer(text, first, start))
-    return bool(others) and not _FIRST_PERSON.search(text, others[-1].end(), end)
+    others = list(_someone_elses().finditer(text, first, start))
+    return bool(others) and not _first_person().search(text, others[-1].end(), end)
 
 
 def in_first_person(text: str) -> bool:
     """Whether ``text`` (normalised) speaks of the writer: "I", "my", "me"."""
-    return bool(_FIRST_PERSON.search(text))
+    return bool(_first_person().search(text))
 
 
 def aside(text: str) -> bool:
@@ -219,15 +239,15 @@ def aside(text: str) -> bool:
         supposition = supposition_pattern().search(sentence)
         supposed = bool(
             supposition
-            and not _HAPPENING_NOW.search(sentence)
-            and not _SUPPOSITION_ENDS.search(sentence, supposition.end())
+            and not _happening_now().search(sentence)
+            and not _supposition_ends().search(sentence, supposition.end())
         )
         theirs = (
             not carer
-            and bool(_SOMEONE_ELSES.search(sentence))
-            and not _FIRST_PERSON.search(_SOMEONE_ELSES.sub(" ", sentence))
+            and bool(_someone_elses().search(sentence))
+            and not _first_person().search(_someone_elses().sub(" ", sentence))
         )
-        if not (supposed or theirs or (not carer and not _FIRST_PERSON.search(sentence))):
+        if not (supposed or theirs or (not carer and not _first_person().search(sentence))):
             return False
         found = found or supposed or theirs
     return found
@@ -239,3 +259,10 @@ def warm_up() -> None:
     supposition_pattern()
     _told_after()
     _not_mine()
+    _someone_elses()
+    _first_person()
+    _clause_window()
+    _happening_now()
+    _supposition_ends()
+    context.pattern("negated")
+    _clause_end()

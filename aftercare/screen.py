@@ -28,11 +28,11 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from aftercare import context, experiencer
+from aftercare import context, experiencer, symptoms
 from aftercare.experiencer import (
     as_first_person,
     aside_at,
@@ -40,23 +40,34 @@ from aftercare.experiencer import (
     general_question,
     supposition_pattern,
 )
-from aftercare.lexicon import compile_phrase, compile_phrases, expand, load, terms
+from aftercare.lexicon import Terms, compile_phrase, compile_phrases, expand, load, terms
 from aftercare.limits import PIECE_CHARACTERS
 from aftercare.severity import most_severe
 from aftercare.spelling import known_slips, mended
-from aftercare.symptoms import Screening, Symptom, Trend, lexicon_signs
+from aftercare.symptoms import Screening, Symptom, Trend
 from aftercare.text import SENTENCE_MARKS, normalise, screened_part, sentences
 
-_LEXICON = load("symptoms")
-_TERMS = terms(_LEXICON["terms"], _LEXICON.get("regex"))
-_SLIPS_MENDED = known_slips(_LEXICON.get("slips") or {})
-"""The key words' misspellings the lexicon knows, mended in every reading of a message."""
+
+@functools.cache
+def _terms() -> Terms:
+    lexicon = load("symptoms")
+    return terms(lexicon["terms"], lexicon.get("regex"))
 
 
-# A word between the parts of a symptom's phrase (``~``) or pattern (``[\w']+``): any word but
-# a negation or a clause break (aftercare/lexicon/context.yml, ``gap``); _rule() puts this in
-# its place.
-_WORD = rf"(?:(?!{context.pattern('gap').pattern})[\w']+)"
+@functools.cache
+def _slips_mended() -> Callable[[str], str]:
+    """The key words' misspellings the lexicon knows, mended in every reading of a message."""
+    return known_slips(load("symptoms").get("slips") or {})
+
+
+@functools.cache
+def _word() -> str:
+    r"""A word between the parts of a symptom's phrase (``~``) or pattern (``[\w']+``).
+
+    Any word but a negation or a clause break (aftercare/lexicon/context.yml, ``gap``);
+    _rule() puts this in its place.
+    """
+    return rf"(?:(?!{context.pattern('gap').pattern})[\w']+)"
 
 
 @functools.cache
@@ -112,7 +123,7 @@ def _rule(
     needs: re.Pattern[str] | None = None,
 ) -> _Rule:
     # A word between the parts of a pattern (``[\w']+``, ``~``) is any word but a negation.
-    return _Rule(re.compile(pattern.replace(r"[\w']+", _WORD)), symptoms, unless, needs)
+    return _Rule(re.compile(pattern.replace(r"[\w']+", _word())), symptoms, unless, needs)
 
 
 def _readings(entry: dict[str, Any]) -> Iterable[dict[str, Any]]:
@@ -121,15 +132,16 @@ def _readings(entry: dict[str, Any]) -> Iterable[dict[str, Any]]:
     yield from entry.get("also", ())
 
 
-def _symptom_rules() -> list[_Rule]:
+@functools.cache
+def _symptom_rules() -> tuple[_Rule, ...]:
     """The rules of ``aftercare/lexicon/symptoms.yml``: one per reading of a symptom."""
     rules = []
-    for entry in _LEXICON["symptoms"]:
+    for entry in load("symptoms")["symptoms"]:
         for reading in _readings(entry):
-            patterns = [expand(pattern, _TERMS) for pattern in reading.get("patterns", ())]
+            patterns = [expand(pattern, _terms()) for pattern in reading.get("patterns", ())]
             if reading.get("phrases"):
                 # One pattern for all the phrases: each is tried at the start of a word only.
-                patterns.insert(0, compile_phrases(reading["phrases"], _TERMS).pattern)
+                patterns.insert(0, compile_phrases(reading["phrases"], _terms()).pattern)
             if not patterns:
                 continue
             unless = reading.get("unless")
@@ -137,65 +149,94 @@ def _symptom_rules() -> list[_Rule]:
                 _rule(
                     "|".join(patterns),
                     Symptom(entry["code"]),
-                    unless=compile_phrases(unless, _TERMS) if unless else None,
+                    unless=compile_phrases(unless, _terms()) if unless else None,
                 )
             )
-    return rules
+    return tuple(rules)
 
 
-_RULES = _symptom_rules()
+@functools.cache
+def _denials() -> tuple[tuple[re.Pattern[str], frozenset[Symptom]], ...]:
+    """Statements that deny a whole group at once ("my vision is fine"), with what they deny.
 
-# Statements that deny a whole group at once ("my vision is fine"), each group with the
-# symptoms it denies (aftercare/lexicon/context.yml, ``denial``).
-_DENIALS = [
-    (
-        context.compiled({"groups": [group]}, context.symptom_terms()),
-        frozenset(Symptom(code) for code in group["denies"]),
+    Each group of aftercare/lexicon/context.yml's ``denial`` with the symptoms it denies.
+    """
+    return tuple(
+        (
+            context.compiled({"groups": [group]}, context.symptom_terms()),
+            frozenset(Symptom(code) for code in group["denies"]),
+        )
+        for group in context.rules()["denial"]["groups"]
     )
-    for group in context.rules()["denial"]["groups"]
-]
-# Pain or redness that lasted a day or so, and is told in the past, did not persist: "my
-# forehead felt a little tender for a day".
-_BRIEF = context.pattern("brief")
-# Pain or redness that persists ("still sore after 2 weeks", "it's been hurting for days").
-_PERSISTENT = context.pattern("persistent")
-# A question about a case, not a report of it: "should I call if the pain doesn't go?".
-_WHAT_IF = context.pattern("what_if")
-# Pain or redness said to be gone is not persisting ("the redness went away after a day").
-_RESOLVED = context.pattern("resolved")
-# Pain elsewhere than at the injection site ("a headache for days") is not the article's red flag.
-_ELSEWHERE = context.pattern("elsewhere")
 
-# The trend. A negated sign of improvement ("hasn't gone down", "isn't easing") is none.
-_TREND_NOT_IMPROVING = context.pattern("trend_not_improving")
-# "still twitching" says the symptom persists, weakly: it yields to a sign of improvement.
-_TREND_STILL = context.pattern("trend_still")
-_TREND_IMPROVING = context.pattern("trend_improving")
-# Words before a sign of improvement that make it a wish or a question, not a report.
-_HYPOTHETICAL = context.pattern("asked")
-_SUPPOSED = context.pattern("supposed")
 
-# Cues that negate what follows them in the same clause.
-_NEGATION = context.pattern("negated")
-# Phrases that look like negation cues but do not negate the symptom after them.
-_PSEUDO_NEGATION = context.pattern("pseudo")
-# A symptom named as something to look out for, not as one the patient has.
-_MENTION = context.pattern("mention")
-# A leading "yes" or an answering "no" ("no I can't open it") is a clause of its own: it answers
-# the bot's question and does not negate what follows. "no blurred vision" still negates.
-# "and" starts a new clause when a new subject follows it ("no pain and my vision is blurry").
-_CLAUSE_BREAK = context.pattern("termination")
-# "blurred vision: no", "breathing - fine": a checklist answer after the symptom (one word
-# may come between), after ":", "=", "?" or " -", up to the end of its clause. The answers are
-# data (aftercare/lexicon/context.yml, ``checklist_answer``).
-_AFTER_DENIAL = re.compile(
-    r"(?:\s+[\w']+)?\s*(?:[:=?]|\s-)\s*"
-    rf"(?:{context.pattern('checklist_answer').pattern})\s*(?:$|[.,;!\n])"
+# The modifiers around a symptom, each a category of aftercare/lexicon/context.yml, read on
+# first use (context.pattern):
+# - brief: pain or redness that lasted a day or so, and is told in the past, did not persist:
+#   "my forehead felt a little tender for a day".
+# - persistent: pain or redness that persists ("still sore after 2 weeks", "it's been hurting
+#   for days").
+# - what_if: a question about a case, not a report of it: "should I call if the pain doesn't
+#   go?".
+# - resolved: pain or redness said to be gone is not persisting ("the redness went away after
+#   a day").
+# - elsewhere: pain elsewhere than at the injection site ("a headache for days") is not the
+#   article's red flag.
+# - the trend: trend_not_improving (a negated sign of improvement, "hasn't gone down", "isn't
+#   easing", is none), trend_still ("still twitching" says the symptom persists, weakly: it
+#   yields to a sign of improvement), trend_improving.
+# - asked, supposed: words before a sign of improvement that make it a wish or a question,
+#   not a report.
+# - negated: cues that negate what follows them in the same clause.
+# - pseudo: phrases that look like negation cues but do not negate the symptom after them.
+# - mention: a symptom named as something to look out for, not as one the patient has.
+# - termination: a leading "yes" or an answering "no" ("no I can't open it") is a clause of
+#   its own: it answers the bot's question and does not negate what follows. "no blurred
+#   vision" still negates. "and" starts a new clause when a new subject follows it ("no pain
+#   and my vision is blurry").
+_MODIFIERS = (
+    "brief",
+    "persistent",
+    "what_if",
+    "resolved",
+    "elsewhere",
+    "trend_not_improving",
+    "trend_still",
+    "trend_improving",
+    "asked",
+    "supposed",
+    "negated",
+    "pseudo",
+    "mention",
+    "termination",
+    "gap",
+    "checklist_answer",
 )
+
+
+@functools.cache
+def _after_denial() -> re.Pattern[str]:
+    """A checklist answer after the symptom: "blurred vision: no", "breathing - fine".
+
+    One word may come between, after ":", "=", "?" or " -", up to the end of its clause. The
+    answers are data (aftercare/lexicon/context.yml, ``checklist_answer``).
+    """
+    return re.compile(
+        r"(?:\s+[\w']+)?\s*(?:[:=?]|\s-)\s*"
+        rf"(?:{context.pattern('checklist_answer').pattern})\s*(?:$|[.,;!\n])"
+    )
+
+
 # How many words before a symptom a negation reaches, and how far a clause is read around a
 # match (which keeps screening linear): aftercare/lexicon/context.yml.
-_NEGATION_WINDOW_WORDS = int(context.rules()["negated"]["words"])
-_WINDOW_CHARACTERS = int(context.rules()["termination"]["characters"])
+@functools.cache
+def _negation_window_words() -> int:
+    return int(context.rules()["negated"]["words"])
+
+
+@functools.cache
+def _window_characters() -> int:
+    return int(context.rules()["termination"]["characters"])
 
 
 PIECE_OVERLAP = 120
@@ -257,7 +298,7 @@ class _Clauses:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        breaks = list(_CLAUSE_BREAK.finditer(text))
+        breaks = list(context.pattern("termination").finditer(text))
         self._starts = [m.start() for m in breaks]
         self._ends = [m.end() for m in breaks]
         self._and = [m.group() == "and" for m in breaks]
@@ -278,9 +319,9 @@ class _Clauses:
 
     def before(self, position: int) -> str:
         """The last words of the clause before ``position``."""
-        start = max(self.start(position), position - _WINDOW_CHARACTERS)
+        start = max(self.start(position), position - _window_characters())
         words = self.text[start:position].split()
-        return " ".join(words[-_NEGATION_WINDOW_WORDS:])
+        return " ".join(words[-_negation_window_words() :])
 
     def around(self, start: int, end: int, through_and: bool = False) -> str:
         """The clause around the span from ``start`` to ``end``, within a window.
@@ -288,8 +329,8 @@ class _Clauses:
         With ``through_and``, clauses joined by "and" count as one ("it's sore and it won't
         settle"): what they say about a symptom's course applies to it.
         """
-        first = max(self.start(start, through_and), start - _WINDOW_CHARACTERS)
-        last = min(self.end(end, through_and), end + _WINDOW_CHARACTERS)
+        first = max(self.start(start, through_and), start - _window_characters())
+        last = min(self.end(end, through_and), end + _window_characters())
         return self.text[first:last]
 
     def asked(self, start: int, end: int) -> bool:
@@ -297,14 +338,14 @@ class _Clauses:
         clause_end = self.end(end)
         if self.text.startswith("?", clause_end):
             return True
-        return bool(_HYPOTHETICAL.search(" ".join(self.before(start).split()[-5:])))
+        return bool(context.pattern("asked").search(" ".join(self.before(start).split()[-5:])))
 
     def negated(self, position: int, end: int | None = None) -> bool:
         """Whether what starts at ``position`` is negated in its clause."""
-        before = _PSEUDO_NEGATION.sub(" ", self.before(position))
-        if _NEGATION.search(before):
+        before = context.pattern("pseudo").sub(" ", self.before(position))
+        if context.pattern("negated").search(before):
             return True
-        return end is not None and bool(_AFTER_DENIAL.match(self.text, end))
+        return end is not None and bool(_after_denial().match(self.text, end))
 
 
 def screen(text: str) -> Screening:
@@ -322,7 +363,7 @@ def screen(text: str) -> Screening:
     Returns:
         The symptoms the text reports, those it denies, and whether it says they improve.
     """
-    written = _SLIPS_MENDED(normalise(screened_part(text)))
+    written = _slips_mended()(normalise(screened_part(text)))
     as_written = _screen(written)
     if for_someone_treated(written):
         # A carer's report: also read in the words of the person treated.
@@ -362,7 +403,7 @@ def asked(text: str) -> frozenset[Symptom]:
     "Can botox make you slur your words?" asks about trouble speaking: it is answered with the
     warning signs and what to do, not with "call 999 now".
     """
-    written = _SLIPS_MENDED(normalise(screened_part(text)))
+    written = _slips_mended()(normalise(screened_part(text)))
     if not supposition_pattern().search(written):
         return frozenset()
     return _screen(written, suppositions=False).present - _screen(written).present
@@ -379,8 +420,9 @@ def _screen(text: str, suppositions: bool = True, carer: bool | None = None) -> 
     carer = for_someone_treated(text) if carer is None else carer
     present: set[Symptom] = set()
     absent: set[Symptom] = set()
-    for rule in (*_RULES, *_lexicon_rules()):
-        outcomes = _OUTCOMES.get(rule) or frozenset(rule.symptoms)
+    outcomes_of = _outcomes()
+    for rule in (*_symptom_rules(), *_lexicon_rules()):
+        outcomes = outcomes_of.get(rule) or frozenset(rule.symptoms)
         if rule.needs is not None and not rule.needs.search(text):
             continue
         for match in rule.pattern.finditer(text):
@@ -389,7 +431,7 @@ def _screen(text: str, suppositions: bool = True, carer: bool | None = None) -> 
             start, end = match.span()
             if rule.unless is not None and rule.unless.search(clauses.around(start, end)):
                 continue
-            if _MENTION.search(clauses.before(start)) or aside_at(
+            if context.pattern("mention").search(clauses.before(start)) or aside_at(
                 text, start, end, carer, suppositions
             ):
                 continue
@@ -398,7 +440,7 @@ def _screen(text: str, suppositions: bool = True, carer: bool | None = None) -> 
                 continue
             for symptom in rule.symptoms:
                 present.add(_qualified(symptom, clauses.around(start, end, through_and=True)))
-    for pattern, denied in _DENIALS:
+    for pattern, denied in _denials():
         for match in pattern.finditer(text):
             if not (
                 clauses.negated(match.start())
@@ -418,19 +460,35 @@ _QUALIFIED = {
     Symptom.PAIN: frozenset({Symptom.PAIN, Symptom.PERSISTENT_PAIN}),
     Symptom.REDNESS: frozenset({Symptom.REDNESS, Symptom.PERSISTENT_REDNESS}),
 }
-# What each rule can add to the symptoms present.
-_OUTCOMES = {
-    rule: frozenset().union(*(_QUALIFIED.get(s, frozenset({s})) for s in rule.symptoms))
-    for rule in _RULES
-}  # the lexicon's signs add only their own
+
+
+@functools.cache
+def _outcomes() -> dict[_Rule, frozenset[Symptom]]:
+    """What each rule can add to the symptoms present (the lexicon's signs add only their own)."""
+    return {
+        rule: frozenset().union(*(_QUALIFIED.get(s, frozenset({s})) for s in rule.symptoms))
+        for rule in _symptom_rules()
+    }
 
 
 def warm_up() -> None:
-    """Reads and compiles the lexicon's signs, people and questions now, not on first use."""
-    lexicon_signs()
+    """Reads and compiles the lexicon's symptoms, signs, modifiers, people, questions now."""
+    symptoms.warm_up()
+    _terms()
+    _slips_mended()
+    _word()
+    _symptom_rules()
     _lexicon_rules()
+    _outcomes()
+    _denials()
+    _after_denial()
+    _negation_window_words()
+    _window_characters()
+    for category in _MODIFIERS:
+        context.pattern(category)
     experiencer.warm_up()
     _about_warning_signs()
+    _historical()
 
 
 @functools.cache
@@ -454,11 +512,11 @@ def _lexicon_rules() -> tuple[_Rule, ...]:
 
 def _qualified(symptom: Symptom, clause: str) -> Symptom:
     """Pain and redness become red flags when the patient says they persist."""
-    if symptom is Symptom.PAIN and _ELSEWHERE.search(clause):
+    if symptom is Symptom.PAIN and context.pattern("elsewhere").search(clause):
         return symptom
     # A brief spell ("felt tender for a day") is no persistence; another cue still is.
-    if _PERSISTENT.search(_BRIEF.sub(" ", clause)) and not (
-        _WHAT_IF.search(clause) or _RESOLVED.search(clause)
+    if context.pattern("persistent").search(context.pattern("brief").sub(" ", clause)) and not (
+        context.pattern("what_if").search(clause) or context.pattern("resolved").search(clause)
     ):
         if symptom is Symptom.PAIN:
             return Symptom.PERSISTENT_PAIN
@@ -485,20 +543,20 @@ def _trend(clauses: _Clauses) -> Trend | None:
     text = clauses.text
     improving = False
     in_the_past = False  # "last week was much worse": how it was, unless nothing says now
-    for match in _TREND_NOT_IMPROVING.finditer(text):
+    for match in context.pattern("trend_not_improving").finditer(text):
         before = clauses.before(match.start())
-        if clauses.negated(match.start()) or _SUPPOSED.search(before):
+        if clauses.negated(match.start()) or context.pattern("supposed").search(before):
             continue
         clause = clauses.around(match.start(), match.end())
         if _historical().search(clause) and " than " not in clause:
             in_the_past = True
             continue
         return Trend.NOT_IMPROVING
-    for match in _TREND_IMPROVING.finditer(text):
+    for match in context.pattern("trend_improving").finditer(text):
         before = clauses.before(match.start())
-        if _PSEUDO_NEGATION.search(before) or clauses.asked(*match.span()):
+        if context.pattern("pseudo").search(before) or clauses.asked(*match.span()):
             continue
-        if _NEGATION.search(before):
+        if context.pattern("negated").search(before):
             return Trend.NOT_IMPROVING
         improving = True
     if improving:
@@ -506,8 +564,11 @@ def _trend(clauses: _Clauses) -> Trend | None:
     if in_the_past:
         return Trend.NOT_IMPROVING
     if any(
-        not (clauses.negated(m.start()) or _SUPPOSED.search(clauses.before(m.start())))
-        for m in _TREND_STILL.finditer(text)
+        not (
+            clauses.negated(m.start())
+            or context.pattern("supposed").search(clauses.before(m.start()))
+        )
+        for m in context.pattern("trend_still").finditer(text)
     ):
         return Trend.NOT_IMPROVING
     return None

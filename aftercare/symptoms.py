@@ -60,8 +60,9 @@ class Symptom(StrEnum):
     @property
     def severity(self) -> Severity:
         """Whether this symptom is expected, a red flag or an emergency sign."""
-        if self in _SEVERITY:
-            return _SEVERITY[self]
+        severity = _severities().get(self)
+        if severity is not None:
+            return severity
         return lexicon_signs().get(self, _NOT_A_LEXICON_SIGN).severity
 
     @property
@@ -71,23 +72,27 @@ class Symptom(StrEnum):
         The label's signs of toxin spread or allergy are ``toxin``; the others' advice is in
         ``aftercare/lexicon/signs.yml``.
         """
-        return _ADVICE.get(self) or lexicon_signs().get(self, _NOT_A_LEXICON_SIGN).advice
+        return _advice().get(self) or lexicon_signs().get(self, _NOT_A_LEXICON_SIGN).advice
 
 
 # The severity of each symptom, and the words for it, are data: aftercare/lexicon/symptoms.yml
-# (the article's effects and red flags, the label's signs) and signs.yml (the others).
-_LEXICON = load("symptoms")
-
-
+# (the article's effects and red flags, the label's signs) and signs.yml (the others), read on
+# first use.
+@functools.cache
 def _severities() -> dict[Symptom, Severity]:
-    return {Symptom(entry["code"]): Severity(entry["severity"]) for entry in _LEXICON["symptoms"]}
+    return {
+        Symptom(entry["code"]): Severity(entry["severity"])
+        for entry in load("symptoms")["symptoms"]
+    }
 
 
-_SEVERITY = _severities()
-_ADVICE = {
-    Symptom(entry["code"]): entry["advice"] for entry in _LEXICON["symptoms"] if "advice" in entry
-}
-_EMERGENCY = frozenset(s for s, severity in _SEVERITY.items() if severity is Severity.EMERGENCY)
+@functools.cache
+def _advice() -> dict[Symptom, str]:
+    return {
+        Symptom(entry["code"]): entry["advice"]
+        for entry in load("symptoms")["symptoms"]
+        if "advice" in entry
+    }
 
 
 class ScreeningQuestion(StrEnum):
@@ -105,7 +110,7 @@ class ScreeningQuestion(StrEnum):
     @property
     def symptoms(self) -> frozenset[Symptom]:
         """The symptoms a "yes" to this question stands for."""
-        return _QUESTION_SYMPTOMS[self]
+        return _question_symptoms()[self]
 
     @property
     def severity(self) -> Severity:
@@ -129,16 +134,23 @@ class ScreeningQuestion(StrEnum):
         return upgraded or frozenset({_YES_MEANS[self]})
 
 
-_QUESTION_SYMPTOMS = {
-    ScreeningQuestion.EYELID: frozenset({Symptom.EYELID_CANNOT_OPEN}),
-    ScreeningQuestion.VISION: frozenset(
-        {Symptom.BLURRED_VISION, Symptom.DOUBLE_VISION, Symptom.VISION_PROBLEM}
-    ),
-    ScreeningQuestion.INJECTION_SITE: frozenset(
-        {Symptom.PERSISTENT_PAIN, Symptom.PERSISTENT_REDNESS, Symptom.INJECTION_SITE_PROBLEM}
-    ),
-    ScreeningQuestion.EMERGENCY: _EMERGENCY,
-}
+@functools.cache
+def _question_symptoms() -> dict[ScreeningQuestion, frozenset[Symptom]]:
+    emergency = frozenset(
+        s for s, severity in _severities().items() if severity is Severity.EMERGENCY
+    )
+    return {
+        ScreeningQuestion.EYELID: frozenset({Symptom.EYELID_CANNOT_OPEN}),
+        ScreeningQuestion.VISION: frozenset(
+            {Symptom.BLURRED_VISION, Symptom.DOUBLE_VISION, Symptom.VISION_PROBLEM}
+        ),
+        ScreeningQuestion.INJECTION_SITE: frozenset(
+            {Symptom.PERSISTENT_PAIN, Symptom.PERSISTENT_REDNESS, Symptom.INJECTION_SITE_PROBLEM}
+        ),
+        ScreeningQuestion.EMERGENCY: emergency,
+    }
+
+
 _YES_MEANS = {
     ScreeningQuestion.EYELID: Symptom.EYELID_CANNOT_OPEN,
     ScreeningQuestion.VISION: Symptom.VISION_PROBLEM,
@@ -229,10 +241,18 @@ def lexicon_examples(kind: str) -> list[tuple[Symptom, str]]:
 
     Those of ``aftercare/lexicon/symptoms.yml``, then those of ``signs.yml``.
     """
-    entries = [*_LEXICON["symptoms"], *load("signs")["signs"]]
+    entries = [*load("symptoms")["symptoms"], *load("signs")["signs"]]
     return [(Symptom(entry["code"]), text) for entry in entries for text in entry.get(kind, ())]
 
 
 def ordinary_examples() -> list[str]:
     """Messages with no red flag and no emergency sign (``aftercare/lexicon/symptoms.yml``)."""
-    return list(_LEXICON["ordinary"])
+    return list(load("symptoms")["ordinary"])
+
+
+def warm_up() -> None:
+    """Reads the lexicon's symptoms and signs now, not on first use."""
+    _severities()
+    _advice()
+    _question_symptoms()
+    lexicon_signs()
