@@ -186,6 +186,30 @@ def whose_unclear(text: str) -> bool:
     )
 
 
+@functools.cache
+def _whose_answers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    people = load("people")
+    return (
+        compile_phrases(people["answer_not_treated"]["phrases"]),
+        compile_phrases(people["answer_treated"]["phrases"]),
+    )
+
+
+def whose_answer(text: str) -> bool | None:
+    """The typed answer to "Is this about you, or someone who had the treatment?".
+
+    True: the writer, or someone who had it ("me", "my sister, she had it"); False: someone
+    who did not ("he didn't have any treatment"); None: neither said.
+    """
+    written = normalise(text)
+    not_treated, treated = _whose_answers()
+    if not_treated.search(written):
+        return False
+    if treated.search(written):
+        return True
+    return None
+
+
 def as_first_person(text: str) -> str:
     """A carer's ``text`` (normalised) in the words of the person treated."""
     for pattern, words in _IN_FIRST_PERSON:
@@ -256,6 +280,8 @@ def aside(text: str) -> bool:
 def warm_up() -> None:
     """Reads and compiles the lexicon's people and questions now, not on first use."""
     _treated()
+    _close_and_hearsay()
+    _whose_answers()
     supposition_pattern()
     _told_after()
     _not_mine()

@@ -390,7 +390,7 @@ def screen_for_someone(text: str) -> Screening:
     (:func:`aftercare.experiencer.whose_unclear`): what the check would weigh if the answer
     to "Is this about you, or someone who had the treatment?" is the latter.
     """
-    written = _SLIPS_MENDED(normalise(screened_part(text)))
+    written = _slips_mended()(normalise(screened_part(text)))
     readings = [written, as_first_person(written), mended(written)]
     found = [_screen(reading, carer=True) for reading in readings]
     present = frozenset().union(*(s.present for s in found))

@@ -164,6 +164,23 @@ def test_a_general_question_in_other_words_is_no_emergency(bot: Bot, sender: str
     assert level(bot, sender) is None
 
 
+WHOSE = "Is this about you, or someone who had the treatment?"
+
+
+def test_someone_closes_sign_is_asked_about_then_weighed(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "my sister can't keep her eyelid up, it covers half her eye")
+    assert said[-1] == WHOSE
+    talk(bot, sender, "someone who had the treatment")
+    assert level(bot, sender) == "urgent"
+
+
+def test_someone_who_had_no_treatment_gets_the_nhs_not_the_clinic(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "my husband is seeing two of everything since this morning")
+    assert said[-1] == WHOSE
+    said = talk(bot, sender, "he didn't have any treatment, just wondering")
+    assert "NHS" in said[-1] and level(bot, sender) is None
+
+
 HAPPENING = "Is this happening to you now?"
 
 

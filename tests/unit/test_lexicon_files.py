@@ -104,7 +104,15 @@ def _people_examples(section: str) -> list[tuple[str, bool]]:
     ("section", "text", "matches"),
     [
         (section, text, matches)
-        for section in ("treated_other", "treated_self", "long_ago", "close_person", "hearsay")
+        for section in (
+            "treated_other",
+            "treated_self",
+            "long_ago",
+            "close_person",
+            "hearsay",
+            "answer_not_treated",
+            "answer_treated",
+        )
         for text, matches in _people_examples(section)
     ],
 )

@@ -558,3 +558,38 @@ def test_a_question_caught_by_the_fallback_between_the_article_and_safety_is_rea
     text: str, ranking: list[tuple[str, float]], expected: str
 ) -> None:
     assert ranked(text, *ranking).get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom", "asked"),
+    [
+        # Someone close's sign, with no word of who had the treatment: kept, and asked about.
+        ("my sister can't keep her eyelid up", "eyelid_cannot_open", True),
+        ("my husband is seeing two of everything since yesterday", "double_vision", True),
+        # An emergency sign gets its advice at once, whoever had the treatment.
+        ("my mum can't swallow properly and her voice is slurred", "swallowing_difficulty", False),
+    ],
+)
+def test_someone_closes_sign_with_no_word_of_the_treatment_is_kept_and_asked_about(
+    text: str, symptom: str, asked: bool
+) -> None:
+    message = ranked(text, ("faq", 0.6), ("report_vision", 0.2))
+    entities = message.get("entities")
+    assert message.get("intent")["name"] == "report_symptom"
+    assert {"entity": "symptom", "value": symptom} in [
+        {"entity": e["entity"], "value": e["value"]} for e in entities
+    ]
+    assert any(e["entity"] == "about_someone" for e in entities) is asked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my sister had botox on Monday and can't keep her eyelid up",  # a carer's report
+        "my sister says botox can make your eyelid drop",  # hearsay
+        "my friend couldn't breathe properly after hers, is that common?",  # beside mine
+    ],
+)
+def test_whose_sign_it_is_is_not_asked_when_the_message_says(text: str) -> None:
+    entities = ranked(text, ("faq", 0.6), ("report_vision", 0.2)).get("entities") or []
+    assert not any(e["entity"] == "about_someone" for e in entities)

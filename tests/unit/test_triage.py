@@ -171,6 +171,15 @@ RED_FLAGS = [q.value for q in ScreeningQuestion if q is not ScreeningQuestion.EM
             False,
             [*FIRST, "treatment_date", *RED_FLAGS],
         ),
+        # Someone close's red flag, whose treatment is untold: whose it is first, then the
+        # flag decides; an emergency sign never waits.
+        (Report(frozenset({Symptom.DOUBLE_VISION}), only_asked=True), False, ["happening_now"]),
+        (
+            Report(frozenset({Symptom.DOUBLE_VISION}), only_asked=True, happening_now=True),
+            False,
+            [],
+        ),
+        (Report(frozenset({Symptom.SWALLOWING_DIFFICULTY}), only_asked=True), False, []),
     ],
 )
 def test_questions_needed(report: Report, date_unknown: bool, needed: list[str]) -> None:
