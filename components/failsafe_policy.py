@@ -235,7 +235,7 @@ class ActionServerFailSafe(Policy):
                 return concern
             return None
         latest = actions[0] if actions else None
-        if failed or (latest == concern and not _by_rule(actions)):
+        if failed or (latest == concern and not _by_rule(tracker)):
             response = self._responses[_message_severity(tracker).value]
             signed = response != self._responses[Severity.EXPECTED.value]
             return response if signed and response not in said else ACTION_LISTEN_NAME
@@ -259,9 +259,30 @@ def _actions_this_turn(tracker: DialogueStateTracker) -> set[str]:
     return names
 
 
-def _by_rule(actions: list[str | None]) -> bool:
-    """Whether the latest action was a rule's first reply: right after the message came."""
-    return len(actions) > 1 and actions[1] in (ACTION_LISTEN_NAME, ACTION_DEACTIVATE_LOOP_NAME)
+_ARTICLES_ANSWER = "action_answer_question"
+"""The action a rule's concern reply may follow (``distress_with_question``: the article's
+answer, then the distress reply)."""
+
+
+def _by_rule(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest action was a rule's concern reply, not this policy's.
+
+    A rule gives it right after the message came, after the check was closed, or after the
+    article's answer when that answer ran (it left events behind it; a failed one did not,
+    and then this policy gave the reply).
+    """
+    latest_seen = ran = False
+    for event in reversed(tracker.events):
+        if not isinstance(event, ActionExecuted):
+            ran = ran or latest_seen
+            continue
+        if not latest_seen:
+            latest_seen = True
+            continue
+        if event.action_name in (ACTION_LISTEN_NAME, ACTION_DEACTIVATE_LOOP_NAME):
+            return True
+        return event.action_name == _ARTICLES_ANSWER and ran
+    return False
 
 
 def _latest_actions(tracker: DialogueStateTracker, count: int) -> list[str | None]:

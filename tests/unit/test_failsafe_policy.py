@@ -392,6 +392,19 @@ def test_the_rules_reply_to_a_concern_is_followed_by_its_action(
     assert predicted(policy, tracker, rasa_domain) == "(abstains)"
 
 
+def test_the_rules_reply_after_the_articles_answer_is_followed_by_its_action(
+    policy: ActionServerFailSafe, rasa_domain: Domain
+) -> None:
+    # distress_with_question: the article's answer, then the distress reply, by the rules.
+    tracker = tracker_of(
+        said("Good morning, how many days does it take to settle?", "distress_with_question"),
+        ActionExecuted("action_answer_question"),
+        BotUttered("Botox usually takes about 10 to 14 days ..."),
+        ActionExecuted("utter_distress"),
+    )
+    assert predicted(policy, tracker, rasa_domain) == "(abstains)"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
