@@ -14,7 +14,7 @@ import functools
 import re
 
 from aftercare import context
-from aftercare.lexicon import compile_phrases, load
+from aftercare.lexicon import Terms, compile_phrases, load, terms
 from aftercare.text import normalise, screened_part, sentences
 
 
@@ -158,10 +158,16 @@ _IN_FIRST_PERSON = tuple(
 
 
 @functools.cache
+def people_terms() -> Terms:
+    """The word lists ``people.yml``'s phrases use as ``@name`` (``@close``)."""
+    return terms(load("people")["terms"])
+
+
+@functools.cache
 def _close_and_hearsay() -> tuple[re.Pattern[str], re.Pattern[str]]:
     people = load("people")
     return (
-        compile_phrases(people["close_person"]["phrases"]),
+        compile_phrases(people["close_person"]["phrases"], people_terms()),
         compile_phrases(people["hearsay"]["phrases"]),
     )
 
@@ -191,7 +197,7 @@ def _whose_answers() -> tuple[re.Pattern[str], re.Pattern[str]]:
     people = load("people")
     return (
         compile_phrases(people["answer_not_treated"]["phrases"]),
-        compile_phrases(people["answer_treated"]["phrases"]),
+        compile_phrases(people["answer_treated"]["phrases"], people_terms()),
     )
 
 
@@ -280,6 +286,7 @@ def aside(text: str) -> bool:
 def warm_up() -> None:
     """Reads and compiles the lexicon's people and questions now, not on first use."""
     _treated()
+    people_terms()
     _close_and_hearsay()
     _whose_answers()
     supposition_pattern()

@@ -14,7 +14,13 @@ from aftercare.body import about_the_body, beyond_the_article
 from aftercare.concern import Concern, assess, examples
 from aftercare.context import pattern
 from aftercare.context import phrase as context_phrase
-from aftercare.experiencer import aside, for_someone_treated, general_question, in_first_person
+from aftercare.experiencer import (
+    aside,
+    for_someone_treated,
+    general_question,
+    in_first_person,
+    people_terms,
+)
 from aftercare.lexicon import compile_phrase, compile_phrases, load, terms
 from aftercare.screen import asked, asks_about_warning_signs, screen, screen_told
 from aftercare.severity import Severity
@@ -117,7 +123,7 @@ def _people_examples(section: str) -> list[tuple[str, bool]]:
     ],
 )
 def test_every_people_example_is_read_so(section: str, text: str, matches: bool) -> None:
-    phrases = compile_phrases(load("people")[section]["phrases"])
+    phrases = compile_phrases(load("people")[section]["phrases"], people_terms())
     assert bool(phrases.search(text.lower())) is matches
 
 
