@@ -499,6 +499,8 @@ _AFTER_DURATION = re.compile(
 )
 _FUTURE_DIRECTIONS = ("from now", "from today", "time", "in the future", "hence")
 _OFFSET_DIRECTIONS = ("later", "after", "afterwards", "before", "prior")
+_ENDS = re.compile(r"[\s.!?]*$")
+"""Nothing more in the message: "2 weeks before." said as an answer means "2 weeks ago"."""
 
 
 def _duration_days(span: str) -> float:
@@ -554,6 +556,8 @@ def _find_durations(masked: str, ctx: _Context) -> Iterator[_Found]:
             yield _Found(start, end, _IN_FUTURE, "problem")
             continue
         whole = _whole_days(days, adjust)
+        if direction in ("before", "prior") and _ENDS.match(masked, end):
+            direction = "ago"  # "two weeks and one day before", and nothing after it: "ago"
         if direction in _OFFSET_DIRECTIONS:
             shift = -whole if direction in ("before", "prior") else whole
             if after["anchor"]:  # "2 days before last friday"

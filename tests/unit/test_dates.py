@@ -46,6 +46,9 @@ SUNDAY = date(2026, 11, 29)
         ("15 days ago", 15),
         ("I had it done 4 days ago", 4),
         ("it's been 15 days", 15),
+        # "Before" with nothing after it, as an answer: "ago" (a learner's English).
+        ("two weeks and one day before", 15),
+        ("2 days before.", 2),
         # Ranges: the upper end, the safe side of day 14.
         ("1-2 weeks ago", 14),
         ("between 10 and 12 days ago", 12),
