@@ -81,7 +81,9 @@ class ActionConcern(Action):
 
 def record_crisis(tracker: Tracker, domain: dict[str, Any]) -> bool:
     """Writes the crisis referral the staff see; False if the database failed."""
-    findings = domain.get("responses", {}).get("concern_crisis", [{}])[0].get("text", "")
+    someone_else = tracker.get_slot(slots.CRISIS_OF) == "someone_else"
+    name = "concern_crisis_someone_else" if someone_else else "concern_crisis"
+    findings = domain.get("responses", {}).get(name, [{}])[0].get("text", "")
     try:
         Handover.configured().record_referral(
             conversation_id=tracker.sender_id,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from enum import StrEnum
+from typing import Any
 
 from aftercare.lexicon import compile_phrases, load
 from aftercare.limits import SCREENED_HEAD, SCREENED_TAIL
@@ -49,10 +50,19 @@ def _lexicon() -> tuple[re.Pattern[str], re.Pattern[str], dict[Concern, re.Patte
     data = load("crisis")
     figures = compile_phrases(data["figures_of_speech"]["phrases"])
     denials = compile_phrases(data["denials"]["phrases"])
-    levels = {
-        level: compile_phrases(data["levels"][level.value]["phrases"]) for level in _READ_ORDER
-    }
+    levels = {level: compile_phrases(_phrases(data, level)) for level in _READ_ORDER}
     return figures, denials, levels
+
+
+def _phrases(data: dict[str, Any], level: Concern) -> list[str]:
+    """A level's phrases; a crisis's include those told of someone else."""
+    entry = data["levels"][level.value]
+    return [*entry["phrases"], *entry.get("for_someone_else", {}).get("phrases", [])]
+
+
+@functools.cache
+def _own_crisis() -> re.Pattern[str]:
+    return compile_phrases(load("crisis")["levels"][Concern.CRISIS.value]["phrases"])
 
 
 @functools.cache
@@ -88,9 +98,50 @@ def assess(text: str) -> Concern:
     return max(found, _read(fixed), key=lambda concern: concern.rank)
 
 
+@functools.cache
+def _worry() -> re.Pattern[str]:
+    return compile_phrases(load("crisis")["worry_about_the_result"]["phrases"])
+
+
+def worry_about_the_result(text: str) -> bool:
+    """Whether ``text`` worries about the treatment's result ("have I ruined it?").
+
+    The intent classifier alone may take such a worry for distress; it is a question about
+    the treatment, answered as one. Words of distress are read by :func:`assess`, not here.
+
+    Args:
+        text: the message, as written.
+
+    Returns:
+        True when the message holds a worry about the result in the lexicon's words.
+    """
+    return bool(_worry().search(normalise(text[:READ_CHARACTERS])))
+
+
+def crisis_of_someone_else(text: str) -> bool:
+    """Whether the only crisis ``text`` tells is someone else's.
+
+    "My daughter says she wants to hurt herself since the botox": the help lines are for
+    her, and the reply speaks of her. A message that also tells the writer's own crisis is
+    the writer's.
+
+    Args:
+        text: the message, as written.
+
+    Returns:
+        True when the message tells a crisis, and all of it is someone else's.
+    """
+    figures, denials, levels = _lexicon()
+    written = normalise(text[:READ_CHARACTERS])
+    written = denials.sub(_SET_ASIDE, figures.sub(_SET_ASIDE, written))
+    return bool(levels[Concern.CRISIS].search(written)) and not _own_crisis().search(written)
+
+
 def warm_up() -> None:
     """Reads and compiles the lexicon now rather than on the first message."""
     _lexicon()
+    _own_crisis()
+    _worry()
     _harm_words()
 
 

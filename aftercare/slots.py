@@ -34,6 +34,8 @@ ABOUT_SOMEONE = "about_someone"
 (``experiencer.whose_unclear``): the first question is "Is this about you, or someone who had
 the treatment?" (also the entity the NLU marks such a message with)."""
 """Then: whether the symptom is happening to the patient now (False: only asking)."""
+CRISIS_OF = "crisis_of"
+"""Whose crisis a message told: ``writer`` or ``someone_else`` (also the NLU's entity)."""
 # The contact details' slots (callback_name, _phone, _time) are in aftercare/privacy.py, with
 # the rules of when they go: the database applies them without loading the symptom screen.
 
@@ -93,6 +95,12 @@ def about_someone_entities(length: int) -> list[dict[str, Any]]:
         *only_asked_entities(length),
         {"entity": ABOUT_SOMEONE, "value": True, "start": 0, "end": length, "confidence": 1.0},
     ]
+
+
+def crisis_of_entities(someone_else: bool, length: int) -> list[dict[str, Any]]:
+    """Marks whose crisis a message tells: the writer's, or only someone else's."""
+    value = "someone_else" if someone_else else "writer"
+    return [{"entity": CRISIS_OF, "value": value, "start": 0, "end": length, "confidence": 1.0}]
 
 
 def about_someone_from_entities(entities: Iterable[Mapping[str, Any]]) -> bool:

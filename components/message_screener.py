@@ -64,7 +64,13 @@ from rasa.shared.nlu.training_data.message import Message
 
 from aftercare import body, concern, intents, limits, screen, spelling
 from aftercare.body import body_change
-from aftercare.concern import Concern, assess, figurative
+from aftercare.concern import (
+    Concern,
+    assess,
+    crisis_of_someone_else,
+    figurative,
+    worry_about_the_result,
+)
 from aftercare.experiencer import aside, for_someone_treated, general_question, whose_unclear
 from aftercare.questions import asks_question
 from aftercare.replies import plain_answer, yes_no
@@ -73,6 +79,7 @@ from aftercare.severity import Severity
 from aftercare.slots import (
     about_someone_entities,
     body_change_entities,
+    crisis_of_entities,
     only_asked_entities,
     screening_entities,
 )
@@ -249,6 +256,14 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 if words is Concern.NONE and _asks_the_article(message, text):
                     name = self._config["distress_with_question_intent"]
                 _set_intent(message, name)
+                if concern is Concern.CRISIS:
+                    # Whose crisis it is: the help lines' reply speaks of them.
+                    whose = crisis_of_entities(crisis_of_someone_else(text), len(text))
+                    message.set(
+                        ENTITIES,
+                        message.get(ENTITIES, []) + self.add_extractor_name(whose),
+                        add_to_output=True,
+                    )
                 continue
             if intent in self._config["classifier_concerns"]:
                 intent = _give_way(message, set(self._config["classifier_concerns"]))
@@ -318,6 +333,9 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             # ("no, I just feel so low") is read above, by the words.
             return Concern.NONE
         if general_question(text) or (about_the_body and for_someone_treated(text)):
+            return Concern.NONE
+        if worry_about_the_result(text):
+            # "Slept on my face, have I ruined it?": a question about the treatment.
             return Concern.NONE
         return Concern(classified)
 

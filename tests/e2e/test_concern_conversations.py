@@ -66,6 +66,20 @@ def test_a_crisis_gets_the_help_lines_first_and_alone_and_the_clinic_is_told(
         assert "end it all" not in log.read_text(encoding="utf-8", errors="replace")
 
 
+def test_a_crisis_told_of_someone_else_gets_the_help_lines_in_words_for_them(
+    servers_up: Servers, sender: str
+) -> None:
+    bot = servers_up.bot
+    carer = "My daughter says she wants to hurt herself because of how her face looks now"
+    [reply] = say(bot, sender, carer)
+    assert HELP_LINE in reply and "If they are in immediate danger" in reply
+    assert "you're feeling like this" not in reply
+    # Then the writer's own: the reply speaks to them again.
+    [own] = say(bot, sender, "honestly I want to end it all too")
+    assert HELP_LINE in own and "you're feeling like this" in own
+    assert [r.level for r in records(servers_up, sender)] == ["crisis"]
+
+
 def test_a_crisis_with_a_sign_gets_the_help_lines_then_the_signs_advice(
     servers_up: Servers, sender: str
 ) -> None:

@@ -56,6 +56,22 @@ async def test_a_crisis_is_recorded_for_the_clinic_without_the_patients_words(
     assert text not in referral.summary + referral.findings
 
 
+async def test_a_crisis_told_of_someone_else_is_recorded_as_theirs(
+    tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict
+) -> None:
+    text = "my son says he wants to hurt himself"
+    tracker = tracker_for(
+        text, intent="crisis", slots={"crisis_of": "someone_else"}, active_loop=None
+    )
+    await ActionConcern().run(dispatcher, tracker, domain)
+    [referral] = Handover.configured().for_conversation("patient-1")
+    assert (
+        referral.findings
+        == "thoughts of suicide or self-harm, told of someone else by the person writing"
+    )
+    assert text not in referral.summary + referral.findings
+
+
 async def test_a_crisis_is_recorded_once_a_conversation(
     tracker_for: TrackerFactory, dispatcher: CollectingDispatcher, domain: DomainDict
 ) -> None:

@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 
 from aftercare.body import about_the_body, beyond_the_article
-from aftercare.concern import Concern, assess, examples
+from aftercare.concern import (
+    Concern,
+    assess,
+    crisis_of_someone_else,
+    examples,
+    worry_about_the_result,
+)
 from aftercare.context import pattern
 from aftercare.context import phrase as context_phrase
 from aftercare.experiencer import (
@@ -91,6 +97,27 @@ def test_every_crisis_example_is_read_as_its_level(level: str, text: str) -> Non
 @pytest.mark.parametrize(("level", "text"), _crisis_examples("must_not"))
 def test_no_crisis_counter_example_is_read_as_that_level(level: str, text: str) -> None:
     assert assess(text) is not Concern(level)
+
+
+def _someone_else_examples() -> list[tuple[str, bool]]:
+    entry = load("crisis")["levels"]["crisis"]["for_someone_else"]
+    return [(text, True) for text in entry["must"]] + [(text, False) for text in entry["must_not"]]
+
+
+@pytest.mark.parametrize(("text", "someone_else"), _someone_else_examples())
+def test_a_crisis_told_of_someone_else_is_theirs_alone(text: str, someone_else: bool) -> None:
+    assert assess(text) is Concern.CRISIS
+    assert crisis_of_someone_else(text) is someone_else
+
+
+def _worry_examples() -> list[tuple[str, bool]]:
+    entry = load("crisis")["worry_about_the_result"]
+    return [(text, True) for text in entry["must"]] + [(text, False) for text in entry["must_not"]]
+
+
+@pytest.mark.parametrize(("text", "worry"), _worry_examples())
+def test_a_worry_about_the_result_is_read(text: str, worry: bool) -> None:
+    assert worry_about_the_result(text) is worry
 
 
 @pytest.mark.parametrize("text", load("crisis")["ordinary"])

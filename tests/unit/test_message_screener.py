@@ -374,6 +374,17 @@ def test_a_concern_for_the_patients_safety_comes_first(
             [("concern", 0.8), ("faq", 0.1)],
             "report_symptom",
         ),
+        # ... or a worry about the treatment's result: a question about the treatment.
+        (
+            "Slept on my face last night by accident, have I ruined it?",
+            [("concern", 0.9), ("faq", 0.05)],
+            "faq",
+        ),
+        (
+            "my face is ruined and I can't stop crying",
+            [("concern", 0.9), ("faq", 0.05)],
+            "distress",
+        ),
         # The writer's own distress in words is still distress, carer or not.
         (
             "my son had his botox 3 weeks ago and his cheek is numb. I feel so hopeless",
@@ -455,6 +466,25 @@ def test_a_crisis_in_the_middle_of_a_long_letter_is_read() -> None:
     letter = "My eye has twitched a bit since Monday. " * 250
     letter = letter[:10_000] + " I don't want to be here any more. " + letter[10_000:]
     assert screened(letter, "faq").get("intent")["name"] == "crisis"
+
+
+@pytest.mark.parametrize(
+    ("text", "whose"),
+    [
+        ("My daughter says she wants to hurt herself because of her face", "someone_else"),
+        ("my husband keeps saying he wants to die since the botox", "someone_else"),
+        ("I want to end it all", "writer"),
+        ("my mum says she wants to die and honestly so do I, I want to kill myself", "writer"),
+    ],
+)
+def test_every_crisis_says_whose_it_is(text: str, whose: str) -> None:
+    message = screened(text, "concern")
+    assert message.get("intent")["name"] == "crisis"
+    assert ("crisis_of", whose) in entities(message)
+
+
+def test_no_other_message_says_whose_crisis_it_is() -> None:
+    assert not any(e == "crisis_of" for e, _ in entities(screened("my sister's eye twitches")))
 
 
 def test_a_signs_confidence_is_read_apart_from_the_concern_intents() -> None:
