@@ -23,7 +23,7 @@ from actions.article import article_answers, give_answers
 from aftercare import clinic, intents, slots
 from aftercare.body import tells_own_change
 from aftercare.dates import DateProblem, parse_treatment_date, treatment_date_in_report
-from aftercare.experiencer import whose_answer
+from aftercare.experiencer import answers_for_someone_treated, whose_answer
 from aftercare.questions import asks_question
 from aftercare.replies import Answer, read_unclear, yes_no
 from aftercare.screen import asks_about_warning_signs
@@ -286,9 +286,15 @@ class ValidateTriageForm(FormValidationAction):
         if tracker.get_slot(slots.ABOUT_SOMEONE):
             # "Is this about you, or someone who had the treatment?", typed: "me", "my sister,
             # she had it", "he didn't have any".
-            whose = whose_answer(tracker.latest_message.get("text") or "")
+            text = tracker.latest_message.get("text") or ""
+            whose = whose_answer(text)
             if whose is not None:
-                return {slots.HAPPENING_NOW: whose}
+                # "my sister, she had it": the check then speaks of her.
+                someone = answers_for_someone_treated(text)
+                return {
+                    slots.HAPPENING_NOW: whose,
+                    **({slots.FOR_SOMEONE_TREATED: True} if someone else {}),
+                }
         answer = _answer(tracker)
         if answer is Answer.NO:
             return {slots.HAPPENING_NOW: False}

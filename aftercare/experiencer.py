@@ -118,7 +118,7 @@ _AGE_ASIDE = re.compile(r"[(,]\s*\d{1,3}\s*[),]")
 def _treated() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     people = load("people")
     return (
-        compile_phrases(people["treated_other"]["phrases"]),
+        compile_phrases(people["treated_other"]["phrases"], people_terms()),
         compile_phrases(people["treated_self"]["phrases"]),
         compile_phrases(people["long_ago"]["phrases"]),
     )
@@ -193,10 +193,11 @@ def whose_unclear(text: str) -> bool:
 
 
 @functools.cache
-def _whose_answers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _whose_answers() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     people = load("people")
     return (
         compile_phrases(people["answer_not_treated"]["phrases"]),
+        compile_phrases(people["answer_self"]["phrases"]),
         compile_phrases(people["answer_treated"]["phrases"], people_terms()),
     )
 
@@ -208,12 +209,25 @@ def whose_answer(text: str) -> bool | None:
     who did not ("he didn't have any treatment"); None: neither said.
     """
     written = normalise(text)
-    not_treated, treated = _whose_answers()
+    not_treated, own, treated = _whose_answers()
     if not_treated.search(written):
         return False
-    if treated.search(written):
+    if own.search(written) or treated.search(written):
         return True
     return None
+
+
+def answers_for_someone_treated(text: str) -> bool:
+    """Whether the typed answer to that question names someone else who had the treatment.
+
+    "my sister, she had it": the check then speaks of her. "me" does not; nor does "he
+    didn't have any".
+    """
+    written = normalise(text)
+    not_treated, own, treated = _whose_answers()
+    return bool(treated.search(written)) and not (
+        own.search(written) or not_treated.search(written)
+    )
 
 
 def as_first_person(text: str) -> str:

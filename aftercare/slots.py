@@ -34,6 +34,9 @@ ABOUT_SOMEONE = "about_someone"
 (``experiencer.whose_unclear``): the first question is "Is this about you, or someone who had
 the treatment?" (also the entity the NLU marks such a message with)."""
 """Then: whether the symptom is happening to the patient now (False: only asking)."""
+FOR_SOMEONE_TREATED = "for_someone_treated"
+"""The writer tells of someone who had the treatment: the check speaks of them (also the NLU's
+entity, on a carer's report)."""
 CRISIS_OF = "crisis_of"
 """Whose crisis a message told: ``writer`` or ``someone_else`` (also the NLU's entity)."""
 # The contact details' slots (callback_name, _phone, _time) are in aftercare/privacy.py, with
@@ -94,6 +97,13 @@ def about_someone_entities(length: int) -> list[dict[str, Any]]:
     return [
         *only_asked_entities(length),
         {"entity": ABOUT_SOMEONE, "value": True, "start": 0, "end": length, "confidence": 1.0},
+    ]
+
+
+def for_someone_treated_entities(length: int) -> list[dict[str, Any]]:
+    """Marks a report written for someone who had the treatment ("my wife had botox and ...")."""
+    return [
+        {"entity": FOR_SOMEONE_TREATED, "value": True, "start": 0, "end": length, "confidence": 1.0}
     ]
 
 

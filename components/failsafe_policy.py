@@ -56,7 +56,7 @@ from rasa.shared.core.constants import (
     ACTION_SESSION_START_NAME,
 )
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -301,9 +301,12 @@ def _session_start_failed(tracker: DialogueStateTracker) -> bool:
 
     ``action_session_start`` is the action server's. When it answers, the session starts
     with ``SessionStarted`` and ``action_listen``; when it cannot, Rasa logs the action
-    without them and goes on with the message, which no rule then matches.
+    without them and goes on with the message, which no rule then matches. The slots the
+    message's entities fill (``crisis_of``, ``for_someone_treated``) follow it.
     """
-    events = tracker.events
+    events = list(tracker.events)
+    while events and isinstance(events[-1], SlotSet):
+        events.pop()
     return (
         len(events) >= 2
         and isinstance(events[-1], UserUttered)

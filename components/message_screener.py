@@ -80,6 +80,7 @@ from aftercare.slots import (
     about_someone_entities,
     body_change_entities,
     crisis_of_entities,
+    for_someone_treated_entities,
     only_asked_entities,
     screening_entities,
 )
@@ -233,6 +234,7 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                 screening_entities(screening, len(text))
                 + body_change_entities(change.about, change.beyond, len(text))
                 + (about_someone_entities(len(text)) if about_someone else [])
+                + (for_someone_treated_entities(len(text)) if for_someone_treated(text) else [])
             )
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)

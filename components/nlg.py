@@ -4,7 +4,8 @@ Every response in ``domain.yml`` may use ``{clinic_name}``, ``{clinic_phone}``,
 ``{clinic_booking_link}``, ``{clinic_hours}``, ``{emergency_number}``, ``{crisis_line_name}``,
 ``{crisis_line}`` and ``{advice_line}``. A response may also have a variant for when the
 clinic is closed: its ``condition`` names the slot ``clinic_open_now``, which no action sets;
-it is filled here, from the clinic's opening hours and the clock, for every reply. The
+it is filled here, from the clinic's opening hours and the clock, for every reply. A variant
+for a carer names ``for_someone_treated``, read here as false when it is not set. The
 details come from the clinic's configuration (``clinic.yml`` and ``CLINIC_*``, read by
 :mod:`aftercare.clinic`), not from slots an action sets: a reply that tells a patient to
 call the clinic must name the number even when the action server is down
@@ -29,6 +30,8 @@ from aftercare import clinic
 
 CLINIC_OPEN_NOW = "clinic_open_now"
 """The slot a response's closed-clinic variant names in its condition."""
+FOR_SOMEONE_TREATED = "for_someone_treated"
+"""The slot a response's variant for a carer names (true), and the writer's own (false)."""
 
 
 class ClinicResponses(TemplatedNaturalLanguageGenerator):
@@ -49,9 +52,12 @@ class ClinicResponses(TemplatedNaturalLanguageGenerator):
 
         Values an action passes win over slots, and slots over the clinic's details.
         """
+        slots = tracker.current_slot_values()
         values = {
             **clinic.load().response_values(),
-            **tracker.current_slot_values(),
+            **slots,
             CLINIC_OPEN_NOW: clinic.is_open_now(),
+            # Unset in a conversation from before the slot was: the writer's own treatment.
+            FOR_SOMEONE_TREATED: bool(slots.get(FOR_SOMEONE_TREATED)),
         }
         return self.generate_from_slots(utter_action, values, output_channel, **kwargs)

@@ -173,15 +173,16 @@ def test_a_sign_beyond_the_article_gets_its_advice_first(
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
-        # Written for the person who had the treatment: her signs are the report.
+        # Written for the person who had the treatment: her signs are the report, and the
+        # advice speaks of them.
         (
             "my wife had botox on monday and tonight her speech is slurred and she's "
             "struggling to swallow",
-            "🚨 Call 112 now",
+            "🚨 Call 112 for them now",
         ),
         (
             "My son (19) had his botox yesterday and now he can't open his left eye at all",
-            "Please return to the clinic today",
+            "Please bring them back to the clinic today",
         ),
     ],
 )

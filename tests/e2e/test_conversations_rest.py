@@ -21,6 +21,7 @@ pytestmark = pytest.mark.servers
 TEST_PHONE = "+44 20 7946 0999"
 SCREENING_NO = ["no", "no", "no", "no"]
 EMERGENCY_QUESTION = "Do you have any trouble breathing, swallowing or speaking"
+THEIR_EMERGENCY_QUESTION = "Do they have any trouble breathing, swallowing or speaking"
 _senders = itertools.count()
 
 
@@ -151,7 +152,7 @@ def test_a_carers_long_post_about_the_person_treated_starts_the_check(
         "Writing for my husband (58). He had his forehead done about three weeks ago and his "
         "left cheek has felt numb ever since. He is too embarrassed to message himself.",
     )
-    assert EMERGENCY_QUESTION in said[-1]
+    assert THEIR_EMERGENCY_QUESTION in said[-1]  # in words for the carer
     talk(bot, sender, "no", "3 weeks ago", "no better", *SCREENING_NO[:3])
     assert level(bot, sender) == "routine"
 
@@ -170,8 +171,34 @@ WHOSE = "Is this about you, or someone who had the treatment?"
 def test_someone_closes_sign_is_asked_about_then_weighed(bot: Bot, sender: str) -> None:
     said = talk(bot, sender, "my sister can't keep her eyelid up, it covers half her eye")
     assert said[-1] == WHOSE
-    talk(bot, sender, "someone who had the treatment")
+    said = talk(bot, sender, "my sister, she had it on Monday")
     assert level(bot, sender) == "urgent"
+    assert "bring them back to the clinic today" in said[-2]  # in words for the carer
+
+
+def test_a_carers_report_is_checked_and_advised_in_words_for_them(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "my husband had his crow's feet done and his eye keeps twitching")
+    assert said[-1].startswith(THEIR_EMERGENCY_QUESTION)
+    said = talk(bot, sender, "no", "about 3 weeks ago")
+    assert said[-1] == "Is it getting better?"
+    said = talk(bot, sender, "no", "no, he can open it fine")
+    assert said[-1] == "Is their vision blurred, or are they seeing double?"
+    said = talk(bot, sender, "no", "no")
+    assert level(bot, sender) == "routine"
+    assert "since their treatment" in said[-2] or "since their treatment" in said[-1]
+
+
+def test_a_carers_emergency_says_call_for_them(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "my wife had botox on Monday and now she can't swallow properly")
+    assert level(bot, sender) == "emergency"
+    assert any(line.startswith("🚨 Call") and "for them now" in line for line in said)
+
+
+def test_whose_it_is_answered_with_the_button_for_someone_treated(bot: Bot, sender: str) -> None:
+    talk(bot, sender, "my mum's eyelid is really low, it covers half her eye")
+    said = talk(bot, sender, '/affirm{"for_someone_treated": true}')
+    assert level(bot, sender) == "urgent"
+    assert "bring them back to the clinic today" in said[-2]
 
 
 def test_someone_who_had_no_treatment_gets_the_nhs_not_the_clinic(bot: Bot, sender: str) -> None:

@@ -373,12 +373,17 @@ def test_a_sign_told_with_a_crisis_gets_its_advice_when_the_check_after_it_fails
     assert predicted(policy, tracker, rasa_domain) == "action_listen"
 
 
+@pytest.mark.parametrize(
+    "filled",
+    # The slots a message's entities fill follow it (whose crisis it is).
+    [[], [SlotSet("crisis_of", "writer")]],
+)
 def test_a_first_message_in_crisis_after_a_failed_session_start_gets_the_help_lines(
-    policy: ActionServerFailSafe, rasa_domain: Domain
+    policy: ActionServerFailSafe, rasa_domain: Domain, filled: list[SlotSet]
 ) -> None:
     tracker = DialogueStateTracker.from_events(
         "patient",
-        [ActionExecuted("action_session_start"), said("I want to end it all", "crisis")],
+        [ActionExecuted("action_session_start"), said("I want to end it all", "crisis"), *filled],
     )
     assert predicted(policy, tracker, rasa_domain) == "utter_crisis"
     tracker.update(ActionExecuted("utter_crisis"))
@@ -484,3 +489,19 @@ async def test_a_reply_knows_whether_the_clinic_is_open_now(
     assert reply is not None
     assert says in " ".join(reply["text"].split())
     assert "{" not in reply["text"]
+
+
+@pytest.mark.parametrize(
+    ("open_now", "says"),
+    [(True, "Please bring them back to the clinic today"), (False, "is closed now")],
+)
+async def test_a_carer_is_answered_in_words_for_them_open_or_closed(
+    rasa_domain: Domain, monkeypatch: pytest.MonkeyPatch, open_now: bool, says: str
+) -> None:
+    monkeypatch.setattr(clinic, "is_open_now", lambda: open_now)
+    nlg = ClinicResponses(domain=rasa_domain)
+    tracker = tracker_of(SlotSet("for_someone_treated", True))
+    reply = await nlg.generate("triage_urgent", tracker, "rest", findings="double vision")
+    assert reply is not None
+    text = " ".join(reply["text"].split())
+    assert says in text and "see them immediately" in text

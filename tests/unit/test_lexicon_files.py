@@ -144,6 +144,7 @@ def _people_examples(section: str) -> list[tuple[str, bool]]:
             "close_person",
             "hearsay",
             "answer_not_treated",
+            "answer_self",
             "answer_treated",
         )
         for text, matches in _people_examples(section)

@@ -483,6 +483,19 @@ def test_every_crisis_says_whose_it_is(text: str, whose: str) -> None:
     assert ("crisis_of", whose) in entities(message)
 
 
+@pytest.mark.parametrize(
+    ("text", "carer"),
+    [
+        ("my wife had botox on Monday and her eyelid is so low she can't see", True),
+        ("my son had his frown lines done and his cheek has been numb since", True),
+        ("my eyelid is so low I can't see", False),
+        ("my sister can't keep her eyelid up", False),  # who had it is asked first
+    ],
+)
+def test_a_report_written_for_someone_treated_is_marked(text: str, carer: bool) -> None:
+    assert (("for_someone_treated", True) in entities(screened(text))) is carer
+
+
 def test_no_other_message_says_whose_crisis_it_is() -> None:
     assert not any(e == "crisis_of" for e, _ in entities(screened("my sister's eye twitches")))
 
