@@ -28,11 +28,18 @@ class Answer(StrEnum):
     UNSURE = "unsure"
 
 
-_LEAD = r"^\W*(?:(?:well|hmm+|um+|erm+|uh+|ok|okay|oh|so|honestly|actually|i mean)\W+)*"
+_LEAD = (
+    r"^\W*(?:(?:well|hmm+|um+|erm+|uh+|ok|okay|oh|so|honestly|actually|i mean)\W+)*"
+    # A carer passes the answer on: "she says her vision's fine", "he said no".
+    r"(?:(?:she|he|they|my \w+|mum|mom|dad) (?:says|said|say|tells me|told me|reckons)"
+    r"(?: that)?\W+)?"
+)
 
 _YES = re.compile(
     _LEAD + r"(?:y|ye|yes+|yeah?|yea+h*|yep|yup|ya|yah|aye|sure|definitely|absolutely|"
     r"correct|right|true|it is|it does|i am|i do|i have|i can't|i cannot|i cant|"
+    r"(?:she|he|they) (?:can't|cannot|cant|is|are|does|do|has|have)"
+    r"(?! (?:not|no|fine|ok|okay|good|normal|alright|all right|grand)\b)|"
     r"affirmative|indeed|of course|totally|for sure|certainly)\b"
 )
 _NO = re.compile(
@@ -41,6 +48,9 @@ _NO = re.compile(
     # "it's not that I can't open it, it's just droopy" is no answer: a report.
     r"(?:it isn't|it isnt|it's not|its not|it is not)(?! (?:that|just|only|like)\b)|"
     r"it doesn't|it doesnt|i'm not|im not|i am not|i haven't|i havent|"
+    r"(?:she|he|they) (?:can|isn't|isnt|is not|aren't|are not|doesn't|doesnt|does not|"
+    r"don't|dont|do not|hasn't|hasnt|has not|haven't|havent)|"
+    r"(?:she's|he's|they're) (?:not|fine|ok|okay)|(?:she|he|they) (?:has|have) no|"
     r"i can|all good|all fine|fine|all ok|it's fine|its fine|i'm fine|im fine|"
     r"everything(?:'s| is) fine|nothing like that)\b"
 )

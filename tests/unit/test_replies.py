@@ -34,6 +34,14 @@ def test_an_unclear_answer_is_asked_again_once_then_read_safely(
         ("yes, mostly when I look to the side", Answer.YES),
         ("not sure", Answer.UNSURE),
         ("maybe a little", Answer.UNSURE),
+        # A carer passes the answer on, or answers for the person treated.
+        ("she says her vision's fine", Answer.NO),
+        ("my mum says no", Answer.NO),
+        ("he can open it fine", Answer.NO),
+        ("she can't open it all the way", Answer.YES),
+        ("he is seeing double since this morning", Answer.YES),
+        ("he is fine", Answer.NO),
+        ("she has no trouble swallowing", Answer.NO),
         # A report that starts with "it's not that" answers nothing.
         ("it's not that I can't open my eye, it's just a bit droopy", None),
         ("it's not just the twitch, my brow feels heavy", None),
