@@ -255,7 +255,9 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
                     continue
             elif concern is not Concern.NONE:
                 name = self._config["concern_intents"][concern.value]
-                if words is Concern.NONE and _asks_the_article(message, text):
+                if concern is Concern.DISTRESS and _asks_the_article(message, text):
+                    # Distress, in words or only the classifier's hint, beside a question
+                    # about the article: the answer, then the distress reply.
                     name = self._config["distress_with_question_intent"]
                 _set_intent(message, name)
                 if concern is Concern.CRISIS:

@@ -404,6 +404,18 @@ def test_a_concern_for_the_patients_safety_comes_first(
             [("concern", 0.6), ("faq", 0.3)],
             "distress_with_question",
         ),
+        # Distress in words beside a question about the article: both met.
+        (
+            "I had an actual panic attack over this twitch. Can botox really cause it?",
+            [("concern", 0.7), ("faq", 0.25)],
+            "distress_with_question",
+        ),
+        # ... but a crisis gets the help lines alone.
+        (
+            "I want to end it all. can botox really cause twitching?",
+            [("concern", 0.7), ("faq", 0.25)],
+            "crisis",
+        ),
         # ... but not when the runner-up is no question about the article.
         ("is anyone even there? I can't cope", [("concern", 0.6), ("ask_human", 0.3)], "distress"),
     ],

@@ -535,8 +535,8 @@ def test_the_csv_has_status_assignee_and_notes_and_no_formulas(store: Handover) 
     ("code", "words"),
     [
         ("blurred_vision", "blurred vision"),
-        ("face_swelling", "swelling of their face, lips or tongue"),
-        ("eyelid_cannot_open", "an eyelid drooping so much that they can't open their eye fully"),
+        ("face_swelling", "swelling of the face, lips or tongue"),
+        ("eyelid_cannot_open", "an eyelid drooping so much that the eye can't open fully"),
         ("crisis", "thoughts of suicide or self-harm"),
         ("not_improving_after_14_days", "not improving after 2 weeks (the 2-week rule)"),
         ("a_code_from_later", "a code from later"),
