@@ -22,7 +22,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from aftercare import slots
-from aftercare.article import ANSWER_MIN_CONFIDENCE, answers_to_give
+from aftercare.article import ANSWER_MIN_CONFIDENCE, answers_to_give, on_the_subject
 
 ANSWERS_SLOT = "article_answers"
 """Where ``action_answer_question`` records the answers it gave (``domain.yml``)."""
@@ -58,11 +58,14 @@ def article_answers(tracker: Tracker, least: float = ANSWER_MIN_CONFIDENCE) -> l
     """
     selector = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
     ranking = [
-        (f"utter_{entry['intent_response_key']}", float(entry.get("confidence") or 0.0))
+        (str(entry["intent_response_key"]), float(entry.get("confidence") or 0.0))
         for entry in selector.get("ranking") or []
         if entry.get("intent_response_key")
     ]
-    return answers_to_give(ranking, least)
+    # A twitching answer to a question about the one symptom the message tells goes to
+    # that symptom's answer ("brusing near my crows feet, how long does it take to go").
+    told = slots.screening_from_entities(tracker.latest_message.get("entities") or []).present
+    return [f"utter_{answer}" for answer in on_the_subject(answers_to_give(ranking, least), told)]
 
 
 class ActionAnswerQuestion(Action):

@@ -74,7 +74,8 @@ class ActionConcern(Action):
         events.append(SlotSet(CALLBACK_OFFERED, False))
         latest = slots.screening_from_entities(tracker.latest_message.get("entities") or [])
         decided = tracker.get_slot(slots.TRIAGE_LEVEL) is not None
-        if latest.severity.decides and not decided:
+        with_sign = intent == intents.DISTRESS_WITH_SIGN  # its reply says the check is next
+        if (latest.severity.decides or with_sign) and not decided:
             return [*events, FollowupAction("triage_form")]
         return events
 

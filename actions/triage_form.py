@@ -363,8 +363,14 @@ class ValidateTriageForm(FormValidationAction):
                 else {}
             )
         found = treatment_date_in_report(text, clinic.today(), clinic.load().date_order)
-        if found is None and tracker.get_slot(slots.TREATMENT_DATE) is None:
+        known = tracker.get_slot(slots.TREATMENT_DATE)
+        if found is None:
             found = _bare_date(tracker)
+            if found is not None and known is not None and found.isoformat() != known:
+                # A short date with the date already known ("since Monday" may be when the
+                # symptom began): the treatment's date stays, and the pending question is
+                # asked again, rather than "what can I help you with?".
+                return {slots.TREATMENT_DATE: known}
         if found is None:
             return {}
         if tracker.get_slot(REQUESTED_SLOT) is not None:

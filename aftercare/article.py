@@ -7,6 +7,10 @@ symptom and asks something, these rules choose the answers given beside the chec
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from aftercare.symptoms import Symptom
+
 ANSWER_MIN_CONFIDENCE = 0.2
 """The article's answer to a question asked with a symptom is given from this confidence."""
 
@@ -39,3 +43,35 @@ def answers_to_give(
         return []
     first = chosen[0][1]
     return [name for name, confidence in chosen if confidence >= torn * first]
+
+
+TWITCHING_TOPICS = frozenset({"faq/can_botox_cause_twitching", "faq/why_twitching", "faq/how_long"})
+"""The article's answers about twitching alone: what it is, why, and how long it lasts."""
+
+
+def on_the_subject(answers: list[str], symptoms: Iterable[Symptom]) -> list[str]:
+    """The answers, with one about twitching given to the symptom the message names instead.
+
+    "brusing near my crows feet, how long does it take to go": the selector hears "how long"
+    and ranks twitching's answer first, but the article answers it about the bruise (5 to 7
+    days). When the message names no twitching and its symptoms share one answer of their
+    own (``topic`` in ``aftercare/lexicon/symptoms.yml``), that answer takes the place of
+    the twitching one.
+
+    Args:
+        answers: the ``faq/<topic>`` answers chosen, surest first.
+        symptoms: the symptoms the message tells.
+
+    Returns:
+        The answers to give, in the same order, without repeats.
+    """
+    topics = {topic for topic in (symptom.topic for symptom in symptoms) if topic}
+    if len(topics) != 1 or topics & TWITCHING_TOPICS:
+        return answers
+    (topic,) = topics
+    chosen: list[str] = []
+    for answer in answers:
+        name = topic if answer in TWITCHING_TOPICS else answer
+        if name not in chosen:
+            chosen.append(name)
+    return chosen

@@ -66,6 +66,11 @@ class Symptom(StrEnum):
         return lexicon_signs().get(self, _NOT_A_LEXICON_SIGN).severity
 
     @property
+    def topic(self) -> str | None:
+        """The article's answer about this symptom (``faq/<topic>``), if it has one."""
+        return _topics().get(self)
+
+    @property
     def advice(self) -> str:
         """Which emergency reply this sign calls for: ``toxin``, ``sudden`` or ``filler``.
 
@@ -83,6 +88,15 @@ def _severities() -> dict[Symptom, Severity]:
     return {
         Symptom(entry["code"]): Severity(entry["severity"])
         for entry in load("symptoms")["symptoms"]
+    }
+
+
+@functools.cache
+def _topics() -> dict[Symptom, str]:
+    return {
+        Symptom(entry["code"]): f"faq/{entry['topic']}"
+        for entry in load("symptoms")["symptoms"]
+        if "topic" in entry
     }
 
 
@@ -253,6 +267,7 @@ def ordinary_examples() -> list[str]:
 def warm_up() -> None:
     """Reads the lexicon's symptoms and signs now, not on first use."""
     _severities()
+    _topics()
     _advice()
     _question_symptoms()
     lexicon_signs()

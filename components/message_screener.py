@@ -10,8 +10,10 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   the screen knows ("my lid looks heavy since friday, will it settle?"), or a change the
   article says nothing about ("feeling a bit sick since this morning"), becomes a
   ``report_symptom`` unless the classifier read it as a yes, a no or a request (stop, a
-  person, deletion). The response selector's answer stays on the message, so the triage
-  form gives the article's answer first when the patient asked something.
+  person, deletion). So does a statement about the body that fell to the fallback ("left
+  brow dropped and doesn't move"): the check asks, rather than "I didn't understand". The
+  response selector's answer stays on the message, so the triage form gives the article's
+  answer first when the patient asked something.
 * **The classifier as a safety net.** The screen's word patterns cannot know every way of
   saying "my lid covers half my eye" or "food keeps getting stuck". The intent classifier
   also learns, from ``data/nlu/red_flags.yml``, to tell a report of each red-flag group and
@@ -242,6 +244,22 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             if intent == self._config["fallback_intent"] and asks_question(text):
                 intent = self._out_of_the_fallback(message)
             concern = self._concern(message, text, words, screening, change.about)
+            if (
+                concern is Concern.DISTRESS
+                and words is Concern.NONE
+                and (screening.present or change.beyond)
+                and not screening.severity.decides
+                and body.own_story(text)
+            ):
+                # Only the classifier's hint of distress, on the patient's own symptom. Asked
+                # about ("tight and a dull headache, could sleeping face down have caused
+                # it?"): the answer and the check, as for any report. Told ("I've had a
+                # horrible headache ever since"): help offered, and the check next. Either
+                # way the symptom is not left aside.
+                if not asks_question(text):
+                    _set_intent(message, self._config["distress_with_sign_intent"])
+                    continue
+                concern = Concern.NONE
             if concern is Concern.UNCLEAR and screening.severity.decides:
                 # A sign's check follows the reply, so no question about harm could be
                 # answered: the help lines, without asking.
@@ -285,8 +303,18 @@ class MessageScreener(GraphComponent, EntityExtractorMixin):
             # question, it keeps the article's answer and the safety net (actions/article.py).
             # A change the classifier took for a question is checked too when it is the
             # patient's own story (body.own_story): the article's answer, then the check.
-            other = (intent != "faq" and change.beyond) or (
-                intent == "faq" and change.about and body.own_story(text)
+            other = (
+                (intent != "faq" and change.beyond)
+                or (intent == "faq" and change.about and body.own_story(text))
+                or (
+                    # A statement about the body the classifier could not place ("left brow
+                    # dropped and doesn't move"): the check asks, rather than "I didn't
+                    # understand".
+                    intent == self._config["fallback_intent"]
+                    and change.about
+                    and not asks_question(text)
+                    and not aside(text)
+                )
             )
             if (
                 screening.severity.decides

@@ -372,3 +372,38 @@ def test_a_screening_sent_by_the_client_is_not_believed(
         ).items()
     else:
         assert "aftercare_screening" not in stored
+
+
+def test_a_symptom_told_after_an_answer_starts_the_check_though_unplaced(
+    bot: Bot, sender: str
+) -> None:
+    # The classifier cannot place the follow-up: the check asks, never "I didn't understand".
+    talk(bot, sender, "can I drink coffee after botox?")
+    said = talk(bot, sender, "left brow dropped and doesn't move")
+    assert not any(line.startswith("Sorry, I didn't understand") for line in said)
+    assert EMERGENCY_QUESTION in said[-1]
+
+
+def test_an_answer_in_words_of_its_own_is_read_not_asked_again(bot: Bot, sender: str) -> None:
+    talk(bot, sender, "my forehead feels heavy since my botox", "no", "4 days ago")
+    said = talk(bot, sender, "it feels heavy but it opens fine")
+    assert said[-1] == "Is your vision blurred, or are you seeing double?"
+    talk(bot, sender, "no", "no")
+    assert level(bot, sender) == "self_care"
+
+
+def test_a_headache_heard_as_distress_is_still_checked(bot: Bot, sender: str) -> None:
+    said = talk(bot, sender, "I had botox a week ago and I've had a horrible headache ever since.")
+    assert EMERGENCY_QUESTION in said[-1]
+
+
+def test_a_smile_that_wont_lift_meets_the_two_week_rule(bot: Bot, sender: str) -> None:
+    said = talk(
+        bot,
+        sender,
+        "Can botox in my crow's feet affect my cheeks? I had it done 5 weeks ago and my smile "
+        "looks lopsided, the right side doesn't lift as high as it used to",
+    )
+    assert not any(line.startswith("🚨") for line in said)
+    talk(bot, sender, "no", "no, it's the same", *SCREENING_NO[:3])
+    assert level(bot, sender) == "routine"

@@ -615,6 +615,10 @@ PATIENT_STORIES: list[tuple[str, Severity]] = [
         "Waking up with my eyes feeling dry and a bit stuck, takes a minute and some drops and then they're OK for the day.",
         Severity.EXPECTED,
     ),
+    (
+        "Before I book: how often does botox around the eyes cause problems with swallowing or breathing?",
+        Severity.EXPECTED,
+    ),
 ]
 
 KNOWN_GAPS: list[tuple[str, Severity]] = [
@@ -668,10 +672,6 @@ KNOWN_GAPS: list[tuple[str, Severity]] = [
     ),
     (
         "Is blurry vision one of the things I should be watching for over the next two weeks?",
-        Severity.EXPECTED,
-    ),
-    (
-        "Before I book: how often does botox around the eyes cause problems with swallowing or breathing?",
         Severity.EXPECTED,
     ),
     (

@@ -385,9 +385,11 @@ async def test_a_question_with_a_symptom_gets_the_articles_answer_then_the_check
     [
         ([("faq/drooping", 0.9), ("faq/how_long", 0.05)], ["utter_faq/drooping"]),
         (
-            [("faq/how_long", 0.55), ("faq/drooping", 0.39)],
-            ["utter_faq/how_long", "utter_faq/drooping"],
+            [("faq/drooping", 0.55), ("faq/when_to_return", 0.39)],
+            ["utter_faq/drooping", "utter_faq/when_to_return"],
         ),
+        # How long twitching lasts gives way to the droop's own answer (2 to 4 weeks).
+        ([("faq/how_long", 0.55), ("faq/drooping", 0.39)], ["utter_faq/drooping"]),
         ([("faq/how_long", 0.15), ("faq/drooping", 0.14)], []),
     ],
 )
@@ -590,6 +592,37 @@ async def test_a_date_given_to_the_emergency_question_is_kept_and_the_question_a
     assert slots["requested_slot"] == "screen_emergency"
     assert responses(dispatcher) == ["noted_treatment_date"]
     assert dispatcher.messages[0]["day"] == "19 November"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # The same date again: said back, and the pending question asked again.
+        ("5 days ago", ["noted_treatment_date"]),
+        # Another short date ("since Monday" may be when the symptom began): the treatment's
+        # date stays, and the pending question is asked again.
+        ("2 days ago", []),
+    ],
+)
+async def test_a_short_date_with_the_date_known_keeps_it_and_asks_again(
+    form, dispatcher, text: str, said: list[str]
+) -> None:
+    slots = await form(
+        text=text,
+        intent="inform",
+        requested_slot="screen_eyelid",
+        slots={
+            "symptoms": ["pain"],
+            "symptom_description": "headache",
+            "treatment_date": "2026-11-19",
+            "screen_emergency": False,
+        },
+        entities=[],
+    )
+    assert slots["treatment_date"] == "2026-11-19"
+    assert "screen_eyelid" not in slots
+    assert slots["requested_slot"] == "screen_eyelid"
+    assert responses(dispatcher) == said
 
 
 @pytest.mark.parametrize(

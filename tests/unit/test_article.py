@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aftercare.article import answers_to_give
+from aftercare.article import answers_to_give, on_the_subject
+from aftercare.symptoms import Symptom
 
 
 @pytest.mark.parametrize(
@@ -28,3 +29,35 @@ def test_a_torn_selector_gives_its_two_best_answers(
     ranking: list[tuple[str, float]], expected: list[str]
 ) -> None:
     assert answers_to_give(ranking) == expected
+
+
+B, D, HL, WHY, CAUSE = (
+    "faq/swelling_bruising",
+    "faq/drooping",
+    "faq/how_long",
+    "faq/why_twitching",
+    "faq/can_botox_cause_twitching",
+)
+
+
+@pytest.mark.parametrize(
+    ("answers", "told", "expected"),
+    [
+        # A twitching answer to a question about the one symptom told: that symptom's answer.
+        ([HL], {Symptom.BRUISING}, [B]),
+        ([WHY], {Symptom.BRUISING, Symptom.SWELLING}, [B]),
+        ([HL, D], {Symptom.DROOPING}, [D]),
+        ([CAUSE, "faq/caffeine"], {Symptom.DRY_EYE}, ["faq/dry_eyes_tearing", "faq/caffeine"]),
+        # Twitching told too, two answers of their own, or none: as the selector chose.
+        ([HL], {Symptom.BRUISING, Symptom.TWITCHING}, [HL]),
+        ([HL], {Symptom.BRUISING, Symptom.DROOPING}, [HL]),
+        ([HL], {Symptom.PAIN}, [HL]),
+        ([HL], set(), [HL]),
+        # An answer that is not about twitching stays.
+        (["faq/massage"], {Symptom.BRUISING}, ["faq/massage"]),
+    ],
+)
+def test_a_twitching_answer_goes_to_the_symptom_told(
+    answers: list[str], told: set[Symptom], expected: list[str]
+) -> None:
+    assert on_the_subject(answers, told) == expected

@@ -418,6 +418,25 @@ def test_a_concern_for_the_patients_safety_comes_first(
         ),
         # ... but not when the runner-up is no question about the article.
         ("is anyone even there? I can't cope", [("concern", 0.6), ("ask_human", 0.3)], "distress"),
+        # Only the classifier's hint, on the patient's own symptom: told, help offered and
+        # the check next; asked about, the answer and the check. The symptom is never left.
+        (
+            "I had botox a week ago and I've had a horrible headache ever since.",
+            [("concern", 0.5), ("report_symptom", 0.3)],
+            "distress_with_sign",
+        ),
+        (
+            "Had it 11 days ago. Since yesterday my forehead's felt tight with a dull headache."
+            " Could sleeping face down have caused it?",
+            [("concern", 0.5), ("faq", 0.4)],
+            "report_symptom",
+        ),
+        # ... but distress in words stays distress beside a common effect.
+        (
+            "I can't stop crying, my eyelid is a bit droopy",
+            [("concern", 0.5), ("report_symptom", 0.4)],
+            "distress",
+        ),
     ],
 )
 def test_the_classifiers_concern_is_asked_about_or_gives_way(
@@ -569,6 +588,24 @@ def test_the_patients_own_change_is_checked_though_classified_a_question(
     text: str, classified: str, expected: str
 ) -> None:
     assert screened(text, classified).get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A statement about the body the classifier could not place: the check asks.
+        ("left brow dropped and doesn't move", "report_symptom"),
+        ("only one side of his smile goes up", "report_symptom"),
+        # Not a question, a supposition or someone else's story, and nothing about the body.
+        ("can my face go like that from botox?", "nlu_fallback"),
+        ("my friend's face was never the same", "nlu_fallback"),
+        ("monkey dishwasher", "nlu_fallback"),
+    ],
+)
+def test_a_statement_about_the_body_the_fallback_caught_starts_the_check(
+    text: str, expected: str
+) -> None:
+    assert screened(text, "nlu_fallback", 0.3).get("intent")["name"] == expected
 
 
 def test_a_sign_the_classifier_barely_reads_beside_distress_is_no_sign() -> None:
