@@ -37,7 +37,9 @@ It runs last in the pipeline, after the intent classifier and the fallback class
   ``distress_with_sign`` (acknowledged, the help line, and the check next, with no question
   that could not be answered); with an emergency sign, the sign's check, its advice first. A
   classifier's ``crisis`` or ``distress`` that the screen does not keep gives way to its
-  next intent.
+  next intent. Only the classifier's hint of distress, on the patient's own symptom that
+  decides nothing ("I've had a horrible headache ever since"), is ``distress_with_sign``
+  too, so the check follows; asked about, it gives way to the report.
 * **A general question about an emergency sign or a red flag** ("can botox make you slur
   your words?", "is it possible to get double vision from botox? I'm fine"), with no symptom
   of the patient's own, becomes ``ask_warning_signs``: the warning signs and what to do if
