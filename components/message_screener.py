@@ -118,6 +118,8 @@ _GROUP_DENIED = {
         r"\b(?:can|could) (?:still )?(?:open|lift) (?:it|them|both eyes|"
         r"(?:my|the|her|his|their) (?:eyes?|(?:eye)?lids?))"
         r"(?: up)? (?:fully|properly|all the way|fine|ok|okay|normally|completely)\b|"
+        # Not "it won't open properly": a negation before it is the sign, not its denial.
+        r"(?<!n't )(?<!nt )(?<!not )(?<!never )"
         r"\bopens? (?:fully|properly|all the way|fine|ok|okay|normally)\b"
     ),
 }

@@ -685,3 +685,15 @@ def test_someone_closes_sign_with_no_word_of_the_treatment_is_kept_and_asked_abo
 def test_whose_sign_it_is_is_not_asked_when_the_message_says(text: str) -> None:
     entities = ranked(text, ("faq", 0.6), ("report_vision", 0.2)).get("entities") or []
     assert not any(e["entity"] == "about_someone" for e in entities)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the upper lid has dropped down over my eye and wont open properly",
+        "the eyelid just won't open properly, i can only see through a gap",
+    ],
+)
+def test_a_negated_opens_fine_does_not_veto_the_classifiers_eyelid_sign(text: str) -> None:
+    message = classified(text, [("report_eyelid", 0.9)])
+    assert ("symptom", "eyelid_cannot_open") in entities(message)
