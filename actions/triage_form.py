@@ -108,7 +108,13 @@ def _safe_reading(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
 ) -> dict[str, Any]:
-    """A clear answer as it is; an unclear one asked again once, then read the safe way."""
+    """A clear answer as it is; an unclear one asked again once, then read the safe way.
+
+    ``None`` is a reply that told something else: the question stays open, and the count of
+    unclear answers stays as it was.
+    """
+    if value is None:
+        return {slot: None}
     if value != UNCLEAR:
         return {slot: value, slots.UNCLEAR_ANSWERS: 0}
     read = read_unclear(int(tracker.get_slot(slots.UNCLEAR_ANSWERS) or 0), reading.value)
@@ -157,18 +163,37 @@ def _told_date(tracker: Tracker) -> date | None:
     return told or _bare_date(tracker)
 
 
-def _says_something_else(tracker: Tracker) -> bool:
-    """Whether a reply that is no yes or no asks something, or tells a date or a trend instead.
+def _told_something_else(tracker: Tracker) -> str | None:
+    """What a reply that is no yes or no tells instead: ``question``, ``trend`` or ``date``.
 
     Then it is no unclear answer: what it tells is kept ("I had it 16 days ago" is the date,
     "it's still there" the trend, whichever question is pending), and the question is asked
     again without "I need a yes or a no". Only a reply that reads as none of these ("hmm",
     "just the twitch") is unclear, and read the safe way the second time.
     """
-    text = tracker.latest_message.get("text") or ""
-    if asks_question(text) or _latest_screening(tracker).trend is not None:
-        return True
-    return _told_date(tracker) is not None
+    if asks_question(tracker.latest_message.get("text") or ""):
+        return "question"
+    if _latest_screening(tracker).trend is not None:
+        return "trend"
+    return "date" if _told_date(tracker) is not None else None
+
+
+def _told_instead(tracker: Tracker, slot: str) -> dict[str, Any] | None:
+    """A reply to ``slot``'s question that tells something else instead, read as such.
+
+    Such a reply is kept and the question asked again (:func:`_told_something_else`). The
+    slot is returned still empty, so that Rasa sees the reply read and does not reject the
+    form ("it's getting a bit better" to the eyelid question got "I didn't understand"), and
+    ``told_instead`` remembers the question and the kind of reply. The same kind again to
+    the same question (the same trend, the same date) is trying to answer it: ``None``, so it
+    is read as unclear and the check never asks for ever. Another kind ("I had it 16 days
+    ago", then "it's still there") is read as well.
+    """
+    kind = _told_something_else(tracker)
+    told = f"{slot}: {kind}"
+    if kind is None or tracker.get_slot(slots.TOLD_INSTEAD) == told:
+        return None
+    return {slot: None, slots.TOLD_INSTEAD: told}
 
 
 class ValidateTriageForm(FormValidationAction):
@@ -200,6 +225,7 @@ class ValidateTriageForm(FormValidationAction):
             values[slots.ONLY_ASKED] = reported and slots.only_asked_from_entities(entities)
             values[slots.ABOUT_SOMEONE] = reported and slots.about_someone_from_entities(entities)
             values[slots.HAPPENING_NOW] = None
+            values[slots.TOLD_INSTEAD] = None
         if starting and reported and text.strip():
             if not tracker.get_slot(slots.SYMPTOM_DESCRIPTION):
                 values[slots.SYMPTOM_DESCRIPTION] = slots.add_description(None, text)
@@ -304,9 +330,7 @@ class ValidateTriageForm(FormValidationAction):
             tracker.latest_message.get("text") or ""
         ):
             return {slots.HAPPENING_NOW: True}  # "my left lid is heavy": it is
-        if _says_something_else(tracker):
-            return {}
-        return {slots.HAPPENING_NOW: UNCLEAR}
+        return _told_instead(tracker, slots.HAPPENING_NOW) or {slots.HAPPENING_NOW: UNCLEAR}
 
     def validate_happening_now(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -416,9 +440,8 @@ class ValidateTriageForm(FormValidationAction):
             return {slots.IMPROVING: True}
         if answer is Answer.NO:
             return {slots.IMPROVING: False}
-        if answer is None and _says_something_else(tracker):
-            return {}
-        return {slots.IMPROVING: UNCLEAR}
+        told = _told_instead(tracker, slots.IMPROVING) if answer is None else None
+        return told or {slots.IMPROVING: UNCLEAR}
 
     def validate_improving(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -457,8 +480,13 @@ class ValidateTriageForm(FormValidationAction):
         ):
             return {}
         answer = _answer(tracker)
-        if answer is None and _says_something_else(tracker):
-            return {}
+        if answer is None:
+            by_trend = question.answered_by_trend(_latest_screening(tracker).trend)
+            if by_trend is not None:
+                return {question.value: by_trend}
+            told = _told_instead(tracker, question.value)
+            if told:
+                return told
         reading = {Answer.YES: True, Answer.UNSURE: True, Answer.NO: False}
         return {question.value: reading.get(answer, UNCLEAR) if answer else UNCLEAR}
 

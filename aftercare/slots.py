@@ -20,6 +20,7 @@ TREATMENT_DATE = "treatment_date"
 TREATMENT_DATE_UNKNOWN = "treatment_date_unknown"
 DATE_ATTEMPTS = "treatment_date_attempts"
 UNCLEAR_ANSWERS = "unclear_answers"
+TOLD_INSTEAD = "told_instead"  # "<slot asked>: <date|trend|question>", told instead
 IMPROVING = "improving"
 TRIAGE_LEVEL = "triage_level"
 TRIAGE_REASONS = "triage_reasons"

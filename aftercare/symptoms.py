@@ -147,6 +147,18 @@ class ScreeningQuestion(StrEnum):
         )
         return upgraded or frozenset({_YES_MEANS[self]})
 
+    def answered_by_trend(self, trend: Trend | None) -> bool | None:
+        """The answer a trend gives to this question, if it gives one.
+
+        Only the injection-site question asks about persistence ("pain or redness that isn't
+        going away"): "it was sore but it's settling, much better" answers no. "It's still
+        there" gives no answer, as it may be the twitch that is; nor does any trend to the
+        other questions ("it's getting better" says nothing of whether the eye opens fully).
+        """
+        if self is ScreeningQuestion.INJECTION_SITE and trend is Trend.IMPROVING:
+            return False
+        return None
+
 
 @functools.cache
 def _question_symptoms() -> dict[ScreeningQuestion, frozenset[Symptom]]:

@@ -407,3 +407,30 @@ def test_a_smile_that_wont_lift_meets_the_two_week_rule(bot: Bot, sender: str) -
     assert not any(line.startswith("🚨") for line in said)
     talk(bot, sender, "no", "no, it's the same", *SCREENING_NO[:3])
     assert level(bot, sender) == "routine"
+
+
+def test_a_sore_spot_that_is_settling_answers_the_injection_site_question(
+    bot: Bot, sender: str
+) -> None:
+    # Set 31: "it was sore but it's settling" was kept as a trend and the question asked
+    # again, for ever. Pain that is going away is no "pain that isn't going away".
+    talk(bot, sender, "my eyelid has been twitching since my botox", "no", "4 days ago", "no")
+    said = talk(bot, sender, "no")
+    assert said[-1] == "Is there pain or redness at an injection site that isn't going away?"
+    said = talk(bot, sender, "it was sore but it's settling, much better now")
+    assert not any("isn't going away?" in line for line in said)
+    assert level(bot, sender) == "self_care"
+
+
+def test_a_trend_told_to_the_eyelid_question_is_asked_again_then_read_safely(
+    bot: Bot, sender: str
+) -> None:
+    # Set 31: "it's getting a bit better" to the eyelid question got "I didn't understand",
+    # and so for ever. It is asked again; the same again is unclear, then read the safe way.
+    talk(bot, sender, "my eyelid is droopy since my botox", "no", "4 days ago")
+    said = talk(bot, sender, "it's getting a bit better")
+    assert said == ["Is your eyelid drooping so much that you can't open your eye fully?"]
+    said = talk(bot, sender, "it's getting a bit better")
+    assert said[0].startswith("Sorry, I need a yes or a no")
+    talk(bot, sender, "it's getting a bit better")
+    assert level(bot, sender) == "urgent"

@@ -588,7 +588,7 @@ async def test_a_date_given_to_the_emergency_question_is_kept_and_the_question_a
         slots={"symptoms": ["twitching"], "symptom_description": "twitch"},
     )
     assert slots["treatment_date"] == "2026-11-19"
-    assert "screen_emergency" not in slots
+    assert slots["screen_emergency"] is None  # read, and still to be answered
     assert slots["requested_slot"] == "screen_emergency"
     assert responses(dispatcher) == ["noted_treatment_date"]
     assert dispatcher.messages[0]["day"] == "19 November"
@@ -620,7 +620,7 @@ async def test_a_short_date_with_the_date_known_keeps_it_and_asks_again(
         entities=[],
     )
     assert slots["treatment_date"] == "2026-11-19"
-    assert "screen_eyelid" not in slots
+    assert slots["screen_eyelid"] is None  # read, and still to be answered
     assert slots["requested_slot"] == "screen_eyelid"
     assert responses(dispatcher) == said
 
@@ -668,6 +668,66 @@ async def test_a_trend_told_during_the_check_is_the_trend_not_an_unclear_answer(
     assert slots.get("screen_emergency") is None
     assert responses(dispatcher) == ["noted_not_improving"]
     assert slots["requested_slot"] == "screen_emergency"
+
+
+async def test_a_sore_spot_settling_answers_no_to_pain_that_is_not_going_away(
+    form, dispatcher
+) -> None:
+    # Set 31: "it was sore but it's settling, much better than last week" was kept as a trend
+    # and the question asked again, for ever. It is going away: a no.
+    slots = await form(
+        text="it was sore but it's settling, much better than last week",
+        intent="report_symptom",
+        requested_slot="screen_injection_site",
+        slots={
+            "symptoms": ["swelling"],
+            "symptom_description": "a bump",
+            "treatment_date": "2026-11-17",
+            "screen_eyelid": False,
+            "screen_vision": False,
+            "screen_emergency": False,
+        },
+    )
+    assert slots["screen_injection_site"] is False
+    assert "please_answer_yes_no" not in responses(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("told_instead", "read_as"),
+    [
+        # The first reply that tells a trend is kept and the question asked again.
+        (None, None),
+        # Another question was the one answered with something else: the same.
+        ("screen_vision: trend", None),
+        # A date told to this question before, now a trend: read as well.
+        ("screen_eyelid: date", None),
+        # The same kind to the same question again: it is trying to answer, so it is unclear.
+        ("screen_eyelid: trend", "please_answer_yes_no"),
+    ],
+)
+async def test_the_same_side_reply_twice_is_unclear_so_the_check_ends(
+    form, dispatcher, told_instead: str | None, read_as: str | None
+) -> None:
+    # Set 31: a reply that only told a trend was kept and the question asked again, for ever;
+    # to the eyelid question, with nothing to keep, it got "I didn't understand".
+    slots = await form(
+        text="it's getting a bit better",
+        intent="report_symptom",
+        requested_slot="screen_eyelid",
+        slots={
+            "symptoms": ["drooping"],
+            "symptom_description": "droop",
+            "screen_emergency": False,
+            "told_instead": told_instead,
+        },
+    )
+    if read_as is None:
+        assert responses(dispatcher) == []
+        assert slots["screen_eyelid"] is None  # read: the form is not rejected
+        assert slots["told_instead"] == "screen_eyelid: trend"
+    else:
+        assert responses(dispatcher) == [read_as]
+        assert slots["unclear_answers"] == 1
 
 
 async def test_a_general_question_about_a_sign_beside_a_common_effect_gets_both(

@@ -458,3 +458,23 @@ def test_each_screening_question_covers_only_red_flags_or_emergency_signs(
 def test_a_common_effect_is_found_or_not(text: str, symptom: Symptom, found: bool) -> None:
     assert (symptom in screen(text).present) is found
     assert symptom not in screen(text).absent
+
+
+@pytest.mark.parametrize(
+    ("question", "trend", "answer"),
+    [
+        # "Pain or redness that isn't going away?": "it's settling, much better" says no.
+        (ScreeningQuestion.INJECTION_SITE, Trend.IMPROVING, False),
+        # "It's still there" may be the twitch: no answer, the question is asked again.
+        (ScreeningQuestion.INJECTION_SITE, Trend.NOT_IMPROVING, None),
+        (ScreeningQuestion.INJECTION_SITE, None, None),
+        # Getting better says nothing of whether the eye opens fully or sight is clear.
+        (ScreeningQuestion.EYELID, Trend.IMPROVING, None),
+        (ScreeningQuestion.VISION, Trend.IMPROVING, None),
+        (ScreeningQuestion.EMERGENCY, Trend.IMPROVING, None),
+    ],
+)
+def test_a_trend_answers_only_the_question_about_persistence(
+    question: ScreeningQuestion, trend: Trend | None, answer: bool | None
+) -> None:
+    assert question.answered_by_trend(trend) is answer
