@@ -78,15 +78,19 @@ def _answers_requested(tracker: Tracker, slot: str) -> bool:
     """Whether the latest message is the patient's answer to the question for ``slot``.
 
     A reply that starts like a yes or a no answers, whatever the classifier made of the rest
-    ("no thanks, it opens fine"), unless it asks the bot for something else.
+    ("no thanks, it opens fine"), unless it asks the bot for something else. Taken for an
+    article question, it answers unless it asks one: "injection points look normal" is no
+    question about bruising, and read as one it was asked again for ever.
     """
     if tracker.get_slot(REQUESTED_SLOT) != slot:
         return False
     intent = _intent(tracker)
     if intent not in INTERRUPTING_INTENTS:
         return True
-    starts_like_answer = yes_no(tracker.latest_message.get("text") or "") is not None
-    return starts_like_answer and intent not in ASKING_INTENTS
+    text = tracker.latest_message.get("text") or ""
+    if yes_no(text) is None:
+        return False
+    return intent not in ASKING_INTENTS or (intent == intents.FAQ and not asks_question(text))
 
 
 @dataclass(frozen=True)

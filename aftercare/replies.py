@@ -52,7 +52,21 @@ _NO = re.compile(
     r"don't|dont|do not|hasn't|hasnt|has not|haven't|havent)|"
     r"(?:she's|he's|they're) (?:not|fine|ok|okay)|(?:she|he|they) (?:has|have) no|"
     r"i can|all good|all fine|fine|all ok|it's fine|its fine|i'm fine|im fine|"
-    r"everything(?:'s| is) fine|nothing like that)\b"
+    r"everything(?:'s| is) fine|nothing like that|(?:all )?clear|"
+    r"(?:i )?feel (?:totally |completely |perfectly |absolutely )?"
+    r"(?:normal|fine|ok|okay|well|great))\b"
+)
+# "it's just a bruise, tender if I press it but otherwise fine", "a tiny pink dot where the
+# needle went, that's all": what went before is told as no sign of the question's (a sign the
+# screen finds in it answers first: "blurry but otherwise fine").
+_OTHERWISE_FINE = re.compile(
+    r"\b(?:otherwise|apart from that|other than that|besides that) "
+    r"(?:all |totally |completely |perfectly )?(?:fine|ok|okay|normal|good|alright|all right)\b|"
+    r"\b(?:that's all|that is all|thats all|that's it|nothing else|nothing more)\W*$|"
+    # "it was sore on the day but fine now", "I'm talking, swallowing, all normal".
+    r"\b(?:but|and) (?:it's |its |it is |they're |they are |all )?"
+    r"(?:fine|ok|okay|gone|normal) now\b|"
+    r",\s*(?:all|everything) (?:normal|fine|good|ok|okay)\W*$"
 )
 _UNSURE = re.compile(
     _LEAD + r"(?:maybe|perhaps|possibly|probably|kind of|kinda|sort of|sorta|a (?:bit|little)|"
@@ -105,7 +119,7 @@ def yes_no(text: str) -> Answer | None:
         return Answer.YES
     if _UNSURE.search(lowered):
         return Answer.UNSURE
-    if _NO.search(lowered) or _NORMAL.search(lowered):
+    if _NO.search(lowered) or _NORMAL.search(lowered) or _OTHERWISE_FINE.search(lowered):
         # "no, but sometimes it's blurry": the detail after "but" is the screen's to read.
         return Answer.NO
     return None

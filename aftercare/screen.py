@@ -170,6 +170,12 @@ def _denials() -> tuple[tuple[re.Pattern[str], frozenset[Symptom]], ...]:
     )
 
 
+@functools.cache
+def _denial_negated_by() -> re.Pattern[str]:
+    """Words before a denial, in its clause, that undo it: "I can't eat and talk normally"."""
+    return compile_phrases(context.rules()["denial"]["negated_by"], context.symptom_terms())
+
+
 # The modifiers around a symptom, each a category of aftercare/lexicon/context.yml, read on
 # first use (context.pattern):
 # - brief: pain or redness that lasted a day or so, and is told in the past, did not persist:
@@ -444,6 +450,7 @@ def _screen(text: str, suppositions: bool = True, carer: bool | None = None) -> 
         for match in pattern.finditer(text):
             if not (
                 clauses.negated(match.start())
+                or _denial_negated_by().search(clauses.before(match.start()))
                 or clauses.asked(*match.span())
                 or aside_at(text, *match.span(), carer)
             ):
@@ -481,6 +488,7 @@ def warm_up() -> None:
     _lexicon_rules()
     _outcomes()
     _denials()
+    _denial_negated_by()
     _after_denial()
     _negation_window_words()
     _window_characters()

@@ -105,8 +105,10 @@ _GROUP_WORDS = {
         r"aching|tender\w*|red\w*|throb\w*|sting\w*|burn\w*|hot|warm|pus|ooz\w*|lump\w*)\b"
     ),
     ScreeningQuestion.EMERGENCY: re.compile(
+        # Not the lips, mouth or face alone: "the right side of my upper lip won't lift" is
+        # the toxin where it was put; their swelling is in the words below.
         r"\b(?:breath\w*|air|chest|lungs?|swallow\w*|food|drinks?|drinking|water|chok\w*|"
-        r"throats?|tongues?|lips?|mouth|face|speak\w*|speech|talk\w*|words?|voice|slur\w*|"
+        r"throats?|tongues?|speak\w*|speech|talk\w*|words?|voice|slur\w*|"
         r"weak\w*|arms?|legs?|body|strength|limbs?|floppy|jelly|hold|swell\w*|swollen|"
         r"puff\w*|hives|rash|allerg\w*|stuck)\b"
     ),

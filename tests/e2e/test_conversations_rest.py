@@ -434,3 +434,34 @@ def test_a_trend_told_to_the_eyelid_question_is_asked_again_then_read_safely(
     assert said[0].startswith("Sorry, I need a yes or a no")
     talk(bot, sender, "it's getting a bit better")
     assert level(bot, sender) == "urgent"
+
+
+def test_a_carer_saying_all_is_as_usual_is_no_emergency(bot: Bot, sender: str) -> None:
+    # Set 32: neither a yes nor a no, twice, was read as a yes: "call 999" for a mother who
+    # was eating and chatting as normal.
+    said = talk(bot, sender, "my mum had botox round her eyes and her eyelid keeps twitching")
+    assert THEIR_EMERGENCY_QUESTION in said[-1]
+    said = talk(bot, sender, "She's eating and chatting as normal.")
+    assert not any(line.startswith(("🚨", "Sorry, I need a yes or a no")) for line in said)
+
+
+def test_i_can_eat_drink_and_talk_fine_is_a_no_to_the_emergency_question(
+    bot: Bot, sender: str
+) -> None:
+    # Set 32: the classifier read a sign into "eat, drink and talk"; the words deny it.
+    said = talk(bot, sender, "Botox 10 days ago and now I can't smile properly on the left side")
+    assert EMERGENCY_QUESTION in said[-1]
+    said = talk(bot, sender, "I can eat, drink and talk fine.")
+    assert not any(line.startswith("🚨") for line in said)
+
+
+def test_an_answer_read_as_an_article_question_is_not_asked_again_for_ever(
+    bot: Bot, sender: str
+) -> None:
+    # Set 32: "Injection points look normal." got the bruising answer and the same question,
+    # twelve times over.
+    talk(bot, sender, "my eyelid has been twitching since my botox", "no", "4 days ago", "no")
+    said = talk(bot, sender, "I see fine.")
+    assert said[-1] == "Is there pain or redness at an injection site that isn't going away?"
+    talk(bot, sender, "Injection points look normal.")
+    assert level(bot, sender) == "self_care"

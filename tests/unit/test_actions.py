@@ -315,6 +315,55 @@ async def test_a_yes_or_no_with_detail_answers_a_red_flag_question(
     assert dispatcher.messages == [] or responses(dispatcher) == []
 
 
+QUESTIONS_IN_ORDER = ("screen_emergency", "screen_eyelid", "screen_vision", "screen_injection_site")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "question"),
+    [
+        # Each was read as unclear, then as a yes (a 999 for "eating and chatting as normal"),
+        # or taken for an article question or a goodbye and asked again for ever.
+        ("She's eating and chatting as normal.", "inform", "screen_emergency"),
+        ("I can eat, drink and talk fine.", "report_symptom", "screen_emergency"),
+        ("Chewing and swallowing are fine.", "inform", "screen_emergency"),
+        ("They feel heavy but open completely.", "report_symptom", "screen_eyelid"),
+        ("Eyes is open normal, only forehead heavy.", "inform", "screen_eyelid"),
+        ("I see fine.", "goodbye", "screen_vision"),
+        ("Clear, just uncomfortable.", "inform", "screen_vision"),
+        ("No, nothing blurry or doubled.", "deny", "screen_vision"),
+        ("Injection points look normal.", "faq", "screen_injection_site"),
+        (
+            "It's just a bruise, tender if I press it but otherwise fine.",
+            "report_symptom",
+            "screen_injection_site",
+        ),
+    ],
+)
+async def test_a_reply_that_all_is_as_usual_answers_no(
+    form, dispatcher, text: str, intent: str, question: str
+) -> None:
+    asked_before = QUESTIONS_IN_ORDER[: QUESTIONS_IN_ORDER.index(question)]
+    slots = await form(
+        text=text,
+        intent=intent,
+        requested_slot=question,
+        slots={**TWITCH, "screen_emergency": None, "treatment_date": "2026-11-20"}
+        | dict.fromkeys(asked_before, False),
+    )
+    assert slots[question] is False
+    assert "please_answer_yes_no" not in responses(dispatcher)
+
+
+async def test_a_reply_that_cannot_eat_or_talk_normally_is_no_denial(form, dispatcher) -> None:
+    slots = await form(
+        text="I can't eat and talk normally",
+        intent="report_symptom",
+        requested_slot="screen_emergency",
+        slots={**TWITCH, "screen_emergency": None},
+    )
+    assert slots.get("screen_emergency") is not False
+
+
 @pytest.mark.parametrize(
     ("text", "intent", "improving"),
     [

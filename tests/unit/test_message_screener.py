@@ -611,7 +611,7 @@ def test_a_statement_about_the_body_the_fallback_caught_starts_the_check(
 def test_a_sign_the_classifier_barely_reads_beside_distress_is_no_sign() -> None:
     # Read among the intents other than the concern, 0.03 beside 0.96 would be 0.75: "call
     # 999" for a patient who cries every morning. A sign needs a tenth of the whole at least.
-    text = "every morning I wake up, check my lips and cry"
+    text = "every morning I wake up, check my tongue and cry"
     barely = classified(text, [("concern", 0.96), ("report_emergency", 0.03)])
     worried = classified(text, [("concern", 0.5), ("report_emergency", 0.4)])
     assert not {e for e in entities(barely) if e[0] == "symptom"}

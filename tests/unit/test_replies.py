@@ -54,6 +54,16 @@ def test_an_unclear_answer_is_asked_again_once_then_read_safely(
         ("my vision is not normal", None),
         ("vision is fine-ish", None),
         ("my left eye is a bit blurry", None),
+        # A bare "clear", or "otherwise fine" after something that is no sign.
+        ("clear, just uncomfortable", Answer.NO),
+        ("all clear", Answer.NO),
+        ("it's just a bruise, tender if I press it but otherwise fine", Answer.NO),
+        ("a little sore, otherwise fine", Answer.UNSURE),
+        ("it's fine otherwise but blurry", Answer.NO),
+        ("otherwise not fine", None),
+        ("a tiny pink dot where the needle went, that's all", Answer.NO),
+        ("a bit sore, that's all", Answer.UNSURE),
+        ("that's all I can tell you, it's blurry", None),
         ("", None),
     ],
 )
