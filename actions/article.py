@@ -64,8 +64,11 @@ def article_answers(tracker: Tracker, least: float = ANSWER_MIN_CONFIDENCE) -> l
     ]
     # A twitching answer to a question about the one symptom the message tells goes to
     # that symptom's answer ("brusing near my crows feet, how long does it take to go").
-    told = slots.screening_from_entities(tracker.latest_message.get("entities") or []).present
-    return [f"utter_{answer}" for answer in on_the_subject(answers_to_give(ranking, least), told)]
+    entities = tracker.latest_message.get("entities") or []
+    told = slots.screening_from_entities(entities).present
+    beyond = slots.BEYOND_THE_ARTICLE in slots.body_change_from_entities(entities)
+    chosen = on_the_subject(answers_to_give(ranking, least), told, beyond)
+    return [f"utter_{answer}" for answer in chosen]
 
 
 class ActionAnswerQuestion(Action):

@@ -49,7 +49,12 @@ TWITCHING_TOPICS = frozenset({"faq/can_botox_cause_twitching", "faq/why_twitchin
 """The article's answers about twitching alone: what it is, why, and how long it lasts."""
 
 
-def on_the_subject(answers: list[str], symptoms: Iterable[Symptom]) -> list[str]:
+NOT_COVERED = "faq/not_covered"
+
+
+def on_the_subject(
+    answers: list[str], symptoms: Iterable[Symptom], beyond_the_article: bool = False
+) -> list[str]:
     """The answers, with one about twitching given to the symptom the message names instead.
 
     "brusing near my crows feet, how long does it take to go": the selector hears "how long"
@@ -58,14 +63,23 @@ def on_the_subject(answers: list[str], symptoms: Iterable[Symptom]) -> list[str]
     own (``topic`` in ``aftercare/lexicon/symptoms.yml``), that answer takes the place of
     the twitching one.
 
+    A message that tells no symptom the article names, only a change it says nothing about
+    ("10 days ago, and now I can't smile properly on the left side"), is not about twitching
+    either: the answer about twitching gives way to "not covered", which the safety net
+    follows.
+
     Args:
         answers: the ``faq/<topic>`` answers chosen, surest first.
         symptoms: the symptoms the message tells.
+        beyond_the_article: whether the message tells a change the article does not name.
 
     Returns:
         The answers to give, in the same order, without repeats.
     """
+    symptoms = frozenset(symptoms)
     topics = {topic for topic in (symptom.topic for symptom in symptoms) if topic}
+    if not symptoms and beyond_the_article:
+        topics = {NOT_COVERED}
     if len(topics) != 1 or topics & TWITCHING_TOPICS:
         return answers
     (topic,) = topics

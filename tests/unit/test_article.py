@@ -61,3 +61,28 @@ def test_a_twitching_answer_goes_to_the_symptom_told(
     answers: list[str], told: set[Symptom], expected: list[str]
 ) -> None:
     assert on_the_subject(answers, told) == expected
+
+
+@pytest.mark.parametrize(
+    ("answers", "told", "beyond", "expected"),
+    [
+        # Only a change the article does not name ("I can't smile properly on the left"):
+        # not twitching's answer, but "not covered" (the safety net follows it).
+        ([HL], set(), True, ["faq/not_covered"]),
+        (
+            ["faq/facial_expressions", HL],
+            set(),
+            True,
+            ["faq/facial_expressions", "faq/not_covered"],
+        ),
+        ([HL, "faq/not_covered"], set(), True, ["faq/not_covered"]),
+        # A symptom the article names beside it, or no change at all: as before.
+        ([HL], {Symptom.TWITCHING}, True, [HL]),
+        ([HL], {Symptom.BRUISING}, True, [B]),
+        ([HL], set(), False, [HL]),
+    ],
+)
+def test_a_twitching_answer_to_a_change_the_article_does_not_name_is_not_covered(
+    answers: list[str], told: set[Symptom], beyond: bool, expected: list[str]
+) -> None:
+    assert on_the_subject(answers, told, beyond) == expected
