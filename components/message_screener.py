@@ -116,6 +116,11 @@ _GROUP_WORDS = {
 # Words that answer a group's question "no" in words the screen has no pattern for: then the
 # classifier's sign of that group is not believed ("a bit droopy, I can open it properly").
 _GROUP_DENIED = {
+    # "I can't see any difference yet, is it working?" is about the result, not the sight.
+    ScreeningQuestion.VISION: re.compile(
+        r"\b(?:can't|cant|cannot|can not|don't|dont) see (?:any|a|much|the|an|no) "
+        r"(?:difference|change|changes|results?|improvement|effect|effects)\b"
+    ),
     ScreeningQuestion.EYELID: re.compile(
         r"\b(?:can|could) (?:still )?(?:open|lift) (?:it|them|both eyes|"
         r"(?:my|the|her|his|their) (?:eyes?|(?:eye)?lids?))"

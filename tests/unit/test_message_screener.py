@@ -697,3 +697,22 @@ def test_whose_sign_it_is_is_not_asked_when_the_message_says(text: str) -> None:
 def test_a_negated_opens_fine_does_not_veto_the_classifiers_eyelid_sign(text: str) -> None:
     message = classified(text, [("report_eyelid", 0.9)])
     assert ("symptom", "eyelid_cannot_open") in entities(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        # About the result, not the sight: no vision sign from the classifier.
+        ("it's been 5 days and I can't see any difference yet, is it working?", None),
+        ("I can't see a change in my frown lines", None),
+        # Still the sight.
+        ("I can't see properly out of my left eye", "vision_problem"),
+    ],
+)
+def test_not_seeing_a_difference_is_no_vision_sign(text: str, sign: str | None) -> None:
+    message = classified(text, [("report_vision", 0.9)])
+    signs = {value for kind, value in entities(message) if kind == "symptom"}
+    if sign is None:
+        assert not signs
+    else:
+        assert sign in signs
