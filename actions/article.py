@@ -21,12 +21,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from aftercare import slots
+from aftercare import article, slots
 from aftercare.article import ANSWER_MIN_CONFIDENCE, answers_to_give, on_the_subject
 
 ANSWERS_SLOT = "article_answers"
 """Where ``action_answer_question`` records the answers it gave (``domain.yml``)."""
-NOT_COVERED = "utter_faq/not_covered"
+NOT_COVERED = f"utter_{article.NOT_COVERED}"
 SAFETY_NET = "safety_net"
 
 

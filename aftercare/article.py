@@ -50,6 +50,7 @@ TWITCHING_TOPICS = frozenset({"faq/can_botox_cause_twitching", "faq/why_twitchin
 
 
 NOT_COVERED = "faq/not_covered"
+"""The article's answer for what it does not cover."""
 
 
 def on_the_subject(

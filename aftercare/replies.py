@@ -59,7 +59,7 @@ _NO = re.compile(
 # "it's just a bruise, tender if I press it but otherwise fine", "a tiny pink dot where the
 # needle went, that's all": what went before is told as no sign of the question's (a sign the
 # screen finds in it answers first: "blurry but otherwise fine").
-_OTHERWISE_FINE = re.compile(
+_NOTHING_MORE = re.compile(
     r"\b(?:otherwise|apart from that|other than that|besides that) "
     r"(?:all |totally |completely |perfectly )?(?:fine|ok|okay|normal|good|alright|all right)\b|"
     r"\b(?:that's all|that is all|thats all|that's it|nothing else|nothing more)\W*$|"
@@ -119,7 +119,7 @@ def yes_no(text: str) -> Answer | None:
         return Answer.YES
     if _UNSURE.search(lowered):
         return Answer.UNSURE
-    if _NO.search(lowered) or _NORMAL.search(lowered) or _OTHERWISE_FINE.search(lowered):
+    if _NO.search(lowered) or _NORMAL.search(lowered) or _NOTHING_MORE.search(lowered):
         # "no, but sometimes it's blurry": the detail after "but" is the screen's to read.
         return Answer.NO
     return None
