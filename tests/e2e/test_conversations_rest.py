@@ -465,3 +465,16 @@ def test_an_answer_read_as_an_article_question_is_not_asked_again_for_ever(
     assert said[-1] == "Is there pain or redness at an injection site that isn't going away?"
     talk(bot, sender, "Injection points look normal.")
     assert level(bot, sender) == "self_care"
+
+
+def test_swallowing_described_in_a_question_is_an_emergency_at_once(bot: Bot, sender: str) -> None:
+    # Set 33: food "sticking halfway down" and a swallow "worn out" by the end of a meal, asked
+    # as "is that a known side effect?", got the article's answers and the check.
+    said = talk(
+        bot,
+        sender,
+        "Had botox 4 days ago. Since last night food keeps sticking halfway down and by the end "
+        "of a meal my swallowing feels worn out. Is that a known side effect?",
+    )
+    assert level(bot, sender) == "emergency"
+    assert said[0].startswith("🚨 Call 112 now")

@@ -134,7 +134,7 @@ def classified(text: str, ranking: list[tuple[str, float]]) -> Message:
             "persistent_pain_or_redness",
         ),
         (
-            "food keeps sticking halfway down",
+            "meals take me ages now, the food just sits there",
             "report_emergency",
             "breathing_swallowing_or_speaking",
         ),
